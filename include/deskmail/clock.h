@@ -1,0 +1,25 @@
+/*
+ * clock.h - the one clock.  Every "now" in deskmail comes from clock_now(),
+ * so that tests can set time with DESKMAIL_NOW=2026-03-02T09:15:00Z.
+ */
+#ifndef DESKMAIL_CLOCK_H
+#define DESKMAIL_CLOCK_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "deskmail/err.h"
+
+/* Seconds since the epoch: DESKMAIL_NOW when set, else the real clock. */
+time_t clock_now(void);
+
+/* Check DESKMAIL_NOW once at start-up; a malformed value is DM_EUSAGE. */
+dm_err clock_init(void);
+
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" (or "YYYY-MM-DD", midnight UTC). */
+dm_err clock_parse_iso(const char *s, time_t *out);
+
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+char *clock_format_iso(time_t t, char *buf, size_t len);
+
+#endif

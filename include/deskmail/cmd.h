@@ -1,0 +1,35 @@
+/*
+ * cmd.h - the subcommands main.c dispatches to.  Each returns the process
+ * exit status (sysexits.h) and logs its own failure once.
+ */
+#ifndef DESKMAIL_CMD_H
+#define DESKMAIL_CMD_H
+
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+
+struct dm_ctx {
+	const char		*config_path;
+	const char		*command;	/* for error lines */
+	struct dm_config	*cfg;		/* loaded by ctx_open() */
+	struct dm_store		*st;
+};
+
+/* Load the configuration (and open the database unless config_only). */
+int	ctx_open(struct dm_ctx *ctx, int config_only);
+void	ctx_close(struct dm_ctx *ctx);
+
+/* Log "deskmail: <command>: <detail>" and return the exit code for err. */
+int	ctx_fail(struct dm_ctx *ctx, dm_err err);
+/* Log a usage error for the command and return EX_USAGE. */
+int	ctx_usage(struct dm_ctx *ctx, const char *usage);
+
+int	cmd_init(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_check_config(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_ingest(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_ticket(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_quarantine(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_outbox(struct dm_ctx *ctx, int argc, char **argv);
+
+#endif

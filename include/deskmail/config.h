@@ -1,0 +1,90 @@
+/*
+ * config.h - deskmail.conf: one table of keys (type, default, check, doc)
+ * from which the parser, check-config and the file `init` writes all come.
+ */
+#ifndef DESKMAIL_CONFIG_H
+#define DESKMAIL_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "deskmail/err.h"
+
+struct dm_limits {
+	long	max_message_bytes;	/* whole raw message */
+	long	max_headers;		/* header fields in the top header */
+	long	max_header_bytes;	/* one unfolded header field */
+	long	max_mime_depth;		/* nesting of multiparts */
+	long	max_parts;		/* MIME parts in one message */
+};
+
+struct dm_team {
+	char	 *name;
+	char	 *address;		/* where notices to the team go */
+	char	**members;		/* staff addresses, lower case */
+	size_t	  nmembers;
+};
+
+struct dm_mailbox {
+	char	*name;
+	char	*url;			/* imaps://host:993/INBOX */
+	char	*user;
+	char	*password_file;
+};
+
+struct dm_config {
+	char	*path;			/* the file it was read from */
+	/* [deskmail] */
+	char	*database;
+	char	*key_file;
+	char	*address;		/* the help address */
+	char	*tag;			/* subject tag: [HELP #42] */
+	char	*base_url;
+	char	*organisation;
+	char	*default_team;
+	char	*template_dir;
+	char	*synchronous;		/* full | normal */
+	char	*log;			/* stderr | syslog */
+	long	 reopen_days;
+	long	 auto_reply_limit;	/* automatic mails per address per hour */
+	long	 busy_timeout_ms;
+	struct dm_limits limits;
+	/* [smtp] */
+	char	*smtp_url;
+	/* [web] */
+	char	*web_listen;
+	/* [sla] */
+	char	*sla_policy;
+	char	*sla_contacts;
+
+	struct dm_team	  *teams;
+	size_t		   nteams;
+	struct dm_mailbox *mailboxes;
+	size_t		   nmailboxes;
+
+	char	*domain;		/* derived: the domain of address */
+};
+
+/*
+ * Read and check the file at path.  On success *out is a new config the
+ * caller frees with config_free().  Errors name the file and line.
+ */
+dm_err config_load(const char *path, struct dm_config **out);
+
+void config_free(struct dm_config *cfg);
+
+/* Write a commented default configuration for directory dir to fp. */
+void config_write_default(FILE *fp, const char *dir);
+
+/* The team a staff address belongs to (first listed), or NULL. */
+const struct dm_team *config_team_of(const struct dm_config *cfg,
+    const char *address);
+
+/* The team called name, or NULL. */
+const struct dm_team *config_team(const struct dm_config *cfg,
+    const char *name);
+
+/* Nonzero when address is one of ours: the help address or a team's. */
+int config_is_own_address(const struct dm_config *cfg, const char *address);
+
+#endif

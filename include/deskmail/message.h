@@ -1,0 +1,46 @@
+/*
+ * message.h - the messages and attachments tables: every inbound message
+ * kept byte-exact with what was parsed out of it.
+ */
+#ifndef DESKMAIL_MESSAGE_H
+#define DESKMAIL_MESSAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "deskmail/err.h"
+#include "deskmail/mime.h"
+#include "deskmail/store.h"
+
+/* Kinds of inbound message. */
+#define MK_CUSTOMER	"customer"
+#define MK_STAFF	"staff"
+#define MK_AUTO		"auto"
+
+struct dm_raw {
+	const char	*data;
+	size_t		 len;
+	const char	*sha256;	/* content hash (see ingest.c) */
+	const char	*source;	/* "stdin", a file name, "imap:inbox:42" */
+};
+
+/* Store m (and its attachments) on ticket; *id gets the message row id. */
+dm_err	message_store(struct dm_store *st, int64_t ticket, const char *kind,
+	    const struct dm_parsed *m, const struct dm_raw *raw, time_t now,
+	    int64_t *id);
+
+/* The ticket of a stored message with this content hash (0 if none). */
+dm_err	message_ticket_by_sha(struct dm_store *st, const char *sha256,
+	    int64_t *ticket);
+
+/* The ticket of a stored inbound message with this Message-ID (0 if none). */
+dm_err	message_ticket_by_msgid(struct dm_store *st, const char *msgid,
+	    int64_t *ticket);
+
+struct json_object;
+/* The ticket's messages, oldest first, with their attachments. */
+dm_err	message_list_json(struct dm_store *st, int64_t ticket,
+	    struct json_object *array);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * outbox.h - the outbox table: the only way mail leaves deskmail.  Rows are
+ * queued in the same transaction as the change that causes them; sending
+ * (smtp.c) marks them sent only after the server accepted them.
+ */
+#ifndef DESKMAIL_OUTBOX_H
+#define DESKMAIL_OUTBOX_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+
+struct dm_outbox_item {
+	int64_t		 ticket;
+	const char	*template;	/* name of the file in templates/ */
+	const char	*recipient;
+	const char	*in_reply_to;	/* Message-ID (no <>) we answer, or NULL */
+	const char	*refs;		/* References, space separated, or NULL */
+	int		 automatic;	/* RFC 3834 auto-replied; rate limited */
+	const char	*params;	/* JSON of extra template variables, or NULL */
+};
+
+/*
+ * Queue one mail.  Its Message-ID (in our domain) is made now, so replies
+ * to it thread before it is even sent; *msgid (may be NULL) gets a copy
+ * the caller frees.
+ */
+dm_err	outbox_queue(struct dm_store *st, const struct dm_config *cfg,
+	    const struct dm_outbox_item *item, time_t now, char **msgid);
+
+/* Automatic mails queued to recipient since the given time. */
+dm_err	outbox_count_automatic(struct dm_store *st, const char *recipient,
+	    time_t since, long *count);
+
+/* The ticket of a mail we sent with this Message-ID (0 if none). */
+dm_err	outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
+	    int64_t *ticket);
+
+struct json_object;
+/* Outbox rows, oldest first: one ticket's, or all when ticket is 0. */
+dm_err	outbox_list_json(struct dm_store *st, int64_t ticket,
+	    struct json_object *array);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * store.h - the SQLite file: opening it (WAL, busy timeout), numbered
+ * migrations (PRAGMA user_version), transactions and the cache of
+ * prepared statements the table modules share.
+ */
+#ifndef DESKMAIL_STORE_H
+#define DESKMAIL_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+
+struct dm_store;
+
+/*
+ * Open the database named in cfg.  With create nonzero a missing file is
+ * made; otherwise it is a configuration error that says to run init.
+ * Migrations run here.  *out is freed with store_close().
+ */
+dm_err	store_open(const struct dm_config *cfg, int create,
+	    struct dm_store **out);
+void	store_close(struct dm_store *st);
+
+/* The schema version this build writes. */
+int	store_schema_version(void);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+dm_err	store_begin(struct dm_store *st);
+dm_err	store_commit(struct dm_store *st);
+void	store_rollback(struct dm_store *st);
+
+/*
+ * A prepared statement for sql, which must be a string constant: it is
+ * prepared once, cached by address and handed out reset with bindings
+ * cleared.  Returns NULL on error (see store_error()).
+ */
+sqlite3_stmt *store_stmt(struct dm_store *st, const char *sql);
+
+/* Step a statement that returns no rows (expects SQLITE_DONE). */
+dm_err	store_exec_stmt(struct dm_store *st, sqlite3_stmt *stmt);
+
+/*
+ * The dm_err for the last SQLite failure, with its message in the detail:
+ * DM_ETEMP for busy, locked, full and I/O errors (retry later), else DM_EDB.
+ */
+dm_err	store_error(struct dm_store *st, const char *what);
+
+/*
+ * Run sql (a constant, one text parameter ?1) and put the first column of
+ * its first row in *out, or 0 when there is no row.
+ */
+dm_err	store_query_id(struct dm_store *st, const char *sql, const char *key,
+	    int64_t *out);
+
+int64_t	store_last_id(struct dm_store *st);
+sqlite3	*store_db(struct dm_store *st);
+
+/* Bind helpers that bind NULL for a NULL string. */
+void	store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* Column text as a new string (NULL for SQL NULL); caller frees. */
+char	*store_column_dup(sqlite3_stmt *s, int i);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * ticket.h - the tickets table and the events table (the audit log).
+ */
+#ifndef DESKMAIL_TICKET_H
+#define DESKMAIL_TICKET_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+
+/* Ticket states (DESIGN.md "Ticket life"). */
+#define TS_NEW			"new"
+#define TS_ASSIGNED		"assigned"
+#define TS_IN_PROGRESS		"in_progress"
+#define TS_PENDING		"pending_customer"
+#define TS_RESOLVED		"resolved"
+#define TS_REOPENED		"reopened"
+#define TS_CLOSED		"closed"
+
+struct dm_ticket {
+	int64_t	 id;
+	char	*status;
+	int	 severity;	/* 0: not set */
+	char	*team;
+	char	*assignee;
+	char	*category;
+	char	*agency;
+	char	*requester;
+	char	*requester_name;
+	char	*subject;
+	time_t	 created;
+	time_t	 updated;
+	time_t	 resolved_at;	/* 0: never */
+	time_t	 closed_at;
+	int64_t	 version;
+	int64_t	 linked_ticket;	/* 0: none */
+};
+
+/* Nonzero if status is one of the states above. */
+int	ticket_status_valid(const char *status);
+
+/* Insert t (status, requester, subject, created required); sets t->id. */
+dm_err	ticket_create(struct dm_store *st, struct dm_ticket *t);
+
+/* Load ticket id into t (strings owned by t; free with ticket_clear()). */
+dm_err	ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t);
+void	ticket_clear(struct dm_ticket *t);
+
+/* Change status, bump version and updated; records a "status" event. */
+dm_err	ticket_set_status(struct dm_store *st, struct dm_ticket *t,
+	    const char *status, const char *actor, time_t now);
+
+/* Mark the ticket updated (a message arrived) and bump its version. */
+dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);
+
+/* Append an audit event. */
+dm_err	event_add(struct dm_store *st, int64_t ticket, time_t at,
+	    const char *actor, const char *type, const char *detail);
+
+/*
+ * JSON views (json-c).  Each appends new objects the caller owns through
+ * the array or object it passed.
+ */
+struct json_object;
+/* Tickets (newest first), only those in status unless it is NULL. */
+dm_err	ticket_list_json(struct dm_store *st, const char *status,
+	    struct json_object *array);
+/* The ticket's own fields as a new object in *out. */
+dm_err	ticket_json(struct dm_store *st, int64_t id, struct json_object **out);
+/* The ticket's events, oldest first. */
+dm_err	event_list_json(struct dm_store *st, int64_t ticket,
+	    struct json_object *array);
+
+#endif

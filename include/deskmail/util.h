@@ -1,0 +1,54 @@
+/*
+ * util.h - small helpers: allocation that cannot return NULL, a growable
+ * byte buffer, string odds and ends.
+ */
+#ifndef DESKMAIL_UTIL_H
+#define DESKMAIL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "deskmail/err.h"
+
+/* Allocation: abort with a message on out-of-memory (nothing to recover). */
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t size);
+void	*xrealloc(void *p, size_t n);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable buffer; data is always NUL-terminated. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *b);
+void	 buf_free(struct buf *b);
+void	 buf_add(struct buf *b, const void *p, size_t n);
+void	 buf_addc(struct buf *b, char c);
+void	 buf_adds(struct buf *b, const char *s);
+void	 buf_addf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Give away the data (caller frees); the buffer is empty afterwards. */
+char	*buf_release(struct buf *b);
+
+/* Lower-case s in place (ASCII) and return it. */
+char	*str_lower(char *s);
+/* Collapse runs of white space to one space and trim, in place. */
+char	*str_squeeze(char *s);
+/* Nonzero if s (length n) is valid UTF-8. */
+int	 utf8_valid(const char *s, size_t n);
+
+/* Read a whole file; *out is NUL-terminated, the caller frees it. */
+dm_err	 read_file(const char *path, size_t max, char **out, size_t *len);
+/* Read all of fd (to EOF); fails with DM_ELIMIT past max bytes. */
+dm_err	 read_fd(int fd, size_t max, char **out, size_t *len);
+
+/* SHA-256 of data as 64 lower-case hex digits into hex (65 bytes). */
+void	 sha256_hex(const void *data, size_t len, char hex[65]);
+
+#endif

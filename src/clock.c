@@ -1,0 +1,71 @@
+/*
+ * clock.c - the injectable clock (DESKMAIL_NOW).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deskmail/clock.h"
+
+static int fixed_set;
+static time_t fixed_now;
+
+dm_err
+clock_parse_iso(const char *s, time_t *out)
+{
+	struct tm tm;
+	int n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) == 6 &&
+	    s[n] == '\0')
+		;
+	else if (memset(&tm, 0, sizeof(tm)),
+	    sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &n) == 3 && s[n] == '\0')
+		;
+	else
+		return dm_fail(DM_EUSAGE, "'%s' is not a time like "
+		    "2026-03-02T09:15:00Z", s);
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return dm_fail(DM_EUSAGE, "'%s' is not a valid time", s);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return DM_OK;
+}
+
+char *
+clock_format_iso(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+dm_err
+clock_init(void)
+{
+	const char *s = getenv("DESKMAIL_NOW");
+	dm_err err;
+
+	fixed_set = 0;
+	if (s == NULL || *s == '\0')
+		return DM_OK;
+	if ((err = clock_parse_iso(s, &fixed_now)) != DM_OK)
+		return dm_fail(err, "DESKMAIL_NOW: %s", dm_errdetail());
+	fixed_set = 1;
+	return DM_OK;
+}
+
+time_t
+clock_now(void)
+{
+	return fixed_set ? fixed_now : time(NULL);
+}

@@ -1,0 +1,32 @@
+/*
+ * cmd_check.c - `deskmail check-config`: everything a run would trip on,
+ * found now, one line each.
+ */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+#include "deskmail/cmd.h"
+
+int
+cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct stat sb;
+	int rc;
+
+	if (argc != 1)
+		return ctx_usage(ctx, "");
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if (stat(ctx->cfg->key_file, &sb) != 0)
+		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "key file %s is "
+		    "missing; run 'deskmail init'", ctx->cfg->key_file));
+	if ((sb.st_mode & 077) != 0)
+		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "key file %s is "
+		    "readable by others (mode %03o); chmod 600 it",
+		    ctx->cfg->key_file, (unsigned)(sb.st_mode & 0777)));
+	printf("%s: ok (%zu team%s, %zu mailbox%s)\n", ctx->cfg->path,
+	    ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
+	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es");
+	return EX_OK;
+}

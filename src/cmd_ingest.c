@@ -1,0 +1,245 @@
+/*
+ * cmd_ingest.c - `deskmail ingest`: one message on stdin (an MTA's pipe),
+ * or many from files or a Maildir.  One line per message on stdout; exit 0
+ * when every message was stored or quarantined, 75 when one could not be
+ * stored now and should be tried again.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "deskmail/cmd.h"
+#include "deskmail/ingest.h"
+#include "deskmail/log.h"
+#include "deskmail/people.h"
+#include "deskmail/util.h"
+
+struct progress {
+	int	 tty;		/* stdout is a terminal: draw a bar */
+	size_t	 done, total;
+	size_t	 count[4];	/* by ingest_outcome */
+	size_t	 failed;
+};
+
+static void
+progress_draw(struct progress *p)
+{
+	int width = 30, fill;
+
+	if (!p->tty || p->total < 2)
+		return;
+	fill = (int)(p->total ? p->done * (size_t)width / p->total : 0);
+	printf("\r[%.*s%*s] %zu/%zu", fill,
+	    "##############################", width - fill, "", p->done,
+	    p->total);
+	fflush(stdout);
+}
+
+static void
+progress_line(struct progress *p, const char *line)
+{
+	if (p->tty && p->total >= 2)
+		printf("\r\033[K");
+	printf("%s\n", line);
+	progress_draw(p);
+}
+
+/*
+ * Read a whole message from fd.  Past max bytes the rest is read and
+ * counted but not kept (it will be quarantined as too large).
+ */
+static dm_err
+read_message(int fd, size_t max, char **out, size_t *len, size_t *total)
+{
+	struct buf b;
+	char chunk[65536];
+	ssize_t n;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	*total = 0;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_free(&b);
+			return dm_fail(DM_EIO, "read: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		*total += (size_t)n;
+		if (b.len < max)
+			buf_add(&b, chunk, (size_t)n > max - b.len ?
+			    max - b.len : (size_t)n);
+	}
+	*len = b.len;
+	*out = buf_release(&b);
+	return DM_OK;
+}
+
+/* Ingest one message from fd; returns DM_ETEMP when it must be retried. */
+static dm_err
+ingest_fd(struct dm_ctx *ctx, int fd, const char *source, struct progress *p)
+{
+	struct ingest_result res;
+	char *raw, line[400];
+	size_t len, total;
+	dm_err err;
+
+	err = read_message(fd, (size_t)ctx->cfg->limits.max_message_bytes,
+	    &raw, &len, &total);
+	if (err != DM_OK)
+		return dm_fail(DM_ETEMP, "%s: %s", source, dm_errdetail());
+	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
+	    &res);
+	free(raw);
+	p->done++;
+	if (err != DM_OK) {
+		p->failed++;
+		if (p->tty && p->total >= 2)
+			printf("\r\033[K");
+		fflush(stdout);
+		log_error("ingest: %s: %s", source, dm_errdetail());
+		progress_draw(p);
+		return err;
+	}
+	p->count[res.outcome]++;
+	ingest_format(&res, line, sizeof(line));
+	progress_line(p, line);
+	return DM_OK;
+}
+
+static dm_err
+ingest_path(struct dm_ctx *ctx, const char *path, struct progress *p)
+{
+	dm_err err;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		p->done++;
+		p->failed++;
+		log_error("ingest: %s: %s", path, strerror(errno));
+		return errno == ENOENT ? DM_ENOTFOUND : DM_EIO;
+	}
+	err = ingest_fd(ctx, fd, path, p);
+	close(fd);
+	return err;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The message files of a Maildir (new/ and cur/), or of a plain folder. */
+static dm_err
+maildir_files(const char *dir, char ***out, size_t *n)
+{
+	static const char *const subs[] = { "new", "cur", "" };
+	char **v = NULL, *sub;
+	size_t count = 0, i;
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	for (i = 0; i < 3; i++) {
+		if (i == 2 && found)
+			break;
+		sub = subs[i][0] ? xasprintf("%s/%s", dir, subs[i]) :
+		    xstrdup(dir);
+		if ((d = opendir(sub)) == NULL) {
+			free(sub);
+			continue;
+		}
+		found = 1;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' ||
+			    (de->d_type != DT_REG && de->d_type != DT_UNKNOWN))
+				continue;
+			v = xreallocarray(v, count + 1, sizeof(*v));
+			v[count++] = xasprintf("%s/%s", sub, de->d_name);
+		}
+		closedir(d);
+		free(sub);
+	}
+	if (!found)
+		return dm_fail(DM_ENOTFOUND, "%s: no such Maildir", dir);
+	qsort(v, count, sizeof(*v), by_name);
+	*out = v;
+	*n = count;
+	return DM_OK;
+}
+
+static int
+finish(struct dm_ctx *ctx, struct progress *p, int temp)
+{
+	if (p->tty && p->total >= 2)
+		printf("\r\033[K%zu messages: %zu new, %zu replies, %zu "
+		    "duplicates, %zu quarantined, %zu failed\n", p->done,
+		    p->count[INGEST_NEW], p->count[INGEST_REPLY],
+		    p->count[INGEST_DUPLICATE], p->count[INGEST_QUARANTINED],
+		    p->failed);
+	if (fflush(stdout) != 0)
+		return EX_IOERR;
+	if (p->failed == 0)
+		return EX_OK;
+	return temp ? EX_TEMPFAIL : EX_IOERR;
+}
+
+int
+cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct progress p;
+	char **files = NULL;
+	const char *maildir = NULL;
+	size_t nfiles = 0, i;
+	int rc, temp = 0, owned = 0;
+	dm_err err;
+
+	if (argc >= 2 && strcmp(argv[1], "--maildir") == 0) {
+		if (argc != 3)
+			return ctx_usage(ctx, "[--maildir DIR | FILE...]");
+		maildir = argv[2];
+	} else if (argc >= 2 && argv[1][0] == '-' && argv[1][1] != '\0')
+		return ctx_usage(ctx, "[--maildir DIR | FILE...]");
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc == EX_CANTCREAT ? EX_TEMPFAIL : rc;
+	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
+		return ctx_fail(ctx, err);
+	memset(&p, 0, sizeof(p));
+	p.tty = isatty(STDOUT_FILENO);
+
+	if (maildir != NULL) {
+		if ((err = maildir_files(maildir, &files, &nfiles)) != DM_OK)
+			return ctx_fail(ctx, err);
+		owned = 1;
+	} else if (argc >= 2) {
+		files = argv + 1;
+		nfiles = (size_t)argc - 1;
+	}
+	if (files == NULL) {
+		p.total = 1;
+		err = ingest_fd(ctx, STDIN_FILENO, "stdin", &p);
+		/* anything that kept the message from being stored: retry */
+		return err == DM_OK ? EX_OK : EX_TEMPFAIL;
+	}
+	p.total = nfiles;
+	progress_draw(&p);
+	for (i = 0; i < nfiles; i++)
+		if (ingest_path(ctx, files[i], &p) == DM_ETEMP)
+			temp = 1;
+	rc = finish(ctx, &p, temp);
+	if (owned) {
+		for (i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
+	}
+	return rc;
+}

@@ -1,0 +1,188 @@
+/*
+ * cmd_ticket.c - `deskmail ticket list|show`: the tickets as people and
+ * scripts read them (text, or --json with the contract's fields).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <json-c/json.h>
+
+#include "deskmail/cmd.h"
+#include "deskmail/json.h"
+#include "deskmail/message.h"
+#include "deskmail/outbox.h"
+#include "deskmail/ticket.h"
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long n;
+
+	if (*s == '#')
+		s++;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || n <= 0)
+		return 0;
+	*id = n;
+	return 1;
+}
+
+static int
+list(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct json_object *arr;
+	const char *status = NULL;
+	int json = 0, i, rc;
+	size_t k, n;
+	dm_err err;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
+			status = argv[++i];
+		else
+			return ctx_usage(ctx, "list [--status S] [--json]");
+	}
+	if (status != NULL && !ticket_status_valid(status))
+		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "unknown status '%s' "
+		    "(new, assigned, in_progress, pending_customer, resolved, "
+		    "reopened, closed)", status));
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	arr = json_object_new_array();
+	if ((err = ticket_list_json(ctx->st, status, arr)) != DM_OK) {
+		json_object_put(arr);
+		return ctx_fail(ctx, err);
+	}
+	if (json) {
+		rc = json_print(arr);
+		json_object_put(arr);
+		return rc;
+	}
+	n = json_object_array_length(arr);
+	printf("%-6s %-16s %-3s %-12s %-28s %s\n", "ID", "STATUS", "SEV",
+	    "TEAM", "REQUESTER", "SUBJECT");
+	for (k = 0; k < n; k++) {
+		struct json_object *t = json_object_array_get_idx(arr, k);
+
+		printf("%-6s %-16s %-3s %-12s %-28s %s\n", json_str(t, "id"),
+		    json_str(t, "status"), json_str(t, "severity"), json_str(t, "team"),
+		    json_str(t, "requester"), json_str(t, "subject"));
+	}
+	json_object_put(arr);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
+static void
+print_text(struct json_object *t)
+{
+	struct json_object *msgs, *events, *out, *atts;
+	size_t i, j;
+
+	printf("Ticket #%s  %s\n", json_str(t, "id"), json_str(t, "subject"));
+	printf("Status: %s   Severity: %s   Team: %s   Assignee: %s\n",
+	    json_str(t, "status"), json_str(t, "severity"), json_str(t, "team"),
+	    json_str(t, "assignee"));
+	printf("Requester: %s <%s>\nCreated: %s   Updated: %s\n",
+	    json_str(t, "requester_name"), json_str(t, "requester"), json_str(t, "created"),
+	    json_str(t, "updated"));
+	if (json_object_object_get_ex(t, "messages", &msgs))
+		for (i = 0; i < json_object_array_length(msgs); i++) {
+			struct json_object *m = json_object_array_get_idx(msgs, i);
+
+			printf("\n--- message %s (%s) from %s, %s\n", json_str(m, "id"),
+			    json_str(m, "kind"), json_str(m, "from"), json_str(m, "received"));
+			printf("Subject: %s\n\n%s\n", json_str(m, "subject"),
+			    json_str(m, "new_text")[0] && strcmp(json_str(m, "new_text"),
+			    "-") ? json_str(m, "new_text") : json_str(m, "body"));
+			if (json_object_object_get_ex(m, "attachments", &atts))
+				for (j = 0; j < json_object_array_length(atts);
+				    j++) {
+					struct json_object *a =
+					    json_object_array_get_idx(atts, j);
+
+					printf("[attachment: %s, %s, %s bytes]\n",
+					    json_str(a, "name"), json_str(a, "type"),
+					    json_str(a, "size"));
+				}
+		}
+	if (json_object_object_get_ex(t, "events", &events)) {
+		printf("\n--- history\n");
+		for (i = 0; i < json_object_array_length(events); i++) {
+			struct json_object *e =
+			    json_object_array_get_idx(events, i);
+
+			printf("%s  %-22s %-16s %s\n", json_str(e, "at"),
+			    json_str(e, "actor"), json_str(e, "type"), json_str(e, "detail"));
+		}
+	}
+	if (json_object_object_get_ex(t, "outbox", &out) &&
+	    json_object_array_length(out) > 0) {
+		printf("\n--- outgoing mail\n");
+		for (i = 0; i < json_object_array_length(out); i++) {
+			struct json_object *o = json_object_array_get_idx(out, i);
+
+			printf("%-16s to %-28s %s\n", json_str(o, "template"),
+			    json_str(o, "to"), json_str(o, "status"));
+		}
+	}
+}
+
+static int
+show(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct json_object *t, *arr;
+	int64_t id;
+	int json = 0, rc;
+	dm_err err;
+
+	if (argc == 4 && strcmp(argv[3], "--json") == 0)
+		json = 1;
+	else if (argc != 3)
+		return ctx_usage(ctx, "show N [--json]");
+	if (!parse_id(argv[2], &id))
+		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "'%s' is not a ticket "
+		    "number", argv[2]));
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if ((err = ticket_json(ctx->st, id, &t)) != DM_OK)
+		return ctx_fail(ctx, err);
+	arr = json_object_new_array();
+	json_object_object_add(t, "messages", arr);
+	if ((err = message_list_json(ctx->st, id, arr)) == DM_OK) {
+		arr = json_object_new_array();
+		json_object_object_add(t, "events", arr);
+		err = event_list_json(ctx->st, id, arr);
+	}
+	if (err == DM_OK) {
+		arr = json_object_new_array();
+		json_object_object_add(t, "outbox", arr);
+		err = outbox_list_json(ctx->st, id, arr);
+	}
+	if (err != DM_OK) {
+		json_object_put(t);
+		return ctx_fail(ctx, err);
+	}
+	if (json)
+		rc = json_print(t);
+	else {
+		print_text(t);
+		rc = fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+	}
+	json_object_put(t);
+	return rc;
+}
+
+int
+cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return list(ctx, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return show(ctx, argc, argv);
+	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json]");
+}

@@ -1,0 +1,487 @@
+/*
+ * config.c - deskmail.conf, parsed with inih.
+ *
+ * The keys of the fixed sections are one table (keys[] below): the parser,
+ * check-config and the commented file `deskmail init DIR` writes all read
+ * it, so they cannot disagree.  Named sections ([team NAME], [mailbox NAME])
+ * have small tables of their own.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "deskmail/config.h"
+#include "deskmail/util.h"
+
+enum key_type { K_STRING, K_PATH, K_LONG };
+
+struct key {
+	const char	*section;
+	const char	*name;
+	enum key_type	 type;
+	size_t		 offset;
+	const char	*def;		/* NULL: no default (must be set or unused) */
+	long		 min, max;	/* K_LONG bounds */
+	const char	*doc;
+};
+
+#define S(f)	offsetof(struct dm_config, f)
+#define L(f)	offsetof(struct dm_config, limits.f)
+
+static const struct key keys[] = {
+	{ "deskmail", "database", K_PATH, S(database), "deskmail.db", 0, 0,
+	  "the SQLite database file (WAL mode; keep it on a local disk)" },
+	{ "deskmail", "key_file", K_PATH, S(key_file), "deskmail.key", 0, 0,
+	  "secret key for signed links, made by init with mode 0600" },
+	{ "deskmail", "address", K_STRING, S(address), "help@example.org", 0, 0,
+	  "the help address; deskmail's mail comes from it" },
+	{ "deskmail", "tag", K_STRING, S(tag), "HELP", 0, 0,
+	  "subject tag: [HELP #42]" },
+	{ "deskmail", "base_url", K_STRING, S(base_url),
+	  "https://help.example.org/", 0, 0,
+	  "public base URL of the link pages" },
+	{ "deskmail", "organisation", K_STRING, S(organisation),
+	  "Example Service Desk", 0, 0,
+	  "the organisation's name, shown in mail and pages" },
+	{ "deskmail", "default_team", K_STRING, S(default_team), "", 0, 0,
+	  "team a new ticket goes to when no rule names one (empty: none)" },
+	{ "deskmail", "template_dir", K_PATH, S(template_dir), "", 0, 0,
+	  "directory whose templates override the installed ones (empty: none)" },
+	{ "deskmail", "synchronous", K_STRING, S(synchronous), "full", 0, 0,
+	  "full: every stored message survives power loss; normal: faster, "
+	  "survives crashes only" },
+	{ "deskmail", "log", K_STRING, S(log), "stderr", 0, 0,
+	  "where log lines go: stderr or syslog" },
+	{ "deskmail", "reopen_days", K_LONG, S(reopen_days), "14", 0, 3650,
+	  "a reply this many days after closing reopens the ticket; later "
+	  "ones start a new, linked ticket" },
+	{ "deskmail", "auto_reply_limit", K_LONG, S(auto_reply_limit), "5", 0,
+	  100000, "automatic mails (acknowledgements) to one address per hour" },
+	{ "deskmail", "busy_timeout_ms", K_LONG, S(busy_timeout_ms), "5000", 0,
+	  600000, "how long to wait for a database lock held by another "
+	  "deskmail" },
+	{ "limits", "max_message_bytes", K_LONG, L(max_message_bytes),
+	  "52428800", 1024, 1073741824, "largest message stored; larger ones "
+	  "are quarantined" },
+	{ "limits", "max_headers", K_LONG, L(max_headers), "1000", 10, 100000,
+	  "most header fields in a message" },
+	{ "limits", "max_header_bytes", K_LONG, L(max_header_bytes), "65536",
+	  256, 16777216, "longest single header field (unfolded)" },
+	{ "limits", "max_mime_depth", K_LONG, L(max_mime_depth), "20", 1, 100,
+	  "deepest nesting of MIME multiparts" },
+	{ "limits", "max_parts", K_LONG, L(max_parts), "500", 1, 100000,
+	  "most MIME parts in one message" },
+	{ "smtp", "url", K_STRING, S(smtp_url), "smtp://127.0.0.1:25", 0, 0,
+	  "SMTP server for outgoing mail (smtps:// for implicit TLS)" },
+	{ "web", "listen", K_STRING, S(web_listen), "127.0.0.1:8025", 0, 0,
+	  "address and port of the link pages" },
+	{ "sla", "policy", K_STRING, S(sla_policy), "ny-ccc", 0, 0,
+	  "service level policy: ny-ccc, colorado, or one of your own" },
+	{ "sla", "contacts", K_STRING, S(sla_contacts), "", 0, 0,
+	  "who gets severity 1/2 notices when no agency entry names anyone" },
+};
+
+struct parse_state {
+	struct dm_config *cfg;
+	char		  msg[256];	/* why the handler refused a line */
+	unsigned char	  seen[sizeof(keys) / sizeof(keys[0])];
+};
+
+static char **
+str_field(struct dm_config *cfg, const struct key *k)
+{
+	return (char **)((char *)cfg + k->offset);
+}
+
+static long *
+long_field(struct dm_config *cfg, const struct key *k)
+{
+	return (long *)((char *)cfg + k->offset);
+}
+
+/* Resolve a relative path against the directory of the config file. */
+static char *
+resolve_path(const char *cfgpath, const char *value)
+{
+	const char *slash;
+
+	if (value[0] == '\0' || value[0] == '/' || cfgpath == NULL ||
+	    (slash = strrchr(cfgpath, '/')) == NULL)
+		return xstrdup(value);
+	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, value);
+}
+
+static int
+set_key(struct parse_state *st, const struct key *k, const char *value)
+{
+	struct dm_config *cfg = st->cfg;
+	char *end;
+	long n;
+
+	switch (k->type) {
+	case K_STRING:
+		free(*str_field(cfg, k));
+		*str_field(cfg, k) = xstrdup(value);
+		break;
+	case K_PATH:
+		free(*str_field(cfg, k));
+		*str_field(cfg, k) = resolve_path(cfg->path, value);
+		break;
+	case K_LONG:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || n < k->min ||
+		    n > k->max) {
+			snprintf(st->msg, sizeof(st->msg),
+			    "%s must be a whole number from %ld to %ld, not '%s'",
+			    k->name, k->min, k->max, value);
+			return 0;
+		}
+		*long_field(cfg, k) = n;
+		break;
+	}
+	return 1;
+}
+
+static char **
+split_list(const char *value, size_t *count)
+{
+	char **list = NULL, *copy, *tok, *save = NULL;
+	size_t n = 0;
+
+	copy = xstrdup(value);
+	for (tok = strtok_r(copy, ", \t\n", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t\n", &save)) {
+		list = xreallocarray(list, n + 1, sizeof(*list));
+		list[n++] = str_lower(xstrdup(tok));
+	}
+	free(copy);
+	*count = n;
+	return list;
+}
+
+static struct dm_team *
+team_get(struct dm_config *cfg, const char *name)
+{
+	struct dm_team *t;
+	size_t i;
+
+	for (i = 0; i < cfg->nteams; i++)
+		if (strcmp(cfg->teams[i].name, name) == 0)
+			return &cfg->teams[i];
+	cfg->teams = xreallocarray(cfg->teams, cfg->nteams + 1,
+	    sizeof(*cfg->teams));
+	t = &cfg->teams[cfg->nteams++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	return t;
+}
+
+static struct dm_mailbox *
+mailbox_get(struct dm_config *cfg, const char *name)
+{
+	struct dm_mailbox *m;
+	size_t i;
+
+	for (i = 0; i < cfg->nmailboxes; i++)
+		if (strcmp(cfg->mailboxes[i].name, name) == 0)
+			return &cfg->mailboxes[i];
+	cfg->mailboxes = xreallocarray(cfg->mailboxes, cfg->nmailboxes + 1,
+	    sizeof(*cfg->mailboxes));
+	m = &cfg->mailboxes[cfg->nmailboxes++];
+	memset(m, 0, sizeof(*m));
+	m->name = xstrdup(name);
+	return m;
+}
+
+static int
+set_team_key(struct parse_state *st, const char *team, const char *name,
+    const char *value)
+{
+	struct dm_team *t = team_get(st->cfg, team);
+	size_t i;
+
+	if (strcmp(name, "address") == 0) {
+		free(t->address);
+		t->address = str_lower(xstrdup(value));
+	} else if (strcmp(name, "members") == 0) {
+		for (i = 0; i < t->nmembers; i++)
+			free(t->members[i]);
+		free(t->members);
+		t->members = split_list(value, &t->nmembers);
+	} else {
+		snprintf(st->msg, sizeof(st->msg),
+		    "unknown key '%s' in [team %s] (known: address, members)",
+		    name, team);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+set_mailbox_key(struct parse_state *st, const char *box, const char *name,
+    const char *value)
+{
+	struct dm_mailbox *m = mailbox_get(st->cfg, box);
+	char **field;
+
+	if (strcmp(name, "url") == 0)
+		field = &m->url;
+	else if (strcmp(name, "user") == 0)
+		field = &m->user;
+	else if (strcmp(name, "password_file") == 0) {
+		free(m->password_file);
+		m->password_file = resolve_path(st->cfg->path, value);
+		return 1;
+	} else {
+		snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in "
+		    "[mailbox %s] (known: url, user, password_file)", name, box);
+		return 0;
+	}
+	free(*field);
+	*field = xstrdup(value);
+	return 1;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	size_t i;
+
+	if (strncmp(section, "team ", 5) == 0 && section[5] != '\0')
+		return set_team_key(st, section + 5, name, value);
+	if (strncmp(section, "mailbox ", 8) == 0 && section[8] != '\0')
+		return set_mailbox_key(st, section + 8, name, value);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].name, name) == 0) {
+			st->seen[i] = 1;
+			return set_key(st, &keys[i], value);
+		}
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].section, section) == 0)
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0]))
+		snprintf(st->msg, sizeof(st->msg), "unknown section [%s]",
+		    section);
+	else
+		snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in [%s]",
+		    name, section);
+	return 0;
+}
+
+static int
+valid_address(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@'))
+		return 0;
+	for (; *a; a++)
+		if ((unsigned char)*a <= ' ' || *a == '<' || *a == '>' ||
+		    *a == ',' || *a == ';' || (unsigned char)*a == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Whole-file checks that no single line can make. */
+static dm_err
+check(struct dm_config *cfg)
+{
+	size_t i, j;
+
+	if (!valid_address(cfg->address))
+		return dm_fail(DM_ECONFIG, "%s: address '%s' is not an e-mail "
+		    "address", cfg->path, cfg->address);
+	for (i = 0; cfg->tag[i]; i++)
+		if (!isalnum((unsigned char)cfg->tag[i]) && cfg->tag[i] != '-' &&
+		    cfg->tag[i] != '_')
+			return dm_fail(DM_ECONFIG, "%s: tag '%s' may hold only "
+			    "letters, digits, '-' and '_'", cfg->path, cfg->tag);
+	if (cfg->tag[0] == '\0')
+		return dm_fail(DM_ECONFIG, "%s: tag must not be empty",
+		    cfg->path);
+	if (strcmp(cfg->synchronous, "full") != 0 &&
+	    strcmp(cfg->synchronous, "normal") != 0)
+		return dm_fail(DM_ECONFIG, "%s: synchronous must be full or "
+		    "normal, not '%s'", cfg->path, cfg->synchronous);
+	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
+		return dm_fail(DM_ECONFIG, "%s: log must be stderr or syslog, "
+		    "not '%s'", cfg->path, cfg->log);
+	if (cfg->database[0] == '\0')
+		return dm_fail(DM_ECONFIG, "%s: database must be set",
+		    cfg->path);
+	for (i = 0; i < cfg->nteams; i++) {
+		struct dm_team *t = &cfg->teams[i];
+
+		if (t->address != NULL && !valid_address(t->address))
+			return dm_fail(DM_ECONFIG, "%s: [team %s] address '%s' "
+			    "is not an e-mail address", cfg->path, t->name,
+			    t->address);
+		for (j = 0; j < t->nmembers; j++)
+			if (!valid_address(t->members[j]))
+				return dm_fail(DM_ECONFIG, "%s: [team %s] member "
+				    "'%s' is not an e-mail address", cfg->path,
+				    t->name, t->members[j]);
+	}
+	if (cfg->default_team[0] != '\0' &&
+	    config_team(cfg, cfg->default_team) == NULL)
+		return dm_fail(DM_ECONFIG, "%s: default_team '%s' has no "
+		    "[team %s] section", cfg->path, cfg->default_team,
+		    cfg->default_team);
+	for (i = 0; i < cfg->nmailboxes; i++)
+		if (cfg->mailboxes[i].url == NULL)
+			return dm_fail(DM_ECONFIG, "%s: [mailbox %s] has no url",
+			    cfg->path, cfg->mailboxes[i].name);
+	return DM_OK;
+}
+
+dm_err
+config_load(const char *path, struct dm_config **out)
+{
+	struct parse_state st;
+	struct dm_config *cfg;
+	size_t i;
+	dm_err err;
+	FILE *fp;
+	int line;
+
+	*out = NULL;
+	if ((fp = fopen(path, "r")) == NULL)
+		return dm_fail(DM_ECONFIG, "%s: %s", path, strerror(errno));
+	cfg = xcalloc(1, sizeof(*cfg));
+	cfg->path = xstrdup(path);
+	memset(&st, 0, sizeof(st));
+	st.cfg = cfg;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].def != NULL)
+			set_key(&st, &keys[i], keys[i].def);
+	line = ini_parse_file(fp, handler, &st);
+	fclose(fp);
+	if (line != 0) {
+		err = dm_fail(DM_ECONFIG, "%s:%d: %s", path, line,
+		    st.msg[0] ? st.msg : "syntax error");
+		config_free(cfg);
+		return err;
+	}
+	str_lower(cfg->address);
+	if ((err = check(cfg)) != DM_OK) {
+		config_free(cfg);
+		return err;
+	}
+	cfg->domain = xstrdup(strchr(cfg->address, '@') + 1);
+	*out = cfg;
+	return DM_OK;
+}
+
+void
+config_free(struct dm_config *cfg)
+{
+	size_t i, j;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].type != K_LONG)
+			free(*str_field(cfg, &keys[i]));
+	for (i = 0; i < cfg->nteams; i++) {
+		free(cfg->teams[i].name);
+		free(cfg->teams[i].address);
+		for (j = 0; j < cfg->teams[i].nmembers; j++)
+			free(cfg->teams[i].members[j]);
+		free(cfg->teams[i].members);
+	}
+	free(cfg->teams);
+	for (i = 0; i < cfg->nmailboxes; i++) {
+		free(cfg->mailboxes[i].name);
+		free(cfg->mailboxes[i].url);
+		free(cfg->mailboxes[i].user);
+		free(cfg->mailboxes[i].password_file);
+	}
+	free(cfg->mailboxes);
+	free(cfg->domain);
+	free(cfg->path);
+	free(cfg);
+}
+
+void
+config_write_default(FILE *fp, const char *dir)
+{
+	const char *section = "";
+	size_t i;
+
+	fprintf(fp, "; deskmail.conf - written by 'deskmail init'.\n"
+	    "; Every key is shown with its default; see deskmail.conf(5).\n"
+	    "; Relative paths are relative to this file's directory.\n");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+
+		if (strcmp(section, k->section) != 0) {
+			section = k->section;
+			fprintf(fp, "\n[%s]\n", section);
+		}
+		fprintf(fp, "; %s\n", k->doc);
+		if (k->type == K_PATH && k->def[0] != '\0' && dir != NULL)
+			fprintf(fp, "%s = %s/%s\n", k->name, dir, k->def);
+		else if (strcmp(k->name, "default_team") == 0)
+			fprintf(fp, "%s = servicedesk\n", k->name);
+		else
+			fprintf(fp, "%s = %s\n", k->name, k->def);
+	}
+	fprintf(fp, "\n; One section per team: where its notices go and who "
+	    "its staff are.\n"
+	    "[team servicedesk]\n"
+	    "address = servicedesk@example.org\n"
+	    "members = tech1@example.org, tech2@example.org\n"
+	    "\n; One section per IMAP mailbox fetched, for example:\n"
+	    "; [mailbox inbox]\n"
+	    "; url = imaps://imap.example.org:993/INBOX\n"
+	    "; user = help\n"
+	    "; password_file = /etc/deskmail/imap.pass\n");
+}
+
+const struct dm_team *
+config_team(const struct dm_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nteams; i++)
+		if (strcmp(cfg->teams[i].name, name) == 0)
+			return &cfg->teams[i];
+	return NULL;
+}
+
+const struct dm_team *
+config_team_of(const struct dm_config *cfg, const char *address)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->nteams; i++)
+		for (j = 0; j < cfg->teams[i].nmembers; j++)
+			if (strcasecmp(cfg->teams[i].members[j], address) == 0)
+				return &cfg->teams[i];
+	return NULL;
+}
+
+int
+config_is_own_address(const struct dm_config *cfg, const char *address)
+{
+	size_t i;
+
+	if (strcasecmp(cfg->address, address) == 0)
+		return 1;
+	for (i = 0; i < cfg->nteams; i++)
+		if (cfg->teams[i].address != NULL &&
+		    strcasecmp(cfg->teams[i].address, address) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,427 @@
+/*
+ * ingest.c - applying one inbound message: parse, classify, thread, then in
+ * one transaction store the message and every consequence of it (ticket
+ * change, events, outbox rows), or quarantine it with the reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "deskmail/classify.h"
+#include "deskmail/clock.h"
+#include "deskmail/ingest.h"
+#include "deskmail/message.h"
+#include "deskmail/mime.h"
+#include "deskmail/outbox.h"
+#include "deskmail/people.h"
+#include "deskmail/quarantine.h"
+#include "deskmail/thread.h"
+#include "deskmail/ticket.h"
+#include "deskmail/util.h"
+
+/* Trace fields each relay or delivery agent adds at the top. */
+static int
+is_trace_field(const char *p, size_t n)
+{
+	static const char *const trace[] = { "received:", "return-path:",
+	    "delivered-to:", "x-original-to:", "x-envelope-from:",
+	    "x-envelope-to:", "x-delivered-to:", "authentication-results:",
+	    "arc-", "x-spam-", "dkim-signature:", NULL };
+	size_t i, l;
+
+	for (i = 0; trace[i] != NULL; i++) {
+		l = strlen(trace[i]);
+		if (n >= l && strncasecmp(p, trace[i], l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+ingest_content_hash(const char *raw, size_t len, char hex[65])
+{
+	const char *p = raw, *end = raw + len, *nl;
+
+	/*
+	 * The same message reaching us by two routes (or twice by one)
+	 * differs only in the trace fields added on top; skip those.
+	 */
+	if (len >= 5 && memcmp(p, "From ", 5) == 0)
+		p = (nl = memchr(p, '\n', len)) ? nl + 1 : end;
+	while (p < end && is_trace_field(p, (size_t)(end - p))) {
+		do {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			p = nl ? nl + 1 : end;
+		} while (p < end && (*p == ' ' || *p == '\t'));
+	}
+	sha256_hex(p, (size_t)(end - p), hex);
+}
+
+void
+ingest_format(const struct ingest_result *res, char *buf, size_t len)
+{
+	static const char *const word[] = { "new", "reply", "duplicate" };
+
+	if (res->outcome == INGEST_QUARANTINED)
+		snprintf(buf, len, "quarantined %lld %s", (long long)res->id,
+		    res->reason);
+	else
+		snprintf(buf, len, "ticket %lld %s", (long long)res->id,
+		    word[res->outcome]);
+}
+
+/* From and Subject of a message that could not be parsed, for listing. */
+static void
+peek_header(const char *raw, size_t len, const char *name, char **out)
+{
+	size_t nlen = strlen(name), n;
+	const char *p = raw, *end = raw + (len < 65536 ? len : 65536), *nl;
+
+	*out = NULL;
+	while (p < end && *p != '\n' && *p != '\r') {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n > nlen && strncasecmp(p, name, nlen) == 0 &&
+		    p[nlen] == ':') {
+			char *v = xstrndup(p + nlen + 1, n - nlen - 1);
+
+			*out = str_squeeze(mime_decode_header(v));
+			free(v);
+			return;
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+struct apply {
+	struct dm_store		*st;
+	const struct dm_config	*cfg;
+	const struct dm_parsed	*m;
+	const struct dm_raw	*raw;
+	const char		*automatic;	/* classify's reason, or NULL */
+	int64_t			 retry_of;	/* quarantine entry retried */
+	time_t			 now;
+	struct ingest_result	*res;
+};
+
+static dm_err
+quarantine(struct apply *a, size_t original_size, const char *reason)
+{
+	char *from = NULL, *subject = NULL;
+	dm_err err;
+
+	a->res->outcome = INGEST_QUARANTINED;
+	snprintf(a->res->reason, sizeof(a->res->reason), "%s", reason);
+	if (a->retry_of != 0) {		/* still held: keep the old entry */
+		a->res->id = a->retry_of;
+		return DM_OK;
+	}
+	if (a->m != NULL) {
+		from = a->m->from ? xstrdup(a->m->from) : NULL;
+		subject = xstrdup(a->m->subject);
+	} else {
+		peek_header(a->raw->data, a->raw->len, "from", &from);
+		peek_header(a->raw->data, a->raw->len, "subject", &subject);
+	}
+	err = quarantine_add(a->st, a->raw, original_size, reason, from,
+	    subject, a->now, &a->res->id);
+	free(from);
+	free(subject);
+	return err;
+}
+
+/* References for a mail answering m: its own References plus its id. */
+static char *
+answer_refs(const struct dm_parsed *m)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = m->nrefs; i > 0; i--)
+		buf_addf(&b, "%s%s", b.len ? " " : "", m->refs[i - 1]);
+	if (m->message_id != NULL)
+		buf_addf(&b, "%s%s", b.len ? " " : "", m->message_id);
+	return b.len ? buf_release(&b) : (buf_free(&b), NULL);
+}
+
+/* Queue an automatic answer to the sender unless loops or limits forbid. */
+static dm_err
+queue_auto_reply(struct apply *a, const struct dm_ticket *t,
+    const char *template)
+{
+	struct dm_outbox_item item;
+	const char *to = t->requester;
+	long count;
+	char *refs, *detail;
+	dm_err err;
+
+	if (config_is_own_address(a->cfg, to))
+		return event_add(a->st, t->id, a->now, "deskmail",
+		    "auto_reply_suppressed", "requester is our own address");
+	if ((err = outbox_count_automatic(a->st, to, a->now - 3600, &count)) !=
+	    DM_OK)
+		return err;
+	if (count >= a->cfg->auto_reply_limit) {
+		detail = xasprintf("%ld automatic mails to %s in the last hour "
+		    "(auto_reply_limit %ld)", count, to, a->cfg->auto_reply_limit);
+		err = event_add(a->st, t->id, a->now, "deskmail",
+		    "auto_reply_suppressed", detail);
+		free(detail);
+		return err;
+	}
+	refs = answer_refs(a->m);
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = template;
+	item.recipient = to;
+	item.in_reply_to = a->m->message_id;
+	item.refs = refs;
+	item.automatic = 1;
+	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	free(refs);
+	return err;
+}
+
+/* Queue a notice to the ticket's team, if it has an address. */
+static dm_err
+queue_team_notice(struct apply *a, const struct dm_ticket *t,
+    const char *template)
+{
+	const struct dm_team *team;
+	struct dm_outbox_item item;
+
+	if (t->team == NULL || (team = config_team(a->cfg, t->team)) == NULL ||
+	    team->address == NULL)
+		return DM_OK;
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = template;
+	item.recipient = team->address;
+	return outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+}
+
+static dm_err
+store_message(struct apply *a, int64_t ticket, const char *kind)
+{
+	int64_t id;
+
+	return message_store(a->st, ticket, kind, a->m, a->raw, a->now, &id);
+}
+
+static dm_err
+new_ticket(struct apply *a, int64_t linked)
+{
+	const struct dm_parsed *m = a->m;
+	struct dm_ticket t;
+	char *detail;
+	dm_err err;
+
+	memset(&t, 0, sizeof(t));
+	t.status = TS_NEW;
+	t.requester = m->from;
+	t.requester_name = m->from_name;
+	t.subject = m->subject[0] ? m->subject : "(no subject)";
+	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
+	t.created = a->now;
+	t.linked_ticket = linked;
+	if ((err = ticket_create(a->st, &t)) != DM_OK)
+		return err;
+	a->res->outcome = INGEST_NEW;
+	a->res->id = t.id;
+	detail = xasprintf("by mail from %s", m->from);
+	err = event_add(a->st, t.id, a->now, m->from, "created", detail);
+	free(detail);
+	if (err == DM_OK)
+		err = store_message(a, t.id, people_is_staff(a->cfg, m->from) ?
+		    MK_STAFF : MK_CUSTOMER);
+	if (err == DM_OK && t.team != NULL)
+		err = event_add(a->st, t.id, a->now, "deskmail", "team",
+		    t.team);
+	if (err == DM_OK && linked > 0) {
+		detail = xasprintf("follows closed ticket %lld",
+		    (long long)linked);
+		err = event_add(a->st, t.id, a->now, "deskmail", "linked",
+		    detail);
+		free(detail);
+		if (err == DM_OK) {
+			detail = xasprintf("continued in ticket %lld",
+			    (long long)t.id);
+			err = event_add(a->st, linked, a->now, "deskmail",
+			    "linked", detail);
+			free(detail);
+		}
+	}
+	if (err == DM_OK)
+		err = queue_auto_reply(a, &t, "ack");
+	if (err == DM_OK)
+		err = queue_team_notice(a, &t, "new_ticket");
+	return err;
+}
+
+static dm_err
+reply(struct apply *a, struct dm_ticket *t, const char *how)
+{
+	const struct dm_parsed *m = a->m;
+	const char *kind, *from = m->from ? m->from : "unknown sender";
+	char *detail;
+	dm_err err;
+
+	kind = a->automatic ? MK_AUTO :
+	    people_is_staff(a->cfg, m->from) ? MK_STAFF : MK_CUSTOMER;
+	a->res->outcome = INGEST_REPLY;
+	a->res->id = t->id;
+	if ((err = store_message(a, t->id, kind)) != DM_OK ||
+	    (err = ticket_touch(a->st, t, a->now)) != DM_OK)
+		return err;
+	if (a->automatic) {
+		detail = xasprintf("%s from %s (threaded by %s); no automatic "
+		    "answer", a->automatic, from, how);
+		err = event_add(a->st, t->id, a->now, from, "automatic_mail",
+		    detail);
+		free(detail);
+		return err;
+	}
+	detail = xasprintf("%s reply from %s (threaded by %s)", kind, from, how);
+	err = event_add(a->st, t->id, a->now, from, "message", detail);
+	free(detail);
+	if (err != DM_OK)
+		return err;
+	if (strcmp(kind, MK_STAFF) == 0) {
+		if (strcmp(t->status, TS_NEW) == 0 ||
+		    strcmp(t->status, TS_ASSIGNED) == 0 ||
+		    strcmp(t->status, TS_REOPENED) == 0)
+			err = ticket_set_status(a->st, t, TS_IN_PROGRESS, from,
+			    a->now);
+		return err;
+	}
+	/* the customer (or someone on their side) wrote */
+	if (strcmp(t->status, TS_PENDING) == 0)
+		err = ticket_set_status(a->st, t, TS_IN_PROGRESS, from, a->now);
+	else if (strcmp(t->status, TS_RESOLVED) == 0 ||
+	    strcmp(t->status, TS_CLOSED) == 0) {
+		err = ticket_set_status(a->st, t, TS_REOPENED, from, a->now);
+		if (err == DM_OK)
+			err = queue_team_notice(a, t, "reopened");
+		return err;
+	}
+	if (err == DM_OK)
+		err = queue_team_notice(a, t, "customer_reply");
+	return err;
+}
+
+static dm_err
+apply(struct apply *a)
+{
+	struct dm_ticket t;
+	const char *how;
+	int64_t id;
+	char reason[200];
+	dm_err err;
+
+	if ((err = thread_find(a->st, a->cfg, a->m, &id, &how)) != DM_OK)
+		return err;
+	if (id == 0) {
+		if (a->automatic != NULL) {
+			snprintf(reason, sizeof(reason), "%s for no ticket",
+			    a->automatic);
+			return quarantine(a, a->raw->len, reason);
+		}
+		if (a->m->from == NULL)
+			return quarantine(a, a->raw->len, "no sender address");
+		return new_ticket(a, 0);
+	}
+	if ((err = ticket_get(a->st, id, &t)) != DM_OK)
+		return err;
+	if (strcmp(t.status, TS_CLOSED) == 0 && a->automatic == NULL &&
+	    a->now - t.closed_at > (time_t)a->cfg->reopen_days * 86400 &&
+	    a->m->from != NULL) {
+		/* too long after closing: a new problem, linked to the old */
+		err = new_ticket(a, id);
+	} else
+		err = reply(a, &t, how);
+	ticket_clear(&t);
+	return err;
+}
+
+dm_err
+ingest_message(struct dm_store *st, const struct dm_config *cfg,
+    const char *raw, size_t len, size_t original_size, const char *source,
+    int64_t retry_of, struct ingest_result *res)
+{
+	struct dm_parsed *m = NULL;
+	struct dm_raw r;
+	struct apply a;
+	char sha[65], reason[256] = "";
+	char *qreason = NULL;
+	int64_t id;
+	dm_err err, perr = DM_OK;
+
+	memset(res, 0, sizeof(*res));
+	ingest_content_hash(raw, len, sha);
+	r.data = raw;
+	r.len = len;
+	r.sha256 = sha;
+	r.source = source;
+	if (original_size > len)
+		snprintf(reason, sizeof(reason), "message of %zu bytes is over "
+		    "max_message_bytes (%ld)", original_size,
+		    cfg->limits.max_message_bytes);
+	else if ((perr = mime_parse(raw, len, &cfg->limits, &m)) != DM_OK)
+		snprintf(reason, sizeof(reason), "%s: %s",
+		    perr == DM_ELIMIT ? "over limit" : "unparseable",
+		    dm_errdetail());
+
+	memset(&a, 0, sizeof(a));
+	a.st = st;
+	a.cfg = cfg;
+	a.m = m;
+	a.raw = &r;
+	a.now = clock_now();
+	a.res = res;
+	a.retry_of = retry_of;
+	a.automatic = m ? classify_automatic(cfg, m) : NULL;
+
+	if ((err = store_begin(st)) != DM_OK)
+		goto out;
+	if ((err = message_ticket_by_sha(st, sha, &id)) != DM_OK)
+		goto fail;
+	if (id != 0) {
+		res->outcome = INGEST_DUPLICATE;
+		res->id = id;
+		goto commit;
+	}
+	if (retry_of == 0 &&
+	    (err = quarantine_find(st, sha, &id, &qreason)) != DM_OK)
+		goto fail;
+	if (retry_of == 0 && id != 0) {
+		res->outcome = INGEST_QUARANTINED;
+		res->id = id;
+		snprintf(res->reason, sizeof(res->reason), "%s", qreason);
+		goto commit;
+	}
+	if (reason[0] != '\0')
+		err = quarantine(&a, original_size, reason);
+	else
+		err = apply(&a);
+	if (err == DM_OK && retry_of != 0 &&
+	    res->outcome != INGEST_QUARANTINED) {
+		char line[300];
+
+		ingest_format(res, line, sizeof(line));
+		err = quarantine_release(st, retry_of, line, a.now);
+	}
+	if (err != DM_OK)
+		goto fail;
+commit:
+	err = store_commit(st);
+	if (err == DM_OK)
+		goto out;
+fail:
+	store_rollback(st);
+out:
+	free(qreason);
+	mime_free(m);
+	return err;
+}

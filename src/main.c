@@ -1,0 +1,104 @@
+/*
+ * main.c - parses the global options and dispatches to a subcommand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "deskmail/charset.h"
+#include "deskmail/clock.h"
+#include "deskmail/cmd.h"
+#include "deskmail/log.h"
+#include "deskmail/text.h"
+
+static const struct {
+	const char	*name;
+	int		(*run)(struct dm_ctx *, int, char **);
+	const char	*help;
+} commands[] = {
+	{ "init",	  cmd_init,	    "[DIR]  create database and key "
+	    "(DIR: also write DIR/deskmail.conf)" },
+	{ "check-config", cmd_check_config, "  check the configuration" },
+	{ "ingest",	  cmd_ingest,	    "[--maildir DIR | FILE...]  store "
+	    "mail (stdin: one message)" },
+	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
+	    "N [--json]" },
+	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
+	    "retry N" },
+	{ "outbox",	  cmd_outbox,	    "list [--json]" },
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: deskmail [-c FILE] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %s %s\n", commands[i].name, commands[i].help);
+	fprintf(fp, "\nThe configuration is FILE, else $DESKMAIL_CONFIG, else "
+	    "/etc/deskmail/deskmail.conf.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dm_ctx ctx;
+	dm_err err;
+	size_t i;
+	int c, rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.config_path = getenv("DESKMAIL_CONFIG");
+	if (ctx.config_path == NULL || *ctx.config_path == '\0')
+		ctx.config_path = "/etc/deskmail/deskmail.conf";
+	while ((c = getopt(argc, argv, "+c:hV")) != -1) {
+		switch (c) {
+		case 'c':
+			ctx.config_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("deskmail %s\n", PACKAGE_VERSION);
+			return EX_OK;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return EX_OK;
+	}
+	if ((err = clock_init()) != DM_OK) {
+		log_error("%s", dm_errdetail());
+		return dm_exit_code(err);
+	}
+	charset_install();
+	if ((err = text_init()) != DM_OK) {
+		log_error("%s", dm_errdetail());
+		return dm_exit_code(err);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			ctx.command = commands[i].name;
+			optind = 1;
+			rc = commands[i].run(&ctx, argc, argv);
+			ctx_close(&ctx);
+			return rc;
+		}
+	}
+	log_error("%s: unknown command (try 'deskmail help')", argv[0]);
+	return EX_USAGE;
+}

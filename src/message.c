@@ -1,0 +1,181 @@
+/*
+ * message.c - owns the messages and attachments tables.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/message.h"
+#include "deskmail/util.h"
+
+static const char sql_insert[] =
+    "INSERT INTO messages (ticket_id, kind, message_id, sha256, from_addr,"
+    " from_name, to_addrs, cc_addrs, subject, date, received, source, body,"
+    " body_from_html, new_text, raw)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15, ?16)";
+
+static const char sql_attachment[] =
+    "INSERT INTO attachments (message_id, name, content_type, is_inline,"
+    " content_id, size, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+dm_err
+message_store(struct dm_store *st, int64_t ticket, const char *kind,
+    const struct dm_parsed *m, const struct dm_raw *raw, time_t now,
+    int64_t *id)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	dm_err err;
+	size_t i;
+
+	if (s == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, m->message_id);
+	store_bind_text(s, 4, raw->sha256);
+	store_bind_text(s, 5, m->from);
+	store_bind_text(s, 6, m->from_name);
+	store_bind_text(s, 7, m->to);
+	store_bind_text(s, 8, m->cc);
+	store_bind_text(s, 9, m->subject);
+	store_bind_text(s, 10, m->date);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)now);
+	store_bind_text(s, 12, raw->source);
+	store_bind_text(s, 13, m->body);
+	sqlite3_bind_int(s, 14, m->body_from_html);
+	store_bind_text(s, 15, m->new_text);
+	sqlite3_bind_blob64(s, 16, raw->data, raw->len, SQLITE_STATIC);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	*id = store_last_id(st);
+	for (i = 0; i < m->natt; i++) {
+		const struct dm_attachment *a = &m->att[i];
+
+		if ((s = store_stmt(st, sql_attachment)) == NULL)
+			return store_error(st, "attachments");
+		sqlite3_bind_int64(s, 1, *id);
+		store_bind_text(s, 2, a->name);
+		store_bind_text(s, 3, a->type);
+		sqlite3_bind_int(s, 4, a->is_inline);
+		store_bind_text(s, 5, a->content_id);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)a->size);
+		sqlite3_bind_blob64(s, 7, a->data, a->size, SQLITE_STATIC);
+		if ((err = store_exec_stmt(st, s)) != DM_OK)
+			return err;
+	}
+	return DM_OK;
+}
+
+static const char sql_by_sha[] =
+    "SELECT ticket_id FROM messages WHERE sha256 = ?1";
+
+dm_err
+message_ticket_by_sha(struct dm_store *st, const char *sha256,
+    int64_t *ticket)
+{
+	return store_query_id(st, sql_by_sha, sha256, ticket);
+}
+
+static const char sql_by_msgid[] =
+    "SELECT ticket_id FROM messages WHERE message_id = ?1"
+    " ORDER BY id DESC LIMIT 1";
+
+dm_err
+message_ticket_by_msgid(struct dm_store *st, const char *msgid,
+    int64_t *ticket)
+{
+	return store_query_id(st, sql_by_msgid, msgid, ticket);
+}
+
+/* ---- JSON view ------------------------------------------------------- */
+
+#include "deskmail/json.h"
+
+static const char sql_list[] =
+    "SELECT id, kind, message_id, from_addr, from_name, to_addrs, cc_addrs,"
+    " subject, date, received, source, body, body_from_html, new_text,"
+    " length(raw) FROM messages WHERE ticket_id = ?1 ORDER BY id";
+static const char sql_atts[] =
+    "SELECT name, content_type, size, is_inline, content_id FROM attachments"
+    " WHERE message_id = ?1 ORDER BY id";
+
+static dm_err
+attachments_json(struct dm_store *st, int64_t message, struct json_object *a)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_atts);
+	dm_err err = DM_OK;
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "attachments");
+	sqlite3_bind_int64(s, 1, message);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct json_object *o = json_object_new_object();
+
+		json_put_text(o, "name", s, 0);
+		json_put_text(o, "type", s, 1);
+		json_object_object_add(o, "size",
+		    json_object_new_int64(sqlite3_column_int64(s, 2)));
+		json_object_object_add(o, "inline",
+		    json_object_new_boolean(sqlite3_column_int(s, 3)));
+		json_put_text(o, "content_id", s, 4);
+		json_object_array_add(a, o);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "attachments");
+	sqlite3_reset(s);
+	return err;
+}
+
+dm_err
+message_list_json(struct dm_store *st, int64_t ticket,
+    struct json_object *array)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_list);
+	struct json_object *o, *atts;
+	dm_err err = DM_OK;
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, ticket);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		o = json_object_new_object();
+		json_object_object_add(o, "id",
+		    json_object_new_int64(sqlite3_column_int64(s, 0)));
+		json_put_text(o, "kind", s, 1);
+		json_put_text(o, "message_id", s, 2);
+		json_put_text(o, "from", s, 3);
+		json_put_text(o, "from_name", s, 4);
+		json_put_text(o, "to", s, 5);
+		json_put_text(o, "cc", s, 6);
+		json_put_text(o, "subject", s, 7);
+		json_put_text(o, "date", s, 8);
+		json_put_time(o, "received", (time_t)sqlite3_column_int64(s, 9));
+		json_put_text(o, "source", s, 10);
+		json_put_text(o, "body", s, 11);
+		json_object_object_add(o, "body_from_html",
+		    json_object_new_boolean(sqlite3_column_int(s, 12)));
+		json_put_text(o, "new_text", s, 13);
+		json_object_object_add(o, "size",
+		    json_object_new_int64(sqlite3_column_int64(s, 14)));
+		json_object_array_add(array, o);
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "messages");
+	sqlite3_reset(s);
+	/* attachments after the walk: the cached statement is not reentrant */
+	for (i = 0; err == DM_OK && i < n; i++) {
+		atts = json_object_new_array();
+		err = attachments_json(st, ids[i], atts);
+		json_object_object_add(json_object_array_get_idx(array,
+		    json_object_array_length(array) - n + i), "attachments",
+		    atts);
+	}
+	free(ids);
+	return err;
+}

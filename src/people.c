@@ -1,0 +1,131 @@
+/*
+ * people.c - owns the people, teams, team_members and settings tables.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/people.h"
+#include "deskmail/util.h"
+
+int
+people_is_staff(const struct dm_config *cfg, const char *address)
+{
+	return address != NULL && config_team_of(cfg, address) != NULL;
+}
+
+static char *
+fingerprint(const struct dm_config *cfg)
+{
+	struct buf b;
+	char hex[65];
+	size_t i, j;
+
+	buf_init(&b);
+	for (i = 0; i < cfg->nteams; i++) {
+		const struct dm_team *t = &cfg->teams[i];
+
+		buf_addf(&b, "%s\n%s\n", t->name, t->address ? t->address : "");
+		for (j = 0; j < t->nmembers; j++)
+			buf_addf(&b, "%s\n", t->members[j]);
+		buf_addc(&b, '\n');
+	}
+	sha256_hex(b.data ? b.data : "", b.len, hex);
+	buf_free(&b);
+	return xstrdup(hex);
+}
+
+static const char sql_get_fp[] =
+    "SELECT value FROM settings WHERE key = 'people_fingerprint'";
+static const char sql_set_fp[] =
+    "INSERT OR REPLACE INTO settings (key, value)"
+    " VALUES ('people_fingerprint', ?1)";
+static const char sql_clear[] =
+    "DELETE FROM team_members; DELETE FROM teams;"
+    " DELETE FROM people WHERE role = 'staff';";
+static const char sql_team[] =
+    "INSERT INTO teams (name, address) VALUES (?1, ?2)";
+static const char sql_person[] =
+    "INSERT OR IGNORE INTO people (address, role) VALUES (?1, 'staff')";
+static const char sql_member[] =
+    "INSERT OR IGNORE INTO team_members (team, address, position)"
+    " VALUES (?1, ?2, ?3)";
+
+static dm_err
+current(struct dm_store *st, char **fp)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_get_fp);
+	int rc;
+
+	*fp = NULL;
+	if (s == NULL)
+		return store_error(st, "settings");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*fp = store_column_dup(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(st, "settings");
+	return DM_OK;
+}
+
+static dm_err
+rewrite(struct dm_store *st, const struct dm_config *cfg, const char *fp)
+{
+	sqlite3_stmt *s;
+	size_t i, j;
+	dm_err err;
+
+	if (sqlite3_exec(store_db(st), sql_clear, NULL, NULL, NULL) != SQLITE_OK)
+		return store_error(st, "teams");
+	for (i = 0; i < cfg->nteams; i++) {
+		const struct dm_team *t = &cfg->teams[i];
+
+		if ((s = store_stmt(st, sql_team)) == NULL)
+			return store_error(st, "teams");
+		store_bind_text(s, 1, t->name);
+		store_bind_text(s, 2, t->address);
+		if ((err = store_exec_stmt(st, s)) != DM_OK)
+			return err;
+		for (j = 0; j < t->nmembers; j++) {
+			if ((s = store_stmt(st, sql_person)) == NULL)
+				return store_error(st, "people");
+			store_bind_text(s, 1, t->members[j]);
+			if ((err = store_exec_stmt(st, s)) != DM_OK)
+				return err;
+			if ((s = store_stmt(st, sql_member)) == NULL)
+				return store_error(st, "team_members");
+			store_bind_text(s, 1, t->name);
+			store_bind_text(s, 2, t->members[j]);
+			sqlite3_bind_int64(s, 3, (sqlite3_int64)j);
+			if ((err = store_exec_stmt(st, s)) != DM_OK)
+				return err;
+		}
+	}
+	if ((s = store_stmt(st, sql_set_fp)) == NULL)
+		return store_error(st, "settings");
+	store_bind_text(s, 1, fp);
+	return store_exec_stmt(st, s);
+}
+
+dm_err
+people_sync(struct dm_store *st, const struct dm_config *cfg)
+{
+	char *want = fingerprint(cfg), *have = NULL;
+	dm_err err;
+
+	if ((err = current(st, &have)) != DM_OK)
+		goto out;
+	if (have != NULL && strcmp(have, want) == 0)
+		goto out;
+	if ((err = store_begin(st)) != DM_OK)
+		goto out;
+	if ((err = rewrite(st, cfg, want)) != DM_OK) {
+		store_rollback(st);
+		goto out;
+	}
+	err = store_commit(st);
+out:
+	free(want);
+	free(have);
+	return err;
+}

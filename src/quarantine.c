@@ -1,0 +1,192 @@
+/*
+ * quarantine.c - owns the quarantine table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/quarantine.h"
+#include "deskmail/util.h"
+
+static const char sql_insert[] =
+    "INSERT INTO quarantine (received, reason, source, sha256, from_addr,"
+    " subject, size, truncated, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " ?9)";
+
+dm_err
+quarantine_add(struct dm_store *st, const struct dm_raw *raw,
+    size_t original_size, const char *reason, const char *from,
+    const char *subject, time_t now, int64_t *id)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	store_bind_text(s, 2, reason);
+	store_bind_text(s, 3, raw->source);
+	store_bind_text(s, 4, raw->sha256);
+	store_bind_text(s, 5, from);
+	store_bind_text(s, 6, subject);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)original_size);
+	sqlite3_bind_int(s, 8, original_size > raw->len);
+	sqlite3_bind_blob64(s, 9, raw->data, raw->len, SQLITE_STATIC);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	*id = store_last_id(st);
+	return DM_OK;
+}
+
+static const char sql_find[] =
+    "SELECT id, reason FROM quarantine WHERE sha256 = ?1 AND"
+    " released_at IS NULL ORDER BY id LIMIT 1";
+
+dm_err
+quarantine_find(struct dm_store *st, const char *sha256, int64_t *id,
+    char **reason)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_find);
+	dm_err err = DM_OK;
+	int rc;
+
+	*id = 0;
+	*reason = NULL;
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	store_bind_text(s, 1, sha256);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*reason = store_column_dup(s, 1);
+	} else if (rc != SQLITE_DONE)
+		err = store_error(st, "quarantine");
+	sqlite3_reset(s);
+	return err;
+}
+
+#define COLUMNS "id, received, reason, source, from_addr, subject, size," \
+	" truncated, released_at, released_to"
+
+static void
+row(sqlite3_stmt *s, struct dm_quarantined *q)
+{
+	q->id = sqlite3_column_int64(s, 0);
+	q->received = (time_t)sqlite3_column_int64(s, 1);
+	q->reason = store_column_dup(s, 2);
+	q->source = store_column_dup(s, 3);
+	q->from = store_column_dup(s, 4);
+	q->subject = store_column_dup(s, 5);
+	q->size = (size_t)sqlite3_column_int64(s, 6);
+	q->truncated = sqlite3_column_int(s, 7);
+	q->released_at = (time_t)sqlite3_column_int64(s, 8);
+	q->released_to = store_column_dup(s, 9);
+}
+
+void
+quarantine_clear(struct dm_quarantined *q)
+{
+	free(q->reason);
+	free(q->source);
+	free(q->from);
+	free(q->subject);
+	free(q->released_to);
+}
+
+static const char sql_list_held[] = "SELECT " COLUMNS " FROM quarantine"
+    " WHERE released_at IS NULL ORDER BY id";
+static const char sql_list_all[] = "SELECT " COLUMNS " FROM quarantine"
+    " ORDER BY id";
+
+dm_err
+quarantine_list(struct dm_store *st, int all, struct dm_quarantined **out,
+    size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st, all ? sql_list_all : sql_list_held);
+	struct dm_quarantined *v = NULL;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, count + 1, sizeof(*v));
+		row(s, &v[count++]);
+	}
+	if (rc != SQLITE_DONE) {
+		dm_err err = store_error(st, "quarantine");
+
+		sqlite3_reset(s);
+		quarantine_list_free(v, count);
+		return err;
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = count;
+	return DM_OK;
+}
+
+void
+quarantine_list_free(struct dm_quarantined *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		quarantine_clear(&v[i]);
+	free(v);
+}
+
+static const char sql_get[] = "SELECT " COLUMNS ", raw FROM quarantine"
+    " WHERE id = ?1";
+
+dm_err
+quarantine_get(struct dm_store *st, int64_t id, struct dm_quarantined *q,
+    char **raw, size_t *len)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_get);
+	int rc;
+
+	memset(q, 0, sizeof(*q));
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		dm_err err = rc == SQLITE_DONE ? dm_fail(DM_ENOTFOUND,
+		    "no quarantined message %lld", (long long)id) :
+		    store_error(st, "quarantine");
+
+		sqlite3_reset(s);
+		return err;
+	}
+	row(s, q);
+	if (raw != NULL) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 10);
+
+		*raw = xmalloc(n + 1);
+		if (n > 0)
+			memcpy(*raw, sqlite3_column_blob(s, 10), n);
+		(*raw)[n] = '\0';
+		*len = n;
+	}
+	sqlite3_reset(s);
+	return DM_OK;
+}
+
+static const char sql_release[] =
+    "UPDATE quarantine SET released_at = ?2, released_to = ?3 WHERE id = ?1";
+
+dm_err
+quarantine_release(struct dm_store *st, int64_t id, const char *to,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_release);
+
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	store_bind_text(s, 3, to);
+	return store_exec_stmt(st, s);
+}

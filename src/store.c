@@ -1,0 +1,386 @@
+/*
+ * store.c - the one SQLite file: open, pragmas, migrations, transactions,
+ * the statement cache.
+ *
+ * The tables belong to the modules that use them (ticket.c, message.c,
+ * outbox.c, quarantine.c, event.c, people.c); their CREATE statements are
+ * here only as the numbered migrations that made them, because the order
+ * of schema changes is one history for the whole file.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deskmail/store.h"
+#include "deskmail/util.h"
+
+#define STMT_CACHE	128
+
+struct dm_store {
+	sqlite3		*db;
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	} cache[STMT_CACHE];
+};
+
+/* Migration N brings user_version from N-1 to N.  Never edit one; add. */
+static const char *const migrations[] = {
+	/* 1: the foundation */
+	"CREATE TABLE tickets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  status TEXT NOT NULL,"
+	"  severity INTEGER,"
+	"  team TEXT,"
+	"  assignee TEXT,"
+	"  category TEXT,"
+	"  agency TEXT,"
+	"  requester TEXT NOT NULL,"
+	"  requester_name TEXT,"
+	"  subject TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  resolved_at INTEGER,"
+	"  closed_at INTEGER,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  linked_ticket INTEGER REFERENCES tickets(id));"
+	"CREATE INDEX tickets_status ON tickets(status, id);"
+	"CREATE INDEX tickets_requester ON tickets(requester);"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind TEXT NOT NULL,"		/* customer, staff, auto */
+	"  message_id TEXT,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  from_addr TEXT,"
+	"  from_name TEXT,"
+	"  to_addrs TEXT,"
+	"  cc_addrs TEXT,"
+	"  subject TEXT,"
+	"  date TEXT,"
+	"  received INTEGER NOT NULL,"
+	"  source TEXT,"
+	"  body TEXT NOT NULL,"
+	"  body_from_html INTEGER NOT NULL DEFAULT 0,"
+	"  new_text TEXT NOT NULL,"
+	"  raw BLOB NOT NULL);"
+	"CREATE INDEX messages_ticket ON messages(ticket_id, id);"
+	"CREATE INDEX messages_msgid ON messages(message_id);"
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id),"
+	"  name TEXT NOT NULL,"
+	"  content_type TEXT NOT NULL,"
+	"  is_inline INTEGER NOT NULL DEFAULT 0,"
+	"  content_id TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  content BLOB NOT NULL);"
+	"CREATE INDEX attachments_message ON attachments(message_id);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX events_ticket ON events(ticket_id, id);"
+	"CREATE INDEX events_type ON events(type, at);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER REFERENCES tickets(id),"
+	"  template TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  in_reply_to TEXT,"
+	"  refs TEXT,"
+	"  automatic INTEGER NOT NULL DEFAULT 1,"
+	"  status TEXT NOT NULL DEFAULT 'queued',"
+	"  created INTEGER NOT NULL,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER,"
+	"  last_error TEXT,"
+	"  params TEXT);"
+	"CREATE INDEX outbox_due ON outbox(status, next_attempt);"
+	"CREATE INDEX outbox_recipient ON outbox(recipient, created);"
+	"CREATE INDEX outbox_ticket ON outbox(ticket_id);"
+	"CREATE TABLE quarantine ("
+	"  id INTEGER PRIMARY KEY,"
+	"  received INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  source TEXT,"
+	"  sha256 TEXT NOT NULL,"
+	"  from_addr TEXT,"
+	"  subject TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  truncated INTEGER NOT NULL DEFAULT 0,"
+	"  raw BLOB NOT NULL,"
+	"  released_at INTEGER,"
+	"  released_to TEXT);"
+	"CREATE INDEX quarantine_sha ON quarantine(sha256);"
+	"CREATE TABLE mailbox_state ("
+	"  mailbox TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE TABLE people ("
+	"  address TEXT PRIMARY KEY,"
+	"  name TEXT,"
+	"  role TEXT NOT NULL);"	/* staff */
+	"CREATE TABLE teams ("
+	"  name TEXT PRIMARY KEY,"
+	"  address TEXT);"
+	"CREATE TABLE team_members ("
+	"  team TEXT NOT NULL REFERENCES teams(name),"
+	"  address TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (team, address));"
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+sqlite3 *
+store_db(struct dm_store *st)
+{
+	return st->db;
+}
+
+dm_err
+store_error(struct dm_store *st, const char *what)
+{
+	int code = sqlite3_errcode(st->db) & 0xff;
+	dm_err kind = DM_EDB;
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+	    code == SQLITE_FULL || code == SQLITE_IOERR ||
+	    code == SQLITE_NOMEM || code == SQLITE_PROTOCOL)
+		kind = DM_ETEMP;
+	return dm_fail(kind, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static dm_err
+exec(struct dm_store *st, const char *sql)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_error(st, "database");
+	return DM_OK;
+}
+
+static dm_err
+user_version(struct dm_store *st, int *v)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_error(st, "database");
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return store_error(st, "database");
+	}
+	*v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return DM_OK;
+}
+
+static dm_err
+migrate(struct dm_store *st, const char *path)
+{
+	char pragma[64];
+	dm_err err;
+	int v, i;
+
+	if ((err = user_version(st, &v)) != DM_OK)
+		return err;
+	if (v == NMIGRATIONS)
+		return DM_OK;
+	if (v > NMIGRATIONS)
+		return dm_fail(DM_ECONFIG, "%s: schema version %d is newer than "
+		    "this deskmail (%d); upgrade deskmail", path, v,
+		    NMIGRATIONS);
+	if ((err = store_begin(st)) != DM_OK)
+		return err;
+	/* another process may have migrated while we waited for the lock */
+	if ((err = user_version(st, &v)) != DM_OK)
+		goto fail;
+	for (i = v; i < NMIGRATIONS; i++) {
+		if ((err = exec(st, migrations[i])) != DM_OK)
+			goto fail;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+	    NMIGRATIONS);
+	if ((err = exec(st, pragma)) != DM_OK)
+		goto fail;
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return err;
+}
+
+dm_err
+store_open(const struct dm_config *cfg, int create, struct dm_store **out)
+{
+	struct dm_store *st;
+	const char *path = cfg->database;
+	char pragma[128];
+	dm_err err;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	*out = NULL;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	else if (access(path, F_OK) != 0)
+		return dm_fail(DM_ECONFIG, "database %s does not exist; run "
+		    "'deskmail init' first", path);
+	st = xcalloc(1, sizeof(*st));
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		err = dm_fail(DM_ECONFIG, "cannot open database %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return err;
+	}
+	sqlite3_busy_timeout(st->db, (int)cfg->busy_timeout_ms);
+	sqlite3_extended_result_codes(st->db, 0);
+	snprintf(pragma, sizeof(pragma), "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;",
+	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL");
+	if ((err = exec(st, pragma)) != DM_OK ||
+	    (err = migrate(st, path)) != DM_OK) {
+		err = dm_fail(err == DM_ETEMP ? DM_ETEMP : DM_ECONFIG,
+		    "database %s: %s", path, dm_errdetail());
+		store_close(st);
+		return err;
+	}
+	if (create)
+		chmod(path, 0600);
+	*out = st;
+	return DM_OK;
+}
+
+void
+store_close(struct dm_store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < STMT_CACHE; i++)
+		if (st->cache[i].stmt != NULL)
+			sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+dm_err
+store_begin(struct dm_store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE");
+}
+
+dm_err
+store_commit(struct dm_store *st)
+{
+	return exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct dm_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *
+store_stmt(struct dm_store *st, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE, i, slot;
+
+	for (i = 0; i < STMT_CACHE; i++) {
+		slot = (h + i) % STMT_CACHE;
+		if (st->cache[slot].sql == sql) {
+			sqlite3_reset(st->cache[slot].stmt);
+			sqlite3_clear_bindings(st->cache[slot].stmt);
+			return st->cache[slot].stmt;
+		}
+		if (st->cache[slot].sql == NULL)
+			break;
+	}
+	if (i == STMT_CACHE) {
+		dm_fail(DM_ESOFTWARE, "statement cache full");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->cache[slot].stmt, NULL) != SQLITE_OK) {
+		st->cache[slot].stmt = NULL;
+		return NULL;
+	}
+	st->cache[slot].sql = sql;
+	return st->cache[slot].stmt;
+}
+
+dm_err
+store_exec_stmt(struct dm_store *st, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	dm_err err = DM_OK;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = store_error(st, "database");
+	sqlite3_reset(stmt);
+	return err;
+}
+
+dm_err
+store_query_id(struct dm_store *st, const char *sql, const char *key,
+    int64_t *out)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	dm_err err = DM_OK;
+	int rc;
+
+	*out = 0;
+	if (s == NULL)
+		return store_error(st, "database");
+	store_bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		err = store_error(st, "database");
+	sqlite3_reset(s);
+	return err;
+}
+
+int64_t
+store_last_id(struct dm_store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+char *
+store_column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}

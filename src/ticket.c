@@ -1,0 +1,305 @@
+/*
+ * ticket.c - owns the tickets and events tables.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/ticket.h"
+#include "deskmail/util.h"
+
+static const char *const states[] = { TS_NEW, TS_ASSIGNED, TS_IN_PROGRESS,
+    TS_PENDING, TS_RESOLVED, TS_REOPENED, TS_CLOSED, NULL };
+
+int
+ticket_status_valid(const char *status)
+{
+	size_t i;
+
+	for (i = 0; states[i] != NULL; i++)
+		if (strcmp(states[i], status) == 0)
+			return 1;
+	return 0;
+}
+
+static const char sql_insert[] =
+    "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
+    " requester, requester_name, subject, created, updated, linked_ticket)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)";
+
+dm_err
+ticket_create(struct dm_store *st, struct dm_ticket *t)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	store_bind_text(s, 1, t->status);
+	if (t->severity > 0)
+		sqlite3_bind_int(s, 2, t->severity);
+	store_bind_text(s, 3, t->team);
+	store_bind_text(s, 4, t->assignee);
+	store_bind_text(s, 5, t->category);
+	store_bind_text(s, 6, t->agency);
+	store_bind_text(s, 7, t->requester);
+	store_bind_text(s, 8, t->requester_name);
+	store_bind_text(s, 9, t->subject);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)t->created);
+	if (t->linked_ticket > 0)
+		sqlite3_bind_int64(s, 11, t->linked_ticket);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	t->id = store_last_id(st);
+	t->updated = t->created;
+	t->version = 1;
+	return DM_OK;
+}
+
+static const char sql_get[] =
+    "SELECT status, severity, team, assignee, category, agency, requester,"
+    " requester_name, subject, created, updated, resolved_at, closed_at,"
+    " version, linked_ticket FROM tickets WHERE id = ?1";
+
+dm_err
+ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_get);
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return dm_fail(DM_ENOTFOUND, "no ticket %lld", (long long)id);
+	}
+	if (rc != SQLITE_ROW) {
+		dm_err err = store_error(st, "tickets");
+
+		sqlite3_reset(s);
+		return err;
+	}
+	t->id = id;
+	t->status = store_column_dup(s, 0);
+	t->severity = sqlite3_column_int(s, 1);
+	t->team = store_column_dup(s, 2);
+	t->assignee = store_column_dup(s, 3);
+	t->category = store_column_dup(s, 4);
+	t->agency = store_column_dup(s, 5);
+	t->requester = store_column_dup(s, 6);
+	t->requester_name = store_column_dup(s, 7);
+	t->subject = store_column_dup(s, 8);
+	t->created = (time_t)sqlite3_column_int64(s, 9);
+	t->updated = (time_t)sqlite3_column_int64(s, 10);
+	t->resolved_at = (time_t)sqlite3_column_int64(s, 11);
+	t->closed_at = (time_t)sqlite3_column_int64(s, 12);
+	t->version = sqlite3_column_int64(s, 13);
+	t->linked_ticket = sqlite3_column_int64(s, 14);
+	sqlite3_reset(s);
+	return DM_OK;
+}
+
+void
+ticket_clear(struct dm_ticket *t)
+{
+	free(t->status);
+	free(t->team);
+	free(t->assignee);
+	free(t->category);
+	free(t->agency);
+	free(t->requester);
+	free(t->requester_name);
+	free(t->subject);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char sql_status[] =
+    "UPDATE tickets SET status = ?2, updated = ?3, version = version + 1,"
+    " resolved_at = CASE WHEN ?2 = 'resolved' THEN ?3"
+    "   WHEN ?2 IN ('reopened', 'in_progress') THEN NULL"
+    "   ELSE resolved_at END,"
+    " closed_at = CASE WHEN ?2 = 'closed' THEN ?3"
+    "   WHEN ?2 = 'reopened' THEN NULL ELSE closed_at END"
+    " WHERE id = ?1";
+
+dm_err
+ticket_set_status(struct dm_store *st, struct dm_ticket *t,
+    const char *status, const char *actor, time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_status);
+	char *detail;
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, t->id);
+	store_bind_text(s, 2, status);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	detail = xasprintf("%s -> %s", t->status, status);
+	err = event_add(st, t->id, now, actor, "status", detail);
+	free(detail);
+	free(t->status);
+	t->status = xstrdup(status);
+	t->version++;
+	t->updated = now;
+	return err;
+}
+
+static const char sql_touch[] =
+    "UPDATE tickets SET updated = ?2, version = version + 1 WHERE id = ?1";
+
+dm_err
+ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_touch);
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	t->version++;
+	t->updated = now;
+	return store_exec_stmt(st, s);
+}
+
+static const char sql_event[] =
+    "INSERT INTO events (ticket_id, at, actor, type, detail)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+dm_err
+event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
+    const char *type, const char *detail)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_event);
+
+	if (s == NULL)
+		return store_error(st, "events");
+	sqlite3_bind_int64(s, 1, ticket);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)at);
+	store_bind_text(s, 3, actor);
+	store_bind_text(s, 4, type);
+	store_bind_text(s, 5, detail ? detail : "");
+	return store_exec_stmt(st, s);
+}
+
+/* ---- JSON views ------------------------------------------------------ */
+
+#include <json-c/json.h>
+
+#include "deskmail/json.h"
+
+#define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
+	" agency, requester, requester_name, subject, created, updated," \
+	" resolved_at, closed_at, version, linked_ticket"
+
+static struct json_object *
+ticket_row(sqlite3_stmt *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id",
+	    json_object_new_int64(sqlite3_column_int64(s, 0)));
+	json_put_text(o, "status", s, 1);
+	json_object_object_add(o, "severity",
+	    sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL :
+	    json_object_new_int(sqlite3_column_int(s, 2)));
+	json_put_text(o, "team", s, 3);
+	json_put_text(o, "assignee", s, 4);
+	json_put_text(o, "category", s, 5);
+	json_put_text(o, "agency", s, 6);
+	json_put_text(o, "requester", s, 7);
+	json_put_text(o, "requester_name", s, 8);
+	json_put_text(o, "subject", s, 9);
+	json_put_time(o, "created", (time_t)sqlite3_column_int64(s, 10));
+	json_put_time(o, "updated", (time_t)sqlite3_column_int64(s, 11));
+	json_put_time(o, "resolved", (time_t)sqlite3_column_int64(s, 12));
+	json_put_time(o, "closed", (time_t)sqlite3_column_int64(s, 13));
+	json_object_object_add(o, "version",
+	    json_object_new_int64(sqlite3_column_int64(s, 14)));
+	json_object_object_add(o, "linked_ticket",
+	    sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL :
+	    json_object_new_int64(sqlite3_column_int64(s, 15)));
+	return o;
+}
+
+static const char sql_list_all[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets ORDER BY id DESC";
+static const char sql_list_status[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE status = ?1 ORDER BY id DESC";
+static const char sql_one[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE id = ?1";
+
+dm_err
+ticket_list_json(struct dm_store *st, const char *status,
+    struct json_object *array)
+{
+	sqlite3_stmt *s = store_stmt(st, status ? sql_list_status :
+	    sql_list_all);
+	dm_err err = DM_OK;
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	if (status != NULL)
+		store_bind_text(s, 1, status);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_object_array_add(array, ticket_row(s));
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "tickets");
+	sqlite3_reset(s);
+	return err;
+}
+
+dm_err
+ticket_json(struct dm_store *st, int64_t id, struct json_object **out)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_one);
+	dm_err err = DM_OK;
+	int rc;
+
+	*out = NULL;
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = ticket_row(s);
+	else if (rc == SQLITE_DONE)
+		err = dm_fail(DM_ENOTFOUND, "no ticket %lld", (long long)id);
+	else
+		err = store_error(st, "tickets");
+	sqlite3_reset(s);
+	return err;
+}
+
+static const char sql_events[] = "SELECT at, actor, type, detail FROM events"
+    " WHERE ticket_id = ?1 ORDER BY id";
+
+dm_err
+event_list_json(struct dm_store *st, int64_t ticket, struct json_object *array)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_events);
+	dm_err err = DM_OK;
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "events");
+	sqlite3_bind_int64(s, 1, ticket);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct json_object *o = json_object_new_object();
+
+		json_put_time(o, "at", (time_t)sqlite3_column_int64(s, 0));
+		json_put_text(o, "actor", s, 1);
+		json_put_text(o, "type", s, 2);
+		json_put_text(o, "detail", s, 3);
+		json_object_array_add(array, o);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "events");
+	sqlite3_reset(s);
+	return err;
+}
