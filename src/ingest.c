@@ -47,7 +47,7 @@ ingest_content_hash(const char *raw, size_t len, char hex[65])
 	 * The same message reaching us by two routes (or twice by one)
 	 * differs only in the trace fields added on top; skip those.
 	 */
-	if (len >= 5 && memcmp(p, "From ", 5) == 0)
+	if (mime_is_mbox_line(p, len))
 		p = (nl = memchr(p, '\n', len)) ? nl + 1 : end;
 	while (p < end && is_trace_field(p, (size_t)(end - p))) {
 		do {

@@ -18,11 +18,14 @@
 #include "deskmail/text.h"
 #include "deskmail/util.h"
 
+static char *raw_field(const char *raw, size_t len, const char *name);
+
 struct walk {
 	struct dm_parsed	*m;
 	const struct dm_limits	*lim;
 	struct buf		 plain;		/* inline text/plain parts */
 	char			*html;		/* first inline text/html part */
+	int			 repairs;	/* multiparts re-parsed */
 	dm_err			 err;
 };
 
@@ -45,6 +48,37 @@ looks_like_field(const char *p, const char *end)
 	return q < end && q > p;
 }
 
+int
+mime_is_mbox_line(const char *p, size_t len)
+{
+	const char *q;
+
+	/* "From sender@host date", not the field "From : x" (obsolete) */
+	if (len < 6 || memcmp(p, "From ", 5) != 0 || p[5] == ' ' ||
+	    p[5] == ':' || p[5] == '\t')
+		return 0;
+	for (q = p + 5; q < p + len && *q != ' ' && *q != '\n'; q++)
+		if (*q == ':')
+			return 0;
+	return 1;
+}
+
+/* "Name  :" - obsolete syntax, white space before the colon. */
+static int
+obs_field(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && (unsigned char)*q > ' ' && *q != ':' &&
+	    (unsigned char)*q < 127)
+		q++;
+	if (q == p)
+		return 0;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return q < end && *q == ':';
+}
+
 /* Enforce the header and part limits before libetpan parses anything. */
 static dm_err
 prescan(const char *raw, size_t len, const struct dm_limits *lim)
@@ -53,7 +87,7 @@ prescan(const char *raw, size_t len, const struct dm_limits *lim)
 	long fields = 0, parts = 0;
 	size_t field_len = 0;
 
-	if (len >= 5 && memcmp(p, "From ", 5) == 0)	/* mbox separator */
+	if (mime_is_mbox_line(p, len))	/* mbox separator */
 		p = line_end(p, end);
 	while (p < end) {
 		next = line_end(p, end);
@@ -68,10 +102,11 @@ prescan(const char *raw, size_t len, const struct dm_limits *lim)
 				return dm_fail(DM_ELIMIT, "more than %ld header "
 				    "fields", lim->max_headers);
 			field_len = (size_t)(next - p);
-		} else if (fields == 0) {
+		} else if (fields == 0 && !obs_field(p, next)) {
 			return dm_fail(DM_EPARSE, "no header fields");
 		} else {
-			break;	/* a broken line ends the header, as for libetpan */
+			fields += obs_field(p, next);	/* normalise_header() mends it */
+			field_len = (size_t)(next - p);
 		}
 		if (field_len > (size_t)lim->max_header_bytes)
 			return dm_fail(DM_ELIMIT, "a header field longer than "
@@ -89,6 +124,66 @@ prescan(const char *raw, size_t len, const struct dm_limits *lim)
 			    lim->max_parts);
 	}
 	return DM_OK;
+}
+
+/*
+ * A copy of the message whose header libetpan can read, or NULL when it
+ * already can.  Old or broken mailers write header lines that RFC 5322's
+ * obsolete syntax allows or that are plain junk: white-space-only
+ * continuation lines, white space before the colon ("From  :"), and
+ * lines that are not fields at all.  libetpan would end the header at
+ * them and lose every field below, so they are dropped or mended here.
+ */
+static char *
+normalise_header(const char *raw, size_t len, size_t *outlen)
+{
+	const char *p = raw, *end = raw + len, *next, *q;
+	struct buf b;
+	int changed = 0;
+
+	buf_init(&b);
+	while (p < end) {
+		next = line_end(p, end);
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n'))
+			break;
+		if (*p == ' ' || *p == '\t') {
+			for (q = p; q < next && (*q == ' ' || *q == '\t' ||
+			    *q == '\r' || *q == '\n'); q++)
+				;
+			if (q == next) {	/* white space only */
+				changed = 1;
+				p = next;
+				continue;
+			}
+		} else if (!looks_like_field(p, next)) {
+			for (q = p; q < next && *q != ':' && *q != ' ' &&
+			    *q != '\t'; q++)
+				;
+			while (q < next && (*q == ' ' || *q == '\t'))
+				q++;
+			changed = 1;
+			if (q < next && *q == ':' && q > p) {
+				/* "Name  :" -> "Name:" */
+				const char *nend = p;
+
+				while (nend < q && *nend != ' ' && *nend != '\t')
+					nend++;
+				buf_add(&b, p, (size_t)(nend - p));
+				buf_add(&b, q, (size_t)(next - q));
+			}
+			p = next;
+			continue;
+		}
+		buf_add(&b, p, (size_t)(next - p));
+		p = next;
+	}
+	if (!changed) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_add(&b, p, (size_t)(end - p));
+	*outlen = b.len;
+	return buf_release(&b);
 }
 
 char *
@@ -244,6 +339,67 @@ salvage_address(const char *value)
 	return xstrndup(start, (size_t)(end - start));
 }
 
+/* Remove RFC 5322 comments "(...)" and white space from an address. */
+static void
+strip_comments(char *a)
+{
+	char *r, *w;
+	int depth = 0;
+
+	for (r = w = a; *r; r++) {
+		if (*r == '\\' && depth > 0 && r[1] != '\0')
+			r++;
+		else if (*r == '(')
+			depth++;
+		else if (*r == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && *r != ' ' && *r != '\t')
+			*w++ = *r;
+	}
+	*w = '\0';
+}
+
+static int
+plausible_address(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	return at != NULL && at != a && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strpbrk(a, " <>,;\"") == NULL;
+}
+
+/*
+ * libetpan glues the words of a From it cannot parse into one address
+ * ("Big Bug bb@x" -> "bigbugbb@x").  Keep its address only if its local
+ * part and domain stand in the header as written; else salvage the word
+ * with the '@' from the raw value.
+ */
+static void
+check_from(struct dm_parsed *m, const char *raw, size_t len)
+{
+	char *value, *at, *salvaged;
+	int good = 0;
+
+	if (m->from == NULL)
+		return;
+	strip_comments(m->from);
+	if ((value = raw_field(raw, len, "from")) == NULL)
+		return;
+	if (plausible_address(m->from)) {
+		at = strchr(m->from, '@');
+		*at = '\0';
+		good = strcasestr(value, m->from) != NULL &&
+		    strcasestr(value, at + 1) != NULL;
+		*at = '@';
+	}
+	if (!good && (salvaged = salvage_address(value)) != NULL) {
+		strip_comments(salvaged);
+		free(m->from);
+		m->from = str_lower(salvaged);
+	}
+	free(value);
+}
+
 static void
 optional_field(struct dm_parsed *m, const char *name, const char *value)
 {
@@ -383,18 +539,20 @@ header_fields(struct dm_parsed *m, struct mailimf_fields *fields)
 			add_ref(m, clist_content(it));
 }
 
-/* The Date header as written: libetpan keeps only the parsed form. */
+/* A top-level header field's value as written (unfolded), or NULL. */
 static char *
-raw_date(const char *raw, size_t len)
+raw_field(const char *raw, size_t len, const char *name)
 {
 	const char *p = raw, *end = raw + len, *next, *q;
+	size_t n = strlen(name);
 	struct buf b;
 
 	while (p < end && *p != '\n' && *p != '\r') {
 		next = line_end(p, end);
-		if (next - p > 5 && strncasecmp(p, "date:", 5) == 0) {
+		if ((size_t)(next - p) > n && strncasecmp(p, name, n) == 0 &&
+		    p[n] == ':') {
 			buf_init(&b);
-			q = p + 5;
+			q = p + n + 1;
 			do {
 				buf_add(&b, q, (size_t)(next - q));
 				q = next;
@@ -657,6 +815,8 @@ decode_single(struct mailmime *mime, char **out, size_t *outlen)
 
 static void walk(struct walk *w, struct mailmime *mime, long depth,
     int in_alternative);
+static void repair_multipart(struct walk *w, struct mailmime *mime,
+    long depth);
 
 /* Line ends in stored text are "\n"; a lone "\r" is dropped too. */
 static char *
@@ -761,6 +921,10 @@ walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 		int alt = sub != NULL && strcasecmp(sub, "alternative") == 0;
 		size_t before_plain = w->plain.len;
 
+		if (clist_isempty(mime->mm_data.mm_multipart.mm_mp_list)) {
+			repair_multipart(w, mime, depth);
+			break;
+		}
 		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list);
 		    it; it = clist_next(it)) {
 			walk(w, clist_content(it), depth + 1, alt);
@@ -808,6 +972,51 @@ walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 	}
 }
 
+/*
+ * A multipart in which libetpan found no parts, usually because its
+ * closing delimiter is missing or mangled ("--b-"): parse its body again
+ * with a proper close-delimiter appended.  Bounded: a few per message.
+ */
+static void
+repair_multipart(struct walk *w, struct mailmime *mime, long depth)
+{
+	const char *boundary = content_param(mime->mm_content_type, "boundary");
+	struct mailmime *again = NULL;
+	struct buf b;
+	size_t idx = 0;
+
+	char delim[128];
+
+	if (boundary == NULL || mime->mm_body == NULL ||
+	    mime->mm_body->dt_type != MAILMIME_DATA_TEXT || w->repairs >= 3 ||
+	    strpbrk(boundary, "\"\r\n") != NULL || strlen(boundary) > 100)
+		return;
+	/* only a body that has at least one delimiter line has parts */
+	snprintf(delim, sizeof(delim), "--%s", boundary);
+	if (memmem(mime->mm_body->dt_data.dt_text.dt_data,
+	    mime->mm_body->dt_data.dt_text.dt_length, delim,
+	    strlen(delim)) == NULL)
+		return;
+	w->repairs++;
+	buf_init(&b);
+	buf_addf(&b, "Content-Type: multipart/%s; boundary=\"%s\"\r\n\r\n",
+	    mime->mm_content_type->ct_subtype, boundary);
+	buf_add(&b, mime->mm_body->dt_data.dt_text.dt_data,
+	    mime->mm_body->dt_data.dt_text.dt_length);
+	buf_addf(&b, "\r\n--%s--\r\n", boundary);
+	if (mailmime_parse(b.data, b.len, &idx, &again) == MAILIMF_NO_ERROR &&
+	    again != NULL) {
+		struct mailmime *top = again->mm_type == MAILMIME_MESSAGE ?
+		    again->mm_data.mm_message.mm_msg_mime : again;
+
+		if (top != NULL && top->mm_type == MAILMIME_MULTIPLE &&
+		    !clist_isempty(top->mm_data.mm_multipart.mm_mp_list))
+			walk(w, top, depth, 0);
+		mailmime_free(again);
+	}
+	buf_free(&b);
+}
+
 dm_err
 mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
     struct dm_parsed **out)
@@ -817,23 +1026,32 @@ mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 	struct walk w;
 	size_t idx = 0;
 	const char *start = raw;
+	char *fixed = NULL;
+	size_t fixed_len = 0;
 	dm_err err;
 
 	*out = NULL;
 	if ((err = prescan(raw, len, lim)) != DM_OK)
 		return err;
-	if (len >= 5 && memcmp(raw, "From ", 5) == 0) {
+	if (mime_is_mbox_line(raw, len)) {
 		start = line_end(raw, raw + len);
 		len -= (size_t)(start - raw);
 	}
+	if ((fixed = normalise_header(start, len, &fixed_len)) != NULL) {
+		start = fixed;
+		len = fixed_len;
+	}
 	if (mailmime_parse(start, len, &idx, &mime) != MAILIMF_NO_ERROR ||
-	    mime == NULL)
+	    mime == NULL) {
+		free(fixed);
 		return dm_fail(DM_EPARSE, "MIME structure cannot be parsed");
+	}
 
 	m = xcalloc(1, sizeof(*m));
 	if (mime->mm_type == MAILMIME_MESSAGE)
 		header_fields(m, mime->mm_data.mm_message.mm_fields);
-	m->date = raw_date(start, len);
+	m->date = raw_field(start, len, "date");
+	check_from(m, start, len);
 	{
 		struct mailmime *top = mime->mm_type == MAILMIME_MESSAGE ?
 		    mime->mm_data.mm_message.mm_msg_mime : mime;
@@ -855,6 +1073,7 @@ mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 	buf_init(&w.plain);
 	walk(&w, mime, 0, 0);
 	mailmime_free(mime);
+	free(fixed);
 	if (w.err != DM_OK) {
 		buf_free(&w.plain);
 		free(w.html);

@@ -64,6 +64,9 @@ dm_err	mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 
 void	mime_free(struct dm_parsed *m);
 
+/* Nonzero if the message starts with an mbox "From " separator line. */
+int	mime_is_mbox_line(const char *raw, size_t len);
+
 /* Decode RFC 2047 words in a header value into UTF-8; caller frees. */
 char	*mime_decode_header(const char *value);
 
