@@ -12,8 +12,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <gnutls/crypto.h>
-
 #include "deskmail/cmd.h"
 #include "deskmail/people.h"
 #include "deskmail/util.h"
@@ -45,6 +43,7 @@ make_key(const char *path)
 	char hex[65];
 	struct stat sb;
 	size_t i;
+	dm_err err;
 	int fd;
 
 	if (stat(path, &sb) == 0) {
@@ -54,8 +53,8 @@ make_key(const char *path)
 			    (unsigned)(sb.st_mode & 0777));
 		return DM_OK;
 	}
-	if (gnutls_rnd(GNUTLS_RND_KEY, key, sizeof(key)) != 0)
-		return dm_fail(DM_ESOFTWARE, "no random bytes for the key");
+	if ((err = random_bytes(key, sizeof(key))) != DM_OK)
+		return err;
 	for (i = 0; i < sizeof(key); i++)
 		snprintf(hex + 2 * i, 3, "%02x", key[i]);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

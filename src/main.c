@@ -12,7 +12,6 @@
 #include "deskmail/clock.h"
 #include "deskmail/cmd.h"
 #include "deskmail/log.h"
-#include "deskmail/text.h"
 
 static const struct {
 	const char	*name;
@@ -86,10 +85,6 @@ main(int argc, char **argv)
 		return dm_exit_code(err);
 	}
 	charset_install();
-	if ((err = text_init()) != DM_OK) {
-		log_error("%s", dm_errdetail());
-		return dm_exit_code(err);
-	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[0], commands[i].name) == 0) {
 			ctx.command = commands[i].name;

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/crypto.h>
-
 #include "deskmail/outbox.h"
 #include "deskmail/util.h"
 
@@ -29,7 +27,8 @@ outbox_queue(struct dm_store *st, const struct dm_config *cfg,
 	if (s == NULL)
 		return store_error(st, "outbox");
 	/* unique without a counter: ticket, time and 64 random bits */
-	gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof(rnd));
+	if ((err = random_bytes(rnd, sizeof(rnd))) != DM_OK)
+		return err;
 	id = xasprintf("dm.%lld.%lld.%02x%02x%02x%02x%02x%02x%02x%02x@%s",
 	    (long long)item->ticket, (long long)now, rnd[0], rnd[1], rnd[2],
 	    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], cfg->domain);

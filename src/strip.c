@@ -53,7 +53,6 @@ compile(const char *pat, pcre2_code **out)
 		return dm_fail(DM_ESOFTWARE, "pattern '%s': %s", pat,
 		    (char *)msg);
 	}
-	pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
 	return DM_OK;
 }
 
@@ -162,6 +161,9 @@ text_strip_quoted(const char *text)
 	struct buf b;
 	size_t n, cut, i, last;
 
+	/* compiled on first use: most commands never strip anything */
+	if (md == NULL && text_init() != DM_OK)
+		return xstrdup(text);
 	v = split_lines(text, &n);
 	cut = find_cut(v, n);
 	/* drop quoted lines, trailers and trailing blank lines */

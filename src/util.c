@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gnutls/crypto.h>
+#include <sys/random.h>
+
+#include <nettle/sha2.h>
 
 #include "deskmail/util.h"
 
@@ -291,14 +293,36 @@ read_file(const char *path, size_t max, char **out, size_t *len)
 void
 sha256_hex(const void *data, size_t len, char hex[65])
 {
-	unsigned char md[32];
+	unsigned char md[SHA256_DIGEST_SIZE];
 	static const char digits[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
 	size_t i;
 
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, md);
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof(md), md);
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+dm_err
+random_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		r = getrandom(p, n, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return dm_fail(DM_ESOFTWARE, "getrandom: %s",
+			    strerror(errno));
+		p += r;
+		n -= (size_t)r;
+	}
+	return DM_OK;
 }

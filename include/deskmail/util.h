@@ -48,6 +48,9 @@ dm_err	 read_file(const char *path, size_t max, char **out, size_t *len);
 /* Read all of fd (to EOF); fails with DM_ELIMIT past max bytes. */
 dm_err	 read_fd(int fd, size_t max, char **out, size_t *len);
 
+/* n bytes from the kernel's random source (getrandom). */
+dm_err	 random_bytes(void *buf, size_t n);
+
 /* SHA-256 of data as 64 lower-case hex digits into hex (65 bytes). */
 void	 sha256_hex(const void *data, size_t len, char hex[65]);
 
