@@ -83,53 +83,105 @@ read_message(int fd, size_t max, char **out, size_t *len, size_t *total)
 	return DM_OK;
 }
 
-/* Ingest one message from fd; returns DM_ETEMP when it must be retried. */
+/*
+ * Lines of messages applied in the open batch transaction: printed only
+ * once it has committed, because printing is acknowledging.
+ */
+#define BATCH_MAX	64
+
+struct batch {
+	char	lines[BATCH_MAX][320];
+	int	outcome[BATCH_MAX];
+	size_t	n;
+};
+
+/* Ingest one message from fd into res; DM_ETEMP: retry it later. */
 static dm_err
-ingest_fd(struct dm_ctx *ctx, int fd, const char *source, struct progress *p)
+ingest_fd(struct dm_ctx *ctx, int fd, const char *source,
+    struct ingest_result *res)
 {
-	struct ingest_result res;
-	char *raw, line[400];
+	char *raw;
 	size_t len, total;
 	dm_err err;
 
 	err = read_message(fd, (size_t)ctx->cfg->limits.max_message_bytes,
 	    &raw, &len, &total);
 	if (err != DM_OK)
-		return dm_fail(DM_ETEMP, "%s: %s", source, dm_errdetail());
+		return dm_fail(DM_ETEMP, "%s", dm_errdetail());
 	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
-	    &res);
+	    res);
 	free(raw);
-	p->done++;
+	return err;
+}
+
+static void
+report_failure(struct progress *p, const char *source, const char *why)
+{
+	p->failed++;
+	if (p->tty && p->total >= 2)
+		printf("\r\033[K");
+	fflush(stdout);
+	log_error("ingest: %s: %s", source, why);
+	progress_draw(p);
+}
+
+/* Commit the batch and print its lines; on failure they all failed. */
+static dm_err
+batch_commit(struct dm_ctx *ctx, struct batch *b, struct progress *p)
+{
+	dm_err err = DM_OK;
+	size_t i;
+
+	if (store_in_transaction(ctx->st))
+		err = store_commit(ctx->st);
 	if (err != DM_OK) {
-		p->failed++;
-		if (p->tty && p->total >= 2)
-			printf("\r\033[K");
-		fflush(stdout);
-		log_error("ingest: %s: %s", source, dm_errdetail());
-		progress_draw(p);
-		return err;
+		store_rollback(ctx->st);
+		for (i = 0; i < b->n; i++)
+			report_failure(p, b->lines[i], dm_errdetail());
+	} else {
+		for (i = 0; i < b->n; i++) {
+			p->count[b->outcome[i]]++;
+			progress_line(p, b->lines[i]);
+		}
 	}
-	p->count[res.outcome]++;
-	ingest_format(&res, line, sizeof(line));
-	progress_line(p, line);
-	return DM_OK;
+	b->n = 0;
+	return err;
 }
 
 static dm_err
-ingest_path(struct dm_ctx *ctx, const char *path, struct progress *p)
+ingest_path(struct dm_ctx *ctx, const char *path, struct batch *b,
+    struct progress *p)
 {
+	struct ingest_result res;
 	dm_err err;
 	int fd;
 
+	p->done++;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		p->done++;
-		p->failed++;
-		log_error("ingest: %s: %s", path, strerror(errno));
-		return errno == ENOENT ? DM_ENOTFOUND : DM_EIO;
+		err = errno == ENOENT ? DM_ENOTFOUND : DM_EIO;
+		report_failure(p, path, strerror(errno));
+		return err;
 	}
-	err = ingest_fd(ctx, fd, path, p);
+	if (!store_in_transaction(ctx->st) &&
+	    (err = store_begin(ctx->st)) != DM_OK) {
+		close(fd);
+		report_failure(p, path, dm_errdetail());
+		return err;
+	}
+	err = ingest_fd(ctx, fd, path, &res);
 	close(fd);
-	return err;
+	if (err != DM_OK) {
+		report_failure(p, path, dm_errdetail());
+		/* an error SQLite rolled the whole batch back for */
+		if (!store_in_transaction(ctx->st))
+			for (; b->n > 0; b->n--)
+				report_failure(p, b->lines[b->n - 1],
+				    "batch rolled back");
+		return err;
+	}
+	ingest_format(&res, b->lines[b->n], sizeof(b->lines[b->n]));
+	b->outcome[b->n++] = res.outcome;
+	return DM_OK;
 }
 
 static int
@@ -197,6 +249,7 @@ int
 cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 {
 	struct progress p;
+	struct batch *batch;
 	char **files = NULL;
 	const char *maildir = NULL;
 	size_t nfiles = 0, i;
@@ -225,16 +278,31 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 		nfiles = (size_t)argc - 1;
 	}
 	if (files == NULL) {
-		p.total = 1;
-		err = ingest_fd(ctx, STDIN_FILENO, "stdin", &p);
+		struct ingest_result res;
+		char line[320];
+
 		/* anything that kept the message from being stored: retry */
-		return err == DM_OK ? EX_OK : EX_TEMPFAIL;
+		if ((err = ingest_fd(ctx, STDIN_FILENO, "stdin", &res)) != DM_OK)
+			return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s",
+			    dm_errdetail()));
+		ingest_format(&res, line, sizeof(line));
+		printf("%s\n", line);
+		return fflush(stdout) == 0 ? EX_OK : EX_TEMPFAIL;
 	}
 	p.total = nfiles;
 	progress_draw(&p);
-	for (i = 0; i < nfiles; i++)
-		if (ingest_path(ctx, files[i], &p) == DM_ETEMP)
+	batch = xcalloc(1, sizeof(*batch));
+	for (i = 0; i < nfiles; i++) {
+		if (ingest_path(ctx, files[i], batch, &p) == DM_ETEMP)
 			temp = 1;
+		if (batch->n == BATCH_MAX || i + 1 == nfiles)
+			if (batch_commit(ctx, batch, &p) != DM_OK)
+				temp = 1;
+	}
+	if (store_in_transaction(ctx->st) && batch_commit(ctx, batch, &p) !=
+	    DM_OK)
+		temp = 1;
+	free(batch);
 	rc = finish(ctx, &p, temp);
 	if (owned) {
 		for (i = 0; i < nfiles; i++)

@@ -356,6 +356,7 @@ ingest_message(struct dm_store *st, const struct dm_config *cfg,
 	char sha[65], reason[256] = "";
 	char *qreason = NULL;
 	int64_t id;
+	int nested;
 	dm_err err, perr = DM_OK;
 
 	memset(res, 0, sizeof(*res));
@@ -383,7 +384,13 @@ ingest_message(struct dm_store *st, const struct dm_config *cfg,
 	a.retry_of = retry_of;
 	a.automatic = m ? classify_automatic(cfg, m) : NULL;
 
-	if ((err = store_begin(st)) != DM_OK)
+	/*
+	 * Inside a caller's batch transaction the message gets a savepoint
+	 * of its own: it still applies whole or not at all, and the batch
+	 * commits (and only then acknowledges) many messages at once.
+	 */
+	nested = store_in_transaction(st);
+	if ((err = nested ? store_savepoint(st) : store_begin(st)) != DM_OK)
 		goto out;
 	if ((err = message_ticket_by_sha(st, sha, &id)) != DM_OK)
 		goto fail;
@@ -415,11 +422,14 @@ ingest_message(struct dm_store *st, const struct dm_config *cfg,
 	if (err != DM_OK)
 		goto fail;
 commit:
-	err = store_commit(st);
+	err = nested ? store_release(st) : store_commit(st);
 	if (err == DM_OK)
 		goto out;
 fail:
-	store_rollback(st);
+	if (nested)
+		store_rollback_savepoint(st);
+	else
+		store_rollback(st);
 out:
 	free(qreason);
 	mime_free(m);

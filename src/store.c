@@ -301,6 +301,33 @@ store_rollback(struct dm_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+store_in_transaction(struct dm_store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+dm_err
+store_savepoint(struct dm_store *st)
+{
+	return exec(st, "SAVEPOINT unit");
+}
+
+dm_err
+store_release(struct dm_store *st)
+{
+	return exec(st, "RELEASE unit");
+}
+
+void
+store_rollback_savepoint(struct dm_store *st)
+{
+	/* ROLLBACK TO keeps the savepoint open; RELEASE then drops it */
+	if (sqlite3_exec(st->db, "ROLLBACK TO unit", NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		sqlite3_exec(st->db, "RELEASE unit", NULL, NULL, NULL);
+}
+
 sqlite3_stmt *
 store_stmt(struct dm_store *st, const char *sql)
 {

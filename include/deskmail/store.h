@@ -31,6 +31,14 @@ dm_err	store_begin(struct dm_store *st);
 dm_err	store_commit(struct dm_store *st);
 void	store_rollback(struct dm_store *st);
 
+/* Nonzero while a transaction is open on this connection. */
+int	store_in_transaction(struct dm_store *st);
+
+/* SAVEPOINT / RELEASE / ROLLBACK TO one nested unit inside a transaction. */
+dm_err	store_savepoint(struct dm_store *st);
+dm_err	store_release(struct dm_store *st);
+void	store_rollback_savepoint(struct dm_store *st);
+
 /*
  * A prepared statement for sql, which must be a string constant: it is
  * prepared once, cached by address and handed out reset with bindings
