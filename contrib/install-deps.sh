@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install what deskmail needs to build and test on Debian 12 (as root, or
+# through sudo).  Safe to run again.  Used by the README's two commands.
+set -eu
+pkgs="build-essential autoconf automake pkg-config ca-certificates
+ libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
+ libjson-c-dev nettle-dev libdpkg-perl sqlite3 python3"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+as_root=
+[ "$(id -u)" = 0 ] || as_root=sudo
+echo "install-deps: installing$missing" >&2
+$as_root apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq \
+	--no-install-recommends $missing >/dev/null

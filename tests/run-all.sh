@@ -1,0 +1,47 @@
+#!/bin/sh
+# The whole test suite as CI runs it (the README's second command):
+# installs what is missing, builds in build/ with warnings as errors and
+# runs `make check`, then builds in build-asan/ with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the same suite again.  Ends with one
+# line "N passed, N failed" over both runs.  Exit 0 only if all passed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+jobs=$(nproc 2>/dev/null || echo 2)
+
+contrib/install-deps.sh || { echo "run-all: installing packages failed"; exit 1; }
+autoreconf -fi >/dev/null 2>&1 || { echo "run-all: autoreconf failed"; exit 1; }
+
+passed=0 failed=0 status=0
+suite() {	# suite DIR CONFIGURE-ARGS...
+	dir=$1
+	shift
+	echo "== $dir: configure $*"
+	mkdir -p "$top/$dir"
+	( cd "$top/$dir" && "$top/configure" "$@" >configure.out 2>&1 ) ||
+		{ cat "$top/$dir/configure.out"; failed=$((failed + 1)); status=1; return; }
+	( cd "$top/$dir" && make -j"$jobs" >make.out 2>&1 ) ||
+		{ tail -40 "$top/$dir/make.out"; failed=$((failed + 1)); status=1; return; }
+	( cd "$top/$dir" && make -j"$jobs" check ) || status=1
+	log=$top/$dir/test-suite.log
+	if [ -f "$log" ]; then
+		p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+		x=$(sed -n 's/^# XFAIL: *//p' "$log" | head -1)
+		f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+		e=$(sed -n 's/^# ERROR: *//p' "$log" | head -1)
+		u=$(sed -n 's/^# XPASS: *//p' "$log" | head -1)
+		passed=$((passed + ${p:-0} + ${x:-0}))
+		failed=$((failed + ${f:-0} + ${e:-0} + ${u:-0}))
+		# show what failed, so a CI log is enough to act on
+		[ "${f:-0}${e:-0}" != 00 ] && grep -E '^(FAIL|ERROR):' "$log" | head -20
+	else
+		failed=$((failed + 1))
+	fi
+}
+
+suite build --enable-werror
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	suite build-asan --enable-werror --enable-sanitizers
+echo "$passed passed, $failed failed"
+[ "$status" = 0 ] && [ "$failed" = 0 ]
