@@ -4,8 +4,8 @@
  *   spawn [-i] [-o OUT] LIST PROG [ARG...]
  *
  * For every path in LIST (one per line) fork() and execv() PROG directly,
- * with every argument "{}" replaced by the path; with -i the path is opened
- * as the child's stdin (an MTA pipe transport hands the message over a pipe;
+ * with every "{}" inside an argument replaced by the path; with -i the path
+ * is opened as the child's stdin, else stdin is /dev/null (an MTA pipe transport hands the message over a pipe;
  * a file is the cheapest stand-in).  The child's stdout goes to OUT (opened
  * once, O_APPEND, so lines stay in order) or /dev/null; stderr is inherited.
  * The parent waits for each child before starting the next, as a pipe
@@ -26,6 +26,32 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* arg with every "{}" replaced by path; arg itself when it has none */
+static char *
+subst(const char *arg, const char *path)
+{
+	const char *p, *q;
+	char *out, *o;
+	size_t n = 0, plen = strlen(path);
+
+	if (strstr(arg, "{}") == NULL)
+		return (char *)arg;
+	for (p = arg; (q = strstr(p, "{}")) != NULL; p = q + 2)
+		n++;
+	if ((out = malloc(strlen(arg) + n * plen + 1)) == NULL) {
+		perror("malloc");
+		exit(1);
+	}
+	for (o = out, p = arg; (q = strstr(p, "{}")) != NULL; p = q + 2) {
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, path, plen);
+		o += plen;
+	}
+	strcpy(o, p);
+	return out;
+}
 
 int
 main(int argc, char **argv)
@@ -66,20 +92,17 @@ main(int argc, char **argv)
 		if (line[0] == '\0')
 			continue;
 		for (i = 0; i < nargs; i++)
-			cargv[i] = strcmp(argv[optind + 1 + i], "{}") == 0 ?
-			    line : argv[optind + 1 + i];
+			cargv[i] = subst(argv[optind + 1 + i], line);
 		pid = fork();
 		if (pid < 0) {
 			perror("fork");
 			return 1;
 		}
 		if (pid == 0) {
-			if (use_stdin) {
-				int fd = open(line, O_RDONLY);
-				if (fd < 0 || dup2(fd, 0) < 0)
-					_exit(126);
-				close(fd);
-			}
+			int fd = open(use_stdin ? line : "/dev/null", O_RDONLY);
+			if (fd < 0 || dup2(fd, 0) < 0)
+				_exit(126);
+			close(fd);
 			if (dup2(outfd, 1) < 0)
 				_exit(126);
 			execv(cargv[0], cargv);
@@ -90,6 +113,9 @@ main(int argc, char **argv)
 				perror("waitpid");
 				return 1;
 			}
+		for (i = 0; i < nargs; i++)
+			if (cargv[i] != argv[optind + 1 + i])
+				free(cargv[i]);
 		count++;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			failed++;
