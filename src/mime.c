@@ -951,11 +951,13 @@ walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 				    jt = clist_next(jt)) {
 					struct mailimf_field *fl = clist_content(jt);
 
-					if (fl->fld_type == MAILIMF_FIELD_SUBJECT)
+					if (fl->fld_type == MAILIMF_FIELD_SUBJECT &&
+					    subject == NULL)
 						subject = clean_header(fl->fld_data.
 						    fld_subject->sbj_value);
 					if (fl->fld_type == MAILIMF_FIELD_MESSAGE_ID &&
-					    m->is_report && m->report_refs == NULL)
+					    m->is_report && m->report_refs == NULL &&
+					    fl->fld_data.fld_message_id->mid_value)
 						m->report_refs = xstrdup(fl->fld_data.
 						    fld_message_id->mid_value);
 				}
