@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "deskmail/err.h"
@@ -56,11 +57,14 @@ dm_exit_code(dm_err err)
 dm_err
 dm_fail(dm_err err, const char *fmt, ...)
 {
+	char line[sizeof(detail)];
 	va_list ap;
 
+	/* via a copy: callers often pass dm_errdetail() to add context */
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	memcpy(detail, line, sizeof(detail));
 	return err;
 }
 

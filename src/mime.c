@@ -87,6 +87,8 @@ prescan(const char *raw, size_t len, const struct dm_limits *lim)
 	long fields = 0, parts = 0;
 	size_t field_len = 0;
 
+	if (len == 0)
+		return dm_fail(DM_EPARSE, "empty message");
 	if (mime_is_mbox_line(p, len))	/* mbox separator */
 		p = line_end(p, end);
 	while (p < end) {
