@@ -4,7 +4,8 @@
 set -eu
 pkgs="build-essential autoconf automake pkg-config ca-certificates
  libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
- libjson-c-dev nettle-dev libdpkg-perl sqlite3 python3"
+ libjson-c-dev nettle-dev libgnutls28-dev libdpkg-perl sqlite3 python3
+ dovecot-imapd dovecot-core openssl"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
@@ -14,6 +15,16 @@ done
 as_root=
 [ "$(id -u)" = 0 ] || as_root=sudo
 echo "install-deps: installing$missing" >&2
-$as_root apt-get update -qq
+# Tests start private servers; the packages must not start system ones.
+rcd=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	rcd=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' | $as_root tee $rcd >/dev/null
+	$as_root chmod 755 $rcd
+fi
+rc=0
+$as_root apt-get update -qq &&
 DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq \
-	--no-install-recommends $missing >/dev/null
+	--no-install-recommends $missing >/dev/null || rc=$?
+[ -n "$rcd" ] && $as_root rm -f $rcd
+exit $rc

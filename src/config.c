@@ -88,22 +88,85 @@ static const struct key keys[] = {
 	  "who gets severity 1/2 notices when no agency entry names anyone" },
 };
 
+#define M(f)	offsetof(struct dm_mailbox, f)
+
+/* The keys of a [mailbox NAME] section. */
+static const struct key mailbox_keys[] = {
+	{ "mailbox", "url", K_STRING, M(url), NULL, 0, 0,
+	  "imaps://host[:port][/folder] (implicit TLS) or imap://... "
+	  "(STARTTLS); the folder defaults to INBOX" },
+	{ "mailbox", "user", K_STRING, M(user), NULL, 0, 0,
+	  "login name" },
+	{ "mailbox", "password_file", K_PATH, M(password_file), NULL, 0, 0,
+	  "file holding the password (first line); never put it on a "
+	  "command line" },
+	{ "mailbox", "password_env", K_STRING, M(password_env), NULL, 0, 0,
+	  "or: the environment variable holding the password" },
+	{ "mailbox", "tls", K_STRING, M(tls), "", 0, 0,
+	  "implicit, starttls, or none (only for 127.0.0.1/localhost); "
+	  "empty: from the URL scheme" },
+	{ "mailbox", "ca_file", K_PATH, M(ca_file), "", 0, 0,
+	  "PEM file of the CAs that may sign the server's certificate "
+	  "(empty: the system store)" },
+	{ "mailbox", "after", K_STRING, M(after), "seen", 0, 0,
+	  "what to do with a message once stored: seen (set \\Seen), move "
+	  "(to move_to), delete" },
+	{ "mailbox", "move_to", K_STRING, M(move_to), "Processed", 0, 0,
+	  "folder for after = move" },
+	{ "mailbox", "batch", K_LONG, M(batch), "50", 1, 1000,
+	  "messages fetched per UID FETCH" },
+	{ "mailbox", "timeout", K_LONG, M(timeout), "60", 1, 3600,
+	  "network timeout in seconds" },
+	{ "mailbox", "poll_seconds", K_LONG, M(poll_seconds), "60", 5, 86400,
+	  "for 'run' on servers without IDLE: how often to look" },
+};
+
+#define NMAILBOX_KEYS	(sizeof(mailbox_keys) / sizeof(mailbox_keys[0]))
+
 struct parse_state {
 	struct dm_config *cfg;
 	char		  msg[256];	/* why the handler refused a line */
 	unsigned char	  seen[sizeof(keys) / sizeof(keys[0])];
 };
 
-static char **
-str_field(struct dm_config *cfg, const struct key *k)
+static int
+hexdigit(int c)
 {
-	return (char **)((char *)cfg + k->offset);
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+static char **
+str_field(void *base, const struct key *k)
+{
+	return (char **)((char *)base + k->offset);
 }
 
 static long *
-long_field(struct dm_config *cfg, const struct key *k)
+long_field(void *base, const struct key *k)
 {
-	return (long *)((char *)cfg + k->offset);
+	return (long *)((char *)base + k->offset);
+}
+
+/* %XX escapes in a URL path decoded (a folder name with spaces). */
+static char *
+url_decode(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *w = out;
+	int hi, lo;
+
+	for (; *s; s++) {
+		if (*s == '%' && (hi = hexdigit(s[1])) >= 0 &&
+		    (lo = hexdigit(s[2])) >= 0) {
+			*w++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+	return out;
 }
 
 /* Resolve a relative path against the directory of the config file. */
@@ -119,7 +182,8 @@ resolve_path(const char *cfgpath, const char *value)
 }
 
 static int
-set_key(struct parse_state *st, const struct key *k, const char *value)
+set_key(struct parse_state *st, const struct key *k, void *base,
+    const char *value)
 {
 	struct dm_config *cfg = st->cfg;
 	char *end;
@@ -127,12 +191,12 @@ set_key(struct parse_state *st, const struct key *k, const char *value)
 
 	switch (k->type) {
 	case K_STRING:
-		free(*str_field(cfg, k));
-		*str_field(cfg, k) = xstrdup(value);
+		free(*str_field(base, k));
+		*str_field(base, k) = xstrdup(value);
 		break;
 	case K_PATH:
-		free(*str_field(cfg, k));
-		*str_field(cfg, k) = resolve_path(cfg->path, value);
+		free(*str_field(base, k));
+		*str_field(base, k) = resolve_path(cfg->path, value);
 		break;
 	case K_LONG:
 		errno = 0;
@@ -144,7 +208,7 @@ set_key(struct parse_state *st, const struct key *k, const char *value)
 			    k->name, k->min, k->max, value);
 			return 0;
 		}
-		*long_field(cfg, k) = n;
+		*long_field(base, k) = n;
 		break;
 	}
 	return 1;
@@ -185,8 +249,9 @@ team_get(struct dm_config *cfg, const char *name)
 }
 
 static struct dm_mailbox *
-mailbox_get(struct dm_config *cfg, const char *name)
+mailbox_get(struct parse_state *st, const char *name)
 {
+	struct dm_config *cfg = st->cfg;
 	struct dm_mailbox *m;
 	size_t i;
 
@@ -198,6 +263,9 @@ mailbox_get(struct dm_config *cfg, const char *name)
 	m = &cfg->mailboxes[cfg->nmailboxes++];
 	memset(m, 0, sizeof(*m));
 	m->name = xstrdup(name);
+	for (i = 0; i < NMAILBOX_KEYS; i++)
+		if (mailbox_keys[i].def != NULL)
+			set_key(st, &mailbox_keys[i], m, mailbox_keys[i].def);
 	return m;
 }
 
@@ -229,25 +297,15 @@ static int
 set_mailbox_key(struct parse_state *st, const char *box, const char *name,
     const char *value)
 {
-	struct dm_mailbox *m = mailbox_get(st->cfg, box);
-	char **field;
+	struct dm_mailbox *m = mailbox_get(st, box);
+	size_t i;
 
-	if (strcmp(name, "url") == 0)
-		field = &m->url;
-	else if (strcmp(name, "user") == 0)
-		field = &m->user;
-	else if (strcmp(name, "password_file") == 0) {
-		free(m->password_file);
-		m->password_file = resolve_path(st->cfg->path, value);
-		return 1;
-	} else {
-		snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in "
-		    "[mailbox %s] (known: url, user, password_file)", name, box);
-		return 0;
-	}
-	free(*field);
-	*field = xstrdup(value);
-	return 1;
+	for (i = 0; i < NMAILBOX_KEYS; i++)
+		if (strcmp(mailbox_keys[i].name, name) == 0)
+			return set_key(st, &mailbox_keys[i], m, value);
+	snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in [mailbox %s]",
+	    name, box);
+	return 0;
 }
 
 static int
@@ -264,7 +322,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 		if (strcmp(keys[i].section, section) == 0 &&
 		    strcmp(keys[i].name, name) == 0) {
 			st->seen[i] = 1;
-			return set_key(st, &keys[i], value);
+			return set_key(st, &keys[i], st->cfg, value);
 		}
 	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -293,11 +351,102 @@ valid_address(const char *a)
 	return 1;
 }
 
+static int
+is_loopback(const char *host)
+{
+	return strcmp(host, "127.0.0.1") == 0 || strcmp(host, "localhost") == 0 ||
+	    strcmp(host, "::1") == 0 || strncmp(host, "127.", 4) == 0;
+}
+
+/* Split the URL and check the keys that depend on each other. */
+static dm_err
+check_mailbox(struct dm_config *cfg, struct dm_mailbox *m)
+{
+	const char *u = m->url, *hp, *slash, *colon;
+	int implicit;
+
+	if (u == NULL)
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] has no url",
+		    cfg->path, m->name);
+	if (strncasecmp(u, "imaps://", 8) == 0) {
+		implicit = 1;
+		hp = u + 8;
+	} else if (strncasecmp(u, "imap://", 7) == 0) {
+		implicit = 0;
+		hp = u + 7;
+	} else
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] url '%s' must "
+		    "start with imaps:// or imap://", cfg->path, m->name, u);
+	slash = strchr(hp, '/');
+	if (hp[0] == '[') {		/* [::1]:993 */
+		const char *rb = strchr(hp, ']');
+
+		if (rb == NULL || (slash && rb > slash))
+			return dm_fail(DM_ECONFIG, "%s: [mailbox %s] url '%s': "
+			    "bad host", cfg->path, m->name, u);
+		m->host = xstrndup(hp + 1, (size_t)(rb - hp - 1));
+		colon = rb[1] == ':' ? rb + 1 : NULL;
+	} else {
+		colon = memchr(hp, ':', slash ? (size_t)(slash - hp) :
+		    strlen(hp));
+		m->host = xstrndup(hp, colon ? (size_t)(colon - hp) :
+		    slash ? (size_t)(slash - hp) : strlen(hp));
+	}
+	if (m->host[0] == '\0')
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] url '%s' has no "
+		    "host", cfg->path, m->name, u);
+	if (colon != NULL) {
+		m->port = xstrndup(colon + 1, slash ? (size_t)(slash - colon - 1) :
+		    strlen(colon + 1));
+		if (m->port[0] == '\0' || strspn(m->port, "0123456789") !=
+		    strlen(m->port) || atoi(m->port) < 1 || atoi(m->port) > 65535)
+			return dm_fail(DM_ECONFIG, "%s: [mailbox %s] url '%s' "
+			    "has a bad port", cfg->path, m->name, u);
+	} else
+		m->port = xstrdup(implicit ? "993" : "143");
+	m->folder = url_decode(slash && slash[1] ? slash + 1 : "INBOX");
+
+	if (m->tls[0] == '\0')
+		m->tls_mode = implicit ? TLS_IMPLICIT : TLS_STARTTLS;
+	else if (strcmp(m->tls, "implicit") == 0)
+		m->tls_mode = TLS_IMPLICIT;
+	else if (strcmp(m->tls, "starttls") == 0)
+		m->tls_mode = TLS_STARTTLS;
+	else if (strcmp(m->tls, "none") == 0)
+		m->tls_mode = TLS_NONE;
+	else
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] tls must be "
+		    "implicit, starttls or none, not '%s'", cfg->path, m->name,
+		    m->tls);
+	if (m->tls_mode == TLS_NONE && !is_loopback(m->host))
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] tls = none is "
+		    "only allowed for a server on this machine, not %s",
+		    cfg->path, m->name, m->host);
+	if (strcmp(m->after, "seen") == 0)
+		m->after_mode = AFTER_SEEN;
+	else if (strcmp(m->after, "move") == 0)
+		m->after_mode = AFTER_MOVE;
+	else if (strcmp(m->after, "delete") == 0)
+		m->after_mode = AFTER_DELETE;
+	else
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] after must be "
+		    "seen, move or delete, not '%s'", cfg->path, m->name,
+		    m->after);
+	if (m->user == NULL)
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] has no user",
+		    cfg->path, m->name);
+	if (m->password_file == NULL && m->password_env == NULL)
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] needs password_file "
+		    "or password_env", cfg->path, m->name);
+	return DM_OK;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
 {
 	size_t i, j;
+	dm_err err;
 
 	if (!valid_address(cfg->address))
 		return dm_fail(DM_ECONFIG, "%s: address '%s' is not an e-mail "
@@ -339,9 +488,8 @@ check(struct dm_config *cfg)
 		    "[team %s] section", cfg->path, cfg->default_team,
 		    cfg->default_team);
 	for (i = 0; i < cfg->nmailboxes; i++)
-		if (cfg->mailboxes[i].url == NULL)
-			return dm_fail(DM_ECONFIG, "%s: [mailbox %s] has no url",
-			    cfg->path, cfg->mailboxes[i].name);
+		if ((err = check_mailbox(cfg, &cfg->mailboxes[i])) != DM_OK)
+			return err;
 	return DM_OK;
 }
 
@@ -364,7 +512,7 @@ config_load(const char *path, struct dm_config **out)
 	st.cfg = cfg;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].def != NULL)
-			set_key(&st, &keys[i], keys[i].def);
+			set_key(&st, &keys[i], cfg, keys[i].def);
 	line = ini_parse_file(fp, handler, &st);
 	fclose(fp);
 	if (line != 0) {
@@ -402,10 +550,15 @@ config_free(struct dm_config *cfg)
 	}
 	free(cfg->teams);
 	for (i = 0; i < cfg->nmailboxes; i++) {
-		free(cfg->mailboxes[i].name);
-		free(cfg->mailboxes[i].url);
-		free(cfg->mailboxes[i].user);
-		free(cfg->mailboxes[i].password_file);
+		struct dm_mailbox *m = &cfg->mailboxes[i];
+
+		for (j = 0; j < NMAILBOX_KEYS; j++)
+			if (mailbox_keys[j].type != K_LONG)
+				free(*str_field(m, &mailbox_keys[j]));
+		free(m->name);
+		free(m->host);
+		free(m->port);
+		free(m->folder);
 	}
 	free(cfg->mailboxes);
 	free(cfg->domain);
@@ -443,10 +596,17 @@ config_write_default(FILE *fp, const char *dir)
 	    "address = servicedesk@example.org\n"
 	    "members = tech1@example.org, tech2@example.org\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
-	    "; [mailbox inbox]\n"
-	    "; url = imaps://imap.example.org:993/INBOX\n"
-	    "; user = help\n"
-	    "; password_file = /etc/deskmail/imap.pass\n");
+	    "; [mailbox inbox]\n");
+	for (i = 0; i < NMAILBOX_KEYS; i++) {
+		const struct key *k = &mailbox_keys[i];
+
+		fprintf(fp, ";   %s\n; %s = %s\n", k->doc, k->name,
+		    k->def ? k->def : strcmp(k->name, "url") == 0 ?
+		    "imaps://imap.example.org:993/INBOX" :
+		    strcmp(k->name, "user") == 0 ? "help" :
+		    strcmp(k->name, "password_file") == 0 ?
+		    "/etc/deskmail/imap.pass" : "");
+	}
 }
 
 const struct dm_team *

@@ -27,6 +27,8 @@ dm_strerror(dm_err err)
 	case DM_EBUSY:		return "already running";
 	case DM_ESTATE:		return "not possible in this state";
 	case DM_ENET:		return "network error";
+	case DM_EAUTH:		return "authentication failed";
+	case DM_ETLS:		return "TLS failed";
 	case DM_ESOFTWARE:	return "internal error";
 	}
 	return "unknown error";
@@ -48,6 +50,8 @@ dm_exit_code(dm_err err)
 	case DM_ENOTFOUND:	return EX_NOINPUT;
 	case DM_ESTATE:		return EX_DATAERR;
 	case DM_ENET:		return EX_UNAVAILABLE;
+	case DM_EAUTH:		return EX_NOPERM;
+	case DM_ETLS:		return EX_PROTOCOL;
 	case DM_ENOMEM:		return EX_OSERR;
 	case DM_ESOFTWARE:	return EX_SOFTWARE;
 	}

@@ -23,6 +23,8 @@ static const struct {
 	{ "check-config", cmd_check_config, "  check the configuration" },
 	{ "ingest",	  cmd_ingest,	    "[--maildir DIR | FILE...]  store "
 	    "mail (stdin: one message)" },
+	{ "fetch",	  cmd_fetch,	    "[-v|-q] [MAILBOX...]  one pass over "
+	    "the IMAP mailboxes" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
 	    "N [--json]" },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "

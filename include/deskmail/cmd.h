@@ -31,5 +31,6 @@ int	cmd_ingest(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_ticket(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_quarantine(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_outbox(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_fetch(struct dm_ctx *ctx, int argc, char **argv);
 
 #endif

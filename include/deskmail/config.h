@@ -25,11 +25,29 @@ struct dm_team {
 	size_t	  nmembers;
 };
 
+enum dm_tls_mode { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
+enum dm_after { AFTER_SEEN, AFTER_MOVE, AFTER_DELETE };
+
 struct dm_mailbox {
 	char	*name;
+	/* keys, as written */
 	char	*url;			/* imaps://host:993/INBOX */
 	char	*user;
 	char	*password_file;
+	char	*password_env;
+	char	*tls;			/* implicit | starttls | none */
+	char	*ca_file;
+	char	*after;			/* seen | move | delete */
+	char	*move_to;
+	long	 batch;
+	long	 timeout;
+	long	 poll_seconds;
+	/* derived from them by config_load() */
+	char	*host;
+	char	*port;
+	char	*folder;
+	enum dm_tls_mode tls_mode;
+	enum dm_after	 after_mode;
 };
 
 struct dm_config {

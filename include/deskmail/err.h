@@ -22,7 +22,9 @@ typedef enum {
 	DM_ENOTFOUND,	/* no such ticket, message, entry */
 	DM_EBUSY,	/* another instance holds the lock */
 	DM_ESTATE,	/* the action does not fit the object's state */
-	DM_ENET,	/* a network peer failed (IMAP, SMTP) */
+	DM_ENET,	/* a network peer failed or cannot be reached */
+	DM_EAUTH,	/* the peer refused our credentials */
+	DM_ETLS,	/* TLS failed: the certificate did not verify, ... */
 	DM_ESOFTWARE	/* an internal error: a bug */
 } dm_err;
 

@@ -1,0 +1,20 @@
+/*
+ * mailbox.h - the mailbox_state table: per configured IMAP mailbox, the
+ * UIDVALIDITY seen and the highest UID whose message has been committed.
+ */
+#ifndef DESKMAIL_MAILBOX_H
+#define DESKMAIL_MAILBOX_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+
+/* *uidvalidity and *last_uid are 0 when the mailbox was never fetched. */
+dm_err	mailbox_state_get(struct dm_store *st, const char *mailbox,
+	    uint32_t *uidvalidity, uint32_t *last_uid);
+dm_err	mailbox_state_set(struct dm_store *st, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t last_uid, time_t now);
+
+#endif
