@@ -107,7 +107,7 @@ cmd_fetch(struct dm_ctx *ctx, int argc, char **argv)
 		err = imap_open(mb, &im);
 		if (err == DM_OK) {
 			err = fetch_mailbox(ctx->st, ctx->cfg, mb, im, &stats,
-			    report, &r);
+			    report, &r, NULL);
 			imap_close(im);
 		}
 		if (r.tty && stats.pending > 1)

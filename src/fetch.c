@@ -110,7 +110,8 @@ fail:
 dm_err
 fetch_mailbox(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_mailbox *mb, struct dm_imap *im,
-    struct fetch_stats *stats, fetch_report_cb report, void *arg)
+    struct fetch_stats *stats, fetch_report_cb report, void *arg,
+    volatile int *stop)
 {
 	uint32_t validity = imap_uidvalidity(im), old_validity, last_uid;
 	uint32_t *uids = NULL, *done_uids = NULL, checkpoint;
@@ -157,7 +158,7 @@ fetch_mailbox(struct dm_store *st, const struct dm_config *cfg,
 	res = xcalloc((size_t)mb->batch, sizeof(*res));
 	got = xcalloc((size_t)mb->batch, 1);
 	done_uids = xcalloc((size_t)mb->batch, sizeof(*done_uids));
-	for (i = first; i < n; i = j) {
+	for (i = first; i < n && !(stop && *stop); i = j) {
 		/* a batch: at most mb->batch messages and BATCH_BYTES */
 		bytes = 0;
 		for (j = i; j < n && j - i < (size_t)mb->batch; j++) {

@@ -25,6 +25,8 @@ static const struct {
 	    "mail (stdin: one message)" },
 	{ "fetch",	  cmd_fetch,	    "[-v|-q] [MAILBOX...]  one pass over "
 	    "the IMAP mailboxes" },
+	{ "run",	  cmd_run,	    "  the service: watch the mailboxes "
+	    "(IDLE) until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
 	    "N [--json]" },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "

@@ -7,6 +7,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,10 @@ static const char mobile_trailer[] =
 
 static pcre2_code *cut_re[sizeof(cut_patterns) / sizeof(cut_patterns[0])];
 static pcre2_code *from_re, *next_re, *trailer_re;
-static pcre2_match_data *md;
+static dm_err compiled = DM_ESOFTWARE;
+static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
+/* the patterns are shared; match data is per thread */
+static _Thread_local pcre2_match_data *md;
 
 static dm_err
 compile(const char *pat, pcre2_code **out)
@@ -56,22 +60,30 @@ compile(const char *pat, pcre2_code **out)
 	return DM_OK;
 }
 
+static void
+compile_all(void)
+{
+	size_t i;
+
+	for (i = 0; cut_patterns[i] != NULL; i++)
+		if (compile(cut_patterns[i], &cut_re[i]) != DM_OK)
+			return;
+	if (compile(outlook_from, &from_re) != DM_OK ||
+	    compile(outlook_next, &next_re) != DM_OK ||
+	    compile(mobile_trailer, &trailer_re) != DM_OK)
+		return;
+	compiled = DM_OK;
+}
+
 dm_err
 text_init(void)
 {
-	dm_err err;
-	size_t i;
-
-	if (md != NULL)
-		return DM_OK;
-	for (i = 0; cut_patterns[i] != NULL; i++)
-		if ((err = compile(cut_patterns[i], &cut_re[i])) != DM_OK)
-			return err;
-	if ((err = compile(outlook_from, &from_re)) != DM_OK ||
-	    (err = compile(outlook_next, &next_re)) != DM_OK ||
-	    (err = compile(mobile_trailer, &trailer_re)) != DM_OK)
-		return err;
-	md = pcre2_match_data_create(4, NULL);
+	pthread_once(&compile_once, compile_all);
+	if (compiled != DM_OK)
+		return dm_fail(DM_ESOFTWARE, "quote-stripping patterns do not "
+		    "compile");
+	if (md == NULL)
+		md = pcre2_match_data_create(4, NULL);
 	return DM_OK;
 }
 
@@ -162,7 +174,7 @@ text_strip_quoted(const char *text)
 	size_t n, cut, i, last;
 
 	/* compiled on first use: most commands never strip anything */
-	if (md == NULL && text_init() != DM_OK)
+	if (text_init() != DM_OK)
 		return xstrdup(text);
 	v = split_lines(text, &n);
 	cut = find_cut(v, n);

@@ -29,9 +29,14 @@ struct fetch_stats {
 typedef void (*fetch_report_cb)(void *arg, const struct fetch_stats *stats,
     const char *line);
 
-/* One pass over mb on the open session im. */
+/*
+ * One pass over mb on the open session im.  With stop (may be NULL)
+ * nonzero the pass ends after the batch in hand has been committed and
+ * marked.
+ */
 dm_err	fetch_mailbox(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_mailbox *mb, struct dm_imap *im,
-	    struct fetch_stats *stats, fetch_report_cb report, void *arg);
+	    struct fetch_stats *stats, fetch_report_cb report, void *arg,
+	    volatile int *stop);
 
 #endif

@@ -23,7 +23,7 @@ ms_setup() {
 
 ms_cleanup() {
 	for p in $MS_PIDS; do kill "$p" 2>/dev/null; done
-	[ -n "${DOVE_CONF:-}" ] && doveadm -c "$DOVE_CONF" stop 2>/dev/null
+	[ -n "${DOVE_CONF:-}" ] && ms_dovecot_stop
 	[ -n "${MS:-}" ] && rm -rf "$MS"
 }
 
@@ -100,10 +100,17 @@ CONF
 	return 1
 }
 
+# Stop the instance and drop its clients' connections too (the login
+# processes that proxy TLS may outlive the master otherwise).
 ms_dovecot_stop() {
 	doveadm -c "$DOVE_CONF" stop 2>/dev/null
 	for i in $(seq 50); do
-		[ -f "$MS/dove/run/master.pid" ] || return 0
+		[ -f "$MS/dove/run/master.pid" ] || break
+		sleep 0.1
+	done
+	pkill -f "dovecot-deskmail-test-$IMAP_PORT/" 2>/dev/null
+	for i in $(seq 50); do
+		pgrep -f "dovecot-deskmail-test-$IMAP_PORT/" >/dev/null || return 0
 		sleep 0.1
 	done
 }

@@ -1,0 +1,124 @@
+/*
+ * cmd_run.c - `deskmail run`: everything as one service until SIGTERM.
+ *
+ * The main thread only handles signals and configuration; each mailbox is
+ * watched by its own thread (watch.c).  SIGTERM/SIGINT: the threads finish
+ * the batch in hand (committed and marked), then the process exits 0.
+ * SIGHUP: the threads stop the same way, the configuration is read again
+ * (a broken one is reported and the old one kept) and they start anew.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "deskmail/cmd.h"
+#include "deskmail/lock.h"
+#include "deskmail/log.h"
+#include "deskmail/people.h"
+#include "deskmail/util.h"
+#include "deskmail/watch.h"
+
+static volatile sig_atomic_t got_stop, got_reload;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_reload = 1;
+	else
+		got_stop = 1;
+}
+
+static void
+signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Start the workers of cfg; returns the array (caller frees). */
+static struct watch *
+start_all(const struct dm_config *cfg, volatile int *stop)
+{
+	struct watch *w = xcalloc(cfg->nmailboxes + 1, sizeof(*w));
+	size_t i;
+
+	for (i = 0; i < cfg->nmailboxes; i++) {
+		w[i].cfg = cfg;
+		w[i].mb = &cfg->mailboxes[i];
+		w[i].stop = stop;
+		if (watch_start(&w[i]) != DM_OK)
+			log_error("run: %s", dm_errdetail());
+	}
+	return w;
+}
+
+static void
+stop_all(struct watch *w, size_t n, volatile int *stop)
+{
+	size_t i;
+
+	*stop = 1;
+	for (i = 0; i < n; i++)
+		watch_join(&w[i]);
+	free(w);
+}
+
+int
+cmd_run(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	struct dm_config *fresh;
+	volatile int stop = 0;
+	struct watch *w;
+	int rc, lock;
+	dm_err err;
+
+	if (argc != 1)
+		return ctx_usage(ctx, "");
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if ((err = lock_take(ctx->cfg, &lock)) != DM_OK)
+		return ctx_fail(ctx, err);
+	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK) {
+		lock_release(lock);
+		return ctx_fail(ctx, err);
+	}
+	signals();
+	log_info("run: started, watching %zu mailbox%s", ctx->cfg->nmailboxes,
+	    ctx->cfg->nmailboxes == 1 ? "" : "es");
+	for (;;) {
+		stop = 0;
+		w = start_all(ctx->cfg, &stop);
+		while (!got_stop && !got_reload)
+			nanosleep(&tick, NULL);
+		stop_all(w, ctx->cfg->nmailboxes, &stop);
+		if (got_stop)
+			break;
+		got_reload = 0;
+		if ((err = config_load(ctx->config_path, &fresh)) != DM_OK) {
+			log_error("run: reload: %s; keeping the old configuration",
+			    dm_errdetail());
+			continue;
+		}
+		config_free(ctx->cfg);
+		ctx->cfg = fresh;
+		if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
+			log_error("run: reload: %s", dm_errdetail());
+		log_info("run: configuration reloaded, watching %zu mailbox%s",
+		    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es");
+	}
+	log_info("run: stopped");
+	lock_release(lock);
+	return EX_OK;
+}
