@@ -26,6 +26,26 @@ local_part_is(const char *addr, const char *local)
 	    addr[n] == '@';
 }
 
+/* Nonzero if the list "a@x, <b@y>" names address (whole, any case). */
+static int
+names_address(const char *list, const char *address)
+{
+	size_t n = strlen(address);
+	const char *p = list, *q;
+
+	while (*p) {
+		while (*p == ' ' || *p == ',' || *p == '<' || *p == '\t')
+			p++;
+		for (q = p; *q && *q != ',' && *q != ' ' && *q != '>' &&
+		    *q != '\t'; q++)
+			;
+		if ((size_t)(q - p) == n && strncasecmp(p, address, n) == 0)
+			return 1;
+		p = *q ? q + 1 : q;
+	}
+	return 0;
+}
+
 const char *
 classify_automatic(const struct dm_config *cfg, const struct dm_parsed *m)
 {
@@ -40,7 +60,7 @@ classify_automatic(const struct dm_config *cfg, const struct dm_parsed *m)
 		return "bounce";
 	if (m->from != NULL && config_is_own_address(cfg, m->from))
 		return "loop: mail from our own address";
-	if (m->x_loop != NULL && strcasestr(m->x_loop, cfg->address) != NULL)
+	if (m->x_loop != NULL && names_address(m->x_loop, cfg->address))
 		return "loop: our X-Loop header";
 	if (classify_own_msgid(cfg, m->message_id))
 		return "loop: our own Message-ID";

@@ -35,7 +35,14 @@ clock_parse_iso(const char *s, time_t *out)
 		return dm_fail(DM_EUSAGE, "'%s' is not a valid time", s);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	*out = timegm(&tm);
+	{
+		int mday = tm.tm_mday, mon = tm.tm_mon;
+
+		*out = timegm(&tm);
+		/* timegm() normalises 30 February into March: refuse it */
+		if (tm.tm_mday != mday || tm.tm_mon != mon)
+			return dm_fail(DM_EUSAGE, "'%s' is not a valid time", s);
+	}
 	return DM_OK;
 }
 

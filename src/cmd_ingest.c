@@ -107,7 +107,7 @@ ingest_fd(struct dm_ctx *ctx, int fd, const char *source,
 	err = read_message(fd, (size_t)ctx->cfg->limits.max_message_bytes,
 	    &raw, &len, &total);
 	if (err != DM_OK)
-		return dm_fail(DM_ETEMP, "%s", dm_errdetail());
+		return err;
 	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
 	    res);
 	free(raw);
@@ -229,8 +229,9 @@ maildir_files(const char *dir, char ***out, size_t *n)
 	return DM_OK;
 }
 
+/* temp: a failure worth retrying; status: exit code of another failure */
 static int
-finish(struct dm_ctx *ctx, struct progress *p, int temp)
+finish(struct dm_ctx *ctx, struct progress *p, int temp, int status)
 {
 	if (p->tty && p->total >= 2)
 		printf("\r\033[K%zu messages: %zu new, %zu replies, %zu "
@@ -242,7 +243,9 @@ finish(struct dm_ctx *ctx, struct progress *p, int temp)
 		return EX_IOERR;
 	if (p->failed == 0)
 		return EX_OK;
-	return temp ? EX_TEMPFAIL : EX_IOERR;
+	if (temp)
+		return EX_TEMPFAIL;
+	return status != EX_OK ? status : EX_IOERR;
 }
 
 int
@@ -253,7 +256,7 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 	char **files = NULL;
 	const char *maildir = NULL;
 	size_t nfiles = 0, i;
-	int rc, temp = 0, owned = 0;
+	int rc, temp = 0, owned = 0, status = EX_OK;
 	dm_err err;
 
 	if (argc >= 2 && strcmp(argv[1], "--maildir") == 0) {
@@ -293,8 +296,11 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 	progress_draw(&p);
 	batch = xcalloc(1, sizeof(*batch));
 	for (i = 0; i < nfiles; i++) {
-		if (ingest_path(ctx, files[i], batch, &p) == DM_ETEMP)
+		err = ingest_path(ctx, files[i], batch, &p);
+		if (err == DM_ETEMP)
 			temp = 1;
+		else if (err != DM_OK && status == EX_OK)
+			status = dm_exit_code(err);
 		if (batch->n == BATCH_MAX || i + 1 == nfiles)
 			if (batch_commit(ctx, batch, &p) != DM_OK)
 				temp = 1;
@@ -303,7 +309,7 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 	    DM_OK)
 		temp = 1;
 	free(batch);
-	rc = finish(ctx, &p, temp);
+	rc = finish(ctx, &p, temp, status);
 	if (owned) {
 		for (i = 0; i < nfiles; i++)
 			free(files[i]);

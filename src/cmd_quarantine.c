@@ -144,6 +144,14 @@ retry(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_fail(ctx, err);
 	if ((err = quarantine_get(ctx->st, id, &q, &raw, &len)) != DM_OK)
 		return ctx_fail(ctx, err);
+	if (q.truncated) {
+		printf("quarantined %lld cannot be retried: only the first %zu "
+		    "of its %zu bytes were kept; ask the sender to send it "
+		    "again\n", (long long)id, len, q.size);
+		free(raw);
+		quarantine_clear(&q);
+		return EX_DATAERR;
+	}
 	if (q.released_at) {
 		printf("quarantined %lld was already released: %s\n",
 		    (long long)id, q.released_to ? q.released_to : "");

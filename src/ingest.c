@@ -45,7 +45,9 @@ ingest_content_hash(const char *raw, size_t len, char hex[65])
 
 	/*
 	 * The same message reaching us by two routes (or twice by one)
-	 * differs only in the trace fields added on top; skip those.
+	 * differs only in the trace fields added on top, and perhaps in its
+	 * line ends (LF in a Maildir, CRLF over IMAP): skip the first,
+	 * read CRLF as LF.
 	 */
 	if (mime_is_mbox_line(p, len))
 		p = (nl = memchr(p, '\n', len)) ? nl + 1 : end;
@@ -55,7 +57,7 @@ ingest_content_hash(const char *raw, size_t len, char hex[65])
 			p = nl ? nl + 1 : end;
 		} while (p < end && (*p == ' ' || *p == '\t'));
 	}
-	sha256_hex(p, (size_t)(end - p), hex);
+	sha256_hex_lines(p, (size_t)(end - p), hex);
 }
 
 void
@@ -122,6 +124,13 @@ quarantine(struct apply *a, size_t original_size, const char *reason)
 		subject = xstrdup(a->m->subject);
 	} else {
 		peek_header(a->raw->data, a->raw->len, "from", &from);
+		if (from != NULL) {
+			/* list the address, as for parsed mail */
+			char *addr = mime_address_in(from);
+
+			free(from);
+			from = addr;
+		}
 		peek_header(a->raw->data, a->raw->len, "subject", &subject);
 	}
 	err = quarantine_add(a->st, a->raw, original_size, reason, from,
@@ -366,9 +375,10 @@ ingest_message(struct dm_store *st, const struct dm_config *cfg,
 	r.sha256 = sha;
 	r.source = source;
 	if (original_size > len)
-		snprintf(reason, sizeof(reason), "message of %zu bytes is over "
-		    "max_message_bytes (%ld)", original_size,
-		    cfg->limits.max_message_bytes);
+		snprintf(reason, sizeof(reason), "over limit: message of %zu "
+		    "bytes is over max_message_bytes (%ld); only the first %zu "
+		    "bytes were kept", original_size,
+		    cfg->limits.max_message_bytes, len);
 	else if ((perr = mime_parse(raw, len, &cfg->limits, &m)) != DM_OK)
 		snprintf(reason, sizeof(reason), "%s: %s",
 		    perr == DM_ELIMIT ? "over limit" : "unparseable",

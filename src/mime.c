@@ -370,6 +370,18 @@ plausible_address(const char *a)
 	    strchr(at + 1, '@') == NULL && strpbrk(a, " <>,;\"") == NULL;
 }
 
+char *
+mime_address_in(const char *value)
+{
+	char *a = salvage_address(value);
+
+	if (a != NULL) {
+		strip_comments(a);
+		str_lower(a);
+	}
+	return a;
+}
+
 /*
  * libetpan glues the words of a From it cannot parse into one address
  * ("Big Bug bb@x" -> "bigbugbb@x").  Keep its address only if its local

@@ -90,7 +90,7 @@ outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
 
 #define OUTBOX_COLUMNS "id, ticket_id, template, recipient, message_id," \
 	" automatic, status, created, next_attempt, attempts, sent_at," \
-	" last_error FROM outbox"
+	" last_error, in_reply_to, refs FROM outbox"
 
 static const char sql_list_all[] = "SELECT " OUTBOX_COLUMNS " ORDER BY id";
 static const char sql_list_ticket[] = "SELECT " OUTBOX_COLUMNS
@@ -130,6 +130,8 @@ outbox_list_json(struct dm_store *st, int64_t ticket,
 		    json_object_new_int(sqlite3_column_int(s, 9)));
 		json_put_time(o, "sent", (time_t)sqlite3_column_int64(s, 10));
 		json_put_text(o, "last_error", s, 11);
+		json_put_text(o, "in_reply_to", s, 12);
+		json_put_text(o, "references", s, 13);
 		json_object_array_add(array, o);
 	}
 	if (rc != SQLITE_DONE)

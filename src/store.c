@@ -243,6 +243,21 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 	else if (access(path, F_OK) != 0)
 		return dm_fail(DM_ECONFIG, "database %s does not exist; run "
 		    "'deskmail init' first", path);
+	if (create) {
+		char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+		struct stat sb;
+
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+				err = dm_fail(DM_ECONFIG, "cannot create database "
+				    "%s: directory %s does not exist", path, dir);
+				free(dir);
+				return err;
+			}
+		}
+		free(dir);
+	}
 	st = xcalloc(1, sizeof(*st));
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		err = dm_fail(DM_ECONFIG, "cannot open database %s: %s", path,

@@ -290,22 +290,51 @@ read_file(const char *path, size_t max, char **out, size_t *len)
 	return DM_OK;
 }
 
-void
-sha256_hex(const void *data, size_t len, char hex[65])
+static void
+sha256_finish(struct sha256_ctx *ctx, char hex[65])
 {
 	unsigned char md[SHA256_DIGEST_SIZE];
 	static const char digits[] = "0123456789abcdef";
-	struct sha256_ctx ctx;
 	size_t i;
 
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, data);
-	sha256_digest(&ctx, sizeof(md), md);
+	sha256_digest(ctx, sizeof(md), md);
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+void
+sha256_hex(const void *data, size_t len, char hex[65])
+{
+	struct sha256_ctx ctx;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_finish(&ctx, hex);
+}
+
+void
+sha256_hex_lines(const void *data, size_t len, char hex[65])
+{
+	const unsigned char *p = data, *end = p + len, *cr;
+	struct sha256_ctx ctx;
+
+	sha256_init(&ctx);
+	while (p < end) {
+		cr = memchr(p, '\r', (size_t)(end - p));
+		if (cr == NULL || cr + 1 == end) {
+			sha256_update(&ctx, (size_t)(end - p), p);
+			break;
+		}
+		/* the run up to the CR, then the CR unless an LF follows */
+		sha256_update(&ctx, (size_t)(cr - p), p);
+		if (cr[1] != '\n')
+			sha256_update(&ctx, 1, cr);
+		p = cr + 1;
+	}
+	sha256_finish(&ctx, hex);
 }
 
 dm_err

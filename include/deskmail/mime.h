@@ -64,6 +64,10 @@ dm_err	mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 
 void	mime_free(struct dm_parsed *m);
 
+/* The address in a header value ("Ann <a@x>" -> "a@x"), lower case, or
+ * NULL; caller frees. */
+char	*mime_address_in(const char *value);
+
 /* Nonzero if the message starts with an mbox "From " separator line. */
 int	mime_is_mbox_line(const char *raw, size_t len);
 

@@ -54,4 +54,8 @@ dm_err	 random_bytes(void *buf, size_t n);
 /* SHA-256 of data as 64 lower-case hex digits into hex (65 bytes). */
 void	 sha256_hex(const void *data, size_t len, char hex[65]);
 
+/* The same, with every CRLF read as LF (the hash of the text, not of how
+ * a transport stored its line ends). */
+void	 sha256_hex_lines(const void *data, size_t len, char hex[65]);
+
 #endif
