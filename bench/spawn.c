@@ -5,8 +5,8 @@
  *
  * For every path in LIST (one per line) fork() and execv() PROG directly,
  * with every "{}" inside an argument replaced by the path; with -i the path
- * is opened as the child's stdin, else stdin is /dev/null (an MTA pipe transport hands the message over a pipe;
- * a file is the cheapest stand-in).  The child's stdout goes to OUT (opened
+ * is opened as the child's stdin, else stdin is /dev/null (an MTA's pipe
+ * transport hands the message over a pipe; a file is the cheapest stand-in).  The child's stdout goes to OUT (opened
  * once, O_APPEND, so lines stay in order) or /dev/null; stderr is inherited.
  * The parent waits for each child before starting the next, as a pipe
  * transport with one delivery agent does.

@@ -6,6 +6,8 @@
  * GnuTLS with the certificate chain and host name verified.  STARTTLS
  * upgrades the same stream in place.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -17,8 +19,64 @@
 
 #include <gnutls/gnutls.h>
 
+#include "deskmail/dyn.h"
 #include "deskmail/net.h"
 #include "deskmail/util.h"
+
+/*
+ * GnuTLS, loaded by the first TLS connection (dyn.h says why).  Every
+ * call below goes through this table.
+ */
+static struct {
+	__typeof__(&gnutls_record_check_pending) record_check_pending;
+	__typeof__(&gnutls_record_recv) record_recv;
+	__typeof__(&gnutls_record_send) record_send;
+	__typeof__(&gnutls_bye) bye;
+	__typeof__(&gnutls_deinit) deinit;
+	__typeof__(&gnutls_certificate_free_credentials) certificate_free_credentials;
+	__typeof__(&gnutls_certificate_allocate_credentials) certificate_allocate_credentials;
+	__typeof__(&gnutls_strerror) strerror;
+	__typeof__(&gnutls_certificate_set_x509_trust_file) certificate_set_x509_trust_file;
+	__typeof__(&gnutls_certificate_set_x509_system_trust) certificate_set_x509_system_trust;
+	__typeof__(&gnutls_init) init;
+	__typeof__(&gnutls_set_default_priority) set_default_priority;
+	__typeof__(&gnutls_credentials_set) credentials_set;
+	__typeof__(&gnutls_server_name_set) server_name_set;
+	__typeof__(&gnutls_session_set_verify_cert) session_set_verify_cert;
+	__typeof__(&gnutls_transport_set_int2) transport_set_int2;
+	__typeof__(&gnutls_handshake_set_timeout) handshake_set_timeout;
+	__typeof__(&gnutls_handshake) handshake;
+	__typeof__(&gnutls_error_is_fatal) error_is_fatal;
+	__typeof__(&gnutls_session_get_verify_cert_status) session_get_verify_cert_status;
+	__typeof__(&gnutls_certificate_verification_status_print) certificate_verification_status_print;
+	__typeof__(gnutls_free) *free_fn;
+} gt;
+
+static const struct dyn_sym gnutls_syms[] = {
+	{ "gnutls_record_check_pending", (void **)&gt.record_check_pending },
+	{ "gnutls_record_recv", (void **)&gt.record_recv },
+	{ "gnutls_record_send", (void **)&gt.record_send },
+	{ "gnutls_bye", (void **)&gt.bye },
+	{ "gnutls_deinit", (void **)&gt.deinit },
+	{ "gnutls_certificate_free_credentials", (void **)&gt.certificate_free_credentials },
+	{ "gnutls_certificate_allocate_credentials", (void **)&gt.certificate_allocate_credentials },
+	{ "gnutls_strerror", (void **)&gt.strerror },
+	{ "gnutls_certificate_set_x509_trust_file", (void **)&gt.certificate_set_x509_trust_file },
+	{ "gnutls_certificate_set_x509_system_trust", (void **)&gt.certificate_set_x509_system_trust },
+	{ "gnutls_init", (void **)&gt.init },
+	{ "gnutls_set_default_priority", (void **)&gt.set_default_priority },
+	{ "gnutls_credentials_set", (void **)&gt.credentials_set },
+	{ "gnutls_server_name_set", (void **)&gt.server_name_set },
+	{ "gnutls_session_set_verify_cert", (void **)&gt.session_set_verify_cert },
+	{ "gnutls_transport_set_int2", (void **)&gt.transport_set_int2 },
+	{ "gnutls_handshake_set_timeout", (void **)&gt.handshake_set_timeout },
+	{ "gnutls_handshake", (void **)&gt.handshake },
+	{ "gnutls_error_is_fatal", (void **)&gt.error_is_fatal },
+	{ "gnutls_session_get_verify_cert_status", (void **)&gt.session_get_verify_cert_status },
+	{ "gnutls_certificate_verification_status_print", (void **)&gt.certificate_verification_status_print },
+	{ "gnutls_free", (void **)&gt.free_fn },
+	{ NULL, NULL }
+};
 
 struct conn {
 	int				 fd;
@@ -82,7 +140,7 @@ wait_for(struct conn *c, short events)
 	int rc;
 
 	if (c->tls && (events & POLLIN) &&
-	    gnutls_record_check_pending(c->session) > 0)
+	    gt.record_check_pending(c->session) > 0)
 		return 1;
 	pfd.fd = c->fd;
 	pfd.events = events;
@@ -107,7 +165,7 @@ conn_read(mailstream_low *s, void *buf, size_t len)
 				continue;
 			return n;
 		}
-		n = gnutls_record_recv(c->session, buf, len);
+		n = gt.record_recv(c->session, buf, len);
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (n == GNUTLS_E_PREMATURE_TERMINATION)
@@ -131,7 +189,7 @@ conn_write(mailstream_low *s, const void *buf, size_t len)
 				continue;
 			return n;
 		}
-		n = gnutls_record_send(c->session, buf, len);
+		n = gt.record_send(c->session, buf, len);
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 			continue;
 		return n < 0 ? -1 : n;
@@ -146,7 +204,7 @@ conn_close(mailstream_low *s)
 	if (c->fd < 0)
 		return 0;
 	if (c->tls)
-		gnutls_bye(c->session, GNUTLS_SHUT_WR);
+		gt.bye(c->session, GNUTLS_SHUT_WR);
 	close(c->fd);
 	c->fd = -1;
 	return 0;
@@ -166,9 +224,9 @@ conn_free(mailstream_low *s)
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->session != NULL)
-		gnutls_deinit(c->session);
+		gt.deinit(c->session);
 	if (c->cred != NULL)
-		gnutls_certificate_free_credentials(c->cred);
+		gt.certificate_free_credentials(c->cred);
 	free(c);
 	free(s);
 }
@@ -237,7 +295,7 @@ net_stream_pending(mailstream *s)
 	struct conn *c = stream_conn(s);
 
 	return c != NULL && c->tls &&
-	    gnutls_record_check_pending(c->session) > 0;
+	    gt.record_check_pending(c->session) > 0;
 }
 
 dm_err
@@ -250,46 +308,48 @@ net_stream_start_tls(mailstream *s, const char *host, const char *ca_file)
 
 	if (c == NULL || c->tls)
 		return dm_fail(DM_ESOFTWARE, "TLS on a foreign stream");
-	if ((rc = gnutls_certificate_allocate_credentials(&c->cred)) < 0)
-		return dm_fail(DM_ETLS, "%s", gnutls_strerror(rc));
+	if (dyn_load(GNUTLS_SONAME, gnutls_syms) != DM_OK)
+		return dm_fail(DM_ETLS, "%s", dm_errdetail());
+	if ((rc = gt.certificate_allocate_credentials(&c->cred)) < 0)
+		return dm_fail(DM_ETLS, "%s", gt.strerror(rc));
 	if (ca_file != NULL && ca_file[0] != '\0')
-		rc = gnutls_certificate_set_x509_trust_file(c->cred, ca_file,
+		rc = gt.certificate_set_x509_trust_file(c->cred, ca_file,
 		    GNUTLS_X509_FMT_PEM);
 	else
-		rc = gnutls_certificate_set_x509_system_trust(c->cred);
+		rc = gt.certificate_set_x509_system_trust(c->cred);
 	if (rc <= 0)
 		return dm_fail(DM_ETLS, "no trusted CA certificates in %s%s",
 		    ca_file && *ca_file ? ca_file : "the system store",
 		    rc < 0 ? "" : " (empty)");
-	if ((rc = gnutls_init(&c->session, GNUTLS_CLIENT)) < 0 ||
-	    (rc = gnutls_set_default_priority(c->session)) < 0 ||
-	    (rc = gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE,
+	if ((rc = gt.init(&c->session, GNUTLS_CLIENT)) < 0 ||
+	    (rc = gt.set_default_priority(c->session)) < 0 ||
+	    (rc = gt.credentials_set(c->session, GNUTLS_CRD_CERTIFICATE,
 	    c->cred)) < 0)
-		return dm_fail(DM_ETLS, "%s", gnutls_strerror(rc));
+		return dm_fail(DM_ETLS, "%s", gt.strerror(rc));
 	/* SNI only for names; certificates for IP addresses carry an IP SAN */
 	if (strspn(host, "0123456789.:") != strlen(host))
-		gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, host,
+		gt.server_name_set(c->session, GNUTLS_NAME_DNS, host,
 		    strlen(host));
-	gnutls_session_set_verify_cert(c->session, host, 0);
-	gnutls_transport_set_int(c->session, c->fd);
-	gnutls_handshake_set_timeout(c->session, (unsigned)c->timeout_ms);
+	gt.session_set_verify_cert(c->session, host, 0);
+	gt.transport_set_int2(c->session, c->fd, c->fd);
+	gt.handshake_set_timeout(c->session, (unsigned)c->timeout_ms);
 	do
-		rc = gnutls_handshake(c->session);
-	while (rc < 0 && !gnutls_error_is_fatal(rc));
+		rc = gt.handshake(c->session);
+	while (rc < 0 && !gt.error_is_fatal(rc));
 	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
-		status = gnutls_session_get_verify_cert_status(c->session);
-		if (gnutls_certificate_verification_status_print(status,
+		status = gt.session_get_verify_cert_status(c->session);
+		if (gt.certificate_verification_status_print(status,
 		    GNUTLS_CRT_X509, &out, 0) == 0) {
 			dm_err err = dm_fail(DM_ETLS, "certificate of %s not "
 			    "trusted: %s", host, out.data);
 
-			gnutls_free(out.data);
+			(*gt.free_fn)(out.data);
 			return err;
 		}
 	}
 	if (rc < 0)
 		return dm_fail(DM_ETLS, "TLS handshake with %s: %s", host,
-		    gnutls_strerror(rc));
+		    gt.strerror(rc));
 	c->tls = 1;
 	return DM_OK;
 }

@@ -233,7 +233,7 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 {
 	struct dm_store *st;
 	const char *path = cfg->database;
-	char pragma[128];
+	char pragma[256];
 	dm_err err;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
@@ -266,9 +266,24 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 		return err;
 	}
 	sqlite3_busy_timeout(st->db, (int)cfg->busy_timeout_ms);
+	{
+		int on = 1;
+
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+		    &on);
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
+	}
 	sqlite3_extended_result_codes(st->db, 0);
+	/*
+	 * temp_store: a message's savepoint journal stays in memory.  The
+	 * WAL file is kept and not checkpointed on close, so a process per
+	 * message (an MTA's pipe) neither recreates nor checkpoints it each
+	 * time; checkpoints happen as the WAL grows (wal_autocheckpoint).
+	 */
 	snprintf(pragma, sizeof(pragma), "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;",
+	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;"
+	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;",
 	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL");
 	if ((err = exec(st, pragma)) != DM_OK ||
 	    (err = migrate(st, path)) != DM_OK) {
