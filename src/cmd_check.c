@@ -7,11 +7,13 @@
 #include <sysexits.h>
 
 #include "deskmail/cmd.h"
+#include "deskmail/template.h"
 
 int
 cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 {
 	struct stat sb;
+	dm_err err;
 	int rc;
 
 	if (argc != 1)
@@ -25,6 +27,8 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "key file %s is "
 		    "readable by others (mode %03o); chmod 600 it",
 		    ctx->cfg->key_file, (unsigned)(sb.st_mode & 0777)));
+	if ((err = template_check_all(ctx->cfg)) != DM_OK)
+		return ctx_fail(ctx, err);
 	printf("%s: ok (%zu team%s, %zu mailbox%s)\n", ctx->cfg->path,
 	    ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
 	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es");

@@ -82,7 +82,7 @@ cmd_fetch(struct dm_ctx *ctx, int argc, char **argv)
 			return ctx_fail(ctx, dm_fail(DM_EUSAGE, "no [mailbox %s] "
 			    "in %s", argv[i], ctx->cfg->path));
 	}
-	if ((err = lock_take(ctx->cfg, &lock)) != DM_OK) {
+	if ((err = lock_take(ctx->cfg, "fetch", &lock)) != DM_OK) {
 		/* cron starts us every minute: a long pass is no error */
 		if (err == DM_EBUSY) {
 			if (isatty(STDERR_FILENO))

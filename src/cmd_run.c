@@ -88,7 +88,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_usage(ctx, "");
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
 		return rc;
-	if ((err = lock_take(ctx->cfg, &lock)) != DM_OK)
+	if ((err = lock_take(ctx->cfg, "fetch", &lock)) != DM_OK)
 		return ctx_fail(ctx, err);
 	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK) {
 		lock_release(lock);

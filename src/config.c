@@ -67,6 +67,15 @@ static const struct key keys[] = {
 	{ "deskmail", "busy_timeout_ms", K_LONG, S(busy_timeout_ms), "5000", 0,
 	  600000, "how long to wait for a database lock held by another "
 	  "deskmail" },
+	{ "deskmail", "staff_auth", K_STRING, S(staff_auth),
+	  "authentication-results", 0, 0,
+	  "how mail from a staff address is trusted: authentication-results "
+	  "(our MTA's header shows DKIM, DMARC or SPF pass for the sender's "
+	  "domain) or none (anyone can forge staff mail: tests only)" },
+	{ "deskmail", "auth_serv_id", K_STRING, S(auth_serv_id), "", 0, 0,
+	  "the authserv-id our MTA writes in Authentication-Results (others' "
+	  "headers are ignored); required for staff_auth = "
+	  "authentication-results" },
 	{ "limits", "max_message_bytes", K_LONG, L(max_message_bytes),
 	  "52428800", 1024, 1073741824, "largest message stored; larger ones "
 	  "are quarantined" },
@@ -80,6 +89,28 @@ static const struct key keys[] = {
 	  "most MIME parts in one message" },
 	{ "smtp", "url", K_STRING, S(smtp_url), "smtp://127.0.0.1:25", 0, 0,
 	  "SMTP server for outgoing mail (smtps:// for implicit TLS)" },
+	{ "smtp", "tls", K_STRING, S(smtp_tls), "", 0, 0,
+	  "starttls (required), implicit, or none (only for 127.0.0.1); "
+	  "empty: implicit for smtps://, none for a local server, else "
+	  "starttls" },
+	{ "smtp", "ca_file", K_PATH, S(smtp_ca_file), "", 0, 0,
+	  "PEM file of the CAs for the server's certificate (empty: system)" },
+	{ "smtp", "user", K_STRING, S(smtp_user), "", 0, 0,
+	  "AUTH user name (empty: no AUTH)" },
+	{ "smtp", "password_file", K_PATH, S(smtp_password_file), "", 0, 0,
+	  "file holding the AUTH password" },
+	{ "smtp", "password_env", K_STRING, S(smtp_password_env), "", 0, 0,
+	  "or: the environment variable holding it" },
+	{ "smtp", "envelope_from", K_STRING, S(smtp_envelope_from), "", 0, 0,
+	  "envelope sender (MAIL FROM); {id} becomes the outbox id, for "
+	  "VERP-style bounce addresses; empty: the help address" },
+	{ "smtp", "timeout", K_LONG, S(smtp_timeout), "30", 1, 600,
+	  "seconds to wait for the server" },
+	{ "smtp", "retry_seconds", K_LONG, S(smtp_retry_seconds), "60", 1,
+	  86400, "first wait after a temporary failure; it doubles, up to "
+	  "an hour" },
+	{ "smtp", "max_age", K_LONG, S(smtp_max_age), "172800", 60, 2592000,
+	  "seconds a mail is retried before it is marked failed" },
 	{ "web", "listen", K_STRING, S(web_listen), "127.0.0.1:8025", 0, 0,
 	  "address and port of the link pages" },
 	{ "sla", "policy", K_STRING, S(sla_policy), "ny-ccc", 0, 0,
@@ -441,6 +472,47 @@ check_mailbox(struct dm_config *cfg, struct dm_mailbox *m)
 	return DM_OK;
 }
 
+/* [smtp]: the URL and the TLS mode that goes with it. */
+static dm_err
+check_smtp(struct dm_config *cfg)
+{
+	const char *u = cfg->smtp_url, *host;
+	int implicit, local;
+
+	if (strncasecmp(u, "smtps://", 8) == 0) {
+		implicit = 1;
+		host = u + 8;
+	} else if (strncasecmp(u, "smtp://", 7) == 0) {
+		implicit = 0;
+		host = u + 7;
+	} else
+		return dm_fail(DM_ECONFIG, "%s: [smtp] url '%s' must start with "
+		    "smtp:// or smtps://", cfg->path, u);
+	local = strncmp(host, "127.", 4) == 0 ||
+	    strncmp(host, "localhost", 9) == 0 || strncmp(host, "[::1]", 5) == 0;
+	if (cfg->smtp_tls[0] == '\0') {
+		free(cfg->smtp_tls);
+		cfg->smtp_tls = xstrdup(implicit ? "implicit" : local ? "none" :
+		    "starttls");
+	}
+	if (strcmp(cfg->smtp_tls, "implicit") == 0 && !implicit)
+		return dm_fail(DM_ECONFIG, "%s: [smtp] tls = implicit needs an "
+		    "smtps:// url", cfg->path);
+	if (strcmp(cfg->smtp_tls, "none") == 0 && !local)
+		return dm_fail(DM_ECONFIG, "%s: [smtp] tls = none is only "
+		    "allowed for a server on this machine", cfg->path);
+	if (strcmp(cfg->smtp_tls, "starttls") != 0 &&
+	    strcmp(cfg->smtp_tls, "implicit") != 0 &&
+	    strcmp(cfg->smtp_tls, "none") != 0)
+		return dm_fail(DM_ECONFIG, "%s: [smtp] tls must be starttls, "
+		    "implicit or none, not '%s'", cfg->path, cfg->smtp_tls);
+	if (cfg->smtp_user[0] != '\0' && cfg->smtp_password_file[0] == '\0' &&
+	    cfg->smtp_password_env[0] == '\0')
+		return dm_fail(DM_ECONFIG, "%s: [smtp] user needs password_file "
+		    "or password_env", cfg->path);
+	return DM_OK;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
@@ -463,6 +535,13 @@ check(struct dm_config *cfg)
 	    strcmp(cfg->synchronous, "normal") != 0)
 		return dm_fail(DM_ECONFIG, "%s: synchronous must be full or "
 		    "normal, not '%s'", cfg->path, cfg->synchronous);
+	if (strcmp(cfg->staff_auth, "authentication-results") != 0 &&
+	    strcmp(cfg->staff_auth, "none") != 0)
+		return dm_fail(DM_ECONFIG, "%s: staff_auth must be "
+		    "authentication-results or none, not '%s'", cfg->path,
+		    cfg->staff_auth);
+	if ((err = check_smtp(cfg)) != DM_OK)
+		return err;
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		return dm_fail(DM_ECONFIG, "%s: log must be stderr or syslog, "
 		    "not '%s'", cfg->path, cfg->log);

@@ -193,22 +193,30 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	return err;
 }
 
-/* Queue a notice to the ticket's team, if it has an address. */
+/* Queue a notice to the ticket's team, if it has an address, with the
+ * text of the message that caused it. */
 static dm_err
 queue_team_notice(struct apply *a, const struct dm_ticket *t,
     const char *template)
 {
 	const struct dm_team *team;
 	struct dm_outbox_item item;
+	char *params;
+	dm_err err;
 
 	if (t->team == NULL || (team = config_team(a->cfg, t->team)) == NULL ||
 	    team->address == NULL)
 		return DM_OK;
+	params = outbox_params("message", a->m->new_text[0] ? a->m->new_text :
+	    a->m->body, "author", a->m->from, (const char *)NULL);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
 	item.recipient = team->address;
-	return outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	item.params = params;
+	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	free(params);
+	return err;
 }
 
 static dm_err

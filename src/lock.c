@@ -13,9 +13,11 @@
 #include "deskmail/util.h"
 
 dm_err
-lock_take(const struct dm_config *cfg, int *fd)
+lock_take(const struct dm_config *cfg, const char *what, int *fd)
 {
-	char *path = xasprintf("%s.lock", cfg->database);
+	char *path = strcmp(what, "fetch") == 0 ?
+	    xasprintf("%s.lock", cfg->database) :
+	    xasprintf("%s.%s.lock", cfg->database, what);
 	dm_err err = DM_OK;
 
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -23,7 +25,7 @@ lock_take(const struct dm_config *cfg, int *fd)
 		err = dm_fail(DM_EIO, "%s: %s", path, strerror(errno));
 	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		err = errno == EWOULDBLOCK ? dm_fail(DM_EBUSY, "another "
-		    "deskmail fetch or run is working on %s", cfg->database) :
+		    "deskmail (%s) is working on %s", what, cfg->database) :
 		    dm_fail(DM_EIO, "%s: %s", path, strerror(errno));
 		close(*fd);
 		*fd = -1;

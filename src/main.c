@@ -25,6 +25,7 @@ static const struct {
 	    "mail (stdin: one message)" },
 	{ "fetch",	  cmd_fetch,	    "[-v|-q] [MAILBOX...]  one pass over "
 	    "the IMAP mailboxes" },
+	{ "send",	  cmd_send,	    "[-q]  send what the outbox holds" },
 	{ "run",	  cmd_run,	    "  the service: watch the mailboxes "
 	    "(IDLE) until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "

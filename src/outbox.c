@@ -1,12 +1,35 @@
 /*
  * outbox.c - owns the outbox table.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "deskmail/outbox.h"
 #include "deskmail/util.h"
+
+char *
+outbox_params(const char *key, ...)
+{
+	struct json_object *o = json_object_new_object();
+	const char *k, *v;
+	va_list ap;
+	char *s;
+
+	va_start(ap, key);
+	for (k = key; k != NULL; k = va_arg(ap, const char *)) {
+		v = va_arg(ap, const char *);
+		if (v != NULL)
+			json_object_object_add(o, k, json_object_new_string(v));
+	}
+	va_end(ap);
+	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
 
 static const char sql_insert[] =
     "INSERT INTO outbox (ticket_id, template, recipient, message_id,"
@@ -82,6 +105,115 @@ outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
     int64_t *ticket)
 {
 	return store_query_id(st, sql_by_msgid, msgid, ticket);
+}
+
+static const char sql_due[] =
+    "SELECT id, ticket_id, template, recipient, message_id, in_reply_to,"
+    " refs, params, automatic, attempts, created FROM outbox"
+    " WHERE status = 'queued' AND next_attempt <= ?1 ORDER BY id LIMIT ?2";
+
+dm_err
+outbox_due(struct dm_store *st, time_t now, size_t max,
+    struct dm_outbox_row **rows, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_due);
+	struct dm_outbox_row *v, *r;
+	size_t count = 0;
+	dm_err err = DM_OK;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	v = xcalloc(max ? max : 1, sizeof(*v));
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < max) {
+		r = &v[count++];
+		r->id = sqlite3_column_int64(s, 0);
+		r->ticket = sqlite3_column_int64(s, 1);
+		r->template = store_column_dup(s, 2);
+		r->recipient = store_column_dup(s, 3);
+		r->message_id = store_column_dup(s, 4);
+		r->in_reply_to = store_column_dup(s, 5);
+		r->refs = store_column_dup(s, 6);
+		r->params = store_column_dup(s, 7);
+		r->automatic = sqlite3_column_int(s, 8);
+		r->attempts = sqlite3_column_int(s, 9);
+		r->created = (time_t)sqlite3_column_int64(s, 10);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = store_error(st, "outbox");
+	sqlite3_reset(s);
+	if (err != DM_OK) {
+		outbox_rows_free(v, count);
+		return err;
+	}
+	*rows = v;
+	*n = count;
+	return DM_OK;
+}
+
+void
+outbox_rows_free(struct dm_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].template);
+		free(rows[i].recipient);
+		free(rows[i].message_id);
+		free(rows[i].in_reply_to);
+		free(rows[i].refs);
+		free(rows[i].params);
+	}
+	free(rows);
+}
+
+static const char sql_sent[] =
+    "UPDATE outbox SET status = 'sent', sent_at = ?2,"
+    " attempts = attempts + 1, last_error = NULL WHERE id = ?1";
+static const char sql_retry[] =
+    "UPDATE outbox SET next_attempt = ?2, attempts = attempts + 1,"
+    " last_error = ?3 WHERE id = ?1";
+static const char sql_failed[] =
+    "UPDATE outbox SET status = 'failed', next_attempt = ?2,"
+    " attempts = attempts + 1, last_error = ?3 WHERE id = ?1";
+
+static dm_err
+mark(struct dm_store *st, const char *sql, int64_t id, time_t t,
+    const char *why)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)t);
+	if (why != NULL)
+		store_bind_text(s, 3, why);
+	return store_exec_stmt(st, s);
+}
+
+dm_err
+outbox_mark_sent(struct dm_store *st, int64_t id, time_t now)
+{
+	return mark(st, sql_sent, id, now, NULL);
+}
+
+dm_err
+outbox_mark_retry(struct dm_store *st, int64_t id, time_t next,
+    const char *why)
+{
+	return mark(st, sql_retry, id, next, why);
+}
+
+dm_err
+outbox_mark_failed(struct dm_store *st, int64_t id, time_t now,
+    const char *why)
+{
+	return mark(st, sql_failed, id, now, why);
 }
 
 /* ---- JSON view ------------------------------------------------------- */

@@ -33,5 +33,6 @@ int	cmd_quarantine(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_outbox(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_fetch(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_run(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_send(struct dm_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -67,8 +67,19 @@ struct dm_config {
 	long	 auto_reply_limit;	/* automatic mails per address per hour */
 	long	 busy_timeout_ms;
 	struct dm_limits limits;
+	char	*staff_auth;		/* authentication-results | none */
+	char	*auth_serv_id;
 	/* [smtp] */
 	char	*smtp_url;
+	char	*smtp_tls;
+	char	*smtp_ca_file;
+	char	*smtp_user;
+	char	*smtp_password_file;
+	char	*smtp_password_env;
+	char	*smtp_envelope_from;
+	long	 smtp_timeout;
+	long	 smtp_retry_seconds;
+	long	 smtp_max_age;
 	/* [web] */
 	char	*web_listen;
 	/* [sla] */

@@ -8,8 +8,11 @@
 #include "deskmail/config.h"
 #include "deskmail/err.h"
 
-/* Take the lock without waiting: DM_EBUSY if another process holds it. */
-dm_err	lock_take(const struct dm_config *cfg, int *fd);
+/*
+ * Take lock what ("fetch": fetch and run's watchers; "send": the outbox
+ * sender) without waiting: DM_EBUSY if another process holds it.
+ */
+dm_err	lock_take(const struct dm_config *cfg, const char *what, int *fd);
 
 /* Release it (closing the descriptor releases the flock). */
 void	lock_release(int fd);

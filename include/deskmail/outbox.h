@@ -24,6 +24,12 @@ struct dm_outbox_item {
 };
 
 /*
+ * Template params as a JSON object from key, value pairs ending with a
+ * NULL key (NULL values are left out).  The caller frees the string.
+ */
+char	*outbox_params(const char *key, ...);
+
+/*
  * Queue one mail.  Its Message-ID (in our domain) is made now, so replies
  * to it thread before it is even sent; *msgid (may be NULL) gets a copy
  * the caller frees.
@@ -38,6 +44,38 @@ dm_err	outbox_count_automatic(struct dm_store *st, const char *recipient,
 /* The ticket of a mail we sent with this Message-ID (0 if none). */
 dm_err	outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
 	    int64_t *ticket);
+
+/* A row due for sending (outbox_due). */
+struct dm_outbox_row {
+	int64_t	 id;
+	int64_t	 ticket;		/* 0: none */
+	char	*template;
+	char	*recipient;
+	char	*message_id;
+	char	*in_reply_to;
+	char	*refs;
+	char	*params;
+	int	 automatic;
+	int	 attempts;
+	time_t	 created;
+};
+
+/*
+ * Up to max queued rows whose next attempt is due at now, oldest first.
+ * *rows is freed with outbox_rows_free().
+ */
+dm_err	outbox_due(struct dm_store *st, time_t now, size_t max,
+	    struct dm_outbox_row **rows, size_t *n);
+void	outbox_rows_free(struct dm_outbox_row *rows, size_t n);
+
+/* The server accepted row id. */
+dm_err	outbox_mark_sent(struct dm_store *st, int64_t id, time_t now);
+/* A temporary failure: try again at next, keep why. */
+dm_err	outbox_mark_retry(struct dm_store *st, int64_t id, time_t next,
+	    const char *why);
+/* A permanent failure (or too old to retry): never again. */
+dm_err	outbox_mark_failed(struct dm_store *st, int64_t id, time_t now,
+	    const char *why);
 
 struct json_object;
 /* Outbox rows, oldest first: one ticket's, or all when ticket is 0. */

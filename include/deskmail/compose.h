@@ -1,0 +1,41 @@
+/*
+ * compose.h - an outgoing mail as RFC 5322 bytes: headers written here
+ * (sanitised, RFC 2047 encoded), the MIME body (quoted-printable UTF-8
+ * text, optionally multipart/alternative with HTML) written by libetpan.
+ */
+#ifndef DESKMAIL_COMPOSE_H
+#define DESKMAIL_COMPOSE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "deskmail/err.h"
+
+enum auto_submitted { AS_NONE, AS_AUTO_REPLIED, AS_AUTO_GENERATED };
+
+struct dm_mail {
+	const char		*from_name;	/* display name, UTF-8 */
+	const char		*from_addr;
+	const char		*to;
+	const char		*subject;	/* UTF-8, any characters */
+	const char		*message_id;	/* without <> */
+	const char		*in_reply_to;	/* without <>, or NULL */
+	const char		*refs;		/* ids without <>, space separated */
+	const char		*x_loop;	/* our address */
+	enum auto_submitted	 auto_submitted;
+	time_t			 date;
+	const char		*text;
+	const char		*html;		/* or NULL */
+};
+
+/*
+ * The message with CRLF line ends and no line longer than 998 bytes.
+ * Control characters and line breaks in any header value are replaced,
+ * so no input can add a header.  *out is freed by the caller.
+ */
+dm_err	compose_message(const struct dm_mail *m, char **out, size_t *len);
+
+/* value as a header field body: RFC 2047 encoded-words if not ASCII. */
+char	*compose_encode_header(const char *value);
+
+#endif

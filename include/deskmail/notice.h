@@ -1,0 +1,32 @@
+/*
+ * notice.h - what a queued outbox row becomes: the variables of its
+ * template (from the ticket as it is now and the row's own params), and
+ * the kind of Auto-Submitted header it carries.
+ */
+#ifndef DESKMAIL_NOTICE_H
+#define DESKMAIL_NOTICE_H
+
+#include <stdint.h>
+
+#include "deskmail/compose.h"
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+#include "deskmail/template.h"
+
+/*
+ * Fill vars for a notice on ticket (0: none) with params, a JSON object of
+ * string values queued with the row (may be NULL).
+ */
+dm_err	notice_vars(struct dm_store *st, const struct dm_config *cfg,
+	    int64_t ticket, const char *params, struct tvars *vars);
+
+/* RFC 3834: auto-replied for answers to a customer's mail, auto-generated
+ * for notices, none for what a person wrote (a staff reply). */
+enum auto_submitted notice_auto_submitted(const char *template);
+
+/* The ticket's public history (customer and staff messages), oldest first;
+ * caller frees. */
+dm_err	notice_history(struct dm_store *st, int64_t ticket, char **out);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * template.h - the notices deskmail sends are files in templates/ (an
+ * admin's template_dir overrides any of them): "Subject:" line, blank
+ * line, body with {{variables}}; NAME.txt always, NAME.html optionally.
+ */
+#ifndef DESKMAIL_TEMPLATE_H
+#define DESKMAIL_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+
+/* A set of variables: names to values (copied). */
+struct tvars {
+	char	**names;
+	char	**values;
+	size_t	  n;
+};
+
+void	tvars_init(struct tvars *v);
+void	tvars_set(struct tvars *v, const char *name, const char *value);
+const char *tvars_get(const struct tvars *v, const char *name);
+void	tvars_free(struct tvars *v);
+
+struct rendered {
+	char	*subject;	/* one line, UTF-8 */
+	char	*text;		/* the plain text body */
+	char	*html;		/* the HTML alternative, or NULL */
+};
+
+/*
+ * Render template name with vars.  A variable the template names but vars
+ * lacks is an error (DM_ECONFIG), as is a missing NAME.txt.  out is freed
+ * with rendered_free().
+ */
+dm_err	template_render(const struct dm_config *cfg, const char *name,
+	    const struct tvars *vars, struct rendered *out);
+void	rendered_free(struct rendered *r);
+
+/*
+ * Check every template deskmail sends: present, a Subject line, and only
+ * variables deskmail knows.  The error names the file and line.
+ */
+dm_err	template_check_all(const struct dm_config *cfg);
+
+/* The names of all templates deskmail sends, NULL-terminated. */
+extern const char *const template_names[];
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * send.c - the outbox sender.
+ *
+ * Crash safety: a row is marked sent in its own transaction as soon as
+ * the server has accepted it, before the next mail goes out.  A crash
+ * between the server's 250 and that commit is the only way a mail can be
+ * sent twice, so at most one mail per connection (the one in flight) can
+ * be duplicated.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/compose.h"
+#include "deskmail/notice.h"
+#include "deskmail/outbox.h"
+#include "deskmail/send.h"
+#include "deskmail/template.h"
+#include "deskmail/ticket.h"
+#include "deskmail/util.h"
+
+#define PASS_ROWS	100
+#define RETRY_MAX	3600
+
+/* The message bytes of one row. */
+static dm_err
+build(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_outbox_row *r, time_t now, char **data, size_t *len)
+{
+	struct rendered out;
+	struct tvars vars;
+	struct dm_mail m;
+	dm_err err;
+
+	tvars_init(&vars);
+	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) != DM_OK ||
+	    (err = template_render(cfg, r->template, &vars, &out)) != DM_OK) {
+		tvars_free(&vars);
+		return err;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from_name = cfg->organisation;
+	m.from_addr = cfg->address;
+	m.to = r->recipient;
+	m.subject = out.subject;
+	m.message_id = r->message_id;
+	m.in_reply_to = r->in_reply_to;
+	m.refs = r->refs;
+	m.x_loop = cfg->address;
+	m.auto_submitted = notice_auto_submitted(r->template);
+	m.date = now;
+	m.text = out.text;
+	m.html = out.html;
+	err = compose_message(&m, data, len);
+	rendered_free(&out);
+	tvars_free(&vars);
+	return err;
+}
+
+static char *
+envelope_from(const struct dm_config *cfg, int64_t id)
+{
+	const char *e = cfg->smtp_envelope_from, *mark;
+
+	if (e[0] == '\0')
+		return xstrdup(cfg->address);
+	if ((mark = strstr(e, "{id}")) == NULL)
+		return xstrdup(e);
+	return xasprintf("%.*s%lld%s", (int)(mark - e), e, (long long)id,
+	    mark + 4);
+}
+
+static dm_err
+note_event(struct dm_store *st, const struct dm_outbox_row *r, time_t now,
+    const char *type, const char *why)
+{
+	char *detail;
+	dm_err err;
+
+	if (r->ticket <= 0)
+		return DM_OK;
+	detail = xasprintf("%s to %s: %s", r->template, r->recipient, why);
+	err = event_add(st, r->ticket, now, "deskmail", type, detail);
+	free(detail);
+	return err;
+}
+
+/* Send one row and record what became of it.  *down: server unreachable. */
+static dm_err
+send_one(struct dm_store *st, const struct dm_config *cfg,
+    struct dm_smtp *smtp, const struct dm_outbox_row *r,
+    struct send_stats *stats, int *down)
+{
+	time_t now = clock_now(), wait;
+	char reply[512], *data, *from;
+	enum smtp_result res;
+	size_t len;
+	dm_err err;
+	int shift;
+
+	*down = 0;
+	if ((err = build(st, cfg, r, now, &data, &len)) != DM_OK) {
+		if (err != DM_EPARSE)
+			return err;	/* a template or database problem */
+		/* a recipient that cannot be written is permanent */
+		stats->failed++;
+		if ((err = outbox_mark_failed(st, r->id, now,
+		    dm_errdetail())) == DM_OK)
+			err = note_event(st, r, now, "mail_failed",
+			    dm_errdetail());
+		return err;
+	}
+	from = envelope_from(cfg, r->id);
+	res = smtp_send(smtp, from, r->recipient, data, len, reply,
+	    sizeof(reply));
+	free(from);
+	free(data);
+	now = clock_now();
+	switch (res) {
+	case SMTP_SENT:
+		stats->sent++;
+		return outbox_mark_sent(st, r->id, now);
+	case SMTP_RETRY:
+		*down = strncmp(reply, "0 ", 2) == 0;	/* no SMTP reply at all */
+		if (now - r->created >= cfg->smtp_max_age) {
+			char *why = xasprintf("gave up after %d attempts: %s",
+			    r->attempts + 1, reply);
+
+			stats->failed++;
+			err = outbox_mark_failed(st, r->id, now, why);
+			if (err == DM_OK)
+				err = note_event(st, r, now, "mail_failed", why);
+			free(why);
+			return err;
+		}
+		stats->deferred++;
+		shift = r->attempts < 16 ? r->attempts : 16;
+		wait = (time_t)cfg->smtp_retry_seconds << shift;
+		if (wait > RETRY_MAX)
+			wait = RETRY_MAX;
+		err = outbox_mark_retry(st, r->id, now + wait, reply);
+		if (err == DM_OK && r->attempts == 0)
+			err = note_event(st, r, now, "mail_deferred", reply);
+		return err;
+	case SMTP_FAILED:
+		stats->failed++;
+		err = outbox_mark_failed(st, r->id, now, reply);
+		if (err == DM_OK)
+			err = note_event(st, r, now, "mail_failed", reply);
+		return err;
+	}
+	return DM_OK;
+}
+
+dm_err
+send_due(struct dm_store *st, const struct dm_config *cfg,
+    struct dm_smtp *smtp, struct send_stats *stats, volatile int *stop)
+{
+	struct dm_outbox_row *rows;
+	size_t n, i;
+	int down = 0;
+	dm_err err = DM_OK;
+
+	memset(stats, 0, sizeof(*stats));
+	while (!down && !(stop && *stop)) {
+		if ((err = outbox_due(st, clock_now(), PASS_ROWS, &rows, &n)) !=
+		    DM_OK)
+			return err;
+		for (i = 0; i < n && err == DM_OK && !down &&
+		    !(stop && *stop); i++)
+			err = send_one(st, cfg, smtp, &rows[i], stats, &down);
+		outbox_rows_free(rows, n);
+		if (err != DM_OK || n < PASS_ROWS)
+			break;
+	}
+	if (err == DM_OK && down)
+		err = dm_fail(DM_ETEMP, "SMTP server %s cannot be reached; "
+		    "the rest waits for the next pass", cfg->smtp_url);
+	return err;
+}

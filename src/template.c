@@ -1,0 +1,306 @@
+/*
+ * template.c - finding, checking and rendering the notice templates.
+ *
+ * Where a template comes from, first match wins: the configured
+ * template_dir, the installed data directory, and (for a build tree that
+ * was not installed) the source tree's templates/.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deskmail/template.h"
+#include "deskmail/util.h"
+
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/deskmail"
+#endif
+
+const char *const template_names[] = {
+	"ack", "new_ticket", "customer_reply", "reopened", "staff_reply",
+	"pending", "resolution", "survey", "transfer", "transferred",
+	"assigned", "sla_initial", "sla_update", "sla_significant",
+	"sla_restored", "sla_escalation", NULL
+};
+
+/* Every variable a template may use (templates/README documents them). */
+static const char *const known_vars[] = {
+	"organisation", "help_address", "tag", "base_url",
+	"ticket.id", "ticket.subject", "ticket.status", "ticket.severity",
+	"ticket.team", "ticket.assignee", "ticket.created",
+	"requester.name", "requester.address",
+	"status_url", "accept_url", "notfixed_url",
+	"survey_url_1", "survey_url_2", "survey_url_3", "survey_url_4",
+	"survey_url_5", "author", "message", "history", "team",
+	"sla.target", "sla.due", "sla.late", NULL
+};
+
+void
+tvars_init(struct tvars *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void
+tvars_set(struct tvars *v, const char *name, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->names[i], name) == 0) {
+			free(v->values[i]);
+			v->values[i] = xstrdup(value ? value : "");
+			return;
+		}
+	v->names = xreallocarray(v->names, v->n + 1, sizeof(*v->names));
+	v->values = xreallocarray(v->values, v->n + 1, sizeof(*v->values));
+	v->names[v->n] = xstrdup(name);
+	v->values[v->n++] = xstrdup(value ? value : "");
+}
+
+const char *
+tvars_get(const struct tvars *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->names[i], name) == 0)
+			return v->values[i];
+	return NULL;
+}
+
+void
+tvars_free(struct tvars *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		free(v->names[i]);
+		free(v->values[i]);
+	}
+	free(v->names);
+	free(v->values);
+	tvars_init(v);
+}
+
+void
+rendered_free(struct rendered *r)
+{
+	free(r->subject);
+	free(r->text);
+	free(r->html);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The path of name.ext, or NULL when no directory has it. */
+static char *
+find(const struct dm_config *cfg, const char *name, const char *ext)
+{
+	const char *dirs[3];
+	char *path;
+	size_t i;
+
+	dirs[0] = cfg->template_dir;
+	dirs[1] = DATADIR "/templates";
+#ifdef TEMPLATE_SRCDIR
+	dirs[2] = TEMPLATE_SRCDIR;
+#else
+	dirs[2] = "";
+#endif
+	for (i = 0; i < 3; i++) {
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		path = xasprintf("%s/%s.%s", dirs[i], name, ext);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static int
+known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; known_vars[i] != NULL; i++)
+		if (strcmp(known_vars[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+html_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':	buf_adds(b, "&amp;"); break;
+		case '<':	buf_adds(b, "&lt;"); break;
+		case '>':	buf_adds(b, "&gt;"); break;
+		case '"':	buf_adds(b, "&quot;"); break;
+		case '\'':	buf_adds(b, "&#39;"); break;
+		default:	buf_addc(b, *s); break;
+		}
+	}
+}
+
+/*
+ * Expand {{name}} in text (of file path, for errors).  With vars NULL it
+ * only checks that every name is known.
+ */
+static dm_err
+expand(const char *path, const char *text, const struct tvars *vars,
+    int html, struct buf *out)
+{
+	const char *p = text, *open, *close;
+	char name[64];
+	int line = 1;
+	size_t n;
+
+	while ((open = strstr(p, "{{")) != NULL) {
+		for (; p < open; p++) {
+			if (*p == '\n')
+				line++;
+			if (out)
+				buf_addc(out, *p);
+		}
+		if ((close = strstr(open, "}}")) == NULL ||
+		    memchr(open, '\n', (size_t)(close - open)) != NULL)
+			return dm_fail(DM_ECONFIG, "%s:%d: '{{' without '}}'",
+			    path, line);
+		n = (size_t)(close - open - 2);
+		while (n > 0 && isspace((unsigned char)open[2]))
+			open++, n--;
+		while (n > 0 && isspace((unsigned char)open[1 + n]))
+			n--;
+		if (n == 0 || n >= sizeof(name))
+			return dm_fail(DM_ECONFIG, "%s:%d: empty or overlong "
+			    "variable name", path, line);
+		memcpy(name, open + 2, n);
+		name[n] = '\0';
+		if (!known(name))
+			return dm_fail(DM_ECONFIG, "%s:%d: unknown variable "
+			    "{{%s}}", path, line, name);
+		if (vars != NULL) {
+			const char *v = tvars_get(vars, name);
+
+			if (v == NULL)
+				return dm_fail(DM_ECONFIG, "%s:%d: no value for "
+				    "{{%s}}", path, line, name);
+			if (html)
+				html_escape(out, v);
+			else
+				buf_adds(out, v);
+		}
+		p = close + 2;
+	}
+	if (out)
+		buf_adds(out, p);
+	return DM_OK;
+}
+
+/* Split a template file into its Subject and body. */
+static dm_err
+load(const char *path, char **subject, char **body)
+{
+	char *data, *nl, *s, *sep;
+	size_t len;
+	dm_err err;
+
+	*subject = *body = NULL;
+	if ((err = read_file(path, 1 << 20, &data, &len)) != DM_OK)
+		return dm_fail(DM_ECONFIG, "template %s", dm_errdetail());
+	if (strncmp(data, "Subject:", 8) != 0 ||
+	    (sep = strstr(data, "\n\n")) == NULL) {
+		free(data);
+		return dm_fail(DM_ECONFIG, "%s:1: a template starts with a "
+		    "\"Subject:\" line and a blank line", path);
+	}
+	nl = strchr(data, '\n');
+	s = xstrndup(data + 8, (size_t)(nl - data - 8));
+	*subject = str_squeeze(s);
+	*body = xstrdup(sep + 2);
+	free(data);
+	return DM_OK;
+}
+
+static dm_err
+render_file(const char *path, const struct tvars *vars, int html,
+    char **subject, char **body)
+{
+	char *subj_t, *body_t;
+	struct buf sb, bb;
+	dm_err err;
+
+	*subject = *body = NULL;
+	if ((err = load(path, &subj_t, &body_t)) != DM_OK)
+		return err;
+	buf_init(&sb);
+	buf_init(&bb);
+	err = expand(path, subj_t, vars, 0, vars ? &sb : NULL);
+	if (err == DM_OK)
+		err = expand(path, body_t, vars, html, vars ? &bb : NULL);
+	free(subj_t);
+	free(body_t);
+	if (err != DM_OK || vars == NULL) {
+		buf_free(&sb);
+		buf_free(&bb);
+		return err;
+	}
+	/* a subject is one line, whatever a variable held */
+	*subject = str_squeeze(buf_release(&sb));
+	*body = buf_release(&bb);
+	return DM_OK;
+}
+
+dm_err
+template_render(const struct dm_config *cfg, const char *name,
+    const struct tvars *vars, struct rendered *out)
+{
+	char *txt = find(cfg, name, "txt"), *html = find(cfg, name, "html");
+	char *ignored = NULL;
+	dm_err err;
+
+	memset(out, 0, sizeof(*out));
+	if (txt == NULL) {
+		free(html);
+		return dm_fail(DM_ECONFIG, "template %s.txt not found (looked "
+		    "in template_dir and %s/templates)", name, DATADIR);
+	}
+	err = render_file(txt, vars, 0, &out->subject, &out->text);
+	if (err == DM_OK && html != NULL)
+		err = render_file(html, vars, 1, &ignored, &out->html);
+	free(ignored);
+	free(txt);
+	free(html);
+	if (err != DM_OK)
+		rendered_free(out);
+	return err;
+}
+
+dm_err
+template_check_all(const struct dm_config *cfg)
+{
+	char *path, *s, *b;
+	const char *ext[] = { "txt", "html" };
+	size_t i, e;
+	dm_err err;
+
+	for (i = 0; template_names[i] != NULL; i++) {
+		for (e = 0; e < 2; e++) {
+			if ((path = find(cfg, template_names[i], ext[e])) ==
+			    NULL) {
+				if (e == 0)
+					return dm_fail(DM_ECONFIG, "template "
+					    "%s.txt not found", template_names[i]);
+				continue;
+			}
+			err = render_file(path, NULL, 0, &s, &b);
+			free(path);
+			if (err != DM_OK)
+				return err;
+		}
+	}
+	return DM_OK;
+}
