@@ -1,10 +1,12 @@
 /*
  * classify.c - RFC 3834 and common practice for spotting automatic mail.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "deskmail/classify.h"
+#include "deskmail/util.h"
 
 int
 classify_own_msgid(const struct dm_config *cfg, const char *msgid)
@@ -84,4 +86,109 @@ classify_automatic(const struct dm_config *cfg, const struct dm_parsed *m)
 	    strncasecmp(m->subject, "Autoreply:", 10) == 0))
 		return "auto-reply";
 	return NULL;
+}
+
+/* The domain of an address, or the value itself if it has no '@'. */
+static const char *
+domain_of(const char *a)
+{
+	const char *at = strrchr(a, '@');
+
+	return at ? at + 1 : a;
+}
+
+/* d is the From domain or a parent domain of it (DKIM signing domain). */
+static int
+domain_covers(const char *d, size_t dlen, const char *from_domain)
+{
+	size_t fl = strlen(from_domain);
+
+	if (dlen == 0 || dlen > fl)
+		return 0;
+	if (strncasecmp(from_domain + fl - dlen, d, dlen) != 0)
+		return 0;
+	return dlen == fl || from_domain[fl - dlen - 1] == '.';
+}
+
+/* The value of "prop=" inside one resinfo (up to the next ';'). */
+static int
+prop_covers(const char *res, const char *end, const char *prop,
+    const char *from_domain)
+{
+	size_t pl = strlen(prop);
+	const char *p, *v, *ve;
+
+	for (p = res; p + pl < end; p++) {
+		if (strncasecmp(p, prop, pl) != 0 || (p > res &&
+		    p[-1] != ' ' && p[-1] != '\t'))
+			continue;
+		v = p + pl;
+		for (ve = v; ve < end && *ve != ' ' && *ve != ';' &&
+		    *ve != '\t' && *ve != ')'; ve++)
+			;
+		{
+			char *val = xstrndup(v, (size_t)(ve - v));
+			const char *d = domain_of(val);
+			int ok = domain_covers(d, strlen(d), from_domain);
+
+			free(val);
+			if (ok)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+classify_staff_verified(const struct dm_config *cfg,
+    const struct dm_parsed *m, const char **why)
+{
+	const char *ar, *semi, *res, *end, *from_domain;
+	size_t idlen, i;
+
+	if (strcmp(cfg->staff_auth, "none") == 0) {
+		*why = NULL;
+		return 1;
+	}
+	*why = "no Authentication-Results header from our MTA";
+	if (cfg->auth_serv_id[0] == '\0' || m->from == NULL) {
+		*why = cfg->auth_serv_id[0] == '\0' ? "auth_serv_id is not "
+		    "configured" : "no sender";
+		return 0;
+	}
+	from_domain = domain_of(m->from);
+	idlen = strlen(cfg->auth_serv_id);
+	for (i = 0; i < m->nauth_results; i++) {
+		ar = m->auth_results[i];
+		while (*ar == ' ')
+			ar++;
+		if (strncasecmp(ar, cfg->auth_serv_id, idlen) != 0 ||
+		    (ar[idlen] != ';' && ar[idlen] != ' '))
+			continue;
+		/* only the topmost of ours counts: our MTA removes forged ones
+		 * below it and adds its own on top (RFC 8601 section 5) */
+		*why = "our MTA did not see DKIM, DMARC or SPF pass for the "
+		    "sender's domain";
+		for (semi = strchr(ar, ';'); semi != NULL;
+		    semi = strchr(semi + 1, ';')) {
+			res = semi + 1;
+			while (*res == ' ' || *res == '\t')
+				res++;
+			end = strchr(res, ';');
+			if (end == NULL)
+				end = res + strlen(res);
+			if ((strncasecmp(res, "dkim=pass", 9) == 0 &&
+			    (prop_covers(res, end, "header.d=", from_domain) ||
+			    prop_covers(res, end, "header.i=", from_domain))) ||
+			    (strncasecmp(res, "dmarc=pass", 10) == 0 &&
+			    prop_covers(res, end, "header.from=", from_domain)) ||
+			    (strncasecmp(res, "spf=pass", 8) == 0 &&
+			    prop_covers(res, end, "smtp.mailfrom=", from_domain))) {
+				*why = NULL;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	return 0;
 }

@@ -6,14 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "deskmail/actions.h"
+#include "deskmail/clock.h"
 #include "deskmail/cmd.h"
 #include "deskmail/json.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
 #include "deskmail/ticket.h"
+#include "deskmail/util.h"
 
 static int
 parse_id(const char *s, int64_t *id)
@@ -177,12 +181,156 @@ show(struct dm_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* Who the CLI acts as: --as, $DESKMAIL_ACTOR, else cli:<login>. */
+static char *
+cli_actor(const char *as)
+{
+	const char *e = getenv("DESKMAIL_ACTOR"), *user;
+
+	if (as != NULL)
+		return xstrdup(as);
+	if (e != NULL && *e)
+		return xstrdup(e);
+	user = getenv("USER");
+	if (user == NULL || *user == '\0')
+		user = getenv("LOGNAME");
+	return xasprintf("cli:%s", user && *user ? user : "unknown");
+}
+
+/* The text of an action: -m TEXT, else standard input when it is not a
+ * terminal, else none. */
+static dm_err
+action_text(const char *m, char **out)
+{
+	size_t len;
+	dm_err err;
+
+	*out = NULL;
+	if (m != NULL) {
+		*out = xstrdup(m);
+		return DM_OK;
+	}
+	if (isatty(STDIN_FILENO))
+		return DM_OK;
+	if ((err = read_fd(STDIN_FILENO, 1 << 20, out, &len)) != DM_OK)
+		return err;
+	while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
+		(*out)[--len] = '\0';
+	return DM_OK;
+}
+
+static const struct {
+	const char	*name;
+	int		 arg;		/* needs a word: team, person, 1-3 */
+	int		 text;		/* takes text (-m or stdin) */
+	const char	*usage;
+} verbs[] = {
+	{ "reply", 0, 1, "reply N [--as ADDR] [-m TEXT]  (else stdin)" },
+	{ "resolve", 0, 1, "resolve N [--as ADDR] [-m TEXT]" },
+	{ "pending", 0, 1, "pending N [--as ADDR] [-m QUESTION]" },
+	{ "note", 0, 1, "note N [--as ADDR] [-m TEXT]" },
+	{ "assign", 1, 0, "assign N TEAM|PERSON [--as ADDR]" },
+	{ "transfer", 1, 1, "transfer N TEAM [--as ADDR] [-m NOTE]" },
+	{ "severity", 1, 0, "severity N 1|2|3 [--as ADDR]" },
+	{ "close", 0, 0, "close N [--as ADDR]" },
+	{ "ack", 0, 0, "ack N [--as ADDR]" },
+};
+
+static dm_err
+do_verb(struct action *a, struct dm_ticket *t, const char *verb,
+    const char *arg, const char *text)
+{
+	if (strcmp(verb, "reply") == 0)
+		return action_reply(a, t, text);
+	if (strcmp(verb, "resolve") == 0)
+		return action_resolve(a, t, text);
+	if (strcmp(verb, "pending") == 0)
+		return action_pending(a, t, text);
+	if (strcmp(verb, "note") == 0)
+		return action_note(a, t, text);
+	if (strcmp(verb, "assign") == 0)
+		return action_assign(a, t, arg);
+	if (strcmp(verb, "transfer") == 0)
+		return action_transfer(a, t, arg, text);
+	if (strcmp(verb, "severity") == 0) {
+		if (strlen(arg) != 1 || arg[0] < '1' || arg[0] > '3')
+			return dm_fail(DM_EUSAGE, "severity is 1, 2 or 3, not "
+			    "'%s'", arg);
+		return action_severity(a, t, arg[0] - '0');
+	}
+	if (strcmp(verb, "ack") == 0)
+		return action_ack(a, t);
+	return action_close(a, t);
+}
+
+/* ticket VERB N [ARG] [--as ADDR] [-m TEXT]: one action, one transaction. */
+static int
+act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
+{
+	const char *as = NULL, *m = NULL, *arg = NULL;
+	struct dm_ticket t;
+	struct action a;
+	char *text = NULL, *actor;
+	int64_t id = 0;
+	int i, rc, pos = 0;
+	dm_err err;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--as") == 0 && i + 1 < argc)
+			as = argv[++i];
+		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc &&
+		    verbs[v].text)
+			m = argv[++i];
+		else if (pos == 0 && parse_id(argv[i], &id))
+			pos++;
+		else if (pos == 1 && verbs[v].arg) {
+			arg = argv[i];
+			pos++;
+		} else
+			return ctx_usage(ctx, verbs[v].usage);
+	}
+	if (pos != 1 + verbs[v].arg)
+		return ctx_usage(ctx, verbs[v].usage);
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if (verbs[v].text && (err = action_text(m, &text)) != DM_OK)
+		return ctx_fail(ctx, err);
+	actor = cli_actor(as);
+	a.st = ctx->st;
+	a.cfg = ctx->cfg;
+	a.actor = actor;
+	a.now = clock_now();
+	if ((err = store_begin(ctx->st)) == DM_OK) {
+		if ((err = ticket_get(ctx->st, id, &t)) == DM_OK) {
+			err = do_verb(&a, &t, verbs[v].name, arg, text ? text :
+			    "");
+			ticket_clear(&t);
+		}
+		if (err == DM_OK)
+			err = store_commit(ctx->st);
+		else
+			store_rollback(ctx->st);
+	}
+	free(text);
+	free(actor);
+	if (err != DM_OK)
+		return ctx_fail(ctx, err);
+	printf("ticket %lld %s\n", (long long)id, verbs[v].name);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
 int
 cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 {
+	size_t v;
+
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return list(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return show(ctx, argc, argv);
-	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json]");
+	for (v = 0; argc >= 2 && v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (strcmp(argv[1], verbs[v].name) == 0)
+			return act(ctx, v, argc, argv);
+	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
+	    "reply|resolve|pending|note|assign|transfer|severity|close|ack N ...");
 }

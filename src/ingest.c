@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "deskmail/actions.h"
 #include "deskmail/classify.h"
+#include "deskmail/commands.h"
 #include "deskmail/clock.h"
 #include "deskmail/ingest.h"
 #include "deskmail/message.h"
@@ -277,6 +279,106 @@ new_ticket(struct apply *a, int64_t linked)
 	return err;
 }
 
+/* Tell the team that mail in a colleague's name arrived unverified. */
+static dm_err
+queue_unverified_notice(struct apply *a, const struct dm_ticket *t,
+    const char *why)
+{
+	const struct dm_team *team;
+	struct dm_outbox_item item;
+	char *params, *text;
+	dm_err err;
+
+	if (t->team == NULL || (team = config_team(a->cfg, t->team)) == NULL ||
+	    team->address == NULL)
+		return DM_OK;
+	text = xasprintf("[NOT VERIFIED: %s. It was not relayed to the "
+	    "customer and its commands were ignored.]\n\n%s", why,
+	    a->m->body);
+	params = outbox_params("message", text, "author", a->m->from,
+	    (const char *)NULL);
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = "customer_reply";
+	item.recipient = team->address;
+	item.params = params;
+	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	free(params);
+	free(text);
+	return err;
+}
+
+/* Commands from anyone but verified staff are recorded, never obeyed. */
+static dm_err
+ignore_commands(struct apply *a, struct dm_ticket *t)
+{
+	struct commands c;
+	char *detail;
+	dm_err err = DM_OK;
+
+	commands_parse(a->m->new_text, &c);
+	if (c.n > 0) {
+		detail = xasprintf("%zu command%s from %s ignored: only verified "
+		    "staff may use commands", c.n, c.n == 1 ? "" : "s",
+		    a->m->from);
+		err = event_add(a->st, t->id, a->now, a->m->from,
+		    "commands_ignored", detail);
+		free(detail);
+	}
+	commands_free(&c);
+	return err;
+}
+
+/*
+ * Mail from a staff address: if our MTA vouches for it, its #commands
+ * are carried out and its text relayed (or used as the command says);
+ * if not, anyone could have written it, so it is neither relayed nor
+ * obeyed, and the team is told.
+ */
+static dm_err
+staff_mail(struct apply *a, struct dm_ticket *t)
+{
+	struct action act;
+	struct commands c;
+	const char *why;
+	char *detail;
+	dm_err err;
+
+	if (!classify_staff_verified(a->cfg, a->m, &why)) {
+		detail = xasprintf("mail from staff address %s not trusted (%s): "
+		    "not relayed, commands ignored", a->m->from, why);
+		err = event_add(a->st, t->id, a->now, a->m->from,
+		    "staff_unverified", detail);
+		free(detail);
+		if (err == DM_OK)
+			err = queue_unverified_notice(a, t, why);
+		return err;
+	}
+	commands_parse(a->m->new_text, &c);
+	err = DM_OK;
+	if (c.error != NULL) {
+		detail = xasprintf("not understood: %s", c.error);
+		err = event_add(a->st, t->id, a->now, a->m->from,
+		    "command_error", detail);
+		free(detail);
+	}
+	act.st = a->st;
+	act.cfg = a->cfg;
+	act.actor = a->m->from;
+	act.now = a->now;
+	if (err == DM_OK && (err = action_apply(&act, t, &c)) != DM_OK &&
+	    (err == DM_EUSAGE || err == DM_ESTATE)) {
+		/* a command that cannot apply is the sender's to fix, not a
+		 * reason to refuse the mail: record it and go on */
+		detail = xasprintf("%s", dm_errdetail());
+		err = event_add(a->st, t->id, a->now, a->m->from,
+		    "command_error", detail);
+		free(detail);
+	}
+	commands_free(&c);
+	return err;
+}
+
 static dm_err
 reply(struct apply *a, struct dm_ticket *t, const char *how)
 {
@@ -305,15 +407,11 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	free(detail);
 	if (err != DM_OK)
 		return err;
-	if (strcmp(kind, MK_STAFF) == 0) {
-		if (strcmp(t->status, TS_NEW) == 0 ||
-		    strcmp(t->status, TS_ASSIGNED) == 0 ||
-		    strcmp(t->status, TS_REOPENED) == 0)
-			err = ticket_set_status(a->st, t, TS_IN_PROGRESS, from,
-			    a->now);
-		return err;
-	}
+	if (strcmp(kind, MK_STAFF) == 0)
+		return staff_mail(a, t);
 	/* the customer (or someone on their side) wrote */
+	if ((err = ignore_commands(a, t)) != DM_OK)
+		return err;
 	if (strcmp(t->status, TS_PENDING) == 0)
 		err = ticket_set_status(a->st, t, TS_IN_PROGRESS, from, a->now);
 	else if (strcmp(t->status, TS_RESOLVED) == 0 ||

@@ -87,6 +87,47 @@ message_ticket_by_msgid(struct dm_store *st, const char *msgid,
 	return store_query_id(st, sql_by_msgid, msgid, ticket);
 }
 
+static const char sql_thread[] =
+    "SELECT message_id FROM messages WHERE ticket_id = ?1 AND"
+    " kind = 'customer' AND message_id IS NOT NULL ORDER BY id";
+
+dm_err
+message_thread_ids(struct dm_store *st, int64_t ticket, char **in_reply_to,
+    char **refs)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_thread);
+	char **ids = NULL;
+	size_t n = 0, i;
+	struct buf b;
+	dm_err err = DM_OK;
+	int rc;
+
+	*in_reply_to = *refs = NULL;
+	if (s == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, ticket);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		ids[n++] = store_column_dup(s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "messages");
+	sqlite3_reset(s);
+	if (err == DM_OK && n > 0) {
+		/* the root, then at most the nine latest */
+		buf_init(&b);
+		buf_adds(&b, ids[0]);
+		for (i = n > 10 ? n - 9 : 1; i < n; i++)
+			buf_addf(&b, " %s", ids[i]);
+		*refs = buf_release(&b);
+		*in_reply_to = xstrdup(ids[n - 1]);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return err;
+}
+
 /* ---- JSON view ------------------------------------------------------- */
 
 #include "deskmail/json.h"

@@ -417,7 +417,13 @@ check_from(struct dm_parsed *m, const char *raw, size_t len)
 static void
 optional_field(struct dm_parsed *m, const char *name, const char *value)
 {
-	if (strcasecmp(name, "Auto-Submitted") == 0)
+	if (strcasecmp(name, "Authentication-Results") == 0) {
+		if (m->nauth_results < 20) {
+			m->auth_results = xreallocarray(m->auth_results,
+			    m->nauth_results + 1, sizeof(*m->auth_results));
+			m->auth_results[m->nauth_results++] = clean_header(value);
+		}
+	} else if (strcasecmp(name, "Auto-Submitted") == 0)
 		set_once(&m->auto_submitted, value);
 	else if (strcasecmp(name, "Precedence") == 0)
 		set_once(&m->precedence, value);
@@ -1146,5 +1152,8 @@ mime_free(struct dm_parsed *m)
 	free(m->return_path);
 	free(m->report_type);
 	free(m->report_refs);
+	for (i = 0; i < m->nauth_results; i++)
+		free(m->auth_results[i]);
+	free(m->auth_results);
 	free(m);
 }

@@ -149,6 +149,68 @@ ticket_set_status(struct dm_store *st, struct dm_ticket *t,
 	return err;
 }
 
+static const char sql_team[] = "UPDATE tickets SET team = ?2, updated = ?3,"
+    " version = version + 1 WHERE id = ?1";
+static const char sql_assignee[] = "UPDATE tickets SET assignee = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const char sql_severity[] = "UPDATE tickets SET severity = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+
+static dm_err
+set_text(struct dm_store *st, const char *sql, struct dm_ticket *t,
+    char **field, const char *value, time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, t->id);
+	store_bind_text(s, 2, value);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	free(*field);
+	*field = value ? xstrdup(value) : NULL;
+	t->version++;
+	t->updated = now;
+	return DM_OK;
+}
+
+dm_err
+ticket_set_team(struct dm_store *st, struct dm_ticket *t, const char *team,
+    time_t now)
+{
+	return set_text(st, sql_team, t, &t->team, team, now);
+}
+
+dm_err
+ticket_set_assignee(struct dm_store *st, struct dm_ticket *t,
+    const char *assignee, time_t now)
+{
+	return set_text(st, sql_assignee, t, &t->assignee, assignee, now);
+}
+
+dm_err
+ticket_set_severity(struct dm_store *st, struct dm_ticket *t, int severity,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_severity);
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int(s, 2, severity);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	t->severity = severity;
+	t->version++;
+	t->updated = now;
+	return DM_OK;
+}
+
 static const char sql_touch[] =
     "UPDATE tickets SET updated = ?2, version = version + 1 WHERE id = ?1";
 

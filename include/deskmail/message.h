@@ -38,6 +38,15 @@ dm_err	message_ticket_by_sha(struct dm_store *st, const char *sha256,
 dm_err	message_ticket_by_msgid(struct dm_store *st, const char *msgid,
 	    int64_t *ticket);
 
+/*
+ * Threading for mail to the requester: *in_reply_to is the Message-ID of
+ * the customer's latest mail, *refs the first and the latest few (space
+ * separated), so mail clients file our mail under their conversation.
+ * Both NULL when there is none; the caller frees them.
+ */
+dm_err	message_thread_ids(struct dm_store *st, int64_t ticket,
+	    char **in_reply_to, char **refs);
+
 struct json_object;
 /* The ticket's messages, oldest first, with their attachments. */
 dm_err	message_list_json(struct dm_store *st, int64_t ticket,

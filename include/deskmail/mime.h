@@ -51,6 +51,8 @@ struct dm_parsed {
 	int	 is_report;	/* multipart/report (a DSN or MDN) */
 	char	*report_type;	/* its report-type parameter */
 	char	*report_refs;	/* Message-ID of the message a DSN is about */
+	char   **auth_results;	/* Authentication-Results values, top first */
+	size_t	 nauth_results;
 };
 
 /*

@@ -52,6 +52,14 @@ void	ticket_clear(struct dm_ticket *t);
 dm_err	ticket_set_status(struct dm_store *st, struct dm_ticket *t,
 	    const char *status, const char *actor, time_t now);
 
+/* Set one field (NULL clears it), bump version and updated. */
+dm_err	ticket_set_team(struct dm_store *st, struct dm_ticket *t,
+	    const char *team, time_t now);
+dm_err	ticket_set_assignee(struct dm_store *st, struct dm_ticket *t,
+	    const char *assignee, time_t now);
+dm_err	ticket_set_severity(struct dm_store *st, struct dm_ticket *t,
+	    int severity, time_t now);
+
 /* Mark the ticket updated (a message arrived) and bump its version. */
 dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);
 

@@ -1,0 +1,56 @@
+/*
+ * actions.h - what staff do to a ticket, by #command in a mail or by the
+ * CLI: each changes the ticket, records events and queues the mail that
+ * goes with it, inside the caller's transaction.
+ */
+#ifndef DESKMAIL_ACTIONS_H
+#define DESKMAIL_ACTIONS_H
+
+#include <time.h>
+
+#include "deskmail/commands.h"
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+#include "deskmail/ticket.h"
+
+struct action {
+	struct dm_store		*st;
+	const struct dm_config	*cfg;
+	const char		*actor;		/* staff address, or cli:user */
+	time_t			 now;
+};
+
+/* A public reply: relayed to the requester. */
+dm_err	action_reply(const struct action *a, struct dm_ticket *t,
+	    const char *text);
+/* Resolved: the resolution mail (accept / not fixed) with text. */
+dm_err	action_resolve(const struct action *a, struct dm_ticket *t,
+	    const char *text);
+/* More information required: pending_customer, text asks for it. */
+dm_err	action_pending(const struct action *a, struct dm_ticket *t,
+	    const char *text);
+/* An internal note: an event, nothing sent. */
+dm_err	action_note(const struct action *a, struct dm_ticket *t,
+	    const char *text);
+/* To a team (by name) or a person (an address). */
+dm_err	action_assign(const struct action *a, struct dm_ticket *t,
+	    const char *who);
+/* Warm transfer: the new team gets the whole history, the requester is
+ * told once. */
+dm_err	action_transfer(const struct action *a, struct dm_ticket *t,
+	    const char *team, const char *text);
+dm_err	action_severity(const struct action *a, struct dm_ticket *t,
+	    int severity);
+dm_err	action_ack(const struct action *a, struct dm_ticket *t);
+dm_err	action_close(const struct action *a, struct dm_ticket *t);
+
+/*
+ * Carry out the commands of one staff mail (or CLI call) and its text:
+ * the text goes into the resolution, the question of #pending, the note,
+ * the transfer notice, or else is relayed as a reply.
+ */
+dm_err	action_apply(const struct action *a, struct dm_ticket *t,
+	    const struct commands *c);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * actions.c - staff actions on a ticket (shared by mail and CLI).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/actions.h"
+#include "deskmail/message.h"
+#include "deskmail/outbox.h"
+#include "deskmail/util.h"
+
+/* Queue template to the requester, threaded under their mail. */
+static dm_err
+to_requester(const struct action *a, const struct dm_ticket *t,
+    const char *template, int automatic, const char *text)
+{
+	struct dm_outbox_item item;
+	char *irt = NULL, *refs = NULL, *params;
+	dm_err err;
+
+	if (config_is_own_address(a->cfg, t->requester))
+		return event_add(a->st, t->id, a->now, "deskmail",
+		    "mail_suppressed", "the requester is our own address");
+	if ((err = message_thread_ids(a->st, t->id, &irt, &refs)) != DM_OK)
+		return err;
+	params = outbox_params("message", text ? text : "", "author",
+	    a->actor, (const char *)NULL);
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = template;
+	item.recipient = t->requester;
+	item.in_reply_to = irt;
+	item.refs = refs;
+	item.automatic = automatic;
+	item.params = params;
+	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	free(params);
+	free(irt);
+	free(refs);
+	return err;
+}
+
+static dm_err
+to_address(const struct action *a, const struct dm_ticket *t,
+    const char *template, const char *to, const char *text,
+    const char *team)
+{
+	struct dm_outbox_item item;
+	char *params;
+	dm_err err;
+
+	params = outbox_params("message", text ? text : "", "author",
+	    a->actor, "team", team, (const char *)NULL);
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = template;
+	item.recipient = to;
+	item.params = params;
+	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	free(params);
+	return err;
+}
+
+/* Staff took the ticket up: new, assigned or reopened become in progress. */
+static dm_err
+take_up(const struct action *a, struct dm_ticket *t)
+{
+	if (strcmp(t->status, TS_NEW) == 0 ||
+	    strcmp(t->status, TS_ASSIGNED) == 0 ||
+	    strcmp(t->status, TS_REOPENED) == 0 ||
+	    strcmp(t->status, TS_PENDING) == 0)
+		return ticket_set_status(a->st, t, TS_IN_PROGRESS, a->actor,
+		    a->now);
+	return DM_OK;
+}
+
+static int
+is_closed(const struct dm_ticket *t)
+{
+	return strcmp(t->status, TS_CLOSED) == 0;
+}
+
+dm_err
+action_reply(const struct action *a, struct dm_ticket *t, const char *text)
+{
+	dm_err err;
+
+	if (text == NULL || *text == '\0')
+		return dm_fail(DM_EUSAGE, "a reply needs some text");
+	if ((err = event_add(a->st, t->id, a->now, a->actor, "reply",
+	    "public reply relayed to the requester")) != DM_OK)
+		return err;
+	if (!is_closed(t) && strcmp(t->status, TS_RESOLVED) != 0 &&
+	    (err = take_up(a, t)) != DM_OK)
+		return err;
+	return to_requester(a, t, "staff_reply", 0, text);
+}
+
+dm_err
+action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
+{
+	dm_err err;
+
+	if (is_closed(t) || strcmp(t->status, TS_RESOLVED) == 0)
+		return dm_fail(DM_ESTATE, "ticket %lld is already %s",
+		    (long long)t->id, t->status);
+	if ((err = ticket_set_status(a->st, t, TS_RESOLVED, a->actor,
+	    a->now)) != DM_OK)
+		return err;
+	return to_requester(a, t, "resolution", 0, text && *text ? text :
+	    "The work on your request is complete.");
+}
+
+dm_err
+action_pending(const struct action *a, struct dm_ticket *t, const char *text)
+{
+	dm_err err;
+
+	if (is_closed(t))
+		return dm_fail(DM_ESTATE, "ticket %lld is closed",
+		    (long long)t->id);
+	if (text == NULL || *text == '\0')
+		return dm_fail(DM_EUSAGE, "#pending needs the question to ask "
+		    "the requester");
+	if (strcmp(t->status, TS_PENDING) != 0 &&
+	    (err = ticket_set_status(a->st, t, TS_PENDING, a->actor,
+	    a->now)) != DM_OK)
+		return err;
+	return to_requester(a, t, "pending", 0, text);
+}
+
+dm_err
+action_note(const struct action *a, struct dm_ticket *t, const char *text)
+{
+	if (text == NULL || *text == '\0')
+		return dm_fail(DM_EUSAGE, "a note needs some text");
+	return event_add(a->st, t->id, a->now, a->actor, "note", text);
+}
+
+dm_err
+action_assign(const struct action *a, struct dm_ticket *t, const char *who)
+{
+	const struct dm_team *team = config_team(a->cfg, who);
+	char *detail;
+	dm_err err;
+
+	if (team != NULL) {
+		if ((err = ticket_set_team(a->st, t, team->name, a->now)) !=
+		    DM_OK)
+			return err;
+		detail = xasprintf("to team %s", team->name);
+		err = event_add(a->st, t->id, a->now, a->actor, "assign",
+		    detail);
+		free(detail);
+		if (err == DM_OK && team->address != NULL)
+			err = to_address(a, t, "new_ticket", team->address,
+			    NULL, team->name);
+	} else if (config_team_of(a->cfg, who) != NULL) {
+		if ((err = ticket_set_assignee(a->st, t, who, a->now)) != DM_OK)
+			return err;
+		detail = xasprintf("to %s", who);
+		err = event_add(a->st, t->id, a->now, a->actor, "assign",
+		    detail);
+		free(detail);
+		if (err == DM_OK)
+			err = to_address(a, t, "assigned", who, NULL, t->team);
+	} else
+		return dm_fail(DM_EUSAGE, "'%s' is neither a team nor a staff "
+		    "member", who);
+	if (err == DM_OK && (strcmp(t->status, TS_NEW) == 0))
+		err = ticket_set_status(a->st, t, TS_ASSIGNED, a->actor,
+		    a->now);
+	return err;
+}
+
+dm_err
+action_transfer(const struct action *a, struct dm_ticket *t,
+    const char *name, const char *text)
+{
+	const struct dm_team *team = config_team(a->cfg, name);
+	char *detail;
+	dm_err err;
+
+	if (team == NULL)
+		return dm_fail(DM_EUSAGE, "no team '%s' to transfer to", name);
+	if (t->team != NULL && strcmp(t->team, team->name) == 0)
+		return dm_fail(DM_ESTATE, "ticket %lld is already with team %s",
+		    (long long)t->id, team->name);
+	detail = xasprintf("warm transfer from %s to %s", t->team ? t->team :
+	    "no team", team->name);
+	err = event_add(a->st, t->id, a->now, a->actor, "transfer", detail);
+	free(detail);
+	if (err == DM_OK)
+		err = ticket_set_team(a->st, t, team->name, a->now);
+	if (err == DM_OK)
+		err = ticket_set_assignee(a->st, t, NULL, a->now);
+	if (err == DM_OK && team->address != NULL)
+		err = to_address(a, t, "transfer", team->address, text,
+		    team->name);
+	/* the requester hears of it once, and never has to repeat anything */
+	if (err == DM_OK)
+		err = to_requester(a, t, "transferred", 1, NULL);
+	return err;
+}
+
+dm_err
+action_severity(const struct action *a, struct dm_ticket *t, int severity)
+{
+	char *detail;
+	dm_err err;
+
+	if (severity < 1 || severity > 3)
+		return dm_fail(DM_EUSAGE, "severity is 1, 2 or 3");
+	if (t->severity == severity)
+		return DM_OK;
+	detail = t->severity ? xasprintf("%d -> %d", t->severity, severity) :
+	    xasprintf("set to %d", severity);
+	err = ticket_set_severity(a->st, t, severity, a->now);
+	if (err == DM_OK)
+		err = event_add(a->st, t->id, a->now, a->actor, "severity",
+		    detail);
+	free(detail);
+	return err;
+}
+
+dm_err
+action_ack(const struct action *a, struct dm_ticket *t)
+{
+	return event_add(a->st, t->id, a->now, a->actor, "ack",
+	    "acknowledged by the resolver");
+}
+
+dm_err
+action_close(const struct action *a, struct dm_ticket *t)
+{
+	if (is_closed(t))
+		return dm_fail(DM_ESTATE, "ticket %lld is already closed",
+		    (long long)t->id);
+	return ticket_set_status(a->st, t, TS_CLOSED, a->actor, a->now);
+}
+
+dm_err
+action_apply(const struct action *a, struct dm_ticket *t,
+    const struct commands *c)
+{
+	const char *text = c->text;
+	int note = 0, resolve = 0, pending = 0, transfer = 0;
+	dm_err err = DM_OK;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		note |= c->v[i].kind == CMD_NOTE;
+		resolve |= c->v[i].kind == CMD_RESOLVE;
+		pending |= c->v[i].kind == CMD_PENDING;
+		transfer |= c->v[i].kind == CMD_TRANSFER;
+	}
+	/* first the commands that change who and how urgent, then the text */
+	for (i = 0; i < c->n && err == DM_OK; i++) {
+		switch (c->v[i].kind) {
+		case CMD_ASSIGN:
+			err = action_assign(a, t, c->v[i].arg);
+			break;
+		case CMD_SEVERITY:
+			err = action_severity(a, t, c->v[i].arg[0] - '0');
+			break;
+		case CMD_ACK:
+			err = action_ack(a, t);
+			break;
+		case CMD_TRANSFER:
+			err = action_transfer(a, t, c->v[i].arg, note ? NULL :
+			    text);
+			break;
+		default:
+			break;
+		}
+	}
+	if (err != DM_OK)
+		return err;
+	if (note)
+		return *text ? action_note(a, t, text) : DM_OK;
+	if (resolve)
+		return action_resolve(a, t, text);
+	if (pending)
+		return action_pending(a, t, text);
+	if (!transfer && *text)
+		return action_reply(a, t, text);
+	return DM_OK;
+}
