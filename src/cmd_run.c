@@ -17,6 +17,7 @@
 #include "deskmail/lock.h"
 #include "deskmail/log.h"
 #include "deskmail/people.h"
+#include "deskmail/sender.h"
 #include "deskmail/util.h"
 #include "deskmail/watch.h"
 
@@ -80,8 +81,9 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	struct dm_config *fresh;
 	volatile int stop = 0;
+	struct sender sender;
 	struct watch *w;
-	int rc, lock;
+	int rc, lock, send_lock;
 	dm_err err;
 
 	if (argc != 1)
@@ -90,6 +92,10 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((err = lock_take(ctx->cfg, "fetch", &lock)) != DM_OK)
 		return ctx_fail(ctx, err);
+	if ((err = lock_take(ctx->cfg, "send", &send_lock)) != DM_OK) {
+		lock_release(lock);
+		return ctx_fail(ctx, err);
+	}
 	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK) {
 		lock_release(lock);
 		return ctx_fail(ctx, err);
@@ -100,9 +106,15 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 	for (;;) {
 		stop = 0;
 		w = start_all(ctx->cfg, &stop);
+		memset(&sender, 0, sizeof(sender));
+		sender.cfg = ctx->cfg;
+		sender.stop = &stop;
+		if (sender_start(&sender) != DM_OK)
+			log_error("run: %s", dm_errdetail());
 		while (!got_stop && !got_reload)
 			nanosleep(&tick, NULL);
 		stop_all(w, ctx->cfg->nmailboxes, &stop);
+		sender_join(&sender);
 		if (got_stop)
 			break;
 		got_reload = 0;
@@ -119,6 +131,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es");
 	}
 	log_info("run: stopped");
+	lock_release(send_lock);
 	lock_release(lock);
 	return EX_OK;
 }
