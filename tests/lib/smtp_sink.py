@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """smtp_sink.py PORT MAILDIR [--tempfail-first N] [--control FILE]
+                            [--tls CERT KEY] [--auth USER:PASS]
 
 An SMTP server on 127.0.0.1:PORT for the tests: every message it accepts
 is stored in MAILDIR (new/) with X-Envelope-From / X-Envelope-To headers
@@ -11,6 +12,8 @@ Faults, to test deskmail's retries:
   --control FILE                  -> while FILE holds an SMTP reply
                                      ("421 ...", "451 ...", "550 ..."),
                                      DATA is answered with it
+--tls offers STARTTLS with that certificate; --auth requires AUTH
+PLAIN/LOGIN with those credentials.
 Needs python3-aiosmtpd (Debian's, for /usr/bin/python3)."""
 import argparse
 import logging
@@ -27,6 +30,8 @@ ap.add_argument("port", type=int)
 ap.add_argument("maildir")
 ap.add_argument("--tempfail-first", type=int, default=0)
 ap.add_argument("--control")
+ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+ap.add_argument("--auth")
 args = ap.parse_args()
 warnings.simplefilter("ignore")
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)
@@ -65,7 +70,25 @@ class Sink:
         return "250 2.0.0 Ok: queued as %s" % key
 
 
-ctl = Controller(Sink(), hostname="127.0.0.1", port=args.port)
+def authenticator(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+    user, password = args.auth.split(":", 1)
+    good = (auth_data.login.decode() == user and
+            auth_data.password.decode() == password)
+    # handled=False: aiosmtpd answers 535 itself on failure
+    return AuthResult(success=good, handled=False)
+
+
+kw = {}
+if args.auth:
+    kw.update(authenticator=authenticator, auth_required=True,
+              auth_require_tls=bool(args.tls))
+if args.tls:
+    import ssl
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(*args.tls)
+    kw.update(tls_context=ctx, require_starttls=True)
+ctl = Controller(Sink(), hostname="127.0.0.1", port=args.port, **kw)
 ctl.start()
 print("ready", flush=True)
 stop = threading.Event()
