@@ -38,5 +38,6 @@ void test_text(void);
 void test_mime(void);
 void test_thread(void);
 void test_clock(void);
+void test_token(void);
 
 #endif

@@ -22,6 +22,7 @@ main(void)
 	test_mime();
 	test_thread();
 	test_clock();
+	test_token();
 	printf("1..%d\n", tap_n);
 	printf("# %d passed, %d failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

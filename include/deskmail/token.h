@@ -1,0 +1,62 @@
+/*
+ * token.h - the signed tokens in the links of deskmail's mail.
+ *
+ * A token carries a purpose, a ticket, the ticket's state version when the
+ * link was made, an expiry and (for a survey link) a rating, and an
+ * HMAC-SHA256 over all of them with the key from key_file.  It is printed
+ * as URL-safe base64.  A token is worth nothing once it expires or once
+ * the ticket's version has moved on (except status links, which carry
+ * version 0 and show whatever the ticket's state is).
+ */
+#ifndef DESKMAIL_TOKEN_H
+#define DESKMAIL_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+
+enum token_purpose {
+	TOK_STATUS = 1,		/* the ticket's status page (read only) */
+	TOK_ACCEPT = 2,		/* accept the resolution */
+	TOK_NOTFIXED = 3,	/* the resolution did not fix it */
+	TOK_SURVEY = 4		/* the two-question survey */
+};
+
+struct token {
+	enum token_purpose	purpose;
+	int64_t			ticket;
+	int64_t			version;	/* 0: any */
+	time_t			expires;
+	int			rating;		/* survey links: 1-5, else 0 */
+};
+
+/* Length of a printed token, with its NUL. */
+#define TOKEN_LEN	64
+
+/* The key (32 bytes) from cfg->key_file; DM_ECONFIG if missing or bad. */
+dm_err	token_key_load(const struct dm_config *cfg, unsigned char key[32]);
+
+/* Sign t into out (TOKEN_LEN bytes). */
+void	token_make(const unsigned char key[32], const struct token *t,
+	    char out[TOKEN_LEN]);
+
+/*
+ * Check a printed token: well formed, MAC right (compared in constant
+ * time), not expired at now.  DM_EPARSE for a malformed or forged token,
+ * DM_ESTATE for an expired one.  Whether the ticket's version still
+ * matches is the caller's to check.
+ */
+dm_err	token_check(const unsigned char key[32], const char *s, time_t now,
+	    struct token *t);
+
+/* A CSRF token bound to a link token (for the form its page shows). */
+void	token_csrf(const unsigned char key[32], const char *link,
+	    char out[TOKEN_LEN]);
+/* Nonzero if csrf is right for link (constant time). */
+int	token_csrf_ok(const unsigned char key[32], const char *link,
+	    const char *csrf);
+
+#endif

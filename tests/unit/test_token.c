@@ -1,0 +1,44 @@
+/* Unit tests: token.c */
+#include <stdlib.h>
+
+#include "deskmail/token.h"
+#include "tap.h"
+
+void
+test_token(void)
+{
+	unsigned char key[32], other[32];
+	struct token t = { TOK_SURVEY, 42, 7, 2000000000, 4 }, got;
+	char s[TOKEN_LEN], bad[TOKEN_LEN], csrf[TOKEN_LEN];
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		key[i] = (unsigned char)i;
+		other[i] = (unsigned char)(i + 1);
+	}
+	token_make(key, &t, s);
+	ok(strlen(s) == 56, "token: 56 characters (%zu)", strlen(s));
+	ok(token_check(key, s, 1900000000, &got) == DM_OK &&
+	    got.purpose == TOK_SURVEY && got.ticket == 42 && got.version == 7 &&
+	    got.rating == 4 && got.expires == 2000000000,
+	    "token: round trip");
+	ok(token_check(other, s, 1900000000, &got) == DM_EPARSE,
+	    "token: another key's token is refused");
+	ok(token_check(key, s, 2000000001, &got) == DM_ESTATE,
+	    "token: expired");
+	memcpy(bad, s, TOKEN_LEN);
+	bad[5] = bad[5] == 'A' ? 'B' : 'A';
+	ok(token_check(key, bad, 1900000000, &got) == DM_EPARSE,
+	    "token: one character changed is refused");
+	memcpy(bad, s, TOKEN_LEN);
+	bad[40] = '\0';
+	ok(token_check(key, bad, 1900000000, &got) == DM_EPARSE,
+	    "token: truncated is refused");
+	ok(token_check(key, "../../etc/passwd", 1900000000, &got) == DM_EPARSE,
+	    "token: garbage is refused");
+	token_csrf(key, s, csrf);
+	ok(token_csrf_ok(key, s, csrf), "token: csrf for the link accepted");
+	ok(!token_csrf_ok(key, bad, csrf), "token: csrf for another link refused");
+	ok(!token_csrf_ok(key, s, ""), "token: empty csrf refused");
+	ok(!token_csrf_ok(key, s, NULL), "token: missing csrf refused");
+}
