@@ -8,6 +8,7 @@
 #include "deskmail/actions.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
+#include "deskmail/survey.h"
 #include "deskmail/util.h"
 
 /* Queue template to the requester, threaded under their mail. */
@@ -286,4 +287,164 @@ action_apply(const struct action *a, struct dm_ticket *t,
 	if (!transfer && *text)
 		return action_reply(a, t, text);
 	return DM_OK;
+}
+
+static dm_err
+queue_survey(const struct action *a, struct dm_ticket *t)
+{
+	struct dm_outbox_item item;
+	char *irt = NULL, *refs = NULL;
+	dm_err err;
+
+	if (config_is_own_address(a->cfg, t->requester))
+		return DM_OK;
+	if ((err = message_thread_ids(a->st, t->id, &irt, &refs)) != DM_OK)
+		return err;
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = "survey";
+	item.recipient = t->requester;
+	item.in_reply_to = irt;
+	item.refs = refs;
+	item.automatic = 1;
+	item.delay = a->cfg->survey_delay;
+	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	free(irt);
+	free(refs);
+	return err;
+}
+
+/* The resolver and the team (once each) get template with text. */
+static dm_err
+to_resolver_and_team(const struct action *a, const struct dm_ticket *t,
+    const char *template, const char *text, const char *rating,
+    const char *also)
+{
+	const struct dm_team *team = t->team ? config_team(a->cfg, t->team) :
+	    NULL;
+	const char *to[3];
+	char *resolver = NULL, *params;
+	size_t i, j, n = 0;
+	dm_err err;
+
+	if ((err = ticket_resolver(a->st, t, &resolver)) != DM_OK)
+		return err;
+	if (resolver != NULL)
+		to[n++] = resolver;
+	if (team != NULL && team->address != NULL)
+		to[n++] = team->address;
+	if (also != NULL && *also)
+		to[n++] = also;
+	params = outbox_params("message", text, "author", resolver ? resolver :
+	    "the team", "rating", rating, (const char *)NULL);
+	for (i = 0; i < n && err == DM_OK; i++) {
+		struct dm_outbox_item item;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(to[j], to[i]) == 0)
+				break;
+		if (j < i)
+			continue;
+		memset(&item, 0, sizeof(item));
+		item.ticket = t->id;
+		item.template = template;
+		item.recipient = to[i];
+		item.params = params;
+		err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	}
+	free(params);
+	free(resolver);
+	return err;
+}
+
+dm_err
+action_accept(const struct action *a, struct dm_ticket *t)
+{
+	dm_err err;
+
+	if (strcmp(t->status, TS_RESOLVED) != 0)
+		return dm_fail(DM_ESTATE, "ticket %lld is %s, not resolved",
+		    (long long)t->id, t->status);
+	if ((err = event_add(a->st, t->id, a->now, a->actor, "accepted",
+	    "the requester accepted the resolution")) != DM_OK ||
+	    (err = ticket_set_status(a->st, t, TS_CLOSED, a->actor,
+	    a->now)) != DM_OK)
+		return err;
+	return queue_survey(a, t);
+}
+
+dm_err
+action_not_fixed(const struct action *a, struct dm_ticket *t,
+    const char *comment)
+{
+	char *detail;
+	dm_err err;
+
+	if (strcmp(t->status, TS_RESOLVED) != 0)
+		return dm_fail(DM_ESTATE, "ticket %lld is %s, not resolved",
+		    (long long)t->id, t->status);
+	detail = xasprintf("the requester says it is not fixed%s%s",
+	    comment && *comment ? ": " : "", comment ? comment : "");
+	err = event_add(a->st, t->id, a->now, a->actor, "not_fixed", detail);
+	free(detail);
+	if (err == DM_OK)
+		err = ticket_set_status(a->st, t, TS_REOPENED, a->actor, a->now);
+	if (err == DM_OK)
+		err = to_resolver_and_team(a, t, "reopened", comment && *comment ?
+		    comment : "(no comment)", NULL, NULL);
+	return err;
+}
+
+dm_err
+action_survey(const struct action *a, struct dm_ticket *t, int rating,
+    const char *comment, int *updated)
+{
+	struct dm_survey old;
+	char num[8], *detail;
+	dm_err err;
+
+	*updated = 0;
+	if (rating < 1 || rating > 5)
+		return dm_fail(DM_EUSAGE, "the rating is 1 to 5");
+	if ((err = survey_get(a->st, t->id, &old)) != DM_OK)
+		return err;
+	if (old.rating != 0) {
+		int late = a->now - old.answered > a->cfg->survey_window;
+
+		survey_clear(&old);
+		if (late)
+			return dm_fail(DM_ESTATE, "this survey was already "
+			    "answered");
+		*updated = 1;
+	}
+	if ((err = survey_put(a->st, t->id, rating, comment, a->now)) != DM_OK)
+		return err;
+	detail = xasprintf("%s %d of 5%s%s", *updated ? "changed to" :
+	    "rating", rating, comment && *comment ? ": " : "",
+	    comment ? comment : "");
+	err = event_add(a->st, t->id, a->now, a->actor, "survey", detail);
+	free(detail);
+	snprintf(num, sizeof(num), "%d", rating);
+	if (err == DM_OK)
+		err = to_resolver_and_team(a, t, "survey_answer", comment &&
+		    *comment ? comment : "(no comment)", num,
+		    rating <= a->cfg->low_rating ? a->cfg->supervisor : NULL);
+	return err;
+}
+
+dm_err
+action_auto_close(const struct action *a, struct dm_ticket *t)
+{
+	dm_err err;
+
+	if (strcmp(t->status, TS_RESOLVED) != 0)
+		return DM_OK;
+	if ((err = event_add(a->st, t->id, a->now, a->actor, "auto_closed",
+	    "no answer to the resolution in time")) != DM_OK ||
+	    (err = ticket_set_status(a->st, t, TS_CLOSED, a->actor,
+	    a->now)) != DM_OK)
+		return err;
+	if (strcmp(a->cfg->survey_on_auto_close, "yes") == 0)
+		err = queue_survey(a, t);
+	return err;
 }

@@ -112,7 +112,25 @@ static const struct key keys[] = {
 	{ "smtp", "max_age", K_LONG, S(smtp_max_age), "172800", 60, 2592000,
 	  "seconds a mail is retried before it is marked failed" },
 	{ "web", "listen", K_STRING, S(web_listen), "127.0.0.1:8025", 0, 0,
-	  "address and port of the link pages" },
+	  "address and port of the link pages (behind a reverse proxy)" },
+	{ "web", "link_days", K_LONG, S(link_days), "30", 1, 3650,
+	  "days the accept, not-fixed and survey links in a mail work" },
+	{ "web", "threads", K_LONG, S(web_threads), "2", 1, 64,
+	  "threads answering requests" },
+	{ "survey", "delay", K_LONG, S(survey_delay), "0", 0, 2592000,
+	  "seconds between closing a ticket and sending its survey" },
+	{ "survey", "window", K_LONG, S(survey_window), "900", 0, 86400,
+	  "seconds after answering in which the answer may still be changed" },
+	{ "survey", "auto_close_days", K_LONG, S(auto_close_days), "5", 1, 365,
+	  "business days a resolved ticket waits for accept / not fixed "
+	  "before it is closed" },
+	{ "survey", "on_auto_close", K_STRING, S(survey_on_auto_close), "yes",
+	  0, 0, "send the survey when a ticket is closed automatically: yes "
+	  "or no" },
+	{ "survey", "low_rating", K_LONG, S(low_rating), "2", 1, 5,
+	  "answers at or below this rating also go to the supervisor" },
+	{ "survey", "supervisor", K_STRING, S(supervisor), "", 0, 0,
+	  "address of the supervisor who hears of low ratings (empty: nobody)" },
 	{ "sla", "policy", K_STRING, S(sla_policy), "ny-ccc", 0, 0,
 	  "service level policy: ny-ccc, colorado, or one of your own" },
 	{ "sla", "contacts", K_STRING, S(sla_contacts), "", 0, 0,
@@ -542,6 +560,16 @@ check(struct dm_config *cfg)
 		    cfg->staff_auth);
 	if ((err = check_smtp(cfg)) != DM_OK)
 		return err;
+	if (strcmp(cfg->survey_on_auto_close, "yes") != 0 &&
+	    strcmp(cfg->survey_on_auto_close, "no") != 0)
+		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "
+		    "yes or no", cfg->path);
+	if (cfg->supervisor[0] != '\0' && !valid_address(cfg->supervisor))
+		return dm_fail(DM_ECONFIG, "%s: [survey] supervisor '%s' is not "
+		    "an e-mail address", cfg->path, cfg->supervisor);
+	if (strrchr(cfg->web_listen, ':') == NULL)
+		return dm_fail(DM_ECONFIG, "%s: [web] listen must be "
+		    "ADDRESS:PORT, not '%s'", cfg->path, cfg->web_listen);
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		return dm_fail(DM_ECONFIG, "%s: log must be stderr or syslog, "
 		    "not '%s'", cfg->path, cfg->log);

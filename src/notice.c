@@ -1,6 +1,7 @@
 /*
  * notice.c - variables for the notice templates.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/notice.h"
 #include "deskmail/ticket.h"
+#include "deskmail/token.h"
 #include "deskmail/util.h"
 
 enum auto_submitted
@@ -71,15 +73,53 @@ notice_history(struct dm_store *st, int64_t ticket, char **out)
 	return DM_OK;
 }
 
-static void
-set_url(struct tvars *v, const struct dm_config *cfg, const char *name,
-    const char *path, int64_t ticket)
+/* The key, read once per process (a key rotation restarts services). */
+static dm_err
+link_key(const struct dm_config *cfg, unsigned char key[32])
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static unsigned char cached[32];
+	static int loaded;
+	dm_err err = DM_OK;
+
+	pthread_mutex_lock(&lock);
+	if (!loaded && (err = token_key_load(cfg, cached)) == DM_OK)
+		loaded = 1;
+	if (loaded)
+		memcpy(key, cached, 32);
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
+char *
+notice_link(const struct dm_config *cfg, const unsigned char key[32],
+    const struct token *t)
 {
 	const char *base = cfg->base_url;
 	size_t n = strlen(base);
-	char *url = xasprintf("%s%s%s/%lld", base, n && base[n - 1] == '/' ?
-	    "" : "/", path, (long long)ticket);
+	char tok[TOKEN_LEN];
 
+	token_make(key, t, tok);
+	return xasprintf("%s%sl/%s", base, n && base[n - 1] == '/' ? "" : "/",
+	    tok);
+}
+
+static void
+set_link(struct tvars *v, const struct dm_config *cfg,
+    const unsigned char key[32], const char *name, enum token_purpose p,
+    const struct dm_ticket *t, int rating, time_t now)
+{
+	struct token tk;
+	char *url;
+
+	memset(&tk, 0, sizeof(tk));
+	tk.purpose = p;
+	tk.ticket = t->id;
+	/* a status page shows whatever the state is; the rest expire with it */
+	tk.version = p == TOK_STATUS ? 0 : t->version;
+	tk.expires = now + (p == TOK_STATUS ? 365 : cfg->link_days) * 86400;
+	tk.rating = rating;
+	url = notice_link(cfg, key, &tk);
 	tvars_set(v, name, url);
 	free(url);
 }
@@ -91,6 +131,8 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	struct json_object *p;
 	struct dm_ticket t;
 	char num[32], iso[32], *history;
+	unsigned char lkey[32];
+	time_t now;
 	dm_err err;
 	int i;
 
@@ -105,6 +147,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "sla.target", "");
 	tvars_set(v, "sla.due", "");
 	tvars_set(v, "sla.late", "");
+	tvars_set(v, "rating", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;
@@ -123,18 +166,21 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 		    *t.requester_name ? t.requester_name : t.requester);
 		tvars_set(v, "requester.address", t.requester);
 		tvars_set(v, "team", t.team ? t.team : "");
-		ticket_clear(&t);
-		/* the link pages come with signed tokens (web.c) */
-		set_url(v, cfg, "status_url", "t", ticket);
-		set_url(v, cfg, "accept_url", "accept", ticket);
-		set_url(v, cfg, "notfixed_url", "notfixed", ticket);
+		if ((err = link_key(cfg, lkey)) != DM_OK) {
+			ticket_clear(&t);
+			return err;
+		}
+		now = clock_now();
+		set_link(v, cfg, lkey, "status_url", TOK_STATUS, &t, 0, now);
+		set_link(v, cfg, lkey, "accept_url", TOK_ACCEPT, &t, 0, now);
+		set_link(v, cfg, lkey, "notfixed_url", TOK_NOTFIXED, &t, 0, now);
 		for (i = 1; i <= 5; i++) {
-			char name[16], path[16];
+			char name[16];
 
 			snprintf(name, sizeof(name), "survey_url_%d", i);
-			snprintf(path, sizeof(path), "survey/%d", i);
-			set_url(v, cfg, name, path, ticket);
+			set_link(v, cfg, lkey, name, TOK_SURVEY, &t, i, now);
 		}
+		ticket_clear(&t);
 		if ((err = notice_history(st, ticket, &history)) != DM_OK)
 			return err;
 		tvars_set(v, "history", history);

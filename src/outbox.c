@@ -34,7 +34,7 @@ outbox_params(const char *key, ...)
 static const char sql_insert[] =
     "INSERT INTO outbox (ticket_id, template, recipient, message_id,"
     " in_reply_to, refs, automatic, created, next_attempt, params)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)";
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 + ?10, ?9)";
 
 dm_err
 outbox_queue(struct dm_store *st, const struct dm_config *cfg,
@@ -65,6 +65,7 @@ outbox_queue(struct dm_store *st, const struct dm_config *cfg,
 	sqlite3_bind_int(s, 7, item->automatic);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
 	store_bind_text(s, 9, item->params);
+	sqlite3_bind_int64(s, 10, item->delay);
 	err = store_exec_stmt(st, s);
 	if (err == DM_OK && msgid != NULL)
 		*msgid = id;

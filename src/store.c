@@ -140,6 +140,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE settings ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);",
+	/* 2: the two-question survey, one answer per ticket */
+	"CREATE TABLE surveys ("
+	"  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	"  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+	"  comment TEXT NOT NULL DEFAULT '',"
+	"  answered INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE INDEX surveys_answered ON surveys(answered);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

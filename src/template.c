@@ -21,7 +21,7 @@ const char *const template_names[] = {
 	"ack", "new_ticket", "customer_reply", "reopened", "staff_reply",
 	"pending", "resolution", "survey", "transfer", "transferred",
 	"assigned", "sla_initial", "sla_update", "sla_significant",
-	"sla_restored", "sla_escalation", NULL
+	"sla_restored", "sla_escalation", "survey_answer", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -33,7 +33,16 @@ static const char *const known_vars[] = {
 	"status_url", "accept_url", "notfixed_url",
 	"survey_url_1", "survey_url_2", "survey_url_3", "survey_url_4",
 	"survey_url_5", "author", "message", "history", "team",
-	"sla.target", "sla.due", "sla.late", NULL
+	"sla.target", "sla.due", "sla.late", "rating",
+	/* the link pages */
+	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
+	"checked_4", "checked_5", "comment", "page_title", "css_url", NULL
+};
+
+/* The link pages, rendered from NAME.html inside layout.html. */
+const char *const page_names[] = {
+	"page_status", "page_accept", "page_notfixed", "page_survey",
+	"page_done", "page_error", NULL
 };
 
 void
@@ -280,6 +289,58 @@ template_render(const struct dm_config *cfg, const char *name,
 }
 
 dm_err
+template_render_page(const struct dm_config *cfg, const char *name,
+    struct tvars *vars, char **html)
+{
+	char *page = find(cfg, name, "html"), *layout = find(cfg, "layout",
+	    "html"), *title = NULL, *body = NULL, *ignored = NULL, *head = NULL;
+	dm_err err;
+
+	*html = NULL;
+	if (page == NULL || layout == NULL) {
+		free(page);
+		free(layout);
+		return dm_fail(DM_ECONFIG, "page template %s.html or layout.html "
+		    "not found", name);
+	}
+	err = render_file(page, vars, 1, &title, &body);
+	if (err == DM_OK) {
+		tvars_set(vars, "page_title", title);
+		err = render_file(layout, vars, 1, &ignored, &head);
+	}
+	if (err == DM_OK)
+		*html = xasprintf("%s%s\n</main>\n</body>\n</html>\n", head,
+		    body);
+	free(page);
+	free(layout);
+	free(title);
+	free(body);
+	free(ignored);
+	free(head);
+	return err;
+}
+
+dm_err
+template_file(const struct dm_config *cfg, const char *file, char **data,
+    size_t *len)
+{
+	const char *dot = strrchr(file, '.');
+	char *name, *path;
+	dm_err err;
+
+	if (dot == NULL)
+		return dm_fail(DM_ENOTFOUND, "%s", file);
+	name = xstrndup(file, (size_t)(dot - file));
+	path = find(cfg, name, dot + 1);
+	free(name);
+	if (path == NULL)
+		return dm_fail(DM_ENOTFOUND, "%s not found", file);
+	err = read_file(path, 1 << 20, data, len);
+	free(path);
+	return err;
+}
+
+dm_err
 template_check_all(const struct dm_config *cfg)
 {
 	char *path, *s, *b;
@@ -302,5 +363,18 @@ template_check_all(const struct dm_config *cfg)
 				return err;
 		}
 	}
-	return DM_OK;
+	for (i = 0; page_names[i] != NULL; i++) {
+		if ((path = find(cfg, page_names[i], "html")) == NULL)
+			return dm_fail(DM_ECONFIG, "page template %s.html not "
+			    "found", page_names[i]);
+		err = render_file(path, NULL, 1, &s, &b);
+		free(path);
+		if (err != DM_OK)
+			return err;
+	}
+	if ((path = find(cfg, "layout", "html")) == NULL)
+		return dm_fail(DM_ECONFIG, "page template layout.html not found");
+	err = render_file(path, NULL, 1, &s, &b);
+	free(path);
+	return err;
 }

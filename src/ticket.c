@@ -211,8 +211,10 @@ ticket_set_severity(struct dm_store *st, struct dm_ticket *t, int severity,
 	return DM_OK;
 }
 
+/* A message arrived: the state (and so the version links carry) is
+ * unchanged; an out-of-office reply must not kill the accept link. */
 static const char sql_touch[] =
-    "UPDATE tickets SET updated = ?2, version = version + 1 WHERE id = ?1";
+    "UPDATE tickets SET updated = ?2 WHERE id = ?1";
 
 dm_err
 ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now)
@@ -223,9 +225,40 @@ ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now)
 		return store_error(st, "tickets");
 	sqlite3_bind_int64(s, 1, t->id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	t->version++;
 	t->updated = now;
 	return store_exec_stmt(st, s);
+}
+
+static const char sql_resolver[] =
+    "SELECT actor FROM events WHERE ticket_id = ?1 AND type = 'status'"
+    " AND detail LIKE '% -> resolved' ORDER BY id DESC LIMIT 1";
+
+dm_err
+ticket_resolver(struct dm_store *st, const struct dm_ticket *t, char **who)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_resolver);
+	dm_err err = DM_OK;
+	char *actor = NULL;
+	int rc;
+
+	*who = NULL;
+	if (s == NULL)
+		return store_error(st, "events");
+	sqlite3_bind_int64(s, 1, t->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		actor = store_column_dup(s, 0);
+	else if (rc != SQLITE_DONE)
+		err = store_error(st, "events");
+	sqlite3_reset(s);
+	if (actor != NULL && strchr(actor, '@') != NULL)
+		*who = actor;
+	else {
+		free(actor);
+		if (t->assignee != NULL)
+			*who = xstrdup(t->assignee);
+	}
+	return err;
 }
 
 static const char sql_event[] =

@@ -45,6 +45,18 @@ dm_err	action_severity(const struct action *a, struct dm_ticket *t,
 dm_err	action_ack(const struct action *a, struct dm_ticket *t);
 dm_err	action_close(const struct action *a, struct dm_ticket *t);
 
+/* The requester accepts the resolution: closed, survey queued. */
+dm_err	action_accept(const struct action *a, struct dm_ticket *t);
+/* The requester says it is not fixed: reopened, resolver and team told. */
+dm_err	action_not_fixed(const struct action *a, struct dm_ticket *t,
+	    const char *comment);
+/* The survey answer; the resolver and team hear of it, the supervisor too
+ * for a low rating.  *updated: an earlier answer was changed. */
+dm_err	action_survey(const struct action *a, struct dm_ticket *t,
+	    int rating, const char *comment, int *updated);
+/* No answer in time: closed by deskmail, survey per [survey] on_auto_close. */
+dm_err	action_auto_close(const struct action *a, struct dm_ticket *t);
+
 /*
  * Carry out the commands of one staff mail (or CLI call) and its text:
  * the text goes into the resolution, the question of #pending, the note,

@@ -82,6 +82,15 @@ struct dm_config {
 	long	 smtp_max_age;
 	/* [web] */
 	char	*web_listen;
+	long	 link_days;
+	long	 web_threads;
+	/* [survey] */
+	long	 survey_delay;
+	long	 survey_window;
+	long	 auto_close_days;
+	char	*survey_on_auto_close;
+	long	 low_rating;
+	char	*supervisor;
 	/* [sla] */
 	char	*sla_policy;
 	char	*sla_contacts;

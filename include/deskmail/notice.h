@@ -25,6 +25,11 @@ dm_err	notice_vars(struct dm_store *st, const struct dm_config *cfg,
  * for notices, none for what a person wrote (a staff reply). */
 enum auto_submitted notice_auto_submitted(const char *template);
 
+struct token;
+/* The public URL of a signed link (base_url + "l/" + token); caller frees. */
+char	*notice_link(const struct dm_config *cfg, const unsigned char key[32],
+	    const struct token *t);
+
 /* The ticket's public history (customer and staff messages), oldest first;
  * caller frees. */
 dm_err	notice_history(struct dm_store *st, int64_t ticket, char **out);

@@ -21,6 +21,7 @@ struct dm_outbox_item {
 	const char	*refs;		/* References, space separated, or NULL */
 	int		 automatic;	/* RFC 3834 auto-replied; rate limited */
 	const char	*params;	/* JSON of extra template variables, or NULL */
+	long		 delay;		/* seconds before it may be sent */
 };
 
 /*

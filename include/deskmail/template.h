@@ -44,7 +44,19 @@ void	rendered_free(struct rendered *r);
  */
 dm_err	template_check_all(const struct dm_config *cfg);
 
+/*
+ * A link page: NAME.html (its Subject is the title) inside layout.html,
+ * every value HTML-escaped.  *html is freed by the caller.
+ */
+dm_err	template_render_page(const struct dm_config *cfg, const char *name,
+	    struct tvars *vars, char **html);
+
+/* A static file beside the templates (page.css), read whole. */
+dm_err	template_file(const struct dm_config *cfg, const char *file,
+	    char **data, size_t *len);
+
 /* The names of all templates deskmail sends, NULL-terminated. */
 extern const char *const template_names[];
+extern const char *const page_names[];
 
 #endif

@@ -60,8 +60,13 @@ dm_err	ticket_set_assignee(struct dm_store *st, struct dm_ticket *t,
 dm_err	ticket_set_severity(struct dm_store *st, struct dm_ticket *t,
 	    int severity, time_t now);
 
-/* Mark the ticket updated (a message arrived) and bump its version. */
+/* Mark the ticket updated (a message arrived); its state is unchanged. */
 dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);
+
+/* Who resolved the ticket last (an address), else its assignee, else
+ * NULL; the caller frees it. */
+dm_err	ticket_resolver(struct dm_store *st, const struct dm_ticket *t,
+	    char **who);
 
 /* Append an audit event. */
 dm_err	event_add(struct dm_store *st, int64_t ticket, time_t at,
