@@ -17,7 +17,10 @@
 #include "deskmail/lock.h"
 #include "deskmail/log.h"
 #include "deskmail/people.h"
+#include "deskmail/clock.h"
 #include "deskmail/sender.h"
+#include "deskmail/tick.h"
+#include "deskmail/web.h"
 #include "deskmail/util.h"
 #include "deskmail/watch.h"
 
@@ -82,6 +85,9 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 	struct dm_config *fresh;
 	volatile int stop = 0;
 	struct sender sender;
+	struct tick_stats ts;
+	struct dm_web *web = NULL;
+	time_t next_tick = 0;
 	struct watch *w;
 	int rc, lock, send_lock;
 	dm_err err;
@@ -111,8 +117,22 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		sender.stop = &stop;
 		if (sender_start(&sender) != DM_OK)
 			log_error("run: %s", dm_errdetail());
-		while (!got_stop && !got_reload)
+		if ((err = web_start(ctx->cfg, &web)) != DM_OK)
+			log_error("run: link pages: %s", dm_errdetail());
+		/* the time-driven work once a minute, on this thread */
+		while (!got_stop && !got_reload) {
 			nanosleep(&tick, NULL);
+			if (clock_now() >= next_tick) {
+				if (tick_run(ctx->st, ctx->cfg, &ts) != DM_OK)
+					log_error("run: tick: %s", dm_errdetail());
+				else if (ts.auto_closed > 0)
+					log_info("run: auto-closed %zu",
+					    ts.auto_closed);
+				next_tick = clock_now() + 60;
+			}
+		}
+		web_stop(web);
+		web = NULL;
 		stop_all(w, ctx->cfg->nmailboxes, &stop);
 		sender_join(&sender);
 		if (got_stop)

@@ -26,8 +26,10 @@ static const struct {
 	{ "fetch",	  cmd_fetch,	    "[-v|-q] [MAILBOX...]  one pass over "
 	    "the IMAP mailboxes" },
 	{ "send",	  cmd_send,	    "[-q]  send what the outbox holds" },
-	{ "run",	  cmd_run,	    "  the service: watch the mailboxes, send "
-	    "mail (IDLE) until SIGTERM" },
+	{ "tick",	  cmd_tick,	    "  do what time made due (auto-close)" },
+	{ "serve",	  cmd_serve,	    "  the link pages only, until SIGTERM" },
+	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
+	    "pages and tick, until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
 	    "N [--json]" },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "

@@ -34,5 +34,7 @@ int	cmd_outbox(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_fetch(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_run(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_send(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_serve(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_tick(struct dm_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -1,0 +1,30 @@
+/*
+ * cmd_tick.c - `deskmail tick`: the time-driven work, once (cron, or
+ * `run` every minute): resolved tickets nobody answered within
+ * [survey] auto_close_days business days are closed.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "deskmail/cmd.h"
+#include "deskmail/tick.h"
+
+int
+cmd_tick(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct tick_stats stats;
+	dm_err err;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return ctx_usage(ctx, "");
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if ((err = tick_run(ctx->st, ctx->cfg, &stats)) != DM_OK)
+		return ctx_fail(ctx, err);
+	if (stats.auto_closed > 0)
+		printf("auto-closed %zu\n", stats.auto_closed);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}

@@ -1,0 +1,86 @@
+/*
+ * tick.c - the time-driven work.
+ *
+ * Auto-close: a resolved ticket whose requester neither accepted nor said
+ * "not fixed" within auto_close_days business days is closed by deskmail,
+ * each in its own transaction with its survey, so a tick killed half-way
+ * leaves every ticket either untouched or closed with its mail queued.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deskmail/actions.h"
+#include "deskmail/clock.h"
+#include "deskmail/tick.h"
+#include "deskmail/ticket.h"
+#include "deskmail/util.h"
+
+time_t
+tick_add_business_days(time_t t, long n)
+{
+	struct tm tm;
+
+	while (n > 0) {
+		t += 86400;
+		gmtime_r(&t, &tm);
+		if (tm.tm_wday != 0 && tm.tm_wday != 6)
+			n--;
+	}
+	return t;
+}
+
+static const char sql_resolved[] =
+    "SELECT id, resolved_at FROM tickets WHERE status = 'resolved'"
+    " ORDER BY resolved_at LIMIT 500";
+
+dm_err
+tick_run(struct dm_store *st, const struct dm_config *cfg,
+    struct tick_stats *stats)
+{
+	time_t now = clock_now();
+	int64_t *due = NULL;
+	size_t n = 0, i;
+	struct dm_ticket t;
+	struct action a;
+	sqlite3_stmt *s;
+	dm_err err = DM_OK;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((s = store_stmt(st, sql_resolved)) == NULL)
+		return store_error(st, "tickets");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		time_t at = (time_t)sqlite3_column_int64(s, 1);
+
+		if (tick_add_business_days(at, cfg->auto_close_days) > now)
+			continue;
+		due = xreallocarray(due, n + 1, sizeof(*due));
+		due[n++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "tickets");
+	sqlite3_reset(s);
+	a.st = st;
+	a.cfg = cfg;
+	a.actor = "deskmail";
+	a.now = now;
+	for (i = 0; i < n && err == DM_OK; i++) {
+		if ((err = store_begin(st)) != DM_OK)
+			break;
+		if ((err = ticket_get(st, due[i], &t)) == DM_OK) {
+			/* still resolved? a reply may have reopened it */
+			if (strcmp(t.status, TS_RESOLVED) == 0) {
+				err = action_auto_close(&a, &t);
+				stats->auto_closed += err == DM_OK;
+			}
+			ticket_clear(&t);
+		}
+		if (err == DM_OK)
+			err = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	free(due);
+	return err;
+}

@@ -1,0 +1,582 @@
+/*
+ * web.c - the link pages, served by libmicrohttpd (loaded on first use,
+ * see dyn.h).
+ *
+ * Mail security scanners open every link in a mail before the person
+ * does, so a GET never changes anything: it shows a page whose button
+ * POSTs, and the POST must carry the CSRF token derived from the link's
+ * own token.  Every response is a page from templates/, with a strict
+ * Content-Security-Policy, no referrer (tokens must not leak), no framing
+ * and no caching.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "deskmail/actions.h"
+#include "deskmail/clock.h"
+#include "deskmail/dyn.h"
+#include "deskmail/log.h"
+#include "deskmail/notice.h"
+#include "deskmail/store.h"
+#include "deskmail/survey.h"
+#include "deskmail/template.h"
+#include "deskmail/ticket.h"
+#include "deskmail/token.h"
+#include "deskmail/util.h"
+#include "deskmail/web.h"
+
+#define POST_MAX	16384	/* bytes of form data we accept */
+#define STORES		16
+
+static struct {
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_create_response_from_buffer) response_from_buffer;
+	__typeof__(&MHD_add_response_header) add_header;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_destroy_response) destroy_response;
+	__typeof__(&MHD_create_post_processor) create_post_processor;
+	__typeof__(&MHD_post_process) post_process;
+	__typeof__(&MHD_destroy_post_processor) destroy_post_processor;
+} mhd;
+
+static const struct dyn_sym mhd_syms[] = {
+	{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+	{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+	{ "MHD_create_response_from_buffer",
+	    (void **)&mhd.response_from_buffer },
+	{ "MHD_add_response_header", (void **)&mhd.add_header },
+	{ "MHD_queue_response", (void **)&mhd.queue_response },
+	{ "MHD_destroy_response", (void **)&mhd.destroy_response },
+	{ "MHD_create_post_processor", (void **)&mhd.create_post_processor },
+	{ "MHD_post_process", (void **)&mhd.post_process },
+	{ "MHD_destroy_post_processor",
+	    (void **)&mhd.destroy_post_processor },
+	{ NULL, NULL }
+};
+
+struct dm_web {
+	const struct dm_config	*cfg;
+	struct MHD_Daemon	*daemon;
+	unsigned char		 key[32];
+	char			*css;
+	size_t			 css_len;
+	pthread_mutex_t		 lock;		/* guards stores[] */
+	struct dm_store		*stores[STORES];
+	int			 busy[STORES];
+};
+
+/* One request's state across libmicrohttpd's calls. */
+struct request {
+	struct MHD_PostProcessor *pp;
+	size_t			 received;
+	int			 too_big;
+	char			*csrf;
+	char			*comment;
+	char			*rating;
+};
+
+/* A database connection for this request, from a small pool. */
+static struct dm_store *
+store_get(struct dm_web *w, int *slot)
+{
+	struct dm_store *st = NULL;
+	int i;
+
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < STORES; i++)
+		if (!w->busy[i])
+			break;
+	if (i < STORES) {
+		w->busy[i] = 1;
+		st = w->stores[i];
+	}
+	pthread_mutex_unlock(&w->lock);
+	*slot = i;
+	if (i == STORES)
+		return NULL;
+	if (st == NULL && store_open(w->cfg, 0, &st) == DM_OK)
+		w->stores[i] = st;
+	if (st == NULL) {
+		pthread_mutex_lock(&w->lock);
+		w->busy[i] = 0;
+		pthread_mutex_unlock(&w->lock);
+	}
+	return st;
+}
+
+static void
+store_put(struct dm_web *w, int slot)
+{
+	pthread_mutex_lock(&w->lock);
+	w->busy[slot] = 0;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *c, unsigned status, const char *type,
+    char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = mhd.response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	mhd.add_header(r, "Content-Type", type);
+	mhd.add_header(r, "Content-Security-Policy", "default-src 'none'; "
+	    "style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+	    "base-uri 'none'");
+	mhd.add_header(r, "Referrer-Policy", "no-referrer");
+	mhd.add_header(r, "X-Frame-Options", "DENY");
+	mhd.add_header(r, "X-Content-Type-Options", "nosniff");
+	mhd.add_header(r, "Cache-Control", "no-store");
+	ret = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
+	return ret;
+}
+
+static void
+base_vars(struct dm_web *w, struct tvars *v)
+{
+	const char *base = w->cfg->base_url;
+	size_t n = strlen(base);
+	char *css = xasprintf("%s%sstyle.css", base, n && base[n - 1] == '/' ?
+	    "" : "/");
+
+	tvars_set(v, "organisation", w->cfg->organisation);
+	tvars_set(v, "help_address", w->cfg->address);
+	tvars_set(v, "tag", w->cfg->tag);
+	tvars_set(v, "base_url", w->cfg->base_url);
+	tvars_set(v, "css_url", css);
+	free(css);
+}
+
+static enum MHD_Result
+page(struct dm_web *w, struct MHD_Connection *c, unsigned status,
+    const char *name, struct tvars *v)
+{
+	char *html;
+
+	base_vars(w, v);
+	if (template_render_page(w->cfg, name, v, &html) != DM_OK) {
+		log_error("web: %s", dm_errdetail());
+		html = xstrdup("<!doctype html><title>Error</title>"
+		    "<p>This page cannot be shown right now.</p>");
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	return respond(c, status, "text/html; charset=utf-8", html,
+	    strlen(html));
+}
+
+static enum MHD_Result
+error_page(struct dm_web *w, struct MHD_Connection *c, unsigned status,
+    const char *message)
+{
+	struct tvars v;
+	enum MHD_Result r;
+
+	tvars_init(&v);
+	tvars_set(&v, "message", message);
+	r = page(w, c, status, "page_error", &v);
+	tvars_free(&v);
+	return r;
+}
+
+/* What a checked token may still do given the ticket as it is now. */
+static const char *
+stale(const struct token *tk, const struct dm_ticket *t)
+{
+	if (tk->version != 0 && tk->version != t->version) {
+		if (strcmp(t->status, TS_CLOSED) == 0)
+			return "This request is already closed. Thank you!";
+		return "This link belongs to an earlier stage of your request "
+		    "and no longer applies.";
+	}
+	if ((tk->purpose == TOK_ACCEPT || tk->purpose == TOK_NOTFIXED) &&
+	    strcmp(t->status, TS_RESOLVED) != 0)
+		return "This request is no longer waiting for your answer.";
+	return NULL;
+}
+
+/* The page a GET shows (nothing changes). */
+static enum MHD_Result
+show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
+    const char *tok, const struct token *tk, struct dm_ticket *t)
+{
+	struct tvars v;
+	struct dm_survey sv;
+	char csrf[TOKEN_LEN], *url, name[16], *history;
+	const char *why;
+	enum MHD_Result r;
+	int i;
+
+	if ((why = stale(tk, t)) != NULL && tk->purpose != TOK_SURVEY)
+		return error_page(w, c, MHD_HTTP_GONE, why);
+	tvars_init(&v);
+	if (notice_vars(st, w->cfg, t->id, NULL, &v) != DM_OK) {
+		tvars_free(&v);
+		return error_page(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "This page cannot be shown right now.");
+	}
+	token_csrf(w->key, tok, csrf);
+	tvars_set(&v, "csrf", csrf);
+	url = xasprintf("%s%sl/%s", w->cfg->base_url,
+	    w->cfg->base_url[0] && w->cfg->base_url[strlen(w->cfg->base_url) -
+	    1] == '/' ? "" : "/", tok);
+	tvars_set(&v, "action_url", url);
+	free(url);
+	switch (tk->purpose) {
+	case TOK_STATUS:
+		if (notice_history(st, t->id, &history) == DM_OK) {
+			tvars_set(&v, "history", history);
+			free(history);
+		}
+		r = page(w, c, MHD_HTTP_OK, "page_status", &v);
+		break;
+	case TOK_ACCEPT:
+		r = page(w, c, MHD_HTTP_OK, "page_accept", &v);
+		break;
+	case TOK_NOTFIXED:
+		r = page(w, c, MHD_HTTP_OK, "page_notfixed", &v);
+		break;
+	default:
+		if (survey_get(st, t->id, &sv) != DM_OK) {
+			r = error_page(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "This page cannot be shown right now.");
+			break;
+		}
+		if ((why = stale(tk, t)) != NULL || (sv.rating && clock_now() -
+		    sv.answered > w->cfg->survey_window)) {
+			r = error_page(w, c, sv.rating ? MHD_HTTP_OK :
+			    MHD_HTTP_GONE, sv.rating ? "You have already "
+			    "answered this survey. Thank you!" : why);
+			survey_clear(&sv);
+			break;
+		}
+		for (i = 1; i <= 5; i++) {
+			snprintf(name, sizeof(name), "checked_%d", i);
+			tvars_set(&v, name, (sv.rating ? sv.rating : tk->rating) ==
+			    i ? "checked" : "");
+		}
+		tvars_set(&v, "comment", sv.comment ? sv.comment : "");
+		survey_clear(&sv);
+		r = page(w, c, MHD_HTTP_OK, "page_survey", &v);
+		break;
+	}
+	tvars_free(&v);
+	return r;
+}
+
+/* A POST: the one place state changes, in one transaction. */
+static enum MHD_Result
+act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
+    const char *tok, const struct token *tk, struct dm_ticket *t,
+    struct request *rq)
+{
+	struct action a;
+	struct tvars v;
+	const char *why, *done;
+	enum MHD_Result r;
+	int updated = 0, rating = 0;
+	dm_err err;
+
+	if (!token_csrf_ok(w->key, tok, rq->csrf))
+		return error_page(w, c, MHD_HTTP_FORBIDDEN, "The form was not "
+		    "sent from the page of this link.");
+	if (tk->purpose == TOK_STATUS)
+		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "There is nothing to send here.");
+	if ((why = stale(tk, t)) != NULL)
+		return error_page(w, c, MHD_HTTP_GONE, why);
+	if (tk->purpose == TOK_SURVEY) {
+		if (rq->rating == NULL || strlen(rq->rating) != 1 ||
+		    rq->rating[0] < '1' || rq->rating[0] > '5')
+			return error_page(w, c, MHD_HTTP_BAD_REQUEST, "Please "
+			    "choose a rating from 1 to 5.");
+		rating = rq->rating[0] - '0';
+	}
+	a.st = st;
+	a.cfg = w->cfg;
+	a.actor = t->requester;
+	a.now = clock_now();
+	if ((err = store_begin(st)) != DM_OK)
+		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
+		    "busy; please try again in a moment.");
+	/* re-read inside the transaction: another request may have won */
+	ticket_clear(t);
+	if ((err = ticket_get(st, tk->ticket, t)) == DM_OK &&
+	    (why = stale(tk, t)) != NULL)
+		err = dm_fail(DM_ESTATE, "%s", why);
+	if (err == DM_OK) {
+		switch (tk->purpose) {
+		case TOK_ACCEPT:
+			err = action_accept(&a, t);
+			break;
+		case TOK_NOTFIXED:
+			err = action_not_fixed(&a, t, rq->comment);
+			break;
+		default:
+			err = action_survey(&a, t, rating, rq->comment, &updated);
+			break;
+		}
+	}
+	if (err == DM_OK)
+		err = store_commit(st);
+	else
+		store_rollback(st);
+	if (err == DM_ESTATE)
+		return error_page(w, c, MHD_HTTP_CONFLICT, dm_errdetail());
+	if (err != DM_OK) {
+		log_error("web: ticket %lld: %s", (long long)tk->ticket,
+		    dm_errdetail());
+		return error_page(w, c, err == DM_ETEMP ?
+		    MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "Your answer could not be recorded; please try again.");
+	}
+	done = tk->purpose == TOK_ACCEPT ? "Your request is closed. You will "
+	    "receive two short questions about how we did." :
+	    tk->purpose == TOK_NOTFIXED ? "Your request is open again and "
+	    "the people who worked on it have been told." : updated ?
+	    "Your answer has been updated. Thank you!" : "Thank you for your "
+	    "answers; they go straight to the people who worked on your "
+	    "request.";
+	tvars_init(&v);
+	if (notice_vars(st, w->cfg, t->id, NULL, &v) == DM_OK) {
+		tvars_set(&v, "message", done);
+		r = page(w, c, MHD_HTTP_OK, "page_done", &v);
+	} else
+		r = error_page(w, c, MHD_HTTP_OK, done);
+	tvars_free(&v);
+	return r;
+}
+
+static enum MHD_Result
+post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *content_type,
+    const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct request *rq = cls;
+	char **field = NULL, *grown;
+	size_t have;
+
+	(void)kind; (void)filename; (void)content_type;
+	(void)transfer_encoding; (void)off;
+	if (strcmp(key, "csrf") == 0)
+		field = &rq->csrf;
+	else if (strcmp(key, "comment") == 0)
+		field = &rq->comment;
+	else if (strcmp(key, "rating") == 0)
+		field = &rq->rating;
+	if (field == NULL)
+		return MHD_YES;		/* unknown fields are ignored */
+	have = *field ? strlen(*field) : 0;
+	grown = xmalloc(have + size + 1);
+	if (have)
+		memcpy(grown, *field, have);
+	memcpy(grown + have, data, size);
+	grown[have + size] = '\0';
+	free(*field);
+	*field = grown;
+	return MHD_YES;
+}
+
+static void
+request_done(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+
+	(void)cls; (void)c; (void)toe;
+	if (rq == NULL)
+		return;
+	if (rq->pp != NULL)
+		mhd.destroy_post_processor(rq->pp);
+	free(rq->csrf);
+	free(rq->comment);
+	free(rq->rating);
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* A comment as stored: UTF-8, line ends as "\n", no other controls. */
+static void
+clean_comment(char *s)
+{
+	char *r, *w;
+
+	if (s == NULL)
+		return;
+	for (r = w = s; *r; r++)
+		if (*r == '\n' || *r == '\t' || (unsigned char)*r >= ' ')
+			if (*r != 0x7f)
+				*w++ = *r;
+	*w = '\0';
+	if (!utf8_valid(s, strlen(s)))
+		s[0] = '\0';
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct dm_web *w = cls;
+	struct request *rq = *con_cls;
+	struct dm_ticket t;
+	struct dm_store *st;
+	struct token tk;
+	enum MHD_Result r;
+	int post = strcmp(method, "POST") == 0, slot;
+	const char *tok;
+	dm_err err;
+
+	(void)version;
+	if (rq == NULL) {
+		rq = xcalloc(1, sizeof(*rq));
+		*con_cls = rq;
+		if (post) {
+			rq->pp = mhd.create_post_processor(c, 4096, post_field,
+			    rq);
+			if (rq->pp == NULL)
+				return error_page(w, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				    "The form could not be read.");
+		}
+		return MHD_YES;
+	}
+	if (post && *upload_size > 0) {
+		rq->received += *upload_size;
+		if (rq->received > POST_MAX)
+			rq->too_big = 1;
+		else
+			mhd.post_process(rq->pp, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "Only links and the page's own form work here.");
+	if (rq->too_big)
+		return error_page(w, c, 413, "What you "
+		    "sent is too long.");
+	if (strcmp(url, "/style.css") == 0 || (strlen(url) > 10 &&
+	    strcmp(url + strlen(url) - 10, "/style.css") == 0))
+		return respond(c, MHD_HTTP_OK, "text/css; charset=utf-8",
+		    xstrndup(w->css, w->css_len), w->css_len);
+	tok = strstr(url, "/l/");
+	if (tok == NULL || strchr(tok + 3, '/') != NULL)
+		return error_page(w, c, MHD_HTTP_NOT_FOUND, "There is no page "
+		    "at this address.");
+	tok += 3;
+	if ((err = token_check(w->key, tok, clock_now(), &tk)) != DM_OK)
+		return error_page(w, c, err == DM_ESTATE ? MHD_HTTP_GONE :
+		    MHD_HTTP_NOT_FOUND, err == DM_ESTATE ? "This link has "
+		    "expired." : "This link is not valid. It may have been cut "
+		    "short or changed when it was copied.");
+	if ((st = store_get(w, &slot)) == NULL)
+		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
+		    "busy; please try again in a moment.");
+	if ((err = ticket_get(st, tk.ticket, &t)) != DM_OK) {
+		store_put(w, slot);
+		return error_page(w, c, MHD_HTTP_NOT_FOUND, "This request no "
+		    "longer exists.");
+	}
+	clean_comment(rq->comment);
+	r = post ? act(w, c, st, tok, &tk, &t, rq) :
+	    show(w, c, st, tok, &tk, &t);
+	ticket_clear(&t);
+	store_put(w, slot);
+	return r;
+}
+
+static dm_err
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(listen, ':');
+	char host[64];
+	long port;
+
+	memset(sa, 0, sizeof(*sa));
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return dm_fail(DM_ECONFIG, "[web] listen '%s' is not "
+		    "ADDRESS:PORT", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	port = strtol(colon + 1, NULL, 10);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (port < 1 || port > 65535 ||
+	    inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return dm_fail(DM_ECONFIG, "[web] listen '%s': an IPv4 address "
+		    "and a port, e.g. 127.0.0.1:8025", listen);
+	return DM_OK;
+}
+
+dm_err
+web_start(const struct dm_config *cfg, struct dm_web **out)
+{
+	struct sockaddr_in sa;
+	struct dm_web *w;
+	dm_err err;
+
+	*out = NULL;
+	if ((err = parse_listen(cfg->web_listen, &sa)) != DM_OK)
+		return err;
+	if ((err = dyn_load(MHD_SONAME, mhd_syms)) != DM_OK)
+		return err;
+	w = xcalloc(1, sizeof(*w));
+	w->cfg = cfg;
+	pthread_mutex_init(&w->lock, NULL);
+	if ((err = token_key_load(cfg, w->key)) != DM_OK ||
+	    (err = template_file(cfg, "page.css", &w->css, &w->css_len)) !=
+	    DM_OK) {
+		web_stop(w);
+		return err;
+	}
+	w->daemon = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL, 0, NULL, NULL, handle, w,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->web_threads,
+	    MHD_OPTION_CONNECTION_LIMIT, 512u,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_done, w,
+	    MHD_OPTION_END);
+	if (w->daemon == NULL) {
+		web_stop(w);
+		return dm_fail(DM_ENET, "cannot listen on %s (in use, or not "
+		    "an address of this machine?)", cfg->web_listen);
+	}
+	*out = w;
+	return DM_OK;
+}
+
+void
+web_stop(struct dm_web *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	if (w->daemon != NULL)
+		mhd.stop_daemon(w->daemon);
+	for (i = 0; i < STORES; i++)
+		store_close(w->stores[i]);
+	explicit_bzero(w->key, sizeof(w->key));
+	free(w->css);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
