@@ -99,42 +99,107 @@ domain_of(const char *a)
 
 /* d is the From domain or a parent domain of it (DKIM signing domain). */
 static int
-domain_covers(const char *d, size_t dlen, const char *from_domain)
+domain_covers(const char *d, const char *from_domain)
 {
-	size_t fl = strlen(from_domain);
+	size_t dl = strlen(d), fl = strlen(from_domain);
 
-	if (dlen == 0 || dlen > fl)
+	if (dl == 0 || dl > fl ||
+	    strcasecmp(from_domain + fl - dl, d) != 0)
 		return 0;
-	if (strncasecmp(from_domain + fl - dlen, d, dlen) != 0)
-		return 0;
-	return dlen == fl || from_domain[fl - dlen - 1] == '.';
+	return dl == fl || from_domain[fl - dl - 1] == '.';
 }
 
-/* The value of "prop=" inside one resinfo (up to the next ';'). */
-static int
-prop_covers(const char *res, const char *end, const char *prop,
-    const char *from_domain)
+/*
+ * An Authentication-Results value as RFC 8601 reads it: comments "(...)"
+ * (nested, with \ escapes) removed, quoted strings kept whole, and every
+ * ';' outside them turned into '\n' - the separators of the authserv-id
+ * and each result.  A ';' inside a comment or quoted string is text, not
+ * a separator: treating it as one lets a forger add a "result".
+ */
+static char *
+ar_normalise(const char *v)
 {
-	size_t pl = strlen(prop);
-	const char *p, *v, *ve;
+	struct buf b;
+	int depth = 0, quoted = 0;
 
-	for (p = res; p + pl < end; p++) {
-		if (strncasecmp(p, prop, pl) != 0 || (p > res &&
-		    p[-1] != ' ' && p[-1] != '\t'))
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (; *v; v++) {
+		if (*v == '\\' && (depth > 0 || quoted) && v[1] != '\0') {
+			if (quoted)
+				buf_add(&b, v, 2);
+			v++;
+		} else if (quoted) {
+			buf_addc(&b, *v);
+			if (*v == '"')
+				quoted = 0;
+		} else if (*v == '(') {
+			depth++;
+		} else if (*v == ')' && depth > 0) {
+			depth--;
+			if (depth == 0)
+				buf_addc(&b, ' ');
+		} else if (depth > 0) {
 			continue;
-		v = p + pl;
-		for (ve = v; ve < end && *ve != ' ' && *ve != ';' &&
-		    *ve != '\t' && *ve != ')'; ve++)
-			;
-		{
-			char *val = xstrndup(v, (size_t)(ve - v));
-			const char *d = domain_of(val);
-			int ok = domain_covers(d, strlen(d), from_domain);
+		} else if (*v == '"') {
+			quoted = 1;
+			buf_addc(&b, *v);
+		} else
+			buf_addc(&b, *v == ';' ? '\n' : *v);
+	}
+	return buf_release(&b);
+}
 
-			free(val);
-			if (ok)
-				return 1;
-		}
+/* Next white-space separated word of *p (quoted strings whole), or NULL. */
+static char *
+ar_word(char **p)
+{
+	char *s = *p, *start;
+	int quoted = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0')
+		return NULL;
+	for (start = s; *s && (quoted || (*s != ' ' && *s != '\t')); s++) {
+		if (*s == '\\' && quoted && s[1])
+			s++;
+		else if (*s == '"')
+			quoted = !quoted;
+	}
+	if (*s)
+		*s++ = '\0';
+	*p = s;
+	return start;
+}
+
+/* Does one result ("dkim=pass header.d=x ...") vouch for from_domain? */
+static int
+ar_result_vouches(char *res, const char *from_domain)
+{
+	char *w = ar_word(&res), *prop, *eq;
+	const char *want;
+
+	if (w == NULL)
+		return 0;
+	if (strcasecmp(w, "dkim=pass") == 0)
+		want = "header.d";
+	else if (strcasecmp(w, "dmarc=pass") == 0)
+		want = "header.from";
+	else if (strcasecmp(w, "spf=pass") == 0)
+		want = "smtp.mailfrom";
+	else
+		return 0;
+	while ((prop = ar_word(&res)) != NULL) {
+		if ((eq = strchr(prop, '=')) == NULL || prop[0] == '"')
+			continue;
+		*eq = '\0';
+		if (strcasecmp(prop, want) != 0 && !(strcmp(want, "header.d") ==
+		    0 && strcasecmp(prop, "header.i") == 0))
+			continue;
+		/* a quoted value ("a;b"@x) counts by its domain only */
+		if (domain_covers(domain_of(eq + 1), from_domain))
+			return 1;
 	}
 	return 0;
 }
@@ -143,52 +208,49 @@ int
 classify_staff_verified(const struct dm_config *cfg,
     const struct dm_parsed *m, const char **why)
 {
-	const char *ar, *semi, *res, *end, *from_domain;
-	size_t idlen, i;
+	char *norm, *line, *next, *id;
+	const char *from_domain;
+	size_t i;
+	int ok = 0;
 
 	if (strcmp(cfg->staff_auth, "none") == 0) {
 		*why = NULL;
 		return 1;
 	}
-	*why = "no Authentication-Results header from our MTA";
-	if (cfg->auth_serv_id[0] == '\0' || m->from == NULL) {
-		*why = cfg->auth_serv_id[0] == '\0' ? "auth_serv_id is not "
-		    "configured" : "no sender";
+	if (cfg->auth_serv_id[0] == '\0') {
+		*why = "auth_serv_id is not configured";
 		return 0;
 	}
+	if (m->from == NULL) {
+		*why = "no sender";
+		return 0;
+	}
+	*why = "no Authentication-Results header from our MTA";
 	from_domain = domain_of(m->from);
-	idlen = strlen(cfg->auth_serv_id);
 	for (i = 0; i < m->nauth_results; i++) {
-		ar = m->auth_results[i];
-		while (*ar == ' ')
-			ar++;
-		if (strncasecmp(ar, cfg->auth_serv_id, idlen) != 0 ||
-		    (ar[idlen] != ';' && ar[idlen] != ' '))
+		norm = ar_normalise(m->auth_results[i]);
+		next = strchr(norm, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		line = norm;
+		id = ar_word(&line);
+		if (id == NULL || strcasecmp(id, cfg->auth_serv_id) != 0) {
+			free(norm);
 			continue;
+		}
 		/* only the topmost of ours counts: our MTA removes forged ones
 		 * below it and adds its own on top (RFC 8601 section 5) */
 		*why = "our MTA did not see DKIM, DMARC or SPF pass for the "
 		    "sender's domain";
-		for (semi = strchr(ar, ';'); semi != NULL;
-		    semi = strchr(semi + 1, ';')) {
-			res = semi + 1;
-			while (*res == ' ' || *res == '\t')
-				res++;
-			end = strchr(res, ';');
-			if (end == NULL)
-				end = res + strlen(res);
-			if ((strncasecmp(res, "dkim=pass", 9) == 0 &&
-			    (prop_covers(res, end, "header.d=", from_domain) ||
-			    prop_covers(res, end, "header.i=", from_domain))) ||
-			    (strncasecmp(res, "dmarc=pass", 10) == 0 &&
-			    prop_covers(res, end, "header.from=", from_domain)) ||
-			    (strncasecmp(res, "spf=pass", 8) == 0 &&
-			    prop_covers(res, end, "smtp.mailfrom=", from_domain))) {
-				*why = NULL;
-				return 1;
-			}
+		for (line = next; line != NULL && !ok; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			ok = ar_result_vouches(line, from_domain);
 		}
-		return 0;
+		free(norm);
+		if (ok)
+			*why = NULL;
+		return ok;
 	}
 	return 0;
 }

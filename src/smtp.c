@@ -48,6 +48,7 @@ struct dm_smtp {
 	CURL			*curl;
 	char			*password;
 	char			 errbuf[CURL_ERROR_SIZE];
+	char			 said[512];	/* the server's refusal, if any */
 };
 
 static int global_done;
@@ -132,6 +133,31 @@ smtp_close(struct dm_smtp *s)
 	free(s);
 }
 
+/*
+ * libcurl reports an SMTP failure as its own sentence ("RCPT failed:
+ * 550"); the server's words are in the protocol trace, so keep its last
+ * reply line from there.
+ */
+static int
+trace_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct dm_smtp *s = arg;
+	size_t n = size;
+
+	(void)c;
+	/* the refusal (4xx/5xx), not the "221 Bye" that may follow it */
+	if (type != CURLINFO_HEADER_IN || size < 3 || data[0] < '4' ||
+	    data[0] > '5')
+		return 0;
+	while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
+		n--;
+	if (n >= sizeof(s->said))
+		n = sizeof(s->said) - 1;
+	memcpy(s->said, data, n);
+	s->said[n] = '\0';
+	return 0;
+}
+
 static void
 setup(struct dm_smtp *s)
 {
@@ -144,6 +170,9 @@ setup(struct dm_smtp *s)
 	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg->smtp_timeout);
 	cu.easy_setopt(c, CURLOPT_TIMEOUT, cfg->smtp_timeout * 4);
 	cu.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	cu.easy_setopt(c, CURLOPT_VERBOSE, 1L);	/* for trace_cb only */
+	cu.easy_setopt(c, CURLOPT_DEBUGFUNCTION, trace_cb);
+	cu.easy_setopt(c, CURLOPT_DEBUGDATA, s);
 	cu.easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	if (strcmp(cfg->smtp_tls, "starttls") == 0)
 		cu.easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
@@ -169,6 +198,7 @@ smtp_send(struct dm_smtp *s, const char *from, const char *rcpt,
 
 	setup(s);
 	s->errbuf[0] = '\0';
+	s->said[0] = '\0';
 	to = cu.slist_append(to, rcpt);
 	cu.easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
 	cu.easy_setopt(s->curl, CURLOPT_MAIL_RCPT, to);
@@ -178,8 +208,11 @@ smtp_send(struct dm_smtp *s, const char *from, const char *rcpt,
 	cu.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	cu.slist_free_all(to);
 	cu.easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
-	snprintf(reply, replylen, "%ld %s", code, s->errbuf[0] ? s->errbuf :
-	    cu.easy_strerror(rc));
+	if (code >= 400 && s->said[0] != '\0')
+		snprintf(reply, replylen, "%s", s->said);
+	else
+		snprintf(reply, replylen, "%ld %s", code, s->errbuf[0] ?
+		    s->errbuf : cu.easy_strerror(rc));
 	if (rc == CURLE_OK)
 		return SMTP_SENT;
 	if (code >= 400 && code < 500)

@@ -39,7 +39,7 @@ static pcre2_code *cut_re[sizeof(cut_patterns) / sizeof(cut_patterns[0])];
 static pcre2_code *from_re, *next_re, *trailer_re;
 static dm_err compiled = DM_ESOFTWARE;
 static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
-/* the patterns are shared; match data is per thread */
+/* the patterns are shared; match data is per call (threads strip too) */
 static _Thread_local pcre2_match_data *md;
 
 static dm_err
@@ -82,8 +82,6 @@ text_init(void)
 	if (compiled != DM_OK)
 		return dm_fail(DM_ESOFTWARE, "quote-stripping patterns do not "
 		    "compile");
-	if (md == NULL)
-		md = pcre2_match_data_create(4, NULL);
 	return DM_OK;
 }
 
@@ -174,7 +172,8 @@ text_strip_quoted(const char *text)
 	size_t n, cut, i, last;
 
 	/* compiled on first use: most commands never strip anything */
-	if (text_init() != DM_OK)
+	if (text_init() != DM_OK ||
+	    (md = pcre2_match_data_create(4, NULL)) == NULL)
 		return xstrdup(text);
 	v = split_lines(text, &n);
 	cut = find_cut(v, n);
@@ -198,5 +197,7 @@ text_strip_quoted(const char *text)
 	if (b.data)
 		b.data[b.len] = '\0';
 	free(v);
+	pcre2_match_data_free(md);
+	md = NULL;
 	return buf_release(&b);
 }
