@@ -20,6 +20,8 @@ static const struct {
 } commands[] = {
 	{ "init",	  cmd_init,	    "[DIR]  create database and key "
 	    "(DIR: also write DIR/deskmail.conf)" },
+	{ "key",	  cmd_key,	    "rotate  a new key for links (old links "
+	    "stop working)" },
 	{ "check-config", cmd_check_config, "  check the configuration" },
 	{ "ingest",	  cmd_ingest,	    "[--maildir DIR | FILE...]  store "
 	    "mail (stdin: one message)" },
