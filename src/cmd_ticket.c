@@ -15,6 +15,8 @@
 #include "deskmail/cmd.h"
 #include "deskmail/json.h"
 #include "deskmail/message.h"
+#include "deskmail/notice.h"
+#include "deskmail/token.h"
 #include "deskmail/outbox.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
@@ -319,11 +321,59 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 
+/*
+ * ticket link N status|accept|notfixed|survey [RATING]: print a signed
+ * link, e.g. to send a requester their status page again.
+ */
+static int
+print_link(struct dm_ctx *ctx, int argc, char **argv)
+{
+	static const char *const names[] = { NULL, "status", "accept",
+	    "notfixed", "survey" };
+	unsigned char key[32];
+	struct dm_ticket t;
+	struct token tk;
+	char *url;
+	int64_t id;
+	int p, rc;
+	dm_err err;
+
+	if (argc < 4 || argc > 5 || !parse_id(argv[2], &id))
+		return ctx_usage(ctx, "link N status|accept|notfixed|survey "
+		    "[RATING]");
+	memset(&tk, 0, sizeof(tk));
+	for (p = TOK_STATUS; p <= TOK_SURVEY; p++)
+		if (strcmp(argv[3], names[p]) == 0)
+			tk.purpose = (enum token_purpose)p;
+	if (tk.purpose == 0 || (argc == 5 && (tk.purpose != TOK_SURVEY ||
+	    strlen(argv[4]) != 1 || argv[4][0] < '1' || argv[4][0] > '5')))
+		return ctx_usage(ctx, "link N status|accept|notfixed|survey "
+		    "[RATING 1-5]");
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if ((err = token_key_load(ctx->cfg, key)) != DM_OK ||
+	    (err = ticket_get(ctx->st, id, &t)) != DM_OK)
+		return ctx_fail(ctx, err);
+	tk.ticket = id;
+	tk.version = tk.purpose == TOK_STATUS ? 0 : t.version;
+	tk.expires = clock_now() + (tk.purpose == TOK_STATUS ? 365 :
+	    ctx->cfg->link_days) * 86400;
+	tk.rating = argc == 5 ? argv[4][0] - '0' : 0;
+	ticket_clear(&t);
+	url = notice_link(ctx->cfg, key, &tk);
+	explicit_bzero(key, sizeof(key));
+	printf("%s\n", url);
+	free(url);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
 int
 cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 {
 	size_t v;
 
+	if (argc >= 2 && strcmp(argv[1], "link") == 0)
+		return print_link(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return list(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
