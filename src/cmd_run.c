@@ -19,6 +19,7 @@
 #include "deskmail/people.h"
 #include "deskmail/clock.h"
 #include "deskmail/sender.h"
+#include "deskmail/template.h"
 #include "deskmail/tick.h"
 #include "deskmail/web.h"
 #include "deskmail/util.h"
@@ -145,6 +146,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		}
 		config_free(ctx->cfg);
 		ctx->cfg = fresh;
+		template_cache_clear();
 		if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
 			log_error("run: reload: %s", dm_errdetail());
 		log_info("run: configuration reloaded, watching %zu mailbox%s",

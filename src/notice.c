@@ -124,22 +124,57 @@ set_link(struct tvars *v, const struct dm_config *cfg,
 	free(url);
 }
 
-dm_err
-notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
-    const char *params, struct tvars *v)
+void
+notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
+    struct tvars *v)
 {
-	struct json_object *p;
-	struct dm_ticket t;
-	char num[32], iso[32], *history;
-	unsigned char lkey[32];
-	time_t now;
-	dm_err err;
-	int i;
+	char num[32], iso[32];
 
 	tvars_set(v, "organisation", cfg->organisation);
 	tvars_set(v, "help_address", cfg->address);
 	tvars_set(v, "tag", cfg->tag);
 	tvars_set(v, "base_url", cfg->base_url);
+	if (t == NULL)
+		return;
+	snprintf(num, sizeof(num), "%lld", (long long)t->id);
+	tvars_set(v, "ticket.id", num);
+	tvars_set(v, "ticket.subject", t->subject);
+	tvars_set(v, "ticket.status", t->status);
+	snprintf(num, sizeof(num), "%d", t->severity);
+	tvars_set(v, "ticket.severity", t->severity ? num : "not set");
+	tvars_set(v, "ticket.team", t->team ? t->team : "none");
+	tvars_set(v, "ticket.assignee", t->assignee ? t->assignee :
+	    "nobody yet");
+	tvars_set(v, "ticket.created", clock_format_iso(t->created, iso,
+	    sizeof(iso)));
+	tvars_set(v, "requester.name", t->requester_name &&
+	    *t->requester_name ? t->requester_name : t->requester);
+	tvars_set(v, "requester.address", t->requester);
+	tvars_set(v, "team", t->team ? t->team : "");
+}
+
+void
+notice_link_var(struct tvars *v, const struct dm_config *cfg,
+    const unsigned char key[32], const char *name, int purpose,
+    const struct dm_ticket *t, int rating)
+{
+	set_link(v, cfg, key, name, (enum token_purpose)purpose, t, rating,
+	    clock_now());
+}
+
+dm_err
+notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
+    const char *params, struct tvars *v)
+{
+	notice_ticket_vars(cfg, NULL, v);
+	struct json_object *p;
+	struct dm_ticket t;
+	char *history;
+	unsigned char lkey[32];
+	time_t now;
+	dm_err err;
+	int i;
+
 	/* values a notice's params may replace */
 	tvars_set(v, "author", cfg->organisation);
 	tvars_set(v, "message", "");
@@ -151,21 +186,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;
-		snprintf(num, sizeof(num), "%lld", (long long)t.id);
-		tvars_set(v, "ticket.id", num);
-		tvars_set(v, "ticket.subject", t.subject);
-		tvars_set(v, "ticket.status", t.status);
-		snprintf(num, sizeof(num), "%d", t.severity);
-		tvars_set(v, "ticket.severity", t.severity ? num : "not set");
-		tvars_set(v, "ticket.team", t.team ? t.team : "none");
-		tvars_set(v, "ticket.assignee", t.assignee ? t.assignee :
-		    "nobody yet");
-		tvars_set(v, "ticket.created", clock_format_iso(t.created, iso,
-		    sizeof(iso)));
-		tvars_set(v, "requester.name", t.requester_name &&
-		    *t.requester_name ? t.requester_name : t.requester);
-		tvars_set(v, "requester.address", t.requester);
-		tvars_set(v, "team", t.team ? t.team : "");
+		notice_ticket_vars(cfg, &t, v);
 		if ((err = link_key(cfg, lkey)) != DM_OK) {
 			ticket_clear(&t);
 			return err;

@@ -6,6 +6,7 @@
  * was not installed) the source tree's templates/.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -209,9 +210,66 @@ expand(const char *path, const char *text, const struct tvars *vars,
 	return DM_OK;
 }
 
-/* Split a template file into its Subject and body. */
+/*
+ * Template files read once per process: the link pages render one per
+ * request.  template_cache_clear() forgets them (run's SIGHUP).
+ */
+#define CACHE_MAX	64
+
+static struct {
+	char	*path, *subject, *body;
+} cache[CACHE_MAX];
+static size_t ncache;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+template_cache_clear(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < ncache; i++) {
+		free(cache[i].path);
+		free(cache[i].subject);
+		free(cache[i].body);
+	}
+	ncache = 0;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static dm_err load_file(const char *path, char **subject, char **body);
+
+/* Split a template file into its Subject and body (copies, cached). */
 static dm_err
 load(const char *path, char **subject, char **body)
+{
+	size_t i;
+	dm_err err;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < ncache; i++)
+		if (strcmp(cache[i].path, path) == 0) {
+			*subject = xstrdup(cache[i].subject);
+			*body = xstrdup(cache[i].body);
+			pthread_mutex_unlock(&cache_lock);
+			return DM_OK;
+		}
+	pthread_mutex_unlock(&cache_lock);
+	if ((err = load_file(path, subject, body)) != DM_OK)
+		return err;
+	pthread_mutex_lock(&cache_lock);
+	if (ncache < CACHE_MAX) {
+		cache[ncache].path = xstrdup(path);
+		cache[ncache].subject = xstrdup(*subject);
+		cache[ncache].body = xstrdup(*body);
+		ncache++;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return DM_OK;
+}
+
+static dm_err
+load_file(const char *path, char **subject, char **body)
 {
 	char *data, *nl, *s, *sep;
 	size_t len;

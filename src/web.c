@@ -155,10 +155,7 @@ base_vars(struct dm_web *w, struct tvars *v)
 	char *css = xasprintf("%s%sstyle.css", base, n && base[n - 1] == '/' ?
 	    "" : "/");
 
-	tvars_set(v, "organisation", w->cfg->organisation);
-	tvars_set(v, "help_address", w->cfg->address);
-	tvars_set(v, "tag", w->cfg->tag);
-	tvars_set(v, "base_url", w->cfg->base_url);
+	notice_ticket_vars(w->cfg, NULL, v);
 	tvars_set(v, "css_url", css);
 	free(css);
 }
@@ -225,11 +222,7 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	if ((why = stale(tk, t)) != NULL && tk->purpose != TOK_SURVEY)
 		return error_page(w, c, MHD_HTTP_GONE, why);
 	tvars_init(&v);
-	if (notice_vars(st, w->cfg, t->id, NULL, &v) != DM_OK) {
-		tvars_free(&v);
-		return error_page(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "This page cannot be shown right now.");
-	}
+	notice_ticket_vars(w->cfg, t, &v);
 	token_csrf(w->key, tok, csrf);
 	tvars_set(&v, "csrf", csrf);
 	url = xasprintf("%s%sl/%s", w->cfg->base_url,
@@ -246,6 +239,8 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 		r = page(w, c, MHD_HTTP_OK, "page_status", &v);
 		break;
 	case TOK_ACCEPT:
+		notice_link_var(&v, w->cfg, w->key, "notfixed_url",
+		    TOK_NOTFIXED, t, 0);
 		r = page(w, c, MHD_HTTP_OK, "page_accept", &v);
 		break;
 	case TOK_NOTFIXED:
@@ -353,11 +348,10 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	    "answers; they go straight to the people who worked on your "
 	    "request.";
 	tvars_init(&v);
-	if (notice_vars(st, w->cfg, t->id, NULL, &v) == DM_OK) {
-		tvars_set(&v, "message", done);
-		r = page(w, c, MHD_HTTP_OK, "page_done", &v);
-	} else
-		r = error_page(w, c, MHD_HTTP_OK, done);
+	notice_ticket_vars(w->cfg, t, &v);
+	notice_link_var(&v, w->cfg, w->key, "status_url", TOK_STATUS, t, 0);
+	tvars_set(&v, "message", done);
+	r = page(w, c, MHD_HTTP_OK, "page_done", &v);
 	tvars_free(&v);
 	return r;
 }

@@ -26,6 +26,18 @@ dm_err	notice_vars(struct dm_store *st, const struct dm_config *cfg,
 enum auto_submitted notice_auto_submitted(const char *template);
 
 struct token;
+struct dm_ticket;
+
+/* The organisation's and (t not NULL) the ticket's own variables: no
+ * links, no history, no database. */
+void	notice_ticket_vars(const struct dm_config *cfg,
+	    const struct dm_ticket *t, struct tvars *v);
+
+/* name = a signed link of purpose (enum token_purpose) to ticket t. */
+void	notice_link_var(struct tvars *v, const struct dm_config *cfg,
+	    const unsigned char key[32], const char *name, int purpose,
+	    const struct dm_ticket *t, int rating);
+
 /* The public URL of a signed link (base_url + "l/" + token); caller frees. */
 char	*notice_link(const struct dm_config *cfg, const unsigned char key[32],
 	    const struct token *t);

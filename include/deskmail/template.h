@@ -55,6 +55,9 @@ dm_err	template_render_page(const struct dm_config *cfg, const char *name,
 dm_err	template_file(const struct dm_config *cfg, const char *file,
 	    char **data, size_t *len);
 
+/* Forget the templates read so far (they are read once per process). */
+void	template_cache_clear(void);
+
 /* The names of all templates deskmail sends, NULL-terminated. */
 extern const char *const template_names[];
 extern const char *const page_names[];
