@@ -59,7 +59,13 @@ message_store(struct dm_store *st, int64_t ticket, const char *kind,
 		sqlite3_bind_int(s, 4, a->is_inline);
 		store_bind_text(s, 5, a->content_id);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)a->size);
-		sqlite3_bind_blob64(s, 7, a->data, a->size, SQLITE_STATIC);
+		/* the bytes are in the raw message; an attached message
+		 * (message/rfc822) is kept whole here */
+		if (a->data != NULL)
+			sqlite3_bind_blob64(s, 7, a->data, a->size,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_zeroblob(s, 7, 0);
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 	}

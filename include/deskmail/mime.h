@@ -17,7 +17,8 @@ struct dm_attachment {
 	char	*type;		/* "image/png", lower case */
 	int	 is_inline;	/* Content-Disposition: inline (or a cid image) */
 	char	*content_id;	/* without <>, or NULL */
-	char	*data;		/* decoded bytes */
+	char	*data;		/* decoded bytes, or NULL: files are left in the
+				 * raw message and only measured */
 	size_t	 size;
 };
 
