@@ -39,5 +39,6 @@ void test_mime(void);
 void test_thread(void);
 void test_clock(void);
 void test_token(void);
+void test_calendar(void);
 
 #endif

@@ -23,6 +23,7 @@ main(void)
 	test_thread();
 	test_clock();
 	test_token();
+	test_calendar();
 	printf("1..%d\n", tap_n);
 	printf("# %d passed, %d failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;
