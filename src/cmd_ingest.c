@@ -50,40 +50,6 @@ progress_line(struct progress *p, const char *line)
 }
 
 /*
- * Read a whole message from fd.  Past max bytes the rest is read and
- * counted but not kept (it will be quarantined as too large).
- */
-static dm_err
-read_message(int fd, size_t max, char **out, size_t *len, size_t *total)
-{
-	struct buf b;
-	char chunk[65536];
-	ssize_t n;
-
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	*total = 0;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			buf_free(&b);
-			return dm_fail(DM_EIO, "read: %s", strerror(errno));
-		}
-		if (n == 0)
-			break;
-		*total += (size_t)n;
-		if (b.len < max)
-			buf_add(&b, chunk, (size_t)n > max - b.len ?
-			    max - b.len : (size_t)n);
-	}
-	*len = b.len;
-	*out = buf_release(&b);
-	return DM_OK;
-}
-
-/*
  * Lines of messages applied in the open batch transaction: printed only
  * once it has committed, because printing is acknowledging.
  */
@@ -104,7 +70,7 @@ ingest_fd(struct dm_ctx *ctx, int fd, const char *source,
 	size_t len, total;
 	dm_err err;
 
-	err = read_message(fd, (size_t)ctx->cfg->limits.max_message_bytes,
+	err = read_fd_capped(fd, (size_t)ctx->cfg->limits.max_message_bytes,
 	    &raw, &len, &total);
 	if (err != DM_OK)
 		return err;

@@ -245,13 +245,15 @@ utf8_valid(const char *str, size_t n)
 }
 
 dm_err
-read_fd(int fd, size_t max, char **out, size_t *len)
+read_fd_capped(int fd, size_t max, char **out, size_t *len, size_t *total)
 {
 	struct buf b;
 	char chunk[65536];
 	ssize_t n;
 
 	buf_init(&b);
+	buf_add(&b, "", 0);
+	*total = 0;
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -262,15 +264,29 @@ read_fd(int fd, size_t max, char **out, size_t *len)
 		}
 		if (n == 0)
 			break;
-		if (b.len + (size_t)n > max) {
-			buf_free(&b);
-			return dm_fail(DM_ELIMIT, "input larger than %zu bytes",
-			    max);
-		}
-		buf_add(&b, chunk, (size_t)n);
+		*total += (size_t)n;
+		if (b.len < max)
+			buf_add(&b, chunk, (size_t)n > max - b.len ?
+			    max - b.len : (size_t)n);
 	}
 	*len = b.len;
 	*out = buf_release(&b);
+	return DM_OK;
+}
+
+dm_err
+read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	size_t total;
+	dm_err err;
+
+	if ((err = read_fd_capped(fd, max, out, len, &total)) != DM_OK)
+		return err;
+	if (total > max) {
+		free(*out);
+		*out = NULL;
+		return dm_fail(DM_ELIMIT, "input larger than %zu bytes", max);
+	}
 	return DM_OK;
 }
 

@@ -45,6 +45,12 @@ int	 utf8_valid(const char *s, size_t n);
 
 /* Read a whole file; *out is NUL-terminated, the caller frees it. */
 dm_err	 read_file(const char *path, size_t max, char **out, size_t *len);
+/*
+ * Read all of fd (to EOF), keeping at most the first max bytes; *total
+ * is how many there were.  *out is NUL-terminated; the caller frees it.
+ */
+dm_err	 read_fd_capped(int fd, size_t max, char **out, size_t *len,
+	    size_t *total);
 /* Read all of fd (to EOF); fails with DM_ELIMIT past max bytes. */
 dm_err	 read_fd(int fd, size_t max, char **out, size_t *len);
 
