@@ -1,11 +1,14 @@
 #!/bin/sh
-# Install what deskmail needs to build and test on Debian 12 (as root, or
-# through sudo).  Safe to run again.  Used by the README's two commands.
+# Install what deskmail needs to build, run the demo and test on Debian 12
+# (as root, or through sudo).  Safe to run again.  Used by the README's two
+# commands; --tests adds what only the test suite needs (a headless
+# Chromium for the link-page tests).
 set -eu
 pkgs="build-essential autoconf automake pkg-config ca-certificates
  libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
  libjson-c-dev nettle-dev libgnutls28-dev libdpkg-perl sqlite3 python3
  libmicrohttpd-dev dovecot-imapd dovecot-core openssl python3-aiosmtpd curl tzdata"
+[ "${1:-}" = --tests ] && pkgs="$pkgs chromium"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

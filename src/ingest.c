@@ -308,6 +308,21 @@ queue_unverified_notice(struct apply *a, const struct dm_ticket *t,
 	return err;
 }
 
+/* Nonzero if text carries a #note command line. */
+static int
+has_note(const char *text)
+{
+	struct commands c;
+	size_t i;
+	int note = 0;
+
+	commands_parse(text, &c);
+	for (i = 0; i < c.n; i++)
+		note |= c.v[i].kind == CMD_NOTE;
+	commands_free(&c);
+	return note;
+}
+
 /* Commands from anyone but verified staff are recorded, never obeyed. */
 static dm_err
 ignore_commands(struct apply *a, struct dm_ticket *t)
@@ -336,15 +351,14 @@ ignore_commands(struct apply *a, struct dm_ticket *t)
  * obeyed, and the team is told.
  */
 static dm_err
-staff_mail(struct apply *a, struct dm_ticket *t)
+staff_mail(struct apply *a, struct dm_ticket *t, const char *why)
 {
 	struct action act;
 	struct commands c;
-	const char *why;
 	char *detail;
 	dm_err err;
 
-	if (!classify_staff_verified(a->cfg, a->m, &why)) {
+	if (why != NULL) {
 		detail = xasprintf("mail from staff address %s not trusted (%s): "
 		    "not relayed, commands ignored", a->m->from, why);
 		err = event_add(a->st, t->id, a->now, a->m->from,
@@ -384,11 +398,24 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 {
 	const struct dm_parsed *m = a->m;
 	const char *kind, *from = m->from ? m->from : "unknown sender";
+	const char *why = NULL;
 	char *detail;
 	dm_err err;
 
-	kind = a->automatic ? MK_AUTO :
-	    people_is_staff(a->cfg, m->from) ? MK_STAFF : MK_CUSTOMER;
+	/*
+	 * The kind decides who may read the message later (the status page,
+	 * the history a transfer carries): only customer mail and verified,
+	 * public staff replies; never an internal note or a mail that merely
+	 * claims a staff address.
+	 */
+	if (a->automatic)
+		kind = MK_AUTO;
+	else if (!people_is_staff(a->cfg, m->from))
+		kind = MK_CUSTOMER;
+	else if (!classify_staff_verified(a->cfg, m, &why))
+		kind = MK_UNVERIFIED;
+	else
+		kind = has_note(m->new_text) ? MK_NOTE : MK_STAFF;
 	a->res->outcome = INGEST_REPLY;
 	a->res->id = t->id;
 	if ((err = store_message(a, t->id, kind)) != DM_OK ||
@@ -407,8 +434,9 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	free(detail);
 	if (err != DM_OK)
 		return err;
-	if (strcmp(kind, MK_STAFF) == 0)
-		return staff_mail(a, t);
+	if (strcmp(kind, MK_STAFF) == 0 || strcmp(kind, MK_NOTE) == 0 ||
+	    strcmp(kind, MK_UNVERIFIED) == 0)
+		return staff_mail(a, t, why);
 	/* the customer (or someone on their side) wrote */
 	if ((err = ignore_commands(a, t)) != DM_OK)
 		return err;

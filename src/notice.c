@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "deskmail/clock.h"
+#include "deskmail/commands.h"
 #include "deskmail/notice.h"
 #include "deskmail/ticket.h"
 #include "deskmail/token.h"
@@ -53,14 +54,19 @@ notice_history(struct dm_store *st, int64_t ticket, char **out)
 	sqlite3_bind_int64(s, 1, ticket);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *text = (const char *)sqlite3_column_text(s, 4);
+		const char *kind = (const char *)sqlite3_column_text(s, 3);
+		struct commands c;
 
 		if (text == NULL || *text == '\0')
 			text = (const char *)sqlite3_column_text(s, 5);
+		/* a staff reply as the customer got it: no command lines */
+		commands_parse(text ? text : "", &c);
 		buf_addf(&b, "%s--- %s, %s (%s):\n%s\n", b.len ? "\n" : "",
 		    clock_format_iso((time_t)sqlite3_column_int64(s, 0), iso,
 		    sizeof(iso)), sqlite3_column_text(s, 1) ?
-		    (const char *)sqlite3_column_text(s, 1) : "?",
-		    (const char *)sqlite3_column_text(s, 3), text ? text : "");
+		    (const char *)sqlite3_column_text(s, 1) : "?", kind,
+		    strcmp(kind, "staff") == 0 ? c.text : (text ? text : ""));
+		commands_free(&c);
 	}
 	if (rc != SQLITE_DONE)
 		err = store_error(st, "messages");

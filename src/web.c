@@ -450,11 +450,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		}
 		return MHD_YES;
 	}
-	if (post && *upload_size > 0) {
+	if (*upload_size > 0) {
+		/* a body is read whatever the method, or the connection drops */
 		rq->received += *upload_size;
 		if (rq->received > POST_MAX)
 			rq->too_big = 1;
-		else
+		else if (post)
 			mhd.post_process(rq->pp, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;

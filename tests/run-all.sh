@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
 
-contrib/install-deps.sh || { echo "run-all: installing packages failed"; exit 1; }
+contrib/install-deps.sh --tests || { echo "run-all: installing packages failed"; exit 1; }
 autoreconf -fi >/dev/null 2>&1 || { echo "run-all: autoreconf failed"; exit 1; }
 
 passed=0 failed=0 status=0

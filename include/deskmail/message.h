@@ -17,6 +17,8 @@
 #define MK_CUSTOMER	"customer"
 #define MK_STAFF	"staff"
 #define MK_AUTO		"auto"
+#define MK_NOTE		"note"		/* staff mail with #note: internal */
+#define MK_UNVERIFIED	"unverified"	/* claims a staff address, unproven */
 
 struct dm_raw {
 	const char	*data;

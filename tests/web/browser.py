@@ -1,0 +1,351 @@
+#!/usr/bin/python3
+"""browser.py - drive a real headless Chromium over the DevTools protocol,
+for tests/web/browser.test.  Python standard library only: Chromium is
+started with --remote-debugging-pipe (the protocol's JSON messages, each
+ended by a NUL byte, on file descriptors 3 and 4), so there is no port,
+no websocket and no npm package whose version must match the browser's.
+
+The page's own JavaScript is switched off (Emulation.setScriptExecution-
+Disabled) and the test clicks and types as a person does, with input
+events at the elements' places on the screen (Input.dispatchMouseEvent,
+Input.insertText, Input.dispatchKeyEvent), so the flow passing proves the
+pages work without JavaScript.  What a screen reader would announce comes
+from the accessibility tree (Accessibility.getFullAXTree).
+
+  browser.py CHROMIUM PROFILE-DIR ARTEFACT-DIR accept URL
+      open the accept link, click its button; JSON on stdout
+  browser.py CHROMIUM PROFILE-DIR ARTEFACT-DIR survey URL RATING COMMENT
+      open a rating link, screenshots at phone and desktop widths, check
+      the radios and their labels, use the keyboard, choose RATING by
+      clicking its label, type COMMENT, send; JSON on stdout
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+TIMEOUT = 20
+
+
+class Error(Exception):
+    pass
+
+
+class Browser:
+    ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-default-browser-check",
+            "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+            "--remote-debugging-pipe"]
+
+    def __init__(self, exe, profile):
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+        # above 4, so that placing them at 3 and 4 cannot clobber them
+        hr = self._high(to_chrome_r)
+        hw = self._high(from_chrome_w)
+
+        def child():
+            os.dup2(hr, 3)
+            os.dup2(hw, 4)
+            os.closerange(5, 65536)
+
+        self.log = open(os.path.join(profile, "chromium.log"), "wb")
+        self.proc = subprocess.Popen(
+            [exe] + self.ARGS + ["--user-data-dir=" + profile,
+                                 "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            close_fds=False, preexec_fn=child)
+        for fd in {to_chrome_r, from_chrome_w, hr, hw}:
+            os.close(fd)
+        self.next_id = 0
+        self.replies = {}
+        self.events = []
+        self.cond = threading.Condition()
+        self.dead = False
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.call("Browser.getVersion")
+
+    @staticmethod
+    def _high(fd):
+        import fcntl
+        return fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+
+    def _reader(self):
+        buf = b""
+        while True:
+            try:
+                data = os.read(self.from_chrome, 1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                with self.cond:
+                    self.dead = True
+                    self.cond.notify_all()
+                return
+            buf += data
+            while b"\0" in buf:
+                raw, buf = buf.split(b"\0", 1)
+                msg = json.loads(raw)
+                with self.cond:
+                    if "id" in msg:
+                        self.replies[msg["id"]] = msg
+                    else:
+                        self.events.append(msg)
+                    self.cond.notify_all()
+
+    def call(self, method, params=None, session=None):
+        with self.cond:
+            self.next_id += 1
+            i = self.next_id
+        msg = {"id": i, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(msg).encode() + b"\0")
+        end = time.time() + TIMEOUT
+        with self.cond:
+            while i not in self.replies:
+                if self.dead:
+                    raise Error("chromium exited during " + method)
+                left = end - time.time()
+                if left <= 0:
+                    raise Error("no answer to " + method)
+                self.cond.wait(left)
+            r = self.replies.pop(i)
+        if "error" in r:
+            raise Error("%s: %s" % (method, r["error"].get("message")))
+        return r.get("result", {})
+
+    def wait_event(self, method, session=None, since=0, pred=None):
+        """The first event METHOD at index >= since (and pred(params))."""
+        end = time.time() + TIMEOUT
+        with self.cond:
+            while True:
+                for e in self.events[since:]:
+                    if e.get("method") == method and \
+                            (session is None or
+                             e.get("sessionId") == session) and \
+                            (pred is None or pred(e.get("params", {}))):
+                        return e["params"]
+                if self.dead:
+                    raise Error("chromium exited waiting for " + method)
+                left = end - time.time()
+                if left <= 0:
+                    raise Error("timed out waiting for " + method)
+                self.cond.wait(left)
+
+    def mark(self):
+        with self.cond:
+            return len(self.events)
+
+    def close(self):
+        try:
+            self.call("Browser.close")
+        except Error:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Page:
+    def __init__(self, b):
+        self.b = b
+        tid = b.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.s = b.call("Target.attachToTarget",
+                        {"targetId": tid, "flatten": True})["sessionId"]
+        for d in ("Page", "DOM", "Network", "Log", "Accessibility"):
+            self.call(d + ".enable")
+        self.call("Emulation.setScriptExecutionDisabled", {"value": True})
+        self.desktop()
+
+    def call(self, method, params=None):
+        return self.b.call(method, params, self.s)
+
+    def desktop(self):
+        self.call("Emulation.setDeviceMetricsOverride", {
+            "width": 1280, "height": 800, "deviceScaleFactor": 1,
+            "mobile": False})
+
+    def phone(self):
+        self.call("Emulation.setDeviceMetricsOverride", {
+            "width": 390, "height": 844, "deviceScaleFactor": 1,
+            "mobile": True})
+
+    def _load(self, since, act):
+        act()
+        self.b.wait_event("Page.loadEventFired", self.s, since)
+        return self._document(since)
+
+    def _document(self, since):
+        """Status and headers of the main document loaded after since."""
+        with self.b.cond:
+            evs = list(self.b.events[since:])
+        docs = [e["params"]["response"] for e in evs
+                if e.get("method") == "Network.responseReceived" and
+                e.get("sessionId") == self.s and
+                e["params"].get("type") == "Document"]
+        subs = [{"url": e["params"]["response"]["url"],
+                 "status": e["params"]["response"]["status"]}
+                for e in evs
+                if e.get("method") == "Network.responseReceived" and
+                e.get("sessionId") == self.s and
+                e["params"].get("type") != "Document"]
+        logs = [e["params"]["entry"] for e in evs
+                if e.get("method") == "Log.entryAdded" and
+                e.get("sessionId") == self.s]
+        d = docs[-1] if docs else {"status": None, "headers": {},
+                                   "url": None}
+        return {"status": d["status"], "url": d["url"],
+                "headers": {k.lower(): v for k, v in d["headers"].items()},
+                "subresources": subs,
+                "log": [{"level": l.get("level"), "source": l.get("source"),
+                         "text": l.get("text")} for l in logs]}
+
+    def goto(self, url):
+        since = self.b.mark()
+        return self._load(since, lambda: self.call("Page.navigate",
+                                                   {"url": url}))
+
+    def root(self):
+        return self.call("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+
+    def html(self):
+        return self.call("DOM.getOuterHTML", {"nodeId": self.root()})[
+            "outerHTML"]
+
+    def node(self, selector):
+        n = self.call("DOM.querySelector", {"nodeId": self.root(),
+                                            "selector": selector})["nodeId"]
+        if not n:
+            raise Error("no element " + selector)
+        return n
+
+    def center(self, selector):
+        n = self.node(selector)
+        self.call("DOM.scrollIntoViewIfNeeded", {"nodeId": n})
+        q = self.call("DOM.getBoxModel", {"nodeId": n})["model"]["border"]
+        return (q[0] + q[2] + q[4] + q[6]) / 4, (q[1] + q[3] + q[5] + q[7]) / 4
+
+    def click(self, selector):
+        x, y = self.center(selector)
+        for t in ("mouseMoved", "mousePressed", "mouseReleased"):
+            p = {"type": t, "x": x, "y": y}
+            if t != "mouseMoved":
+                p.update(button="left", clickCount=1)
+            self.call("Input.dispatchMouseEvent", p)
+
+    def click_and_load(self, selector):
+        since = self.b.mark()
+        return self._load(since, lambda: self.click(selector))
+
+    def key(self, key, code, vk):
+        for t in ("rawKeyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", {
+                "type": t, "key": key, "code": code,
+                "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk})
+
+    def type(self, text):
+        self.call("Input.insertText", {"text": text})
+
+    def ax(self):
+        """The accessibility tree's interesting nodes."""
+        out = []
+        for n in self.call("Accessibility.getFullAXTree")["nodes"]:
+            if n.get("ignored"):
+                continue
+            props = {p["name"]: p["value"].get("value")
+                     for p in n.get("properties", [])}
+            out.append({"role": n.get("role", {}).get("value"),
+                        "name": n.get("name", {}).get("value", ""),
+                        "checked": props.get("checked"),
+                        "focused": bool(props.get("focused")),
+                        "required": bool(props.get("required"))})
+        return [n for n in out if n["role"] in (
+            "radio", "textbox", "button", "heading", "group", "link",
+            "radiogroup")]
+
+    def screenshot(self, path):
+        m = self.call("Page.getLayoutMetrics")
+        data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+        return {"path": path,
+                "content_width": m["cssContentSize"]["width"],
+                "viewport_width": m["cssLayoutViewport"]["clientWidth"]}
+
+
+def text_of(html):
+    import html as h
+    import re
+    t = re.sub(r"(?s)<(script|style).*?</\1>", " ", html)
+    t = re.sub(r"<[^>]+>", " ", t)
+    return " ".join(h.unescape(t).split())
+
+
+def accept(p, art, url):
+    out = {"page": p.goto(url)}
+    out["html"] = p.html()
+    out["ax"] = p.ax()
+    p.phone()
+    out["shot_phone"] = p.screenshot(os.path.join(art, "accept-phone.png"))
+    p.desktop()
+    out["shot_desktop"] = p.screenshot(os.path.join(art, "accept-desktop.png"))
+    out["after"] = p.click_and_load("form button[type=submit]")
+    out["after_text"] = text_of(p.html())
+    p.screenshot(os.path.join(art, "accept-done-desktop.png"))
+    return out
+
+
+def survey(p, art, url, rating, comment):
+    out = {"page": p.goto(url)}
+    out["html"] = p.html()
+    out["ax_before"] = p.ax()
+    p.phone()
+    out["shot_phone"] = p.screenshot(os.path.join(art, "survey-phone.png"))
+    p.desktop()
+    out["shot_desktop"] = p.screenshot(os.path.join(art, "survey-desktop.png"))
+    # keyboard: Tab reaches the rating group, an arrow key changes it
+    p.key("Tab", "Tab", 9)
+    out["ax_tab"] = p.ax()
+    p.key("ArrowRight", "ArrowRight", 39)
+    out["ax_arrow"] = p.ax()
+    # the person chooses by clicking the label's text, then types
+    p.click("label:has(input[name=rating][value='%s'])" % rating)
+    p.click("textarea[name=comment]")
+    p.type(comment)
+    out["ax_filled"] = p.ax()
+    p.phone()
+    out["shot_phone_filled"] = p.screenshot(
+        os.path.join(art, "survey-phone-filled.png"))
+    p.desktop()
+    out["after"] = p.click_and_load("form button[type=submit]")
+    out["after_text"] = text_of(p.html())
+    p.screenshot(os.path.join(art, "survey-done-desktop.png"))
+    return out
+
+
+def main():
+    exe, profile, art, what = sys.argv[1:5]
+    os.makedirs(art, exist_ok=True)
+    os.makedirs(profile, exist_ok=True)
+    b = Browser(exe, profile)
+    try:
+        out = {"version": b.call("Browser.getVersion")["product"]}
+        p = Page(b)
+        if what == "accept":
+            out.update(accept(p, art, sys.argv[5]))
+        else:
+            out.update(survey(p, art, sys.argv[5], sys.argv[6], sys.argv[7]))
+    finally:
+        b.close()
+    json.dump(out, sys.stdout, indent=1)
+
+
+main()
