@@ -266,6 +266,29 @@ uid_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
+/* UID FETCH of UID and att for the n uids; *result freed by the caller
+ * with mailimap_fetch_list_free(). */
+static dm_err
+uid_fetch(struct dm_imap *im, const uint32_t *uids, size_t n,
+    struct mailimap_fetch_att *att, clist **result, const char *what)
+{
+	struct mailimap_set *set = uid_set(uids, n);
+	struct mailimap_fetch_type *ft;
+	int rc;
+
+	*result = NULL;
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, att);
+	rc = mailimap_uid_fetch(im->imap, set, ft, result);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (rc != MAILIMAP_NO_ERROR)
+		return imap_error(im, rc, what);
+	return DM_OK;
+}
+
 static uint32_t
 att_uid(struct mailimap_msg_att *att)
 {
@@ -284,28 +307,18 @@ att_uid(struct mailimap_msg_att *att)
 dm_err
 imap_sizes(struct dm_imap *im, const uint32_t *uids, size_t n, size_t *sizes)
 {
-	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set;
 	clist *result = NULL;
 	clistiter *it, *jt;
 	size_t i;
-	int rc;
+	dm_err err;
 
 	for (i = 0; i < n; i++)
 		sizes[i] = 0;
 	if (n == 0)
 		return DM_OK;
-	set = uid_set(uids, n);
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_rfc822_size());
-	rc = mailimap_uid_fetch(im->imap, set, ft, &result);
-	mailimap_fetch_type_free(ft);
-	mailimap_set_free(set);
-	if (rc != MAILIMAP_NO_ERROR)
-		return imap_error(im, rc, "UID FETCH (RFC822.SIZE)");
+	if ((err = uid_fetch(im, uids, n, mailimap_fetch_att_new_rfc822_size(),
+	    &result, "UID FETCH (RFC822.SIZE)")) != DM_OK)
+		return err;
 	for (it = clist_begin(result); it; it = clist_next(it)) {
 		struct mailimap_msg_att *att = clist_content(it);
 		uint32_t uid = att_uid(att);
@@ -331,29 +344,19 @@ dm_err
 imap_fetch(struct dm_imap *im, const uint32_t *uids, size_t n, size_t max,
     imap_message_cb cb, void *arg)
 {
-	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set;
 	clist *result = NULL;
 	clistiter *it, *jt;
 	dm_err err = DM_OK;
-	int rc;
 
 	if (n == 0)
 		return DM_OK;
-	set = uid_set(uids, n);
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    mailimap_fetch_att_new_uid());
 	/* BODY.PEEK: nothing is marked \Seen before deskmail commits */
-	mailimap_fetch_type_new_fetch_att_list_add(ft, max > 0 ?
+	if ((err = uid_fetch(im, uids, n, max > 0 ?
 	    mailimap_fetch_att_new_body_peek_section_partial(
 	    mailimap_section_new(NULL), 0, (uint32_t)max) :
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	rc = mailimap_uid_fetch(im->imap, set, ft, &result);
-	mailimap_fetch_type_free(ft);
-	mailimap_set_free(set);
-	if (rc != MAILIMAP_NO_ERROR)
-		return imap_error(im, rc, "UID FETCH");
+	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)),
+	    &result, "UID FETCH")) != DM_OK)
+		return err;
 	for (it = clist_begin(result); it && err == DM_OK; it = clist_next(it)) {
 		struct mailimap_msg_att *att = clist_content(it);
 		uint32_t uid = att_uid(att);
