@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "deskmail/calendar.h"
+#include "deskmail/config.h"
 #include "deskmail/util.h"
 
 /* Never walk more days than this (guards against a calendar with none). */
@@ -202,4 +203,39 @@ calendar_add(const struct calendar *c, time_t start, long seconds)
 		next_day(&day);
 	}
 	return start + seconds;	/* no working days at all: plain time */
+}
+
+time_t
+calendar_add_days(const struct calendar *c, time_t t, long n)
+{
+	struct tm tm;
+	int i;
+
+	localtime_r(&t, &tm);
+	for (i = 0; n > 0 && i < MAX_DAYS; i++) {
+		tm.tm_mday++;
+		tm.tm_isdst = -1;
+		t = mktime(&tm);	/* same wall-clock time, DST or not */
+		localtime_r(&t, &tm);
+		if (c->always || working_day(c, &tm))
+			n--;
+	}
+	return t;
+}
+
+dm_err
+calendar_from_config(const struct dm_config *cfg, struct calendar *c)
+{
+	dm_err err;
+
+	if ((err = calendar_set_timezone(cfg->sla_timezone)) != DM_OK ||
+	    (err = calendar_init(c, cfg->sla_open, cfg->sla_close)) != DM_OK)
+		return dm_fail(DM_ECONFIG, "%s: [sla] %s", cfg->path,
+		    dm_errdetail());
+	if (cfg->sla_holidays[0] != '\0' &&
+	    (err = calendar_load_holidays(c, cfg->sla_holidays)) != DM_OK) {
+		calendar_free(c);
+		return err;
+	}
+	return DM_OK;
 }

@@ -6,12 +6,14 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "deskmail/calendar.h"
 #include "deskmail/cmd.h"
 #include "deskmail/template.h"
 
 int
 cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 {
+	struct calendar cal;
 	struct stat sb;
 	dm_err err;
 	int rc;
@@ -29,6 +31,9 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		    ctx->cfg->key_file, (unsigned)(sb.st_mode & 0777)));
 	if ((err = template_check_all(ctx->cfg)) != DM_OK)
 		return ctx_fail(ctx, err);
+	if ((err = calendar_from_config(ctx->cfg, &cal)) != DM_OK)
+		return ctx_fail(ctx, err);
+	calendar_free(&cal);
 	printf("%s: ok (%zu team%s, %zu mailbox%s)\n", ctx->cfg->path,
 	    ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
 	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es");

@@ -135,6 +135,14 @@ static const struct key keys[] = {
 	  "service level policy: ny-ccc, colorado, or one of your own" },
 	{ "sla", "contacts", K_STRING, S(sla_contacts), "", 0, 0,
 	  "who gets severity 1/2 notices when no agency entry names anyone" },
+	{ "sla", "timezone", K_STRING, S(sla_timezone), "UTC", 0, 0,
+	  "time zone of business hours and holidays (e.g. America/Denver)" },
+	{ "sla", "open", K_STRING, S(sla_open), "07:00", 0, 0,
+	  "business hours start (Monday to Friday)" },
+	{ "sla", "close", K_STRING, S(sla_close), "17:00", 0, 0,
+	  "business hours end" },
+	{ "sla", "holidays", K_PATH, S(sla_holidays), "", 0, 0,
+	  "file of holidays, one YYYY-MM-DD a line (empty: none)" },
 };
 
 #define M(f)	offsetof(struct dm_mailbox, f)

@@ -2,7 +2,8 @@
  * tick.c - the time-driven work.
  *
  * Auto-close: a resolved ticket whose requester neither accepted nor said
- * "not fixed" within auto_close_days business days is closed by deskmail,
+ * "not fixed" within auto_close_days business days (the [sla] calendar:
+ * weekends and holidays do not count) is closed by deskmail,
  * each in its own transaction with its survey, so a tick killed half-way
  * leaves every ticket either untouched or closed with its mail queued.
  */
@@ -11,24 +12,11 @@
 #include <time.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/calendar.h"
 #include "deskmail/clock.h"
 #include "deskmail/tick.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
-
-time_t
-tick_add_business_days(time_t t, long n)
-{
-	struct tm tm;
-
-	while (n > 0) {
-		t += 86400;
-		gmtime_r(&t, &tm);
-		if (tm.tm_wday != 0 && tm.tm_wday != 6)
-			n--;
-	}
-	return t;
-}
 
 static const char sql_resolved[] =
     "SELECT id, resolved_at FROM tickets WHERE status = 'resolved'"
@@ -43,17 +31,23 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 	size_t n = 0, i;
 	struct dm_ticket t;
 	struct action a;
+	struct calendar cal;
 	sqlite3_stmt *s;
 	dm_err err = DM_OK;
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
-	if ((s = store_stmt(st, sql_resolved)) == NULL)
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	if ((s = store_stmt(st, sql_resolved)) == NULL) {
+		calendar_free(&cal);
 		return store_error(st, "tickets");
+	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		time_t at = (time_t)sqlite3_column_int64(s, 1);
 
-		if (tick_add_business_days(at, cfg->auto_close_days) > now)
+		/* business days: weekends and holidays do not count */
+		if (calendar_add_days(&cal, at, cfg->auto_close_days) > now)
 			continue;
 		due = xreallocarray(due, n + 1, sizeof(*due));
 		due[n++] = sqlite3_column_int64(s, 0);
@@ -82,5 +76,6 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 			store_rollback(st);
 	}
 	free(due);
+	calendar_free(&cal);
 	return err;
 }

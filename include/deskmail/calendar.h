@@ -37,6 +37,16 @@ void	calendar_free(struct calendar *c);
 /* The instant `seconds` of business time after start. */
 time_t	calendar_add(const struct calendar *c, time_t start, long seconds);
 
+/* The same local time n working days (not holidays) after t. */
+time_t	calendar_add_days(const struct calendar *c, time_t t, long n);
+
+/*
+ * The calendar cfg's [sla] section describes (time zone, hours, holiday
+ * file); sets the process's time zone.  Free with calendar_free().
+ */
+struct dm_config;
+dm_err	calendar_from_config(const struct dm_config *cfg, struct calendar *c);
+
 /* Business seconds between from and to (0 if to <= from). */
 long	calendar_elapsed(const struct calendar *c, time_t from, time_t to);
 

@@ -94,6 +94,10 @@ struct dm_config {
 	/* [sla] */
 	char	*sla_policy;
 	char	*sla_contacts;
+	char	*sla_timezone;
+	char	*sla_open;
+	char	*sla_close;
+	char	*sla_holidays;
 
 	struct dm_team	  *teams;
 	size_t		   nteams;

@@ -19,7 +19,5 @@ struct tick_stats {
 dm_err	tick_run(struct dm_store *st, const struct dm_config *cfg,
 	    struct tick_stats *stats);
 
-/* t plus n business days (Monday to Friday, UTC), to the same time. */
-time_t	tick_add_business_days(time_t t, long n);
 
 #endif

@@ -71,6 +71,10 @@ test_calendar(void)
 	fclose(fp);
 	ok(calendar_load_holidays(&c, path) == DM_ECONFIG,
 	    "calendar: bad holiday date refused");
+	/* 5 working days from Friday 2026-02-27 10:00 with Monday 03-02 off:
+	 * Tue, Wed, Thu, Fri, Mon -> Monday 2026-03-09 10:00 EDT */
+	is_time(calendar_add_days(&c, at("2026-02-27T15:00:00Z"), 5),
+	    "2026-03-09T14:00:00Z", "5 working days over a holiday and DST");
 	unlink(path);
 	calendar_free(&c);
 	c.always = 1;
