@@ -8,6 +8,7 @@
 #include "deskmail/actions.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
+#include "deskmail/sla.h"
 #include "deskmail/survey.h"
 #include "deskmail/util.h"
 
@@ -63,6 +64,20 @@ to_address(const struct action *a, const struct dm_ticket *t,
 	return err;
 }
 
+/* Change the status and let the SLA engine follow. */
+static dm_err
+set_status(const struct action *a, struct dm_ticket *t, const char *status)
+{
+	char *old = xstrdup(t->status);
+	dm_err err;
+
+	err = ticket_set_status(a->st, t, status, a->actor, a->now);
+	if (err == DM_OK)
+		err = sla_on_status(a->st, a->cfg, t, old, a->now);
+	free(old);
+	return err;
+}
+
 /* Staff took the ticket up: new, assigned or reopened become in progress. */
 static dm_err
 take_up(const struct action *a, struct dm_ticket *t)
@@ -71,8 +86,7 @@ take_up(const struct action *a, struct dm_ticket *t)
 	    strcmp(t->status, TS_ASSIGNED) == 0 ||
 	    strcmp(t->status, TS_REOPENED) == 0 ||
 	    strcmp(t->status, TS_PENDING) == 0)
-		return ticket_set_status(a->st, t, TS_IN_PROGRESS, a->actor,
-		    a->now);
+		return set_status(a, t, TS_IN_PROGRESS);
 	return DM_OK;
 }
 
@@ -106,8 +120,7 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	if (is_closed(t) || strcmp(t->status, TS_RESOLVED) == 0)
 		return dm_fail(DM_ESTATE, "ticket %lld is already %s",
 		    (long long)t->id, t->status);
-	if ((err = ticket_set_status(a->st, t, TS_RESOLVED, a->actor,
-	    a->now)) != DM_OK)
+	if ((err = set_status(a, t, TS_RESOLVED)) != DM_OK)
 		return err;
 	return to_requester(a, t, "resolution", 0, text && *text ? text :
 	    "The work on your request is complete.");
@@ -125,8 +138,7 @@ action_pending(const struct action *a, struct dm_ticket *t, const char *text)
 		return dm_fail(DM_EUSAGE, "#pending needs the question to ask "
 		    "the requester");
 	if (strcmp(t->status, TS_PENDING) != 0 &&
-	    (err = ticket_set_status(a->st, t, TS_PENDING, a->actor,
-	    a->now)) != DM_OK)
+	    (err = set_status(a, t, TS_PENDING)) != DM_OK)
 		return err;
 	return to_requester(a, t, "pending", 0, text);
 }
@@ -170,8 +182,9 @@ action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 		return dm_fail(DM_EUSAGE, "'%s' is neither a team nor a staff "
 		    "member", who);
 	if (err == DM_OK && (strcmp(t->status, TS_NEW) == 0))
-		err = ticket_set_status(a->st, t, TS_ASSIGNED, a->actor,
-		    a->now);
+		err = set_status(a, t, TS_ASSIGNED);
+	if (err == DM_OK)
+		err = sla_on_assigned(a->st, a->cfg, t, a->now);
 	return err;
 }
 
@@ -208,6 +221,7 @@ action_transfer(const struct action *a, struct dm_ticket *t,
 dm_err
 action_severity(const struct action *a, struct dm_ticket *t, int severity)
 {
+	int old;
 	char *detail;
 	dm_err err;
 
@@ -217,10 +231,13 @@ action_severity(const struct action *a, struct dm_ticket *t, int severity)
 		return DM_OK;
 	detail = t->severity ? xasprintf("%d -> %d", t->severity, severity) :
 	    xasprintf("set to %d", severity);
+	old = t->severity;
 	err = ticket_set_severity(a->st, t, severity, a->now);
 	if (err == DM_OK)
 		err = event_add(a->st, t->id, a->now, a->actor, "severity",
 		    detail);
+	if (err == DM_OK)
+		err = sla_on_severity(a->st, a->cfg, t, old, a->now);
 	free(detail);
 	return err;
 }
@@ -228,8 +245,10 @@ action_severity(const struct action *a, struct dm_ticket *t, int severity)
 dm_err
 action_ack(const struct action *a, struct dm_ticket *t)
 {
-	return event_add(a->st, t->id, a->now, a->actor, "ack",
+	dm_err err = event_add(a->st, t->id, a->now, a->actor, "ack",
 	    "acknowledged by the resolver");
+
+	return err == DM_OK ? sla_on_ack(a->st, a->cfg, t, a->now) : err;
 }
 
 dm_err
@@ -238,7 +257,7 @@ action_close(const struct action *a, struct dm_ticket *t)
 	if (is_closed(t))
 		return dm_fail(DM_ESTATE, "ticket %lld is already closed",
 		    (long long)t->id);
-	return ticket_set_status(a->st, t, TS_CLOSED, a->actor, a->now);
+	return set_status(a, t, TS_CLOSED);
 }
 
 dm_err
@@ -367,8 +386,7 @@ action_accept(const struct action *a, struct dm_ticket *t)
 		    (long long)t->id, t->status);
 	if ((err = event_add(a->st, t->id, a->now, a->actor, "accepted",
 	    "the requester accepted the resolution")) != DM_OK ||
-	    (err = ticket_set_status(a->st, t, TS_CLOSED, a->actor,
-	    a->now)) != DM_OK)
+	    (err = set_status(a, t, TS_CLOSED)) != DM_OK)
 		return err;
 	return queue_survey(a, t);
 }
@@ -388,7 +406,7 @@ action_not_fixed(const struct action *a, struct dm_ticket *t,
 	err = event_add(a->st, t->id, a->now, a->actor, "not_fixed", detail);
 	free(detail);
 	if (err == DM_OK)
-		err = ticket_set_status(a->st, t, TS_REOPENED, a->actor, a->now);
+		err = set_status(a, t, TS_REOPENED);
 	if (err == DM_OK)
 		err = to_resolver_and_team(a, t, "reopened", comment && *comment ?
 		    comment : "(no comment)", NULL, NULL);
@@ -441,8 +459,7 @@ action_auto_close(const struct action *a, struct dm_ticket *t)
 		return DM_OK;
 	if ((err = event_add(a->st, t->id, a->now, a->actor, "auto_closed",
 	    "no answer to the resolution in time")) != DM_OK ||
-	    (err = ticket_set_status(a->st, t, TS_CLOSED, a->actor,
-	    a->now)) != DM_OK)
+	    (err = set_status(a, t, TS_CLOSED)) != DM_OK)
 		return err;
 	if (strcmp(a->cfg->survey_on_auto_close, "yes") == 0)
 		err = queue_survey(a, t);

@@ -126,9 +126,10 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 			if (clock_now() >= next_tick) {
 				if (tick_run(ctx->st, ctx->cfg, &ts) != DM_OK)
 					log_error("run: tick: %s", dm_errdetail());
-				else if (ts.auto_closed > 0)
-					log_info("run: auto-closed %zu",
-					    ts.auto_closed);
+				else if (ts.auto_closed > 0 || ts.sla_fired > 0)
+					log_info("run: tick: auto-closed %zu, "
+					    "SLA timers fired %zu", ts.auto_closed,
+					    ts.sla_fired);
 				next_tick = clock_now() + 60;
 			}
 		}

@@ -26,5 +26,7 @@ cmd_tick(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_fail(ctx, err);
 	if (stats.auto_closed > 0)
 		printf("auto-closed %zu\n", stats.auto_closed);
+	if (stats.sla_fired > 0)
+		printf("sla timers fired %zu\n", stats.sla_fired);
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }

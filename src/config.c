@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "deskmail/config.h"
+#include "deskmail/sla.h"
 #include "deskmail/util.h"
 
 enum key_type { K_STRING, K_PATH, K_LONG };
@@ -143,6 +144,12 @@ static const struct key keys[] = {
 	  "business hours end" },
 	{ "sla", "holidays", K_PATH, S(sla_holidays), "", 0, 0,
 	  "file of holidays, one YYYY-MM-DD a line (empty: none)" },
+	{ "sla", "supervisor", K_STRING, S(sla_supervisor), "", 0, 0,
+	  "who hears of missed targets and severity 3 tickets unresolved 2 "
+	  "days after referral (empty: the ticket's team)" },
+	{ "sla", "management", K_STRING, S(sla_management), "", 0, 0,
+	  "who hears next, a day after the supervisor (empty: the "
+	  "supervisor)" },
 };
 
 #define M(f)	offsetof(struct dm_mailbox, f)
@@ -568,6 +575,9 @@ check(struct dm_config *cfg)
 		    cfg->staff_auth);
 	if ((err = check_smtp(cfg)) != DM_OK)
 		return err;
+	if (!sla_policy_known(cfg->sla_policy))
+		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc or "
+		    "colorado, not '%s'", cfg->path, cfg->sla_policy);
 	if (strcmp(cfg->survey_on_auto_close, "yes") != 0 &&
 	    strcmp(cfg->survey_on_auto_close, "no") != 0)
 		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "

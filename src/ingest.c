@@ -18,6 +18,7 @@
 #include "deskmail/outbox.h"
 #include "deskmail/people.h"
 #include "deskmail/quarantine.h"
+#include "deskmail/sla.h"
 #include "deskmail/thread.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
@@ -245,7 +246,8 @@ new_ticket(struct apply *a, int64_t linked)
 	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
 	t.created = a->now;
 	t.linked_ticket = linked;
-	if ((err = ticket_create(a->st, &t)) != DM_OK)
+	if ((err = ticket_create(a->st, &t)) != DM_OK ||
+	    (err = sla_on_created(a->st, a->cfg, &t, a->now)) != DM_OK)
 		return err;
 	a->res->outcome = INGEST_NEW;
 	a->res->id = t.id;
@@ -305,6 +307,20 @@ queue_unverified_notice(struct apply *a, const struct dm_ticket *t,
 	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
 	free(params);
 	free(text);
+	return err;
+}
+
+/* The sender changed the ticket's status; the SLA engine follows. */
+static dm_err
+change_status(struct apply *a, struct dm_ticket *t, const char *status)
+{
+	char *old = xstrdup(t->status);
+	dm_err err;
+
+	err = ticket_set_status(a->st, t, status, a->m->from, a->now);
+	if (err == DM_OK)
+		err = sla_on_status(a->st, a->cfg, t, old, a->now);
+	free(old);
 	return err;
 }
 
@@ -441,10 +457,10 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	if ((err = ignore_commands(a, t)) != DM_OK)
 		return err;
 	if (strcmp(t->status, TS_PENDING) == 0)
-		err = ticket_set_status(a->st, t, TS_IN_PROGRESS, from, a->now);
+		err = change_status(a, t, TS_IN_PROGRESS);
 	else if (strcmp(t->status, TS_RESOLVED) == 0 ||
 	    strcmp(t->status, TS_CLOSED) == 0) {
-		err = ticket_set_status(a->st, t, TS_REOPENED, from, a->now);
+		err = change_status(a, t, TS_REOPENED);
 		if (err == DM_OK)
 			err = queue_team_notice(a, t, "reopened");
 		return err;

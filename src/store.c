@@ -148,6 +148,18 @@ static const char *const migrations[] = {
 	"  answered INTEGER NOT NULL,"
 	"  updated INTEGER NOT NULL);"
 	"CREATE INDEX surveys_answered ON surveys(answered);",
+	/* 3: the SLA engine's timers */
+	"CREATE TABLE sla_timers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  name TEXT NOT NULL,"		/* triage ack assign resolve update escalate */
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  due INTEGER NOT NULL,"
+	"  business INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  done_at INTEGER,"
+	"  UNIQUE (ticket_id, name, seq));"
+	"CREATE INDEX sla_timers_due ON sla_timers(state, due);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -14,6 +14,7 @@
 #include "deskmail/actions.h"
 #include "deskmail/calendar.h"
 #include "deskmail/clock.h"
+#include "deskmail/sla.h"
 #include "deskmail/tick.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
@@ -77,5 +78,7 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 	}
 	free(due);
 	calendar_free(&cal);
+	if (err == DM_OK)
+		err = sla_tick(st, cfg, &stats->sla_fired);
 	return err;
 }

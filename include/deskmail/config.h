@@ -98,6 +98,8 @@ struct dm_config {
 	char	*sla_open;
 	char	*sla_close;
 	char	*sla_holidays;
+	char	*sla_supervisor;
+	char	*sla_management;
 
 	struct dm_team	  *teams;
 	size_t		   nteams;

@@ -14,6 +14,7 @@
 
 struct tick_stats {
 	size_t	auto_closed;
+	size_t	sla_fired;		/* SLA timers fired */
 };
 
 dm_err	tick_run(struct dm_store *st, const struct dm_config *cfg,

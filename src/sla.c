@@ -1,0 +1,616 @@
+/*
+ * sla.c - the SLA engine (policies of seeds 002 and 003).
+ *
+ * Every promise is a row in sla_timers with its due time.  Targets
+ * (triage, ack, assign, resolve) are met by an action before they are
+ * due, or breached when `tick` finds them overdue; notices (update,
+ * escalate) queue their mail when due and schedule the next.  Firing a
+ * timer, recording its event and queueing its mail are one transaction,
+ * and the timer is claimed with "UPDATE ... WHERE state = 'pending'", so
+ * two ticks racing fire it once.  After downtime each timer fires once,
+ * late, and the notices that fell due meanwhile are skipped: one overdue
+ * notice, not one per missed slot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskmail/calendar.h"
+#include "deskmail/clock.h"
+#include "deskmail/outbox.h"
+#include "deskmail/sla.h"
+#include "deskmail/util.h"
+
+#define MINUTE	60
+#define HOUR	3600
+#define DAY	86400
+
+static int
+ny(const struct dm_config *cfg)
+{
+	return strcmp(cfg->sla_policy, "ny-ccc") == 0;
+}
+
+int
+sla_policy_known(const char *policy)
+{
+	return strcmp(policy, "ny-ccc") == 0 || strcmp(policy, "colorado") == 0;
+}
+
+static const char sql_add[] =
+    "INSERT OR IGNORE INTO sla_timers (ticket_id, name, seq, due, business)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+static dm_err
+timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
+    time_t due, int business)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_add);
+
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, name);
+	sqlite3_bind_int(s, 3, seq);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)due);
+	sqlite3_bind_int(s, 5, business);
+	return store_exec_stmt(st, s);
+}
+
+static const char sql_pending[] =
+    "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
+    " AND state IN ('pending', 'paused')";
+static const char sql_set_state[] =
+    "UPDATE sla_timers SET state = ?2, done_at = ?3 WHERE id = ?1";
+
+static void
+minutes(char *buf, size_t len, long seconds)
+{
+	if (seconds < 0)
+		seconds = -seconds;
+	if (seconds >= 2 * HOUR)
+		snprintf(buf, len, "%ld h %ld min", seconds / HOUR,
+		    (seconds % HOUR) / MINUTE);
+	else
+		snprintf(buf, len, "%ld min", seconds / MINUTE);
+}
+
+/* A target reached: met (or, if its tick has not run yet, missed). */
+static dm_err
+timer_meet(struct dm_store *st, const struct dm_ticket *t, const char *name,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_pending);
+	int64_t ids[8];
+	time_t dues[8];
+	char by[32], *detail;
+	size_t n = 0, i;
+	dm_err err = DM_OK;
+
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, t->id);
+	store_bind_text(s, 2, name);
+	while (n < 8 && sqlite3_step(s) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(s, 0);
+		dues[n++] = (time_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < n && err == DM_OK; i++) {
+		int met = now <= dues[i];
+
+		if ((s = store_stmt(st, sql_set_state)) == NULL)
+			return store_error(st, "sla_timers");
+		sqlite3_bind_int64(s, 1, ids[i]);
+		store_bind_text(s, 2, met ? "met" : "breached");
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		if ((err = store_exec_stmt(st, s)) != DM_OK)
+			break;
+		minutes(by, sizeof(by), (long)(dues[i] - now));
+		detail = xasprintf("%s: %s %s %s its due time", name, met ?
+		    "met" : "missed", by, met ? "before" : "after");
+		err = event_add(st, t->id, now, "deskmail", met ? "sla_met" :
+		    "sla_breached", detail);
+		free(detail);
+	}
+	return err;
+}
+
+static const char sql_cancel[] =
+    "UPDATE sla_timers SET state = 'cancelled', done_at = ?3"
+    " WHERE ticket_id = ?1 AND state IN ('pending', 'paused')"
+    " AND (?2 IS NULL OR name = ?2)";
+
+static dm_err
+timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_cancel);
+
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, name);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	return store_exec_stmt(st, s);
+}
+
+/* Queue template to every address in the comma-separated list. */
+static dm_err
+notify(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *template, const char *list,
+    const char *params, time_t now)
+{
+	char *copy = xstrdup(list), *tok, *save = NULL, *detail;
+	struct dm_outbox_item item;
+	dm_err err = DM_OK;
+
+	if (*list == '\0') {
+		free(copy);
+		detail = xasprintf("%s not sent: no [sla] contacts configured",
+		    template);
+		err = event_add(st, t->id, now, "deskmail", "sla_notice",
+		    detail);
+		free(detail);
+		return err;
+	}
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		memset(&item, 0, sizeof(item));
+		item.ticket = t->id;
+		item.template = template;
+		item.recipient = tok;
+		item.params = params;
+		err = outbox_queue(st, cfg, &item, now, NULL);
+	}
+	free(copy);
+	return err;
+}
+
+/*
+ * Who hears of an incident: the agency's notification contacts ([sla]
+ * contacts until the directory names them).  Not the requester: incident
+ * notices are the service's promise to the agency, and customers already
+ * hear of their ticket.  With nobody configured they are not sent.
+ */
+static const char *
+contacts(const struct dm_config *cfg, const struct dm_ticket *t)
+{
+	(void)t;
+	return cfg->sla_contacts;
+}
+
+/* Who hears of a breach: the supervisor, else the ticket's team. */
+static const char *
+escalation_to(const struct dm_config *cfg, const struct dm_ticket *t,
+    int management)
+{
+	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
+	    NULL;
+
+	if (management && cfg->sla_management[0])
+		return cfg->sla_management;
+	if (cfg->sla_supervisor[0])
+		return cfg->sla_supervisor;
+	return team && team->address ? team->address : cfg->address;
+}
+
+static char *
+sla_params(const char *target, time_t due, time_t now, const char *message)
+{
+	char iso[32], late[32];
+
+	clock_format_iso(due, iso, sizeof(iso));
+	minutes(late, sizeof(late), now > due ? (long)(now - due) : 0);
+	return outbox_params("sla.target", target, "sla.due", iso, "sla.late",
+	    late, "message", message, (const char *)NULL);
+}
+
+/* The update notices of a severity, counted from start. */
+static dm_err
+schedule_updates(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct calendar *cal, time_t start)
+{
+	dm_err err;
+
+	if ((err = timers_cancel(st, t->id, "update", start)) != DM_OK)
+		return err;
+	if (ny(cfg)) {
+		if (t->severity == 1)
+			return timer_add(st, t->id, "update", 1, start + HOUR, 0);
+		if (t->severity == 2) {
+			if ((err = timer_add(st, t->id, "update", 1, start + HOUR,
+			    0)) == DM_OK &&
+			    (err = timer_add(st, t->id, "update", 2, start +
+			    4 * HOUR, 0)) == DM_OK)
+				err = timer_add(st, t->id, "update", 3, start +
+				    8 * HOUR, 0);
+			return err;
+		}
+		return DM_OK;
+	}
+	if (t->severity == 1)
+		return timer_add(st, t->id, "update", 1, start + 30 * MINUTE, 0);
+	return timer_add(st, t->id, "update", 1,
+	    calendar_add_days(cal, start, 2), 1);
+}
+
+dm_err
+sla_on_created(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, time_t now)
+{
+	struct calendar cal;
+	dm_err err;
+
+	if (ny(cfg))
+		return timer_add(st, t->id, "triage", 0, t->created +
+		    15 * MINUTE, 0);
+	/* colorado: self-service unless it is a major incident (severity 1) */
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	if ((err = timer_add(st, t->id, "assign", 0, calendar_add(&cal,
+	    t->created, 4 * HOUR), 1)) == DM_OK &&
+	    (err = timer_add(st, t->id, "resolve", 0, calendar_add_days(&cal,
+	    t->created, 14), 1)) == DM_OK)
+		err = schedule_updates(st, cfg, t, &cal, now);
+	calendar_free(&cal);
+	return err;
+}
+
+dm_err
+sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, int old, time_t now)
+{
+	struct calendar cal;
+	char *params, *msg;
+	int urgent = t->severity == 1 || t->severity == 2;
+	dm_err err;
+
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	if (ny(cfg)) {
+		if ((err = timer_meet(st, t, "triage", now)) != DM_OK)
+			goto out;
+		if (old != 0 && (urgent || old == 1 || old == 2)) {
+			/* a change of severity: everyone hears of it at once */
+			msg = xasprintf("Severity changed from %d to %d.", old,
+			    t->severity);
+			params = sla_params("significant update", now, now, msg);
+			err = notify(st, cfg, t, "sla_significant",
+			    contacts(cfg, t), params, now);
+			free(params);
+			free(msg);
+			if (err != DM_OK)
+				goto out;
+		}
+		if (urgent && old != 1 && old != 2) {
+			/* initial notice, due 15 minutes after creation */
+			params = sla_params("initial notice", t->created +
+			    15 * MINUTE, now, "");
+			err = notify(st, cfg, t, "sla_initial", contacts(cfg, t),
+			    params, now);
+			free(params);
+			if (err == DM_OK) {
+				msg = xasprintf("initial notice: %s", now <=
+				    t->created + 15 * MINUTE ? "sent in time" :
+				    "sent late");
+				err = event_add(st, t->id, now, "deskmail", now <=
+				    t->created + 15 * MINUTE ? "sla_met" :
+				    "sla_breached", msg);
+				free(msg);
+			}
+			/* the resolver acknowledges within 15 minutes */
+			if (err == DM_OK)
+				err = timer_add(st, t->id, "ack", 0, now +
+				    15 * MINUTE, 0);
+		}
+		if (err == DM_OK && urgent)
+			err = schedule_updates(st, cfg, t, &cal, now);
+		if (err == DM_OK && t->severity == 3) {
+			if ((err = timers_cancel(st, t->id, "update", now)) ==
+			    DM_OK && (err = timers_cancel(st, t->id, "ack",
+			    now)) == DM_OK &&
+			    (err = timer_add(st, t->id, "escalate", 1, now +
+			    2 * DAY, 0)) == DM_OK)
+				err = timer_add(st, t->id, "escalate", 2, now +
+				    3 * DAY, 0);
+		}
+		goto out;
+	}
+	/* colorado: a major incident runs 24x7 on its own clock */
+	if (t->severity == 1 && old != 1) {
+		if ((err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
+			goto out;
+		if (t->assignee == NULL &&
+		    (err = timer_add(st, t->id, "assign", 1, t->created +
+		    15 * MINUTE, 0)) != DM_OK)
+			goto out;
+		if ((err = timer_add(st, t->id, "resolve", 1, t->created +
+		    4 * HOUR, 0)) == DM_OK)
+			err = schedule_updates(st, cfg, t, &cal, now);
+	}
+out:
+	calendar_free(&cal);
+	return err;
+}
+
+dm_err
+sla_on_ack(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, time_t now)
+{
+	(void)cfg;
+	return timer_meet(st, t, "ack", now);
+}
+
+dm_err
+sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, time_t now)
+{
+	(void)cfg;
+	return timer_meet(st, t, "assign", now);
+}
+
+static const char sql_pause[] =
+    "UPDATE sla_timers SET state = 'paused', done_at = ?2"
+    " WHERE ticket_id = ?1 AND state = 'pending'";
+static const char sql_paused[] =
+    "SELECT id, due, done_at, business FROM sla_timers"
+    " WHERE ticket_id = ?1 AND state = 'paused'";
+static const char sql_resume[] =
+    "UPDATE sla_timers SET state = 'pending', due = ?2 WHERE id = ?1";
+
+/* The clocks stop while the ticket waits for the customer. */
+static dm_err
+pause_or_resume(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, int pause, time_t now)
+{
+	struct { int64_t id; time_t due; } v[32];
+	struct calendar cal;
+	sqlite3_stmt *s;
+	size_t n = 0, i;
+	dm_err err = DM_OK;
+
+	if (pause) {
+		if ((s = store_stmt(st, sql_pause)) == NULL)
+			return store_error(st, "sla_timers");
+		sqlite3_bind_int64(s, 1, t->id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+		return store_exec_stmt(st, s);
+	}
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	if ((s = store_stmt(st, sql_paused)) == NULL) {
+		calendar_free(&cal);
+		return store_error(st, "sla_timers");
+	}
+	sqlite3_bind_int64(s, 1, t->id);
+	while (n < 32 && sqlite3_step(s) == SQLITE_ROW) {
+		time_t due = (time_t)sqlite3_column_int64(s, 1);
+		time_t at = (time_t)sqlite3_column_int64(s, 2);
+
+		v[n].id = sqlite3_column_int64(s, 0);
+		/* what was left of it when paused, from now on */
+		v[n].due = sqlite3_column_int(s, 3) ?
+		    calendar_add(&cal, now, calendar_elapsed(&cal, at, due)) :
+		    now + (due > at ? due - at : 0);
+		n++;
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < n && err == DM_OK; i++) {
+		if ((s = store_stmt(st, sql_resume)) == NULL) {
+			err = store_error(st, "sla_timers");
+			break;
+		}
+		sqlite3_bind_int64(s, 1, v[i].id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)v[i].due);
+		err = store_exec_stmt(st, s);
+	}
+	calendar_free(&cal);
+	return err;
+}
+
+dm_err
+sla_on_status(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *old, time_t now)
+{
+	struct calendar cal;
+	char *params;
+	dm_err err = DM_OK;
+
+	if (strcmp(t->status, TS_PENDING) == 0)
+		return pause_or_resume(st, cfg, t, 1, now);
+	if (strcmp(old, TS_PENDING) == 0 &&
+	    (err = pause_or_resume(st, cfg, t, 0, now)) != DM_OK)
+		return err;
+	if (strcmp(t->status, TS_RESOLVED) == 0) {
+		if ((err = timer_meet(st, t, "resolve", now)) != DM_OK ||
+		    (err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
+			return err;
+		if (ny(cfg) && (t->severity == 1 || t->severity == 2)) {
+			params = sla_params("restored", now, now, "");
+			err = notify(st, cfg, t, "sla_restored", contacts(cfg, t),
+			    params, now);
+			free(params);
+		}
+		return err;
+	}
+	if (strcmp(t->status, TS_CLOSED) == 0)
+		return timers_cancel(st, t->id, NULL, now);
+	if (strcmp(t->status, TS_REOPENED) == 0 && ny(cfg) &&
+	    (t->severity == 1 || t->severity == 2)) {
+		/* not restored after all: the updates start again */
+		if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+			return err;
+		err = schedule_updates(st, cfg, t, &cal, now);
+		calendar_free(&cal);
+	}
+	return err;
+}
+
+/* ---- tick ------------------------------------------------------------ */
+
+struct due_timer {
+	int64_t	 id, ticket;
+	char	 name[16];
+	int	 seq;
+	time_t	 due;
+};
+
+static const char sql_due[] =
+    "SELECT id, ticket_id, name, seq, due FROM sla_timers"
+    " WHERE state = 'pending' AND due <= ?1 ORDER BY due LIMIT 500";
+static const char sql_claim[] =
+    "UPDATE sla_timers SET state = ?2, done_at = ?3"
+    " WHERE id = ?1 AND state = 'pending'";
+static const char sql_skip[] =
+    "UPDATE sla_timers SET state = 'skipped', done_at = ?3"
+    " WHERE ticket_id = ?1 AND name = 'update' AND state = 'pending'"
+    " AND due <= ?2";
+
+static const char *
+target_name(const char *name)
+{
+	if (strcmp(name, "triage") == 0)
+		return "triage: severity set within 15 minutes";
+	if (strcmp(name, "ack") == 0)
+		return "acknowledgement by the resolver within 15 minutes";
+	if (strcmp(name, "assign") == 0)
+		return "assignment to the incident team";
+	if (strcmp(name, "resolve") == 0)
+		return "resolution";
+	return name;
+}
+
+/* Fire one timer (already claimed in this transaction). */
+static dm_err
+fire(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct due_timer *d,
+    const struct calendar *cal, time_t now)
+{
+	char late[32], *detail, *params, *msg;
+	sqlite3_stmt *s;
+	dm_err err;
+
+	minutes(late, sizeof(late), (long)(now - d->due));
+	if (strcmp(d->name, "update") == 0) {
+		/* one notice now; slots that fell due meanwhile are skipped */
+		if ((s = store_stmt(st, sql_skip)) == NULL)
+			return store_error(st, "sla_timers");
+		sqlite3_bind_int64(s, 1, t->id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		if ((err = store_exec_stmt(st, s)) != DM_OK)
+			return err;
+		params = sla_params("update", d->due, now, "");
+		err = notify(st, cfg, t, "sla_update", contacts(cfg, t), params,
+		    now);
+		free(params);
+		detail = xasprintf("update %d sent, %s after its time", d->seq,
+		    late);
+		if (err == DM_OK)
+			err = event_add(st, t->id, now, "deskmail", "sla_notice",
+			    detail);
+		free(detail);
+		/* the repeating ones schedule their next from now */
+		if (err == DM_OK && (!ny(cfg) || t->severity == 1))
+			err = timer_add(st, t->id, "update", d->seq + 1,
+			    ny(cfg) ? now + HOUR : t->severity == 1 ? now +
+			    30 * MINUTE : calendar_add_days(cal, now, 2),
+			    !ny(cfg) && t->severity != 1);
+		return err;
+	}
+	if (strcmp(d->name, "escalate") == 0) {
+		msg = xasprintf("Severity %d ticket unresolved %s after "
+		    "referral; escalated to %s.", t->severity, d->seq == 1 ?
+		    "2 days" : "3 days", d->seq == 1 ? "the supervisor" :
+		    "management");
+		params = sla_params("resolution within 2 days of referral",
+		    d->due, now, msg);
+		err = notify(st, cfg, t, "sla_escalation", escalation_to(cfg, t,
+		    d->seq > 1), params, now);
+		free(params);
+		if (err == DM_OK)
+			err = event_add(st, t->id, now, "deskmail", "sla_breached",
+			    msg);
+		free(msg);
+		return err;
+	}
+	/* a target missed */
+	detail = xasprintf("%s: missed by %s", d->name, late);
+	err = event_add(st, t->id, now, "deskmail", "sla_breached", detail);
+	free(detail);
+	if (err != DM_OK)
+		return err;
+	msg = xasprintf("Notified before: %s.", *contacts(cfg, t) ?
+	    contacts(cfg, t) : "nobody (no [sla] contacts configured)");
+	params = sla_params(target_name(d->name), d->due, now, msg);
+	err = notify(st, cfg, t, "sla_escalation", escalation_to(cfg, t, 0),
+	    params, now);
+	free(params);
+	free(msg);
+	return err;
+}
+
+dm_err
+sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
+{
+	time_t now = clock_now();
+	struct due_timer *v = NULL;
+	struct calendar cal;
+	struct dm_ticket t;
+	sqlite3_stmt *s;
+	size_t n = 0, i;
+	dm_err err = DM_OK;
+	int rc;
+
+	*fired = 0;
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	if ((s = store_stmt(st, sql_due)) == NULL) {
+		calendar_free(&cal);
+		return store_error(st, "sla_timers");
+	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n].id = sqlite3_column_int64(s, 0);
+		v[n].ticket = sqlite3_column_int64(s, 1);
+		snprintf(v[n].name, sizeof(v[n].name), "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		v[n].seq = sqlite3_column_int(s, 3);
+		v[n].due = (time_t)sqlite3_column_int64(s, 4);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "sla_timers");
+	sqlite3_reset(s);
+	for (i = 0; i < n && err == DM_OK; i++) {
+		if ((err = store_begin(st)) != DM_OK)
+			break;
+		/* claim it: a racing tick finds it gone and does nothing */
+		if ((s = store_stmt(st, sql_claim)) == NULL) {
+			err = store_error(st, "sla_timers");
+			store_rollback(st);
+			break;
+		}
+		sqlite3_bind_int64(s, 1, v[i].id);
+		store_bind_text(s, 2, strcmp(v[i].name, "update") == 0 ?
+		    "sent" : strcmp(v[i].name, "escalate") == 0 ? "sent" :
+		    "breached");
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		if ((err = store_exec_stmt(st, s)) == DM_OK &&
+		    sqlite3_changes(store_db(st)) == 1 &&
+		    (err = ticket_get(st, v[i].ticket, &t)) == DM_OK) {
+			err = fire(st, cfg, &t, &v[i], &cal, now);
+			ticket_clear(&t);
+			*fired += err == DM_OK;
+		}
+		if (err == DM_OK)
+			err = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	free(v);
+	calendar_free(&cal);
+	return err;
+}
