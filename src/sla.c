@@ -57,6 +57,27 @@ timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
 	return store_exec_stmt(st, s);
 }
 
+/* The next notice of its kind: seq one past any earlier (even cancelled). */
+static const char sql_add_next[] =
+    "INSERT INTO sla_timers (ticket_id, name, seq, due, business)"
+    " SELECT ?1, ?2, COALESCE(MAX(seq), 0) + 1, ?3, ?4 FROM sla_timers"
+    " WHERE ticket_id = ?1 AND name = ?2";
+
+static dm_err
+timer_add_next(struct dm_store *st, int64_t ticket, const char *name,
+    time_t due, int business)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_add_next);
+
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, name);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)due);
+	sqlite3_bind_int(s, 4, business);
+	return store_exec_stmt(st, s);
+}
+
 static const char sql_pending[] =
     "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
     " AND state IN ('pending', 'paused')";
@@ -217,21 +238,21 @@ schedule_updates(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	if (ny(cfg)) {
 		if (t->severity == 1)
-			return timer_add(st, t->id, "update", 1, start + HOUR, 0);
+			return timer_add_next(st, t->id, "update", start + HOUR, 0);
 		if (t->severity == 2) {
-			if ((err = timer_add(st, t->id, "update", 1, start + HOUR,
+			if ((err = timer_add_next(st, t->id, "update", start + HOUR,
 			    0)) == DM_OK &&
-			    (err = timer_add(st, t->id, "update", 2, start +
+			    (err = timer_add_next(st, t->id, "update", start +
 			    4 * HOUR, 0)) == DM_OK)
-				err = timer_add(st, t->id, "update", 3, start +
+				err = timer_add_next(st, t->id, "update", start +
 				    8 * HOUR, 0);
 			return err;
 		}
 		return DM_OK;
 	}
 	if (t->severity == 1)
-		return timer_add(st, t->id, "update", 1, start + 30 * MINUTE, 0);
-	return timer_add(st, t->id, "update", 1,
+		return timer_add_next(st, t->id, "update", start + 30 * MINUTE, 0);
+	return timer_add_next(st, t->id, "update",
 	    calendar_add_days(cal, start, 2), 1);
 }
 
@@ -513,7 +534,7 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		free(detail);
 		/* the repeating ones schedule their next from now */
 		if (err == DM_OK && (!ny(cfg) || t->severity == 1))
-			err = timer_add(st, t->id, "update", d->seq + 1,
+			err = timer_add_next(st, t->id, "update",
 			    ny(cfg) ? now + HOUR : t->severity == 1 ? now +
 			    30 * MINUTE : calendar_add_days(cal, now, 2),
 			    !ny(cfg) && t->severity != 1);
