@@ -160,6 +160,8 @@ static const char *const migrations[] = {
 	"  done_at INTEGER,"
 	"  UNIQUE (ticket_id, name, seq));"
 	"CREATE INDEX sla_timers_due ON sla_timers(state, due);",
+	/* 4: auto-close finds resolved tickets by age */
+	"CREATE INDEX tickets_resolved ON tickets(status, resolved_at);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -303,7 +305,8 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 	 */
 	snprintf(pragma, sizeof(pragma), "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;"
-	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;",
+	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;"
+	    "PRAGMA cache_size = -16384;",
 	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL");
 	if ((err = exec(st, pragma)) != DM_OK ||
 	    (err = migrate(st, path)) != DM_OK) {

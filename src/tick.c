@@ -19,9 +19,10 @@
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
+/* business days are at least calendar days: only those can be due */
 static const char sql_resolved[] =
     "SELECT id, resolved_at FROM tickets WHERE status = 'resolved'"
-    " ORDER BY resolved_at LIMIT 500";
+    " AND resolved_at <= ?1 ORDER BY resolved_at LIMIT 500";
 
 dm_err
 tick_run(struct dm_store *st, const struct dm_config *cfg,
@@ -44,6 +45,8 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 		calendar_free(&cal);
 		return store_error(st, "tickets");
 	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)(now -
+	    cfg->auto_close_days * 86400));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		time_t at = (time_t)sqlite3_column_int64(s, 1);
 
