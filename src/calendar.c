@@ -122,8 +122,8 @@ working_day(const struct calendar *c, const struct tm *tm)
 
 	if (!(c->weekdays & (1u << tm->tm_wday)))
 		return 0;
-	return bsearch(&key, c->holidays, c->nholidays, sizeof(int),
-	    cmp_int) == NULL;
+	return c->nholidays == 0 || bsearch(&key, c->holidays, c->nholidays,
+	    sizeof(int), cmp_int) == NULL;
 }
 
 /* The instant of local time minute `min` on the day of tm. */

@@ -304,7 +304,6 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	}
 	a.st = st;
 	a.cfg = w->cfg;
-	a.actor = t->requester;
 	a.now = clock_now();
 	if ((err = store_begin(st)) != DM_OK)
 		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
@@ -314,6 +313,8 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	if ((err = ticket_get(st, tk->ticket, t)) == DM_OK &&
 	    (why = stale(tk, t)) != NULL)
 		err = dm_fail(DM_ESTATE, "%s", why);
+	/* the requester acts (a link in their mail); from the fresh copy */
+	a.actor = err == DM_OK ? t->requester : "requester";
 	if (err == DM_OK) {
 		switch (tk->purpose) {
 		case TOK_ACCEPT:
