@@ -22,9 +22,9 @@ ms_setup() {
 }
 
 ms_cleanup() {
-	for p in $MS_PIDS; do kill "$p" 2>/dev/null; done
-	[ -n "${DOVE_CONF:-}" ] && ms_dovecot_stop
-	[ -n "${MS:-}" ] && rm -rf "$MS"
+	for p in $MS_PIDS; do kill "$p" 2>/dev/null || true; done
+	if [ -n "${DOVE_CONF:-}" ]; then ms_dovecot_stop; fi
+	if [ -n "${MS:-}" ]; then rm -rf "$MS"; fi
 	true	# the script's exit status is its own, not the cleanup's
 }
 
@@ -104,16 +104,19 @@ CONF
 # Stop the instance and drop its clients' connections too (the login
 # processes that proxy TLS may outlive the master otherwise).
 ms_dovecot_stop() {
-	doveadm -c "$DOVE_CONF" stop 2>/dev/null
+	# every command may "fail" (nothing left to stop): callers may run
+	# under set -e, so none of them may end the script
+	doveadm -c "$DOVE_CONF" stop 2>/dev/null || true
 	for i in $(seq 50); do
 		[ -f "$MS/dove/run/master.pid" ] || break
 		sleep 0.1
 	done
-	pkill -f "dovecot-deskmail-test-$IMAP_PORT/" 2>/dev/null
+	pkill -f "dovecot-deskmail-test-$IMAP_PORT/" 2>/dev/null || true
 	for i in $(seq 50); do
 		pgrep -f "dovecot-deskmail-test-$IMAP_PORT/" >/dev/null || return 0
 		sleep 0.1
 	done
+	return 0
 }
 
 ms_dovecot_restart() {
