@@ -348,10 +348,13 @@ set_team_key(struct parse_state *st, const char *team, const char *name,
 			free(t->members[i]);
 		free(t->members);
 		t->members = split_list(value, &t->nmembers);
+	} else if (strcmp(name, "sla_policy") == 0) {
+		free(t->sla_policy);
+		t->sla_policy = xstrdup(value);
 	} else {
-		snprintf(st->msg, sizeof(st->msg),
-		    "unknown key '%s' in [team %s] (known: address, members)",
-		    name, team);
+		snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in "
+		    "[team %s] (known: address, members, sla_policy)", name,
+		    team);
 		return 0;
 	}
 	return 1;
@@ -601,6 +604,10 @@ check(struct dm_config *cfg)
 			return dm_fail(DM_ECONFIG, "%s: [team %s] address '%s' "
 			    "is not an e-mail address", cfg->path, t->name,
 			    t->address);
+		if (t->sla_policy != NULL && !sla_policy_known(t->sla_policy))
+			return dm_fail(DM_ECONFIG, "%s: [team %s] sla_policy must "
+			    "be ny-ccc or colorado, not '%s'", cfg->path, t->name,
+			    t->sla_policy);
 		for (j = 0; j < t->nmembers; j++)
 			if (!valid_address(t->members[j]))
 				return dm_fail(DM_ECONFIG, "%s: [team %s] member "
@@ -672,6 +679,7 @@ config_free(struct dm_config *cfg)
 		for (j = 0; j < cfg->teams[i].nmembers; j++)
 			free(cfg->teams[i].members[j]);
 		free(cfg->teams[i].members);
+		free(cfg->teams[i].sla_policy);
 	}
 	free(cfg->teams);
 	for (i = 0; i < cfg->nmailboxes; i++) {
@@ -720,6 +728,7 @@ config_write_default(FILE *fp, const char *dir)
 	    "[team servicedesk]\n"
 	    "address = servicedesk@example.org\n"
 	    "members = tech1@example.org, tech2@example.org\n"
+	    "; sla_policy = colorado   (this team's tickets; default: [sla] policy)\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
 	for (i = 0; i < NMAILBOX_KEYS; i++) {

@@ -26,10 +26,15 @@
 #define DAY	86400
 #define BATCH	256	/* timers fired per transaction */
 
+/* The ticket's policy is its team's, else the [sla] one: is it ny-ccc? */
 static int
-ny(const struct dm_config *cfg)
+ny(const struct dm_config *cfg, const struct dm_ticket *t)
 {
-	return strcmp(cfg->sla_policy, "ny-ccc") == 0;
+	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
+	    NULL;
+
+	return strcmp(team && team->sla_policy ? team->sla_policy :
+	    cfg->sla_policy, "ny-ccc") == 0;
 }
 
 int
@@ -243,7 +248,7 @@ schedule_updates(struct dm_store *st, const struct dm_config *cfg,
 
 	if ((err = timers_cancel(st, t->id, "update", start)) != DM_OK)
 		return err;
-	if (ny(cfg)) {
+	if (ny(cfg, t)) {
 		if (t->severity == 1)
 			return timer_add_next(st, t->id, "update", start + HOUR, 0);
 		if (t->severity == 2) {
@@ -270,7 +275,7 @@ sla_on_created(struct dm_store *st, const struct dm_config *cfg,
 	struct calendar cal;
 	dm_err err;
 
-	if (ny(cfg))
+	if (ny(cfg, t))
 		return timer_add(st, t->id, "triage", 0, t->created +
 		    15 * MINUTE, 0);
 	/* colorado: self-service unless it is a major incident (severity 1) */
@@ -296,7 +301,7 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
-	if (ny(cfg)) {
+	if (ny(cfg, t)) {
 		if ((err = timer_meet(st, t, "triage", now)) != DM_OK)
 			goto out;
 		if (old != 0 && (urgent || old == 1 || old == 2)) {
@@ -454,7 +459,7 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 		if ((err = timer_meet(st, t, "resolve", now)) != DM_OK ||
 		    (err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
 			return err;
-		if (ny(cfg) && (t->severity == 1 || t->severity == 2)) {
+		if (ny(cfg, t) && (t->severity == 1 || t->severity == 2)) {
 			params = sla_params("restored", now, now, "");
 			err = notify(st, cfg, t, "sla_restored", contacts(cfg, t),
 			    params, now);
@@ -464,7 +469,7 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 	}
 	if (strcmp(t->status, TS_CLOSED) == 0)
 		return timers_cancel(st, t->id, NULL, now);
-	if (strcmp(t->status, TS_REOPENED) == 0 && ny(cfg) &&
+	if (strcmp(t->status, TS_REOPENED) == 0 && ny(cfg, t) &&
 	    (t->severity == 1 || t->severity == 2)) {
 		/* not restored after all: the updates start again */
 		if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
@@ -540,11 +545,11 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 			    detail);
 		free(detail);
 		/* the repeating ones schedule their next from now */
-		if (err == DM_OK && (!ny(cfg) || t->severity == 1))
+		if (err == DM_OK && (!ny(cfg, t) || t->severity == 1))
 			err = timer_add_next(st, t->id, "update",
-			    ny(cfg) ? now + HOUR : t->severity == 1 ? now +
+			    ny(cfg, t) ? now + HOUR : t->severity == 1 ? now +
 			    30 * MINUTE : calendar_add_days(cal, now, 2),
-			    !ny(cfg) && t->severity != 1);
+			    !ny(cfg, t) && t->severity != 1);
 		return err;
 	}
 	if (strcmp(d->name, "escalate") == 0) {

@@ -23,6 +23,7 @@ struct dm_team {
 	char	 *address;		/* where notices to the team go */
 	char	**members;		/* staff addresses, lower case */
 	size_t	  nmembers;
+	char	 *sla_policy;		/* this team's policy, or NULL: [sla] */
 };
 
 enum dm_tls_mode { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
