@@ -139,6 +139,9 @@ send_one(struct dm_store *st, const struct dm_config *cfg,
 		wait = (time_t)cfg->smtp_retry_seconds << shift;
 		if (wait > RETRY_MAX)
 			wait = RETRY_MAX;
+		/* the last try falls on max_age, so giving up is not late */
+		if (now + wait > r->created + cfg->smtp_max_age)
+			wait = r->created + cfg->smtp_max_age - now;
 		err = outbox_mark_retry(st, r->id, now + wait, reply);
 		if (err == DM_OK && r->attempts == 0)
 			err = note_event(st, r, now, "mail_deferred", reply);
