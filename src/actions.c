@@ -64,9 +64,9 @@ to_address(const struct action *a, const struct dm_ticket *t,
 	return err;
 }
 
-/* Change the status and let the SLA engine follow. */
-static dm_err
-set_status(const struct action *a, struct dm_ticket *t, const char *status)
+dm_err
+action_set_status(const struct action *a, struct dm_ticket *t,
+    const char *status)
 {
 	char *old = xstrdup(t->status);
 	dm_err err;
@@ -86,7 +86,7 @@ take_up(const struct action *a, struct dm_ticket *t)
 	    strcmp(t->status, TS_ASSIGNED) == 0 ||
 	    strcmp(t->status, TS_REOPENED) == 0 ||
 	    strcmp(t->status, TS_PENDING) == 0)
-		return set_status(a, t, TS_IN_PROGRESS);
+		return action_set_status(a, t, TS_IN_PROGRESS);
 	return DM_OK;
 }
 
@@ -120,7 +120,7 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	if (is_closed(t) || strcmp(t->status, TS_RESOLVED) == 0)
 		return dm_fail(DM_ESTATE, "ticket %lld is already %s",
 		    (long long)t->id, t->status);
-	if ((err = set_status(a, t, TS_RESOLVED)) != DM_OK)
+	if ((err = action_set_status(a, t, TS_RESOLVED)) != DM_OK)
 		return err;
 	return to_requester(a, t, "resolution", 0, text && *text ? text :
 	    "The work on your request is complete.");
@@ -138,7 +138,7 @@ action_pending(const struct action *a, struct dm_ticket *t, const char *text)
 		return dm_fail(DM_EUSAGE, "#pending needs the question to ask "
 		    "the requester");
 	if (strcmp(t->status, TS_PENDING) != 0 &&
-	    (err = set_status(a, t, TS_PENDING)) != DM_OK)
+	    (err = action_set_status(a, t, TS_PENDING)) != DM_OK)
 		return err;
 	return to_requester(a, t, "pending", 0, text);
 }
@@ -182,7 +182,7 @@ action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 		return dm_fail(DM_EUSAGE, "'%s' is neither a team nor a staff "
 		    "member", who);
 	if (err == DM_OK && (strcmp(t->status, TS_NEW) == 0))
-		err = set_status(a, t, TS_ASSIGNED);
+		err = action_set_status(a, t, TS_ASSIGNED);
 	if (err == DM_OK)
 		err = sla_on_assigned(a->st, a->cfg, t, a->now);
 	return err;
@@ -257,7 +257,7 @@ action_close(const struct action *a, struct dm_ticket *t)
 	if (is_closed(t))
 		return dm_fail(DM_ESTATE, "ticket %lld is already closed",
 		    (long long)t->id);
-	return set_status(a, t, TS_CLOSED);
+	return action_set_status(a, t, TS_CLOSED);
 }
 
 dm_err
@@ -386,7 +386,7 @@ action_accept(const struct action *a, struct dm_ticket *t)
 		    (long long)t->id, t->status);
 	if ((err = event_add(a->st, t->id, a->now, a->actor, "accepted",
 	    "the requester accepted the resolution")) != DM_OK ||
-	    (err = set_status(a, t, TS_CLOSED)) != DM_OK)
+	    (err = action_set_status(a, t, TS_CLOSED)) != DM_OK)
 		return err;
 	return queue_survey(a, t);
 }
@@ -406,7 +406,7 @@ action_not_fixed(const struct action *a, struct dm_ticket *t,
 	err = event_add(a->st, t->id, a->now, a->actor, "not_fixed", detail);
 	free(detail);
 	if (err == DM_OK)
-		err = set_status(a, t, TS_REOPENED);
+		err = action_set_status(a, t, TS_REOPENED);
 	if (err == DM_OK)
 		err = to_resolver_and_team(a, t, "reopened", comment && *comment ?
 		    comment : "(no comment)", NULL, NULL);
@@ -459,7 +459,7 @@ action_auto_close(const struct action *a, struct dm_ticket *t)
 		return DM_OK;
 	if ((err = event_add(a->st, t->id, a->now, a->actor, "auto_closed",
 	    "no answer to the resolution in time")) != DM_OK ||
-	    (err = set_status(a, t, TS_CLOSED)) != DM_OK)
+	    (err = action_set_status(a, t, TS_CLOSED)) != DM_OK)
 		return err;
 	if (strcmp(a->cfg->survey_on_auto_close, "yes") == 0)
 		err = queue_survey(a, t);

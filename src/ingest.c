@@ -196,11 +196,11 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	return err;
 }
 
-/* Queue a notice to the ticket's team, if it has an address, with the
- * text of the message that caused it. */
+/* Queue a notice to the ticket's team, if it has an address, with text
+ * (NULL: the text of the message that caused it). */
 static dm_err
 queue_team_notice(struct apply *a, const struct dm_ticket *t,
-    const char *template)
+    const char *template, const char *text)
 {
 	const struct dm_team *team;
 	struct dm_outbox_item item;
@@ -210,8 +210,10 @@ queue_team_notice(struct apply *a, const struct dm_ticket *t,
 	if (t->team == NULL || (team = config_team(a->cfg, t->team)) == NULL ||
 	    team->address == NULL)
 		return DM_OK;
-	params = outbox_params("message", a->m->new_text[0] ? a->m->new_text :
-	    a->m->body, "author", a->m->from, (const char *)NULL);
+	if (text == NULL)
+		text = a->m->new_text[0] ? a->m->new_text : a->m->body;
+	params = outbox_params("message", text, "author", a->m->from,
+	    (const char *)NULL);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
@@ -277,7 +279,7 @@ new_ticket(struct apply *a, int64_t linked)
 	if (err == DM_OK)
 		err = queue_auto_reply(a, &t, "ack");
 	if (err == DM_OK)
-		err = queue_team_notice(a, &t, "new_ticket");
+		err = queue_team_notice(a, &t, "new_ticket", NULL);
 	return err;
 }
 
@@ -286,42 +288,28 @@ static dm_err
 queue_unverified_notice(struct apply *a, const struct dm_ticket *t,
     const char *why)
 {
-	const struct dm_team *team;
-	struct dm_outbox_item item;
-	char *params, *text;
+	char *text;
 	dm_err err;
 
-	if (t->team == NULL || (team = config_team(a->cfg, t->team)) == NULL ||
-	    team->address == NULL)
-		return DM_OK;
 	text = xasprintf("[NOT VERIFIED: %s. It was not relayed to the "
 	    "customer and its commands were ignored.]\n\n%s", why,
 	    a->m->body);
-	params = outbox_params("message", text, "author", a->m->from,
-	    (const char *)NULL);
-	memset(&item, 0, sizeof(item));
-	item.ticket = t->id;
-	item.template = "customer_reply";
-	item.recipient = team->address;
-	item.params = params;
-	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
-	free(params);
+	err = queue_team_notice(a, t, "customer_reply", text);
 	free(text);
 	return err;
 }
 
-/* The sender changed the ticket's status; the SLA engine follows. */
+/* The sender changed the ticket's status (the SLA engine follows). */
 static dm_err
 change_status(struct apply *a, struct dm_ticket *t, const char *status)
 {
-	char *old = xstrdup(t->status);
-	dm_err err;
+	struct action act;
 
-	err = ticket_set_status(a->st, t, status, a->m->from, a->now);
-	if (err == DM_OK)
-		err = sla_on_status(a->st, a->cfg, t, old, a->now);
-	free(old);
-	return err;
+	act.st = a->st;
+	act.cfg = a->cfg;
+	act.actor = a->m->from;
+	act.now = a->now;
+	return action_set_status(&act, t, status);
 }
 
 /* Nonzero if text carries a #note command line. */
@@ -462,11 +450,11 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	    strcmp(t->status, TS_CLOSED) == 0) {
 		err = change_status(a, t, TS_REOPENED);
 		if (err == DM_OK)
-			err = queue_team_notice(a, t, "reopened");
+			err = queue_team_notice(a, t, "reopened", NULL);
 		return err;
 	}
 	if (err == DM_OK)
-		err = queue_team_notice(a, t, "customer_reply");
+		err = queue_team_notice(a, t, "customer_reply", NULL);
 	return err;
 }
 

@@ -21,6 +21,10 @@ struct action {
 	time_t			 now;
 };
 
+/* Change the status (an event) and let the SLA engine follow. */
+dm_err	action_set_status(const struct action *a, struct dm_ticket *t,
+	    const char *status);
+
 /* A public reply: relayed to the requester. */
 dm_err	action_reply(const struct action *a, struct dm_ticket *t,
 	    const char *text);
