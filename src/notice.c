@@ -98,16 +98,24 @@ link_key(const struct dm_config *cfg, unsigned char key[32])
 }
 
 char *
-notice_link(const struct dm_config *cfg, const unsigned char key[32],
-    const struct token *t)
+notice_url(const struct dm_config *cfg, const char *path)
 {
 	const char *base = cfg->base_url;
 	size_t n = strlen(base);
-	char tok[TOKEN_LEN];
+
+	return xasprintf("%s%s%s", base, n && base[n - 1] == '/' ? "" : "/",
+	    path);
+}
+
+char *
+notice_link(const struct dm_config *cfg, const unsigned char key[32],
+    const struct token *t)
+{
+	char tok[TOKEN_LEN], path[TOKEN_LEN + 2];
 
 	token_make(key, t, tok);
-	return xasprintf("%s%sl/%s", base, n && base[n - 1] == '/' ? "" : "/",
-	    tok);
+	snprintf(path, sizeof(path), "l/%s", tok);
+	return notice_url(cfg, path);
 }
 
 static void

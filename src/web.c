@@ -150,10 +150,7 @@ respond(struct MHD_Connection *c, unsigned status, const char *type,
 static void
 base_vars(struct dm_web *w, struct tvars *v)
 {
-	const char *base = w->cfg->base_url;
-	size_t n = strlen(base);
-	char *css = xasprintf("%s%sstyle.css", base, n && base[n - 1] == '/' ?
-	    "" : "/");
+	char *css = notice_url(w->cfg, "style.css");
 
 	notice_ticket_vars(w->cfg, NULL, v);
 	tvars_set(v, "css_url", css);
@@ -214,7 +211,7 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 {
 	struct tvars v;
 	struct dm_survey sv;
-	char csrf[TOKEN_LEN], *url, name[16], *history;
+	char csrf[TOKEN_LEN], *url, *action, name[16], *history;
 	const char *why;
 	enum MHD_Result r;
 	int i;
@@ -225,9 +222,10 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	notice_ticket_vars(w->cfg, t, &v);
 	token_csrf(w->key, tok, csrf);
 	tvars_set(&v, "csrf", csrf);
-	url = xasprintf("%s%sl/%s", w->cfg->base_url,
-	    w->cfg->base_url[0] && w->cfg->base_url[strlen(w->cfg->base_url) -
-	    1] == '/' ? "" : "/", tok);
+	url = xasprintf("l/%s", tok);
+	action = notice_url(w->cfg, url);
+	free(url);
+	url = action;
 	tvars_set(&v, "action_url", url);
 	free(url);
 	switch (tk->purpose) {

@@ -28,6 +28,9 @@ enum auto_submitted notice_auto_submitted(const char *template);
 struct token;
 struct dm_ticket;
 
+/* base_url joined with path (one '/' between them); caller frees. */
+char	*notice_url(const struct dm_config *cfg, const char *path);
+
 /* The organisation's and (t not NULL) the ticket's own variables: no
  * links, no history, no database. */
 void	notice_ticket_vars(const struct dm_config *cfg,
