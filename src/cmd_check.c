@@ -8,6 +8,7 @@
 
 #include "deskmail/calendar.h"
 #include "deskmail/cmd.h"
+#include "deskmail/route.h"
 #include "deskmail/template.h"
 
 int
@@ -34,8 +35,10 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 	if ((err = calendar_from_config(ctx->cfg, &cal)) != DM_OK)
 		return ctx_fail(ctx, err);
 	calendar_free(&cal);
-	printf("%s: ok (%zu team%s, %zu mailbox%s)\n", ctx->cfg->path,
-	    ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
-	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es");
+	printf("%s: ok (%zu team%s, %zu mailbox%s, %zu rule%s)\n",
+	    ctx->cfg->path, ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
+	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es",
+	    route_count(ctx->cfg->rules), route_count(ctx->cfg->rules) == 1 ?
+	    "" : "s");
 	return EX_OK;
 }

@@ -77,6 +77,8 @@ ingest_fd(struct dm_ctx *ctx, int fd, const char *source,
 	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
 	    res);
 	free(raw);
+	if (err == DM_OK && res->warning[0] != '\0')
+		log_error("ingest: %s: %s", source, res->warning);
 	return err;
 }
 

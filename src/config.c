@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "deskmail/config.h"
+#include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/util.h"
 
@@ -150,6 +151,44 @@ static const struct key keys[] = {
 	{ "sla", "management", K_STRING, S(sla_management), "", 0, 0,
 	  "who hears next, a day after the supervisor (empty: the "
 	  "supervisor)" },
+	{ "routing", "rules", K_PATH, S(routing_rules), "", 0, 0,
+	  "file of routing rules, one a line (see deskmail.conf(5)); "
+	  "empty: none" },
+	{ "routing", "mode", K_STRING, S(routing_mode), "first", 0, 0,
+	  "first: the first matching rule decides; all: every matching rule "
+	  "applies in file order, a later one overriding what an earlier set" },
+	{ "routing", "match_limit", K_LONG, S(routing_match_limit), "100000",
+	  100, 100000000, "PCRE2 match limit per rule and field: a pattern "
+	  "that backtracks past it counts as no match and is logged" },
+	{ "billing", "currency", K_STRING, S(billing_currency), "USD", 0, 0,
+	  "currency code printed on the billing report" },
+	{ "billing", "rate_security", K_STRING, S(billing_rate[0]), "0.00",
+	  0, 0, "flat rate per security incident (password resets)" },
+	{ "billing", "rate_desktop", K_STRING, S(billing_rate[1]), "0.00", 0,
+	  0, "flat rate per desktop software incident" },
+	{ "billing", "rate_application", K_STRING, S(billing_rate[2]), "0.00",
+	  0, 0, "flat rate per application incident" },
+	{ "billing", "rate_hardware", K_STRING, S(billing_rate[3]), "0.00", 0,
+	  0, "flat rate per hardware / dispatch call" },
+	{ "billing", "bill_to_security", K_STRING, S(billing_bill_to[0]),
+	  "owner", 0, 0, "who pays for security incidents: owner (the agency "
+	  "owning the account or application) or agency (the user's)" },
+	{ "billing", "bill_to_desktop", K_STRING, S(billing_bill_to[1]),
+	  "agency", 0, 0, "who pays for desktop software incidents" },
+	{ "billing", "bill_to_application", K_STRING, S(billing_bill_to[2]),
+	  "owner", 0, 0, "who pays for application incidents" },
+	{ "billing", "bill_to_hardware", K_STRING, S(billing_bill_to[3]),
+	  "owner", 0, 0, "who pays for hardware / dispatch calls" },
+	{ "reports", "fcr_target", K_LONG, S(fcr_target), "69", 0, 100,
+	  "first contact resolution target, percent" },
+	{ "reports", "fcr_industry", K_LONG, S(fcr_industry), "59", 0, 100,
+	  "industry first contact resolution figure to compare with, percent" },
+	{ "reports", "csat_target", K_STRING, S(csat_target), "4.1", 0, 0,
+	  "target mean satisfaction rating, 1 to 5" },
+};
+
+const char *const dm_categories[DM_NCATEGORIES] = {
+	"security", "desktop", "application", "hardware"
 };
 
 #define M(f)	offsetof(struct dm_mailbox, f)
@@ -351,10 +390,15 @@ set_team_key(struct parse_state *st, const char *team, const char *name,
 	} else if (strcmp(name, "sla_policy") == 0) {
 		free(t->sla_policy);
 		t->sla_policy = xstrdup(value);
+	} else if (strcmp(name, "escalation") == 0) {
+		for (i = 0; i < t->nescalation; i++)
+			free(t->escalation[i]);
+		free(t->escalation);
+		t->escalation = split_list(value, &t->nescalation);
 	} else {
 		snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in "
-		    "[team %s] (known: address, members, sla_policy)", name,
-		    team);
+		    "[team %s] (known: address, members, escalation, "
+		    "sla_policy)", name, team);
 		return 0;
 	}
 	return 1;
@@ -402,20 +446,6 @@ handler(void *user, const char *section, const char *name, const char *value)
 		snprintf(st->msg, sizeof(st->msg), "unknown key '%s' in [%s]",
 		    name, section);
 	return 0;
-}
-
-static int
-valid_address(const char *a)
-{
-	const char *at = strchr(a, '@');
-
-	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@'))
-		return 0;
-	for (; *a; a++)
-		if ((unsigned char)*a <= ' ' || *a == '<' || *a == '>' ||
-		    *a == ',' || *a == ';' || (unsigned char)*a == 0x7f)
-			return 0;
-	return 1;
 }
 
 static int
@@ -549,6 +579,58 @@ check_smtp(struct dm_config *cfg)
 	return DM_OK;
 }
 
+/* A money amount: digits with at most two decimals, into cents. */
+static int
+parse_cents(const char *s, long *cents)
+{
+	long whole = 0, frac = 0;
+	int digits = 0, fdigits = 0;
+
+	for (; *s >= '0' && *s <= '9' && digits < 9; s++, digits++)
+		whole = whole * 10 + (*s - '0');
+	if (digits == 0)
+		return 0;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9' && fdigits < 2; s++, fdigits++)
+			frac = frac * 10 + (*s - '0');
+	if (*s != '\0')
+		return 0;
+	if (fdigits == 1)
+		frac *= 10;
+	*cents = whole * 100 + frac;
+	return 1;
+}
+
+static dm_err
+check_routing_billing(struct dm_config *cfg)
+{
+	char *end;
+	double d;
+	size_t i;
+
+	if (strcmp(cfg->routing_mode, "first") != 0 &&
+	    strcmp(cfg->routing_mode, "all") != 0)
+		return dm_fail(DM_ECONFIG, "%s: [routing] mode must be first or "
+		    "all, not '%s'", cfg->path, cfg->routing_mode);
+	for (i = 0; i < DM_NCATEGORIES; i++) {
+		if (!parse_cents(cfg->billing_rate[i], &cfg->billing_cents[i]))
+			return dm_fail(DM_ECONFIG, "%s: [billing] rate_%s must "
+			    "be an amount like 12.50, not '%s'", cfg->path,
+			    dm_categories[i], cfg->billing_rate[i]);
+		if (strcmp(cfg->billing_bill_to[i], "owner") != 0 &&
+		    strcmp(cfg->billing_bill_to[i], "agency") != 0)
+			return dm_fail(DM_ECONFIG, "%s: [billing] bill_to_%s "
+			    "must be owner or agency, not '%s'", cfg->path,
+			    dm_categories[i], cfg->billing_bill_to[i]);
+	}
+	d = strtod(cfg->csat_target, &end);
+	if (end == cfg->csat_target || *end != '\0' || d < 1 || d > 5)
+		return dm_fail(DM_ECONFIG, "%s: [reports] csat_target must be "
+		    "a number from 1 to 5, not '%s'", cfg->path,
+		    cfg->csat_target);
+	return DM_OK;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
@@ -556,7 +638,7 @@ check(struct dm_config *cfg)
 	size_t i, j;
 	dm_err err;
 
-	if (!valid_address(cfg->address))
+	if (!address_valid(cfg->address))
 		return dm_fail(DM_ECONFIG, "%s: address '%s' is not an e-mail "
 		    "address", cfg->path, cfg->address);
 	for (i = 0; cfg->tag[i]; i++)
@@ -585,7 +667,7 @@ check(struct dm_config *cfg)
 	    strcmp(cfg->survey_on_auto_close, "no") != 0)
 		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "
 		    "yes or no", cfg->path);
-	if (cfg->supervisor[0] != '\0' && !valid_address(cfg->supervisor))
+	if (cfg->supervisor[0] != '\0' && !address_valid(cfg->supervisor))
 		return dm_fail(DM_ECONFIG, "%s: [survey] supervisor '%s' is not "
 		    "an e-mail address", cfg->path, cfg->supervisor);
 	if (strrchr(cfg->web_listen, ':') == NULL)
@@ -600,7 +682,7 @@ check(struct dm_config *cfg)
 	for (i = 0; i < cfg->nteams; i++) {
 		struct dm_team *t = &cfg->teams[i];
 
-		if (t->address != NULL && !valid_address(t->address))
+		if (t->address != NULL && !address_valid(t->address))
 			return dm_fail(DM_ECONFIG, "%s: [team %s] address '%s' "
 			    "is not an e-mail address", cfg->path, t->name,
 			    t->address);
@@ -609,11 +691,19 @@ check(struct dm_config *cfg)
 			    "be ny-ccc or colorado, not '%s'", cfg->path, t->name,
 			    t->sla_policy);
 		for (j = 0; j < t->nmembers; j++)
-			if (!valid_address(t->members[j]))
+			if (!address_valid(t->members[j]))
 				return dm_fail(DM_ECONFIG, "%s: [team %s] member "
 				    "'%s' is not an e-mail address", cfg->path,
 				    t->name, t->members[j]);
+		for (j = 0; j < t->nescalation; j++)
+			if (!address_valid(t->escalation[j]))
+				return dm_fail(DM_ECONFIG, "%s: [team %s] "
+				    "escalation contact '%s' is not an e-mail "
+				    "address", cfg->path, t->name,
+				    t->escalation[j]);
 	}
+	if ((err = check_routing_billing(cfg)) != DM_OK)
+		return err;
 	if (cfg->default_team[0] != '\0' &&
 	    config_team(cfg, cfg->default_team) == NULL)
 		return dm_fail(DM_ECONFIG, "%s: default_team '%s' has no "
@@ -659,6 +749,10 @@ config_load(const char *path, struct dm_config **out)
 		return err;
 	}
 	cfg->domain = xstrdup(strchr(cfg->address, '@') + 1);
+	if ((err = route_load(cfg->routing_rules, cfg, &cfg->rules)) != DM_OK) {
+		config_free(cfg);
+		return err;
+	}
 	*out = cfg;
 	return DM_OK;
 }
@@ -680,6 +774,9 @@ config_free(struct dm_config *cfg)
 			free(cfg->teams[i].members[j]);
 		free(cfg->teams[i].members);
 		free(cfg->teams[i].sla_policy);
+		for (j = 0; j < cfg->teams[i].nescalation; j++)
+			free(cfg->teams[i].escalation[j]);
+		free(cfg->teams[i].escalation);
 	}
 	free(cfg->teams);
 	for (i = 0; i < cfg->nmailboxes; i++) {
@@ -694,6 +791,7 @@ config_free(struct dm_config *cfg)
 		free(m->folder);
 	}
 	free(cfg->mailboxes);
+	route_free(cfg->rules);
 	free(cfg->domain);
 	free(cfg->path);
 	free(cfg);
@@ -728,6 +826,7 @@ config_write_default(FILE *fp, const char *dir)
 	    "[team servicedesk]\n"
 	    "address = servicedesk@example.org\n"
 	    "members = tech1@example.org, tech2@example.org\n"
+	    "; escalation = lead@example.org, manager@example.org   (in order)\n"
 	    "; sla_policy = colorado   (this team's tickets; default: [sla] policy)\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
@@ -764,6 +863,17 @@ config_team_of(const struct dm_config *cfg, const char *address)
 			if (strcasecmp(cfg->teams[i].members[j], address) == 0)
 				return &cfg->teams[i];
 	return NULL;
+}
+
+int
+config_category(const char *name)
+{
+	int i;
+
+	for (i = 0; i < DM_NCATEGORIES; i++)
+		if (strcmp(dm_categories[i], name) == 0)
+			return i;
+	return -1;
 }
 
 int

@@ -11,6 +11,7 @@
 #include "deskmail/actions.h"
 #include "deskmail/classify.h"
 #include "deskmail/commands.h"
+#include "deskmail/directory.h"
 #include "deskmail/clock.h"
 #include "deskmail/ingest.h"
 #include "deskmail/message.h"
@@ -18,6 +19,7 @@
 #include "deskmail/outbox.h"
 #include "deskmail/people.h"
 #include "deskmail/quarantine.h"
+#include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/thread.h"
 #include "deskmail/ticket.h"
@@ -232,12 +234,42 @@ store_message(struct apply *a, int64_t ticket, const char *kind)
 	return message_store(a->st, ticket, kind, a->m, a->raw, a->now, &id);
 }
 
+/* The routing rules' and the directory's say on a new ticket. */
+static dm_err
+route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
+    char **agency)
+{
+	const struct dm_team *team;
+	size_t i;
+	dm_err err;
+
+	route_apply(a->cfg->rules, a->m, r);
+	for (i = 0; i < r->nwarnings; i++)
+		snprintf(a->res->warning, sizeof(a->res->warning), "%s",
+		    r->warnings[i]);
+	*agency = NULL;
+	if (r->agency == NULL && a->m->from != NULL &&
+	    (err = directory_lookup(a->st, a->m->from, agency)) != DM_OK)
+		return err;
+	if (r->team != NULL)
+		t->team = r->team;
+	t->category = r->category;
+	t->agency = r->agency ? r->agency : *agency;
+	t->owner = r->owner;
+	team = t->team ? config_team(a->cfg, t->team) : NULL;
+	t->sla_policy = r->policy ? r->policy : team && team->sla_policy ?
+	    team->sla_policy : a->cfg->sla_policy;
+	return DM_OK;
+}
+
 static dm_err
 new_ticket(struct apply *a, int64_t linked)
 {
 	const struct dm_parsed *m = a->m;
+	struct dm_route r;
 	struct dm_ticket t;
-	char *detail;
+	char *detail, *agency = NULL;
+	size_t i;
 	dm_err err;
 
 	memset(&t, 0, sizeof(t));
@@ -248,8 +280,27 @@ new_ticket(struct apply *a, int64_t linked)
 	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
 	t.created = a->now;
 	t.linked_ticket = linked;
-	if ((err = ticket_create(a->st, &t)) != DM_OK ||
-	    (err = sla_on_created(a->st, a->cfg, &t, a->now)) != DM_OK)
+	if ((err = route(a, &t, &r, &agency)) == DM_OK &&
+	    (err = ticket_create(a->st, &t)) == DM_OK)
+		for (i = 0; i < r.nmatched && err == DM_OK; i++)
+			err = event_add(a->st, t.id, a->now, "deskmail",
+			    "routed", r.matched[i]);
+	if (err == DM_OK)
+		err = sla_on_created(a->st, a->cfg, &t, a->now);
+	/* a severity hint is triage done at once, with what follows from it */
+	if (err == DM_OK && r.severity > 0 &&
+	    (err = ticket_set_severity(a->st, &t, r.severity, a->now)) ==
+	    DM_OK) {
+		detail = xasprintf("set to %d by a routing rule", r.severity);
+		err = event_add(a->st, t.id, a->now, "deskmail", "severity",
+		    detail);
+		free(detail);
+		if (err == DM_OK)
+			err = sla_on_severity(a->st, a->cfg, &t, 0, a->now);
+	}
+	route_clear(&r);
+	free(agency);
+	if (err != DM_OK)
 		return err;
 	a->res->outcome = INGEST_NEW;
 	a->res->id = t.id;

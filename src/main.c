@@ -37,6 +37,8 @@ static const struct {
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
 	    "retry N" },
 	{ "outbox",	  cmd_outbox,	    "list [--json]" },
+	{ "directory",	  cmd_directory,    "import FILE.csv | export | list "
+	    "[--json] | lookup ADDRESS" },
 };
 
 static void

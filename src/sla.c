@@ -17,6 +17,7 @@
 
 #include "deskmail/calendar.h"
 #include "deskmail/clock.h"
+#include "deskmail/directory.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
 #include "deskmail/util.h"
@@ -26,15 +27,55 @@
 #define DAY	86400
 #define BATCH	256	/* timers fired per transaction */
 
-/* The ticket's policy is its team's, else the [sla] one: is it ny-ccc? */
+#define UPDATE_GRACE	(5 * MINUTE)	/* an update this late still counts */
+
+/* The policy a team's tickets follow. */
+static const char *
+team_policy(const struct dm_config *cfg, const char *team_name)
+{
+	const struct dm_team *team = team_name ? config_team(cfg, team_name) :
+	    NULL;
+
+	return team && team->sla_policy ? team->sla_policy : cfg->sla_policy;
+}
+
+/* The ticket's policy: chosen when it was opened (a routing rule, its
+ * team or [sla]); tickets from before that was stored follow their team. */
+static const char *
+policy_of(const struct dm_config *cfg, const struct dm_ticket *t)
+{
+	return t->sla_policy ? t->sla_policy : team_policy(cfg, t->team);
+}
+
 static int
 ny(const struct dm_config *cfg, const struct dm_ticket *t)
 {
-	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
-	    NULL;
+	return strcmp(policy_of(cfg, t), "ny-ccc") == 0;
+}
 
-	return strcmp(team && team->sla_policy ? team->sla_policy :
-	    cfg->sla_policy, "ny-ccc") == 0;
+static const char sql_result[] =
+    "INSERT INTO sla_results (ticket_id, policy, severity, target, met,"
+    " late, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/* A target met or missed, for the compliance report. */
+static dm_err
+result_add(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *target, int met, long late,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_result);
+
+	if (s == NULL)
+		return store_error(st, "sla_results");
+	sqlite3_bind_int64(s, 1, t->id);
+	store_bind_text(s, 2, policy_of(cfg, t));
+	sqlite3_bind_int(s, 3, t->severity);
+	store_bind_text(s, 4, strcmp(target, "escalate") == 0 ? "referral" :
+	    target);
+	sqlite3_bind_int(s, 5, met);
+	sqlite3_bind_int64(s, 6, met || late < 0 ? 0 : late);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
+	return store_exec_stmt(st, s);
 }
 
 int
@@ -110,8 +151,8 @@ minutes(char *buf, size_t len, long seconds)
 
 /* A target reached: met (or, if its tick has not run yet, missed). */
 static dm_err
-timer_meet(struct dm_store *st, const struct dm_ticket *t, const char *name,
-    time_t now)
+timer_meet(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *name, time_t now)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_pending);
 	int64_t ids[8];
@@ -145,6 +186,11 @@ timer_meet(struct dm_store *st, const struct dm_ticket *t, const char *name,
 		err = event_add(st, t->id, now, "deskmail", met ? "sla_met" :
 		    "sla_breached", detail);
 		free(detail);
+		/* one result per target: the first of a chain (escalate 1, 2) */
+		if (err == DM_OK && i == 0 && (strcmp(name, "escalate") != 0 ||
+		    n == 2))
+			err = result_add(st, cfg, t, name, met,
+			    (long)(now - dues[i]), now);
 	}
 	return err;
 }
@@ -180,8 +226,8 @@ notify(struct dm_store *st, const struct dm_config *cfg,
 
 	if (*list == '\0') {
 		free(copy);
-		detail = xasprintf("%s not sent: no [sla] contacts configured",
-		    template);
+		detail = xasprintf("%s not sent: nobody to send it to (no "
+		    "agency contacts, no [sla] contacts)", template);
 		err = event_add(st, t->id, now, "deskmail", "sla_notice",
 		    detail);
 		free(detail);
@@ -200,32 +246,96 @@ notify(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-/*
- * Who hears of an incident: the agency's notification contacts ([sla]
- * contacts until the directory names them).  Not the requester: incident
- * notices are the service's promise to the agency, and customers already
- * hear of their ticket.  With nobody configured they are not sent.
- */
-static const char *
-contacts(const struct dm_config *cfg, const struct dm_ticket *t)
+/* The ticket's agency from the directory (all fields "" without one). */
+static dm_err
+agency_of(struct dm_store *st, const struct dm_ticket *t,
+    struct dm_agency *a)
 {
-	(void)t;
-	return cfg->sla_contacts;
+	dm_err err = DM_ENOTFOUND;
+
+	if (t->agency != NULL &&
+	    (err = directory_agency(st, t->agency, a)) != DM_OK &&
+	    err != DM_ENOTFOUND)
+		return err;
+	if (err == DM_ENOTFOUND) {
+		memset(a, 0, sizeof(*a));
+		a->notify = xstrdup("");
+		a->escalate = xstrdup("");
+	}
+	return DM_OK;
 }
 
-/* Who hears of a breach: the supervisor, else the ticket's team. */
-static const char *
-escalation_to(const struct dm_config *cfg, const struct dm_ticket *t,
-    int management)
+/*
+ * Who hears of an incident: the agency's notification contacts, else
+ * [sla] contacts.  Not the requester: incident notices are the service's
+ * promise to the agency, and customers already hear of their ticket.
+ * With nobody configured they are not sent.  The caller frees the list.
+ */
+static dm_err
+contacts(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, char **list)
+{
+	struct dm_agency a;
+	dm_err err;
+
+	*list = NULL;
+	if ((err = agency_of(st, t, &a)) != DM_OK)
+		return err;
+	*list = xstrdup(a.notify[0] ? a.notify : cfg->sla_contacts);
+	directory_agency_clear(&a);
+	return DM_OK;
+}
+
+/*
+ * Who hears of a missed target: step of the resolving team's escalation
+ * chain (else the supervisor, else the team), and the agency's escalation
+ * contacts once, with the first step.  For the severity 3 referral:
+ * supervisor, then management.  The caller frees the list.
+ */
+static dm_err
+escalation_to(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *name, int step, char **list)
 {
 	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
 	    NULL;
+	struct dm_agency a;
+	const char *first;
+	dm_err err;
 
-	if (management && cfg->sla_management[0])
-		return cfg->sla_management;
-	if (cfg->sla_supervisor[0])
-		return cfg->sla_supervisor;
-	return team && team->address ? team->address : cfg->address;
+	*list = NULL;
+	if ((err = agency_of(st, t, &a)) != DM_OK)
+		return err;
+	if (strcmp(name, "escalate") == 0)
+		first = step > 1 && cfg->sla_management[0] ?
+		    cfg->sla_management : cfg->sla_supervisor[0] ?
+		    cfg->sla_supervisor : team && team->address ?
+		    team->address : cfg->address;
+	else if (team != NULL && (size_t)step < team->nescalation)
+		first = team->escalation[step];
+	else
+		first = cfg->sla_supervisor[0] ? cfg->sla_supervisor :
+		    team && team->address ? team->address : cfg->address;
+	/* the agency hears once: with the first step */
+	*list = a.escalate[0] && step == (strcmp(name, "escalate") == 0) ?
+	    xasprintf("%s, %s", first, a.escalate) : xstrdup(first);
+	directory_agency_clear(&a);
+	return DM_OK;
+}
+
+/* notify() to the incident contacts. */
+static dm_err
+notify_contacts(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *template, const char *params,
+    time_t now)
+{
+	char *list;
+	dm_err err;
+
+	if ((err = contacts(st, cfg, t, &list)) != DM_OK)
+		return err;
+	err = notify(st, cfg, t, template, list, params, now);
+	free(list);
+	return err;
 }
 
 static char *
@@ -302,15 +412,15 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
 	if (ny(cfg, t)) {
-		if ((err = timer_meet(st, t, "triage", now)) != DM_OK)
+		if ((err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
 			goto out;
 		if (old != 0 && (urgent || old == 1 || old == 2)) {
 			/* a change of severity: everyone hears of it at once */
 			msg = xasprintf("Severity changed from %d to %d.", old,
 			    t->severity);
 			params = sla_params("significant update", now, now, msg);
-			err = notify(st, cfg, t, "sla_significant",
-			    contacts(cfg, t), params, now);
+			err = notify_contacts(st, cfg, t, "sla_significant",
+			    params, now);
 			free(params);
 			free(msg);
 			if (err != DM_OK)
@@ -320,17 +430,21 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 			/* initial notice, due 15 minutes after creation */
 			params = sla_params("initial notice", t->created +
 			    15 * MINUTE, now, "");
-			err = notify(st, cfg, t, "sla_initial", contacts(cfg, t),
-			    params, now);
+			err = notify_contacts(st, cfg, t, "sla_initial", params,
+			    now);
 			free(params);
 			if (err == DM_OK) {
-				msg = xasprintf("initial notice: %s", now <=
-				    t->created + 15 * MINUTE ? "sent in time" :
-				    "sent late");
-				err = event_add(st, t->id, now, "deskmail", now <=
-				    t->created + 15 * MINUTE ? "sla_met" :
-				    "sla_breached", msg);
+				int met = now <= t->created + 15 * MINUTE;
+
+				msg = xasprintf("initial notice: %s", met ?
+				    "sent in time" : "sent late");
+				err = event_add(st, t->id, now, "deskmail", met ?
+				    "sla_met" : "sla_breached", msg);
 				free(msg);
+				if (err == DM_OK)
+					err = result_add(st, cfg, t, "initial",
+					    met, (long)(now - t->created -
+					    15 * MINUTE), now);
 			}
 			/* the resolver acknowledges within 15 minutes */
 			if (err == DM_OK)
@@ -371,8 +485,11 @@ dm_err
 sla_on_ack(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, time_t now)
 {
-	(void)cfg;
-	return timer_meet(st, t, "ack", now);
+	dm_err err;
+
+	if ((err = timer_meet(st, cfg, t, "ack", now)) != DM_OK)
+		return err;
+	return timers_cancel(st, t->id, "chain", now);	/* the chain stops */
 }
 
 dm_err
@@ -380,7 +497,7 @@ sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, time_t now)
 {
 	(void)cfg;
-	return timer_meet(st, t, "assign", now);
+	return timer_meet(st, cfg, t, "assign", now);
 }
 
 static const char sql_pause[] =
@@ -456,12 +573,13 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 	    (err = pause_or_resume(st, cfg, t, 0, now)) != DM_OK)
 		return err;
 	if (strcmp(t->status, TS_RESOLVED) == 0) {
-		if ((err = timer_meet(st, t, "resolve", now)) != DM_OK ||
+		if ((err = timer_meet(st, cfg, t, "resolve", now)) != DM_OK ||
+		    (err = timer_meet(st, cfg, t, "escalate", now)) != DM_OK ||
 		    (err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
 			return err;
 		if (ny(cfg, t) && (t->severity == 1 || t->severity == 2)) {
 			params = sla_params("restored", now, now, "");
-			err = notify(st, cfg, t, "sla_restored", contacts(cfg, t),
+			err = notify_contacts(st, cfg, t, "sla_restored",
 			    params, now);
 			free(params);
 		}
@@ -514,13 +632,59 @@ target_name(const char *name)
 	return name;
 }
 
+/* Queue the escalation notice of step step. */
+static dm_err
+escalate(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *name, int step,
+    const char *params, time_t now)
+{
+	char *list;
+	dm_err err;
+
+	if ((err = escalation_to(st, cfg, t, name, step, &list)) != DM_OK)
+		return err;
+	err = notify(st, cfg, t, "sla_escalation", list, params, now);
+	free(list);
+	return err;
+}
+
+/* Who of the resolver's chain heard before step; the caller frees it. */
+static char *
+before(const struct dm_config *cfg, const struct dm_ticket *t, int step)
+{
+	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
+	    NULL;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; team && i < (size_t)step && i < team->nescalation; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", team->escalation[i]);
+	if (b.len == 0)
+		buf_adds(&b, "nobody");
+	return buf_release(&b);
+}
+
+/* Fifteen minutes on, the next contact of the chain, while there is one. */
+static dm_err
+chain_next(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, int step, time_t now)
+{
+	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
+	    NULL;
+
+	if (team == NULL || (size_t)step + 1 >= team->nescalation)
+		return DM_OK;
+	return timer_add(st, t->id, "chain", step + 1, now + 15 * MINUTE, 0);
+}
+
 /* Fire one timer (already claimed in this transaction). */
 static dm_err
 fire(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct due_timer *d,
     const struct calendar *cal, time_t now)
 {
-	char late[32], *detail, *params, *msg;
+	char late[32], *detail, *params, *msg, *list;
 	sqlite3_stmt *s;
 	dm_err err;
 
@@ -535,8 +699,7 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		params = sla_params("update", d->due, now, "");
-		err = notify(st, cfg, t, "sla_update", contacts(cfg, t), params,
-		    now);
+		err = notify_contacts(st, cfg, t, "sla_update", params, now);
 		free(params);
 		detail = xasprintf("update %d sent, %s after its time", d->seq,
 		    late);
@@ -544,6 +707,9 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 			err = event_add(st, t->id, now, "deskmail", "sla_notice",
 			    detail);
 		free(detail);
+		if (err == DM_OK)
+			err = result_add(st, cfg, t, "update", now - d->due <=
+			    UPDATE_GRACE, (long)(now - d->due), now);
 		/* the repeating ones schedule their next from now */
 		if (err == DM_OK && (!ny(cfg, t) || t->severity == 1))
 			err = timer_add_next(st, t->id, "update",
@@ -559,28 +725,50 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		    "management");
 		params = sla_params("resolution within 2 days of referral",
 		    d->due, now, msg);
-		err = notify(st, cfg, t, "sla_escalation", escalation_to(cfg, t,
-		    d->seq > 1), params, now);
+		err = escalate(st, cfg, t, d->name, d->seq, params, now);
 		free(params);
 		if (err == DM_OK)
 			err = event_add(st, t->id, now, "deskmail", "sla_breached",
 			    msg);
+		if (err == DM_OK && d->seq == 1)
+			err = result_add(st, cfg, t, "referral", 0,
+			    (long)(now - d->due), now);
 		free(msg);
+		return err;
+	}
+	if (strcmp(d->name, "chain") == 0) {
+		/* still no #ack: the next contact of the resolver's chain */
+		list = before(cfg, t, d->seq);
+		msg = xasprintf("Still not acknowledged %s after it was due; "
+		    "escalated to the next contact of team %s. Notified "
+		    "before: %s.", late, t->team, list);
+		free(list);
+		params = sla_params(target_name("ack"), d->due, now, msg);
+		err = escalate(st, cfg, t, "ack", d->seq, params, now);
+		free(params);
+		free(msg);
+		if (err == DM_OK)
+			err = chain_next(st, cfg, t, d->seq, now);
 		return err;
 	}
 	/* a target missed */
 	detail = xasprintf("%s: missed by %s", d->name, late);
 	err = event_add(st, t->id, now, "deskmail", "sla_breached", detail);
 	free(detail);
-	if (err != DM_OK)
+	if (err == DM_OK)
+		err = result_add(st, cfg, t, d->name, 0, (long)(now - d->due),
+		    now);
+	if (err != DM_OK || (err = contacts(st, cfg, t, &list)) != DM_OK)
 		return err;
-	msg = xasprintf("Notified before: %s.", *contacts(cfg, t) ?
-	    contacts(cfg, t) : "nobody (no [sla] contacts configured)");
+	msg = xasprintf("Notified before: %s.", *list ? list :
+	    "nobody (no agency or [sla] contacts configured)");
+	free(list);
 	params = sla_params(target_name(d->name), d->due, now, msg);
-	err = notify(st, cfg, t, "sla_escalation", escalation_to(cfg, t, 0),
-	    params, now);
+	err = escalate(st, cfg, t, d->name, 0, params, now);
 	free(params);
 	free(msg);
+	if (err == DM_OK && strcmp(d->name, "ack") == 0)
+		err = chain_next(st, cfg, t, 0, now);
 	return err;
 }
 
@@ -632,9 +820,9 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 			break;
 		}
 		sqlite3_bind_int64(s, 1, v[i].id);
-		store_bind_text(s, 2, strcmp(v[i].name, "update") == 0 ?
-		    "sent" : strcmp(v[i].name, "escalate") == 0 ? "sent" :
-		    "breached");
+		store_bind_text(s, 2, strcmp(v[i].name, "update") == 0 ||
+		    strcmp(v[i].name, "escalate") == 0 ||
+		    strcmp(v[i].name, "chain") == 0 ? "sent" : "breached");
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
 		if ((err = store_exec_stmt(st, s)) == DM_OK &&
 		    sqlite3_changes(store_db(st)) == 1 &&

@@ -162,6 +162,33 @@ static const char *const migrations[] = {
 	"CREATE INDEX sla_timers_due ON sla_timers(state, due);",
 	/* 4: auto-close finds resolved tickets by age */
 	"CREATE INDEX tickets_resolved ON tickets(status, resolved_at);",
+	/* 5: routing, the agency directory, billing and SLA results */
+	"ALTER TABLE tickets ADD COLUMN owner TEXT;"	/* agency owning the
+							   device or app */
+	"ALTER TABLE tickets ADD COLUMN sla_policy TEXT;"
+	"CREATE INDEX tickets_created ON tickets(created);"
+	"CREATE INDEX tickets_closed ON tickets(closed_at);"
+	"CREATE TABLE agencies ("
+	"  name TEXT PRIMARY KEY,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  notify TEXT NOT NULL DEFAULT '',"	/* notification contacts */
+	"  escalate TEXT NOT NULL DEFAULT '',"	/* escalation contacts */
+	"  bill_to TEXT NOT NULL DEFAULT 'category');" /* category owner agency */
+	"CREATE TABLE agency_senders ("
+	"  sender TEXT PRIMARY KEY,"		/* domain or address */
+	"  agency TEXT NOT NULL REFERENCES agencies(name));"
+	"CREATE TABLE sla_results ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  policy TEXT NOT NULL,"
+	"  severity INTEGER NOT NULL DEFAULT 0,"
+	"  target TEXT NOT NULL,"	/* triage initial ack assign resolve
+					   update referral */
+	"  met INTEGER NOT NULL,"
+	"  late INTEGER NOT NULL DEFAULT 0,"	/* seconds past due (met: 0) */
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX sla_results_at ON sla_results(at);"
+	"CREATE INDEX sla_results_ticket ON sla_results(ticket_id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -23,8 +23,9 @@ ticket_status_valid(const char *status)
 
 static const char sql_insert[] =
     "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
-    " requester, requester_name, subject, created, updated, linked_ticket)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)";
+    " requester, requester_name, subject, created, updated, linked_ticket,"
+    " owner, sla_policy)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)";
 
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
@@ -47,6 +48,8 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 	sqlite3_bind_int64(s, 10, (sqlite3_int64)t->created);
 	if (t->linked_ticket > 0)
 		sqlite3_bind_int64(s, 11, t->linked_ticket);
+	store_bind_text(s, 12, t->owner);
+	store_bind_text(s, 13, t->sla_policy);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	t->id = store_last_id(st);
@@ -58,7 +61,7 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 static const char sql_get[] =
     "SELECT status, severity, team, assignee, category, agency, requester,"
     " requester_name, subject, created, updated, resolved_at, closed_at,"
-    " version, linked_ticket FROM tickets WHERE id = ?1";
+    " version, linked_ticket, owner, sla_policy FROM tickets WHERE id = ?1";
 
 dm_err
 ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
@@ -97,6 +100,8 @@ ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 	t->closed_at = (time_t)sqlite3_column_int64(s, 12);
 	t->version = sqlite3_column_int64(s, 13);
 	t->linked_ticket = sqlite3_column_int64(s, 14);
+	t->owner = store_column_dup(s, 15);
+	t->sla_policy = store_column_dup(s, 16);
 	sqlite3_reset(s);
 	return DM_OK;
 }
@@ -112,6 +117,8 @@ ticket_clear(struct dm_ticket *t)
 	free(t->requester);
 	free(t->requester_name);
 	free(t->subject);
+	free(t->owner);
+	free(t->sla_policy);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -289,7 +296,7 @@ event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
 
 #define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
 	" agency, requester, requester_name, subject, created, updated," \
-	" resolved_at, closed_at, version, linked_ticket"
+	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy"
 
 static struct json_object *
 ticket_row(sqlite3_stmt *s)
@@ -318,6 +325,8 @@ ticket_row(sqlite3_stmt *s)
 	json_object_object_add(o, "linked_ticket",
 	    sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL :
 	    json_object_new_int64(sqlite3_column_int64(s, 15)));
+	json_put_text(o, "owner", s, 16);
+	json_put_text(o, "sla_policy", s, 17);
 	return o;
 }
 

@@ -371,3 +371,17 @@ random_bytes(void *buf, size_t n)
 	}
 	return DM_OK;
 }
+
+int
+address_valid(const char *a)
+{
+	const char *at = strchr(a, '@');
+
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@'))
+		return 0;
+	for (; *a; a++)
+		if ((unsigned char)*a <= ' ' || *a == '<' || *a == '>' ||
+		    *a == ',' || *a == ';' || (unsigned char)*a == 0x7f)
+			return 0;
+	return 1;
+}

@@ -24,7 +24,14 @@ struct dm_team {
 	char	**members;		/* staff addresses, lower case */
 	size_t	  nmembers;
 	char	 *sla_policy;		/* this team's policy, or NULL: [sla] */
+	char	**escalation;		/* the resolver's escalation contacts,
+					   in order */
+	size_t	  nescalation;
 };
+
+/* The categories of seed 003, in the order reports list them. */
+#define DM_NCATEGORIES	4
+extern const char *const dm_categories[DM_NCATEGORIES];
 
 enum dm_tls_mode { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
 enum dm_after { AFTER_SEEN, AFTER_MOVE, AFTER_DELETE };
@@ -101,6 +108,20 @@ struct dm_config {
 	char	*sla_holidays;
 	char	*sla_supervisor;
 	char	*sla_management;
+	/* [routing] */
+	char	*routing_rules;		/* the rules file, or "" */
+	char	*routing_mode;		/* first | all */
+	long	 routing_match_limit;
+	struct dm_rules *rules;		/* compiled from routing_rules */
+	/* [billing], one rate and bill-to rule per category */
+	char	*billing_currency;
+	char	*billing_rate[DM_NCATEGORIES];	/* as written: 12.50 */
+	char	*billing_bill_to[DM_NCATEGORIES];	/* owner | agency */
+	long	 billing_cents[DM_NCATEGORIES];	/* derived */
+	/* [reports] */
+	long	 fcr_target;		/* percent */
+	long	 fcr_industry;		/* percent */
+	char	*csat_target;		/* mean of 1-5, as written: 4.1 */
 
 	struct dm_team	  *teams;
 	size_t		   nteams;
@@ -128,6 +149,9 @@ const struct dm_team *config_team_of(const struct dm_config *cfg,
 /* The team called name, or NULL. */
 const struct dm_team *config_team(const struct dm_config *cfg,
     const char *name);
+
+/* The index of a category in dm_categories, or -1. */
+int config_category(const char *name);
 
 /* Nonzero when address is one of ours: the help address or a team's. */
 int config_is_own_address(const struct dm_config *cfg, const char *address);

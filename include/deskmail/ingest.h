@@ -24,6 +24,7 @@ struct ingest_result {
 	enum ingest_outcome	outcome;
 	int64_t			id;		/* ticket, or quarantine entry */
 	char			reason[256];	/* why it was quarantined */
+	char			warning[256];	/* worth a log line, or "" */
 };
 
 /*

@@ -36,6 +36,8 @@ struct dm_ticket {
 	time_t	 closed_at;
 	int64_t	 version;
 	int64_t	 linked_ticket;	/* 0: none */
+	char	*owner;		/* agency owning the device or application */
+	char	*sla_policy;	/* the policy its timers follow */
 };
 
 /* Nonzero if status is one of the states above. */

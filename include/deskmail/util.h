@@ -38,6 +38,10 @@ char	*buf_release(struct buf *b);
 
 /* Lower-case s in place (ASCII) and return it. */
 char	*str_lower(char *s);
+
+/* Nonzero if a looks like local@domain with nothing that breaks a header
+ * or a list (spaces, controls, <>,;). */
+int	address_valid(const char *a);
 /* Collapse runs of white space to one space and trim, in place. */
 char	*str_squeeze(char *s);
 /* Nonzero if s (length n) is valid UTF-8. */

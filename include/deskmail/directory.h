@@ -1,0 +1,49 @@
+/*
+ * directory.h - the agency directory: who an address belongs to, whom an
+ * agency wants told of its incidents and escalations, and who pays.
+ */
+#ifndef DESKMAIL_DIRECTORY_H
+#define DESKMAIL_DIRECTORY_H
+
+#include <stdio.h>
+
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+
+struct dm_config;
+struct json_object;
+
+struct dm_agency {
+	char	*name;
+	char	*title;
+	char	*notify;	/* "a@x, b@y" or "" */
+	char	*escalate;
+	char	*bill_to;	/* category | agency | owner */
+};
+
+/*
+ * Replace the directory with the CSV file at path (header
+ * agency,title,senders,notify,escalate,bill_to), in one transaction: a bad
+ * row changes nothing and the error names path:line.
+ */
+dm_err	directory_import(struct dm_store *st, const char *path,
+	    size_t *nagencies, size_t *nsenders);
+
+/* The agency of address (exact address, then its domain and parents);
+ * *agency is NULL when none.  The caller frees it. */
+dm_err	directory_lookup(struct dm_store *st, const char *address,
+	    char **agency);
+
+/* Agency name into a (DM_ENOTFOUND if there is none). */
+dm_err	directory_agency(struct dm_store *st, const char *name,
+	    struct dm_agency *a);
+void	directory_agency_clear(struct dm_agency *a);
+
+/* {"agencies": [...], "teams": [...]} into out. */
+dm_err	directory_json(struct dm_store *st, const struct dm_config *cfg,
+	    struct json_object *out);
+
+/* The directory as CSV in the import format. */
+dm_err	directory_export(struct dm_store *st, FILE *fp);
+
+#endif

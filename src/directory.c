@@ -1,0 +1,549 @@
+/*
+ * directory.c - owns the agencies and agency_senders tables: the agency
+ * directory, imported whole from a CSV file.
+ *
+ * An import is all or nothing: the file is parsed and checked completely
+ * before the one transaction that replaces the tables, so a bad row in a
+ * thousand leaves yesterday's directory in place.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "deskmail/config.h"
+#include "deskmail/directory.h"
+#include "deskmail/json.h"
+#include "deskmail/util.h"
+
+#define CSV_MAX		(16 * 1024 * 1024)
+#define NFIELDS		6
+
+static const char header[] = "agency,title,senders,notify,escalate,bill_to";
+
+struct row {
+	int	 line;
+	char	*f[NFIELDS];	/* agency title senders notify escalate bill_to */
+	char   **senders;
+	size_t	 nsenders;
+};
+
+/*
+ * One RFC 4180 record from *p: fields into f (up to NFIELDS + 1 counted
+ * in *n), *line advanced past the record's line ends.  Returns 0 at the
+ * end of the input, -1 on an unterminated quote.
+ */
+static int
+csv_record(const char **p, int *line, struct buf f[NFIELDS + 1], size_t *n)
+{
+	const char *s = *p;
+	size_t i;
+
+	if (*s == '\0')
+		return 0;
+	for (i = 0; i <= NFIELDS; i++) {
+		f[i].len = 0;
+		f[i].data[0] = '\0';
+	}
+	*n = 0;
+	for (;;) {
+		struct buf *cur = &f[*n < NFIELDS ? *n : NFIELDS];
+
+		if (*s == '"') {
+			for (s++;; s++) {
+				if (*s == '\0')
+					return -1;
+				if (*s == '"' && s[1] == '"')
+					buf_addc(cur, *s++);
+				else if (*s == '"')
+					break;
+				else {
+					if (*s == '\n')
+						(*line)++;
+					buf_addc(cur, *s);
+				}
+			}
+			s++;
+		}
+		while (*s != '\0' && *s != ',' && *s != '\n' && *s != '\r')
+			buf_addc(cur, *s++);
+		(*n)++;
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s == '\r')
+			s++;
+		if (*s == '\n') {
+			s++;
+			(*line)++;
+		}
+		break;
+	}
+	*p = s;
+	return 1;
+}
+
+static void
+row_clear(struct row *r)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS; i++)
+		free(r->f[i]);
+	for (i = 0; i < r->nsenders; i++)
+		free(r->senders[i]);
+	free(r->senders);
+}
+
+/* "a@x; b@y c@z" -> "a@x, b@y, c@z" (lower case), checking each. */
+static dm_err
+address_list(const char *path, int line, const char *what, char **field)
+{
+	char *copy = xstrdup(*field), *tok, *save = NULL;
+	struct buf out;
+	dm_err err = DM_OK;
+
+	buf_init(&out);
+	for (tok = strtok_r(copy, ";, \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ";, \t", &save)) {
+		str_lower(tok);
+		if (!address_valid(tok)) {
+			err = dm_fail(DM_EPARSE, "%s:%d: %s address '%s' is not "
+			    "an e-mail address", path, line, what, tok);
+			break;
+		}
+		if (out.len)
+			buf_adds(&out, ", ");
+		buf_adds(&out, tok);
+	}
+	free(copy);
+	free(*field);
+	*field = buf_release(&out);
+	return err;
+}
+
+static int
+valid_domain(const char *d)
+{
+	if (*d == '\0' || *d == '.' || strstr(d, "..") || d[strlen(d) - 1] ==
+	    '.' || strchr(d, '.') == NULL)
+		return 0;
+	for (; *d; d++)
+		if (!isalnum((unsigned char)*d) && *d != '.' && *d != '-')
+			return 0;
+	return 1;
+}
+
+static dm_err
+check_row(const char *path, struct row *r, struct row *rows, size_t nrows)
+{
+	char *copy, *tok, *save = NULL;
+	const char *p;
+	size_t i, j;
+	dm_err err;
+
+	str_lower(r->f[0]);
+	if (r->f[0][0] == '\0')
+		return dm_fail(DM_EPARSE, "%s:%d: the agency name is empty",
+		    path, r->line);
+	for (p = r->f[0]; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '-' && *p != '_')
+			return dm_fail(DM_EPARSE, "%s:%d: agency name '%s' may "
+			    "hold only a-z, 0-9, '-' and '_'", path, r->line,
+			    r->f[0]);
+	for (i = 0; i < nrows; i++)
+		if (strcmp(rows[i].f[0], r->f[0]) == 0)
+			return dm_fail(DM_EPARSE, "%s:%d: agency '%s' is already "
+			    "on line %d", path, r->line, r->f[0], rows[i].line);
+	if ((err = address_list(path, r->line, "notify", &r->f[3])) != DM_OK ||
+	    (err = address_list(path, r->line, "escalate", &r->f[4])) != DM_OK)
+		return err;
+	if (r->f[5][0] == '\0') {
+		free(r->f[5]);
+		r->f[5] = xstrdup("category");
+	}
+	if (strcmp(r->f[5], "category") != 0 && strcmp(r->f[5], "agency") != 0 &&
+	    strcmp(r->f[5], "owner") != 0)
+		return dm_fail(DM_EPARSE, "%s:%d: bill_to must be category, "
+		    "agency or owner, not '%s'", path, r->line, r->f[5]);
+	copy = xstrdup(r->f[2]);
+	for (tok = strtok_r(copy, "; \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, "; \t", &save)) {
+		str_lower(tok);
+		if (strchr(tok, '@') ? !address_valid(tok) : !valid_domain(tok)) {
+			err = dm_fail(DM_EPARSE, "%s:%d: sender '%s' is neither a "
+			    "domain nor an e-mail address", path, r->line, tok);
+			break;
+		}
+		for (i = 0; i <= nrows && err == DM_OK; i++) {
+			struct row *o = i < nrows ? &rows[i] : r;
+
+			for (j = 0; j < o->nsenders; j++)
+				if (strcmp(o->senders[j], tok) == 0)
+					err = dm_fail(DM_EPARSE, "%s:%d: sender "
+					    "'%s' is already agency %s's", path,
+					    r->line, tok, o->f[0]);
+		}
+		if (err != DM_OK)
+			break;
+		r->senders = xreallocarray(r->senders, r->nsenders + 1,
+		    sizeof(*r->senders));
+		r->senders[r->nsenders++] = xstrdup(tok);
+	}
+	free(copy);
+	return err;
+}
+
+/* Parse and check the whole file into rows. */
+static dm_err
+parse_file(const char *path, struct row **out, size_t *nout)
+{
+	struct buf f[NFIELDS + 1];
+	struct row *rows = NULL;
+	const char *p;
+	char *data;
+	size_t len, nrows = 0, n, i;
+	dm_err err;
+	int line = 1, start, rc;
+
+	if ((err = read_file(path, CSV_MAX, &data, &len)) != DM_OK)
+		return err;
+	if (strlen(data) != len) {
+		free(data);
+		return dm_fail(DM_EPARSE, "%s: holds NUL bytes: not a CSV file",
+		    path);
+	}
+	for (i = 0; i <= NFIELDS; i++) {
+		buf_init(&f[i]);
+		buf_addc(&f[i], 'x');
+	}
+	p = data;
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)	/* a spreadsheet's BOM */
+		p += 3;
+	start = line;
+	rc = csv_record(&p, &line, f, &n);
+	for (i = 1; rc == 1 && i < n && i < NFIELDS; i++) {
+		buf_addc(&f[0], ',');
+		buf_adds(&f[0], f[i].data);
+	}
+	if (rc != 1 || n != NFIELDS ||
+	    strcmp(str_lower(f[0].data), header) != 0) {
+		err = dm_fail(DM_EPARSE, "%s:1: the first line must be the "
+		    "header %s", path, header);
+		goto out;
+	}
+	for (;;) {
+		start = line;
+		if ((rc = csv_record(&p, &line, f, &n)) == 0)
+			break;
+		if (rc < 0) {
+			err = dm_fail(DM_EPARSE, "%s:%d: a quoted field is not "
+			    "closed", path, start);
+			goto out;
+		}
+		if (n == 1 && f[0].len == 0)
+			continue;	/* a blank line */
+		if (n != NFIELDS) {
+			err = dm_fail(DM_EPARSE, "%s:%d: %zu fields, not %d (%s)",
+			    path, start, n, NFIELDS, header);
+			goto out;
+		}
+		rows = xreallocarray(rows, nrows + 1, sizeof(*rows));
+		memset(&rows[nrows], 0, sizeof(*rows));
+		rows[nrows].line = start;
+		for (i = 0; i < NFIELDS; i++)
+			rows[nrows].f[i] = str_squeeze(xstrdup(f[i].data));
+		if ((err = check_row(path, &rows[nrows], rows, nrows)) != DM_OK) {
+			row_clear(&rows[nrows]);
+			goto out;
+		}
+		nrows++;
+	}
+	err = DM_OK;
+out:
+	for (i = 0; i <= NFIELDS; i++)
+		buf_free(&f[i]);
+	free(data);
+	if (err != DM_OK) {
+		for (i = 0; i < nrows; i++)
+			row_clear(&rows[i]);
+		free(rows);
+		return err;
+	}
+	*out = rows;
+	*nout = nrows;
+	return DM_OK;
+}
+
+static const char sql_clear[] =
+    "DELETE FROM agency_senders; DELETE FROM agencies;";
+static const char sql_agency[] =
+    "INSERT INTO agencies (name, title, notify, escalate, bill_to)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char sql_sender[] =
+    "INSERT INTO agency_senders (sender, agency) VALUES (?1, ?2)";
+
+static dm_err
+write_rows(struct dm_store *st, struct row *rows, size_t nrows)
+{
+	sqlite3_stmt *s;
+	size_t i, j;
+	dm_err err;
+
+	if (sqlite3_exec(store_db(st), sql_clear, NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return store_error(st, "agencies");
+	for (i = 0; i < nrows; i++) {
+		if ((s = store_stmt(st, sql_agency)) == NULL)
+			return store_error(st, "agencies");
+		store_bind_text(s, 1, rows[i].f[0]);	/* name */
+		store_bind_text(s, 2, rows[i].f[1]);	/* title */
+		store_bind_text(s, 3, rows[i].f[3]);	/* notify */
+		store_bind_text(s, 4, rows[i].f[4]);	/* escalate */
+		store_bind_text(s, 5, rows[i].f[5]);	/* bill_to */
+		if ((err = store_exec_stmt(st, s)) != DM_OK)
+			return err;
+		for (j = 0; j < rows[i].nsenders; j++) {
+			if ((s = store_stmt(st, sql_sender)) == NULL)
+				return store_error(st, "agency_senders");
+			store_bind_text(s, 1, rows[i].senders[j]);
+			store_bind_text(s, 2, rows[i].f[0]);
+			if ((err = store_exec_stmt(st, s)) != DM_OK)
+				return err;
+		}
+	}
+	return DM_OK;
+}
+
+dm_err
+directory_import(struct dm_store *st, const char *path, size_t *nagencies,
+    size_t *nsenders)
+{
+	struct row *rows = NULL;
+	size_t nrows = 0, i;
+	dm_err err;
+
+	*nagencies = *nsenders = 0;
+	if ((err = parse_file(path, &rows, &nrows)) != DM_OK)
+		return err;
+	if ((err = store_begin(st)) == DM_OK) {
+		if ((err = write_rows(st, rows, nrows)) == DM_OK)
+			err = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	for (i = 0; i < nrows; i++) {
+		*nsenders += rows[i].nsenders;
+		row_clear(&rows[i]);
+	}
+	free(rows);
+	*nagencies = err == DM_OK ? nrows : 0;
+	if (err != DM_OK)
+		*nsenders = 0;
+	return err;
+}
+
+static const char sql_lookup[] =
+    "SELECT agency FROM agency_senders WHERE sender = ?1";
+
+dm_err
+directory_lookup(struct dm_store *st, const char *address, char **agency)
+{
+	char *key = str_lower(xstrdup(address)), *p;
+	sqlite3_stmt *s;
+	int rc;
+
+	*agency = NULL;
+	/* the address itself, then its domain, then each parent domain */
+	for (p = key; p != NULL && *p != '\0'; ) {
+		if ((s = store_stmt(st, sql_lookup)) == NULL) {
+			free(key);
+			return store_error(st, "agency_senders");
+		}
+		store_bind_text(s, 1, p);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			*agency = store_column_dup(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			free(key);
+			return store_error(st, "agency_senders");
+		}
+		if (*agency != NULL)
+			break;
+		if (strchr(p, '@') != NULL)
+			p = strchr(p, '@') + 1;
+		else if ((p = strchr(p, '.')) != NULL) {
+			p++;
+			if (strchr(p, '.') == NULL)
+				break;	/* not a bare top-level domain */
+		}
+	}
+	free(key);
+	return DM_OK;
+}
+
+static const char sql_get[] =
+    "SELECT name, title, notify, escalate, bill_to FROM agencies"
+    " WHERE name = ?1";
+
+dm_err
+directory_agency(struct dm_store *st, const char *name, struct dm_agency *a)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_get);
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (s == NULL)
+		return store_error(st, "agencies");
+	store_bind_text(s, 1, name);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		a->name = store_column_dup(s, 0);
+		a->title = store_column_dup(s, 1);
+		a->notify = store_column_dup(s, 2);
+		a->escalate = store_column_dup(s, 3);
+		a->bill_to = store_column_dup(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return dm_fail(DM_ENOTFOUND, "no agency '%s' in the directory",
+		    name);
+	return rc == SQLITE_ROW ? DM_OK : store_error(st, "agencies");
+}
+
+void
+directory_agency_clear(struct dm_agency *a)
+{
+	free(a->name);
+	free(a->title);
+	free(a->notify);
+	free(a->escalate);
+	free(a->bill_to);
+	memset(a, 0, sizeof(*a));
+}
+
+static const char sql_all[] =
+    "SELECT a.name, a.title, a.notify, a.escalate, a.bill_to,"
+    " (SELECT group_concat(sender, ' ') FROM"
+    "   (SELECT sender FROM agency_senders WHERE agency = a.name"
+    "    ORDER BY sender))"
+    " FROM agencies a ORDER BY a.name";
+
+static struct json_object *
+list_json(const char *list, const char *seps)
+{
+	struct json_object *arr = json_object_new_array();
+	char *copy = xstrdup(list ? list : ""), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, seps, &save); tok != NULL;
+	    tok = strtok_r(NULL, seps, &save))
+		json_object_array_add(arr, json_object_new_string(tok));
+	free(copy);
+	return arr;
+}
+
+static struct json_object *
+strings_json(char **v, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(v[i]));
+	return arr;
+}
+
+dm_err
+directory_json(struct dm_store *st, const struct dm_config *cfg,
+    struct json_object *out)
+{
+	struct json_object *agencies = json_object_new_array(), *teams, *o;
+	sqlite3_stmt *s = store_stmt(st, sql_all);
+	size_t i;
+	int rc;
+
+	json_object_object_add(out, "agencies", agencies);
+	if (s == NULL)
+		return store_error(st, "agencies");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		o = json_object_new_object();
+		json_put_text(o, "name", s, 0);
+		json_put_text(o, "title", s, 1);
+		json_object_object_add(o, "senders", list_json((const char *)
+		    sqlite3_column_text(s, 5), " "));
+		json_object_object_add(o, "notify", list_json((const char *)
+		    sqlite3_column_text(s, 2), ", "));
+		json_object_object_add(o, "escalate", list_json((const char *)
+		    sqlite3_column_text(s, 3), ", "));
+		json_put_text(o, "bill_to", s, 4);
+		json_object_array_add(agencies, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, "agencies");
+	teams = json_object_new_array();
+	json_object_object_add(out, "teams", teams);
+	for (i = 0; i < cfg->nteams; i++) {
+		const struct dm_team *t = &cfg->teams[i];
+
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+		    json_object_new_string(t->name));
+		json_object_object_add(o, "address", t->address ?
+		    json_object_new_string(t->address) : NULL);
+		json_object_object_add(o, "members",
+		    strings_json(t->members, t->nmembers));
+		json_object_object_add(o, "escalation",
+		    strings_json(t->escalation, t->nescalation));
+		json_object_object_add(o, "sla_policy",
+		    json_object_new_string(t->sla_policy ? t->sla_policy :
+		    cfg->sla_policy));
+		json_object_array_add(teams, o);
+	}
+	return DM_OK;
+}
+
+/* One CSV field, quoted when it must be. */
+static void
+csv_field(FILE *fp, const char *v, int last)
+{
+	const char *p;
+
+	if (v == NULL)
+		v = "";
+	if (strpbrk(v, ",\"\r\n") != NULL) {
+		fputc('"', fp);
+		for (p = v; *p; p++) {
+			if (*p == '"')
+				fputc('"', fp);
+			fputc(*p, fp);
+		}
+		fputc('"', fp);
+	} else
+		fputs(v, fp);
+	fputc(last ? '\n' : ',', fp);
+}
+
+dm_err
+directory_export(struct dm_store *st, FILE *fp)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_all);
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "agencies");
+	fprintf(fp, "%s\n", header);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		csv_field(fp, (const char *)sqlite3_column_text(s, 0), 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 1), 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 5), 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 2), 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 3), 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 4), 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? DM_OK : store_error(st, "agencies");
+}
