@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/directory.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
@@ -209,6 +210,8 @@ action_transfer(const struct action *a, struct dm_ticket *t,
 		err = ticket_set_team(a->st, t, team->name, a->now);
 	if (err == DM_OK)
 		err = ticket_set_assignee(a->st, t, NULL, a->now);
+	if (err == DM_OK)
+		err = sla_on_transfer(a->st, a->cfg, t, a->now);
 	if (err == DM_OK && team->address != NULL)
 		err = to_address(a, t, "transfer", team->address, text,
 		    team->name);
@@ -238,6 +241,42 @@ action_severity(const struct action *a, struct dm_ticket *t, int severity)
 		    detail);
 	if (err == DM_OK)
 		err = sla_on_severity(a->st, a->cfg, t, old, a->now);
+	free(detail);
+	return err;
+}
+
+dm_err
+action_classify(const struct action *a, struct dm_ticket *t,
+    enum ticket_class field, const char *value)
+{
+	static const char *const names[] = { "category", "agency", "owner" };
+	const char *name = names[field], *old;
+	struct dm_agency ag;
+	char *detail;
+	dm_err err;
+
+	if (field > TC_OWNER)
+		return dm_fail(DM_ESOFTWARE, "classify %d", (int)field);
+	old = field == TC_CATEGORY ? t->category : field == TC_AGENCY ?
+	    t->agency : t->owner;
+	if (strcmp(value, "-") == 0)
+		value = NULL;
+	else if (field == TC_CATEGORY && config_category(value) < 0)
+		return dm_fail(DM_EUSAGE, "unknown category '%s' (security, "
+		    "desktop, application, hardware)", value);
+	else if (field != TC_CATEGORY) {
+		if ((err = directory_agency(a->st, value, &ag)) != DM_OK)
+			return err;
+		directory_agency_clear(&ag);
+	}
+	if ((old == NULL && value == NULL) || (old != NULL && value != NULL &&
+	    strcmp(old, value) == 0))
+		return DM_OK;
+	detail = xasprintf("%s -> %s", old ? old : "none", value ? value :
+	    "none");
+	err = ticket_set_class(a->st, t, field, value, a->now);
+	if (err == DM_OK)
+		err = event_add(a->st, t->id, a->now, a->actor, name, detail);
 	free(detail);
 	return err;
 }
@@ -286,6 +325,15 @@ action_apply(const struct action *a, struct dm_ticket *t,
 			break;
 		case CMD_ACK:
 			err = action_ack(a, t);
+			break;
+		case CMD_CATEGORY:
+			err = action_classify(a, t, TC_CATEGORY, c->v[i].arg);
+			break;
+		case CMD_AGENCY:
+			err = action_classify(a, t, TC_AGENCY, c->v[i].arg);
+			break;
+		case CMD_OWNER:
+			err = action_classify(a, t, TC_OWNER, c->v[i].arg);
 			break;
 		case CMD_TRANSFER:
 			err = action_transfer(a, t, c->v[i].arg, note ? NULL :

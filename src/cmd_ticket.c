@@ -236,6 +236,10 @@ static const struct {
 	{ "severity", 1, 0, "severity N 1|2|3 [--as ADDR]" },
 	{ "close", 0, 0, "close N [--as ADDR]" },
 	{ "ack", 0, 0, "ack N [--as ADDR]" },
+	{ "category", 1, 0, "category N security|desktop|application|hardware|-"
+	    " [--as ADDR]" },
+	{ "agency", 1, 0, "agency N AGENCY|- [--as ADDR]" },
+	{ "owner", 1, 0, "owner N AGENCY|- [--as ADDR]" },
 };
 
 static dm_err
@@ -262,6 +266,12 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 	}
 	if (strcmp(verb, "ack") == 0)
 		return action_ack(a, t);
+	if (strcmp(verb, "category") == 0)
+		return action_classify(a, t, TC_CATEGORY, arg);
+	if (strcmp(verb, "agency") == 0)
+		return action_classify(a, t, TC_AGENCY, arg);
+	if (strcmp(verb, "owner") == 0)
+		return action_classify(a, t, TC_OWNER, arg);
 	return action_close(a, t);
 }
 
@@ -382,5 +392,6 @@ cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 		if (strcmp(argv[1], verbs[v].name) == 0)
 			return act(ctx, v, argc, argv);
 	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
-	    "reply|resolve|pending|note|assign|transfer|severity|close|ack N ...");
+	    "reply|resolve|pending|note|assign|transfer|severity|close|ack|"
+	    "category|agency|owner N ...");
 }

@@ -17,7 +17,8 @@ static const struct {
 	{ "resolve", CMD_RESOLVE, 0 }, { "pending", CMD_PENDING, 0 },
 	{ "note", CMD_NOTE, 0 }, { "assign", CMD_ASSIGN, 1 },
 	{ "transfer", CMD_TRANSFER, 1 }, { "severity", CMD_SEVERITY, 1 },
-	{ "ack", CMD_ACK, 0 },
+	{ "ack", CMD_ACK, 0 }, { "category", CMD_CATEGORY, 1 },
+	{ "agency", CMD_AGENCY, 1 }, { "owner", CMD_OWNER, 1 },
 };
 
 #define NCOMMANDS	(sizeof(table) / sizeof(table[0]))

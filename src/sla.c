@@ -400,9 +400,14 @@ sla_on_created(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-dm_err
-sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, int old, time_t now)
+/*
+ * Severity set or changed.  restart: the ticket came under this policy
+ * by a transfer, so triage is behind it and the initial notice, though
+ * sent, is not counted against a promise it was never under.
+ */
+static dm_err
+severity_changed(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, int old, int restart, time_t now)
 {
 	struct calendar cal;
 	char *params, *msg;
@@ -412,7 +417,8 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
 	if (ny(cfg, t)) {
-		if ((err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
+		if (!restart &&
+		    (err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
 			goto out;
 		if (old != 0 && (urgent || old == 1 || old == 2)) {
 			/* a change of severity: everyone hears of it at once */
@@ -441,7 +447,7 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 				err = event_add(st, t->id, now, "deskmail", met ?
 				    "sla_met" : "sla_breached", msg);
 				free(msg);
-				if (err == DM_OK)
+				if (err == DM_OK && !restart)
 					err = result_add(st, cfg, t, "initial",
 					    met, (long)(now - t->created -
 					    15 * MINUTE), now);
@@ -478,6 +484,39 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	}
 out:
 	calendar_free(&cal);
+	return err;
+}
+
+dm_err
+sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, int old, time_t now)
+{
+	return severity_changed(st, cfg, t, old, 0, now);
+}
+
+dm_err
+sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
+    struct dm_ticket *t, time_t now)
+{
+	const char *from = policy_of(cfg, t), *to = team_policy(cfg, t->team);
+	char *detail;
+	dm_err err;
+
+	if (strcmp(from, to) == 0)
+		return DM_OK;
+	/* the new team's promises replace the old ones from here on */
+	detail = xasprintf("%s -> %s (team %s)", from, to, t->team);
+	if ((err = timers_cancel(st, t->id, NULL, now)) == DM_OK &&
+	    (err = event_add(st, t->id, now, "deskmail", "sla_policy",
+	    detail)) == DM_OK)
+		err = ticket_set_class(st, t, TC_POLICY, to, now);
+	free(detail);
+	if (err != DM_OK)
+		return err;
+	if (t->severity == 0 || !ny(cfg, t))
+		err = sla_on_created(st, cfg, t, now);
+	if (err == DM_OK && t->severity != 0)
+		err = severity_changed(st, cfg, t, 0, 1, now);
 	return err;
 }
 

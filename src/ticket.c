@@ -160,6 +160,14 @@ static const char sql_team[] = "UPDATE tickets SET team = ?2, updated = ?3,"
     " version = version + 1 WHERE id = ?1";
 static const char sql_assignee[] = "UPDATE tickets SET assignee = ?2,"
     " updated = ?3, version = version + 1 WHERE id = ?1";
+static const char sql_category[] = "UPDATE tickets SET category = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const char sql_agency[] = "UPDATE tickets SET agency = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const char sql_owner[] = "UPDATE tickets SET owner = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const char sql_policy[] = "UPDATE tickets SET sla_policy = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
 static const char sql_severity[] = "UPDATE tickets SET severity = ?2,"
     " updated = ?3, version = version + 1 WHERE id = ?1";
 
@@ -196,6 +204,23 @@ ticket_set_assignee(struct dm_store *st, struct dm_ticket *t,
     const char *assignee, time_t now)
 {
 	return set_text(st, sql_assignee, t, &t->assignee, assignee, now);
+}
+
+dm_err
+ticket_set_class(struct dm_store *st, struct dm_ticket *t,
+    enum ticket_class field, const char *value, time_t now)
+{
+	switch (field) {
+	case TC_CATEGORY:
+		return set_text(st, sql_category, t, &t->category, value, now);
+	case TC_AGENCY:
+		return set_text(st, sql_agency, t, &t->agency, value, now);
+	case TC_OWNER:
+		return set_text(st, sql_owner, t, &t->owner, value, now);
+	case TC_POLICY:
+		return set_text(st, sql_policy, t, &t->sla_policy, value, now);
+	}
+	return dm_fail(DM_ESOFTWARE, "ticket field %d", (int)field);
 }
 
 dm_err

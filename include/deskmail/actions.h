@@ -46,6 +46,10 @@ dm_err	action_transfer(const struct action *a, struct dm_ticket *t,
 	    const char *team, const char *text);
 dm_err	action_severity(const struct action *a, struct dm_ticket *t,
 	    int severity);
+/* Category (security, desktop, application, hardware), the requester's
+ * agency or the owning agency (both from the directory); "-" clears. */
+dm_err	action_classify(const struct action *a, struct dm_ticket *t,
+	    enum ticket_class field, const char *value);
 dm_err	action_ack(const struct action *a, struct dm_ticket *t);
 dm_err	action_close(const struct action *a, struct dm_ticket *t);
 

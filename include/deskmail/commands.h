@@ -1,7 +1,7 @@
 /*
  * commands.h - the #commands staff put on lines of their own in a reply:
  * #resolve, #pending, #note, #assign <team|person>, #transfer <team>,
- * #severity <1-3>, #ack.
+ * #severity <1-3>, #ack, #category <name>, #agency <name>, #owner <name>.
  */
 #ifndef DESKMAIL_COMMANDS_H
 #define DESKMAIL_COMMANDS_H
@@ -12,7 +12,7 @@
 
 enum command_kind {
 	CMD_RESOLVE, CMD_PENDING, CMD_NOTE, CMD_ASSIGN, CMD_TRANSFER,
-	CMD_SEVERITY, CMD_ACK
+	CMD_SEVERITY, CMD_ACK, CMD_CATEGORY, CMD_AGENCY, CMD_OWNER
 };
 
 struct command {

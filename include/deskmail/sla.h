@@ -21,6 +21,9 @@ dm_err	sla_on_created(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, time_t now);
 dm_err	sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, int old, time_t now);
+/* After a transfer: a team with another policy restarts the timers. */
+dm_err	sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
+	    struct dm_ticket *t, time_t now);
 dm_err	sla_on_ack(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, time_t now);
 dm_err	sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,

@@ -59,6 +59,10 @@ dm_err	ticket_set_team(struct dm_store *st, struct dm_ticket *t,
 	    const char *team, time_t now);
 dm_err	ticket_set_assignee(struct dm_store *st, struct dm_ticket *t,
 	    const char *assignee, time_t now);
+/* The fields reports group and bill by, and the SLA policy. */
+enum ticket_class { TC_CATEGORY, TC_AGENCY, TC_OWNER, TC_POLICY };
+dm_err	ticket_set_class(struct dm_store *st, struct dm_ticket *t,
+	    enum ticket_class field, const char *value, time_t now);
 dm_err	ticket_set_severity(struct dm_store *st, struct dm_ticket *t,
 	    int severity, time_t now);
 
