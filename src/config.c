@@ -20,6 +20,7 @@
 #include "deskmail/config.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
+#include "deskmail/sla_policy.h"
 #include "deskmail/util.h"
 
 enum key_type { K_STRING, K_PATH, K_LONG };
@@ -404,6 +405,35 @@ set_team_key(struct parse_state *st, const char *team, const char *name,
 	return 1;
 }
 
+static struct sla_policy *
+policy_get(struct dm_config *cfg, const char *name)
+{
+	struct sla_policy *p;
+	size_t i;
+
+	for (i = 0; i < cfg->npolicies; i++)
+		if (strcmp(cfg->policies[i].name, name) == 0)
+			return &cfg->policies[i];
+	cfg->policies = xreallocarray(cfg->policies, cfg->npolicies + 1,
+	    sizeof(*cfg->policies));
+	p = &cfg->policies[cfg->npolicies++];
+	sla_policy_init(p, name);
+	return p;
+}
+
+/* [policy NAME]: a policy of one's own (a preset's name tunes it). */
+static int
+set_policy_key(struct parse_state *st, const char *name, const char *key,
+    const char *value)
+{
+	if (sla_policy_set(policy_get(st->cfg, name), key, value) != DM_OK) {
+		snprintf(st->msg, sizeof(st->msg), "[policy %s] %s: %s", name,
+		    key, dm_errdetail());
+		return 0;
+	}
+	return 1;
+}
+
 static int
 set_mailbox_key(struct parse_state *st, const char *box, const char *name,
     const char *value)
@@ -429,6 +459,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		return set_team_key(st, section + 5, name, value);
 	if (strncmp(section, "mailbox ", 8) == 0 && section[8] != '\0')
 		return set_mailbox_key(st, section + 8, name, value);
+	if (strncmp(section, "policy ", 7) == 0 && section[7] != '\0')
+		return set_policy_key(st, section + 7, name, value);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(keys[i].section, section) == 0 &&
 		    strcmp(keys[i].name, name) == 0) {
@@ -660,9 +692,10 @@ check(struct dm_config *cfg)
 		    cfg->staff_auth);
 	if ((err = check_smtp(cfg)) != DM_OK)
 		return err;
-	if (!sla_policy_known(cfg->sla_policy))
-		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc or "
-		    "colorado, not '%s'", cfg->path, cfg->sla_policy);
+	if (config_sla_policy(cfg, cfg->sla_policy) == NULL)
+		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc, "
+		    "colorado or a [policy NAME] of this file, not '%s'",
+		    cfg->path, cfg->sla_policy);
 	if (strcmp(cfg->survey_on_auto_close, "yes") != 0 &&
 	    strcmp(cfg->survey_on_auto_close, "no") != 0)
 		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "
@@ -686,10 +719,11 @@ check(struct dm_config *cfg)
 			return dm_fail(DM_ECONFIG, "%s: [team %s] address '%s' "
 			    "is not an e-mail address", cfg->path, t->name,
 			    t->address);
-		if (t->sla_policy != NULL && !sla_policy_known(t->sla_policy))
+		if (t->sla_policy != NULL &&
+		    config_sla_policy(cfg, t->sla_policy) == NULL)
 			return dm_fail(DM_ECONFIG, "%s: [team %s] sla_policy must "
-			    "be ny-ccc or colorado, not '%s'", cfg->path, t->name,
-			    t->sla_policy);
+			    "be ny-ccc, colorado or a [policy NAME], not '%s'",
+			    cfg->path, t->name, t->sla_policy);
 		for (j = 0; j < t->nmembers; j++)
 			if (!address_valid(t->members[j]))
 				return dm_fail(DM_ECONFIG, "%s: [team %s] member "
@@ -735,6 +769,17 @@ config_load(const char *path, struct dm_config **out)
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].def != NULL)
 			set_key(&st, &keys[i], cfg, keys[i].def);
+	for (i = 0; sla_preset_names[i] != NULL; i++) {
+		cfg->policies = xreallocarray(cfg->policies, cfg->npolicies + 1,
+		    sizeof(*cfg->policies));
+		if ((err = sla_policy_preset(sla_preset_names[i],
+		    &cfg->policies[cfg->npolicies])) != DM_OK) {
+			fclose(fp);
+			config_free(cfg);
+			return err;
+		}
+		cfg->npolicies++;
+	}
 	line = ini_parse_file(fp, handler, &st);
 	fclose(fp);
 	if (line != 0) {
@@ -791,6 +836,9 @@ config_free(struct dm_config *cfg)
 		free(m->folder);
 	}
 	free(cfg->mailboxes);
+	for (i = 0; i < cfg->npolicies; i++)
+		sla_policy_clear(&cfg->policies[i]);
+	free(cfg->policies);
 	route_free(cfg->rules);
 	free(cfg->domain);
 	free(cfg->path);
@@ -828,6 +876,16 @@ config_write_default(FILE *fp, const char *dir)
 	    "members = tech1@example.org, tech2@example.org\n"
 	    "; escalation = lead@example.org, manager@example.org   (in order)\n"
 	    "; sla_policy = colorado   (this team's tickets; default: [sla] policy)\n"
+	    "\n; A service level policy of your own (or [policy ny-ccc] to tune "
+	    "a preset):\n"
+	    "; [policy gold]\n"
+	    "; triage = 15m\n"
+	    "; severity1 = hours=24x7 ack=15m initial=15m updates=every:1h "
+	    "resolve=4h restored significant\n"
+	    "; severity2 = hours=24x7 ack=15m initial=15m updates=1h,4h,8h "
+	    "restored significant\n"
+	    "; severity3 = hours=business referral=2d\n"
+	    "; unset = hours=business assign=4h\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
 	for (i = 0; i < NMAILBOX_KEYS; i++) {
@@ -862,6 +920,17 @@ config_team_of(const struct dm_config *cfg, const char *address)
 		for (j = 0; j < cfg->teams[i].nmembers; j++)
 			if (strcasecmp(cfg->teams[i].members[j], address) == 0)
 				return &cfg->teams[i];
+	return NULL;
+}
+
+const struct sla_policy *
+config_sla_policy(const struct dm_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->npolicies; i++)
+		if (strcmp(cfg->policies[i].name, name) == 0)
+			return &cfg->policies[i];
 	return NULL;
 }
 

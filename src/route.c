@@ -19,10 +19,10 @@
 #include "deskmail/config.h"
 #include "deskmail/mime.h"
 #include "deskmail/route.h"
-#include "deskmail/sla.h"
 #include "deskmail/util.h"
 
 #define BODY_MAX	65536	/* bytes of body a rule looks at */
+#define JIT_STACK_MAX	(4 * 1024 * 1024)
 
 enum field { F_FROM, F_TO, F_SUBJECT, F_BODY, F_ANY };
 
@@ -130,10 +130,10 @@ parse_actions(const struct dm_rules *rules, const struct dm_config *cfg,
 			free(r->team);
 			r->team = xstrdup(eq);
 		} else if (strcmp(tok, "policy") == 0) {
-			if (!sla_policy_known(eq))
+			if (config_sla_policy(cfg, eq) == NULL)
 				return dm_fail(DM_ECONFIG, "%s:%d: unknown SLA "
-				    "policy '%s' (ny-ccc, colorado)", rules->path,
-				    r->line, eq);
+				    "policy '%s' (ny-ccc, colorado or a [policy "
+				    "NAME])", rules->path, r->line, eq);
 			free(r->policy);
 			r->policy = xstrdup(eq);
 		} else if (strcmp(tok, "severity") == 0) {
@@ -326,6 +326,8 @@ route_apply(const struct dm_rules *rules, const struct dm_parsed *m,
     struct dm_route *r)
 {
 	char *text[F_ANY + 1] = { NULL };
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
 	pcre2_match_data *md;
 	size_t i;
 	int rc;
@@ -333,14 +335,23 @@ route_apply(const struct dm_rules *rules, const struct dm_parsed *m,
 	memset(r, 0, sizeof(*r));
 	if (rules == NULL || rules->n == 0)
 		return;
+	/*
+	 * Per call, as mail is routed by several threads at once: the JIT's
+	 * default 32 KiB stack is too small for simple patterns over a long
+	 * body; the match limit, not the stack, is what bounds the work.
+	 */
 	md = pcre2_match_data_create(1, NULL);
+	mctx = pcre2_match_context_copy(rules->mctx);
+	if ((jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL)) !=
+	    NULL)
+		pcre2_jit_stack_assign(mctx, NULL, jit);
 	for (i = 0; i < rules->n; i++) {
 		const struct rule *u = &rules->v[i];
 
 		if (text[u->field] == NULL)
 			text[u->field] = field_text(u->field, m);
 		rc = pcre2_match(u->re, (PCRE2_SPTR)text[u->field],
-		    strlen(text[u->field]), 0, 0, md, rules->mctx);
+		    strlen(text[u->field]), 0, 0, md, mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0) {
@@ -371,6 +382,8 @@ route_apply(const struct dm_rules *rules, const struct dm_parsed *m,
 	}
 	for (i = 0; i <= F_ANY; i++)
 		free(text[i]);
+	pcre2_jit_stack_free(jit);
+	pcre2_match_context_free(mctx);
 	pcre2_match_data_free(md);
 }
 

@@ -20,6 +20,7 @@
 #include "deskmail/directory.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
+#include "deskmail/sla_policy.h"
 #include "deskmail/util.h"
 
 #define MINUTE	60
@@ -47,10 +48,40 @@ policy_of(const struct dm_config *cfg, const struct dm_ticket *t)
 	return t->sla_policy ? t->sla_policy : team_policy(cfg, t->team);
 }
 
-static int
-ny(const struct dm_config *cfg, const struct dm_ticket *t)
+/* The ticket's policy; one since removed from the config: [sla]'s. */
+static const struct sla_policy *
+policy(const struct dm_config *cfg, const struct dm_ticket *t)
 {
-	return strcmp(policy_of(cfg, t), "ny-ccc") == 0;
+	const struct sla_policy *p = config_sla_policy(cfg, policy_of(cfg, t));
+
+	return p ? p : config_sla_policy(cfg, cfg->sla_policy);
+}
+
+static const struct sla_row *
+row(const struct dm_config *cfg, const struct dm_ticket *t, int severity)
+{
+	return sla_policy_row(policy(cfg, t), severity);
+}
+
+/* start plus span on the row's clock (24x7 or business). */
+static time_t
+span_add(const struct calendar *cal, const struct sla_row *r, time_t start,
+    const struct sla_span *span)
+{
+	if (!r->business)
+		return start + sla_span_seconds(span);
+	if (span->unit == 'd')
+		return calendar_add_days(cal, start, span->n);
+	return calendar_add(cal, start, sla_span_seconds(span));
+}
+
+/* "15 minutes", "4 business hours", "2 days". */
+static void
+span_text(char *buf, size_t len, const struct sla_span *span, int business)
+{
+	snprintf(buf, len, "%ld %s%s%s", span->n, business ? "business " : "",
+	    span->unit == 'm' ? "minute" : span->unit == 'h' ? "hour" : "day",
+	    span->n == 1 ? "" : "s");
 }
 
 static const char sql_result[] =
@@ -70,18 +101,11 @@ result_add(struct dm_store *st, const struct dm_config *cfg,
 	sqlite3_bind_int64(s, 1, t->id);
 	store_bind_text(s, 2, policy_of(cfg, t));
 	sqlite3_bind_int(s, 3, t->severity);
-	store_bind_text(s, 4, strcmp(target, "escalate") == 0 ? "referral" :
-	    target);
+	store_bind_text(s, 4, target);
 	sqlite3_bind_int(s, 5, met);
 	sqlite3_bind_int64(s, 6, met || late < 0 ? 0 : late);
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
 	return store_exec_stmt(st, s);
-}
-
-int
-sla_policy_known(const char *policy)
-{
-	return strcmp(policy, "ny-ccc") == 0 || strcmp(policy, "colorado") == 0;
 }
 
 static const char sql_add[] =
@@ -186,9 +210,8 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 		err = event_add(st, t->id, now, "deskmail", met ? "sla_met" :
 		    "sla_breached", detail);
 		free(detail);
-		/* one result per target: the first of a chain (escalate 1, 2) */
-		if (err == DM_OK && i == 0 && (strcmp(name, "escalate") != 0 ||
-		    n == 2))
+		/* one result per target */
+		if (err == DM_OK && i == 0)
 			err = result_add(st, cfg, t, name, met,
 			    (long)(now - dues[i]), now);
 	}
@@ -289,8 +312,9 @@ contacts(struct dm_store *st, const struct dm_config *cfg,
 /*
  * Who hears of a missed target: step of the resolving team's escalation
  * chain (else the supervisor, else the team), and the agency's escalation
- * contacts once, with the first step.  For the severity 3 referral:
- * supervisor, then management.  The caller frees the list.
+ * contacts once, with the first step.  For a referral unresolved:
+ * the supervisor (and the agency), then management.  The caller frees the
+ * list.
  */
 static dm_err
 escalation_to(struct dm_store *st, const struct dm_config *cfg,
@@ -305,18 +329,19 @@ escalation_to(struct dm_store *st, const struct dm_config *cfg,
 	*list = NULL;
 	if ((err = agency_of(st, t, &a)) != DM_OK)
 		return err;
-	if (strcmp(name, "escalate") == 0)
-		first = step > 1 && cfg->sla_management[0] ?
-		    cfg->sla_management : cfg->sla_supervisor[0] ?
-		    cfg->sla_supervisor : team && team->address ?
-		    team->address : cfg->address;
+	if (strcmp(name, "management") == 0 && cfg->sla_management[0])
+		first = cfg->sla_management;
+	else if (strcmp(name, "referral") == 0 ||
+	    strcmp(name, "management") == 0)
+		first = cfg->sla_supervisor[0] ? cfg->sla_supervisor :
+		    team && team->address ? team->address : cfg->address;
 	else if (team != NULL && (size_t)step < team->nescalation)
 		first = team->escalation[step];
 	else
 		first = cfg->sla_supervisor[0] ? cfg->sla_supervisor :
 		    team && team->address ? team->address : cfg->address;
 	/* the agency hears once: with the first step */
-	*list = a.escalate[0] && step == (strcmp(name, "escalate") == 0) ?
+	*list = a.escalate[0] && step == 0 && strcmp(name, "management") != 0 ?
 	    xasprintf("%s, %s", first, a.escalate) : xstrdup(first);
 	directory_agency_clear(&a);
 	return DM_OK;
@@ -349,140 +374,150 @@ sla_params(const char *target, time_t due, time_t now, const char *message)
 	    late, "message", message, (const char *)NULL);
 }
 
-/* The update notices of a severity, counted from start. */
+/* The row's update notices, counted from start. */
 static dm_err
-schedule_updates(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const struct calendar *cal, time_t start)
+schedule_updates(struct dm_store *st, const struct dm_ticket *t,
+    const struct calendar *cal, const struct sla_row *r, time_t start)
 {
 	dm_err err;
+	size_t i;
 
 	if ((err = timers_cancel(st, t->id, "update", start)) != DM_OK)
 		return err;
-	if (ny(cfg, t)) {
-		if (t->severity == 1)
-			return timer_add_next(st, t->id, "update", start + HOUR, 0);
-		if (t->severity == 2) {
-			if ((err = timer_add_next(st, t->id, "update", start + HOUR,
-			    0)) == DM_OK &&
-			    (err = timer_add_next(st, t->id, "update", start +
-			    4 * HOUR, 0)) == DM_OK)
-				err = timer_add_next(st, t->id, "update", start +
-				    8 * HOUR, 0);
-			return err;
-		}
+	if (r->update_every.n)
+		return timer_add_next(st, t->id, "update", span_add(cal, r, start,
+		    &r->update_every), r->business);
+	for (i = 0; i < r->nupdates && err == DM_OK; i++)
+		err = timer_add_next(st, t->id, "update", span_add(cal, r, start,
+		    &r->updates[i]), r->business);
+	return err;
+}
+
+static int
+has_updates(const struct sla_row *r)
+{
+	return r->update_every.n || r->nupdates;
+}
+
+static int
+same_updates(const struct sla_row *a, const struct sla_row *b)
+{
+	struct sla_row x = *a, y = *b;
+
+	/* compare only the update schedule and its clock */
+	x.assign = y.assign;
+	x.ack = y.ack;
+	x.initial = y.initial;
+	x.resolve = y.resolve;
+	x.referral = y.referral;
+	x.restored = y.restored;
+	x.significant = y.significant;
+	return sla_row_same(&x, &y);
+}
+
+/* (Re)start a target counted from creation, unless it is already met. */
+static dm_err
+restart_target(struct dm_store *st, const struct dm_ticket *t,
+    const struct calendar *cal, const struct sla_row *r, const char *name,
+    const struct sla_span *span, time_t now)
+{
+	dm_err err;
+
+	if ((err = timers_cancel(st, t->id, name, now)) != DM_OK || span->n == 0)
+		return err;
+	if (strcmp(name, "assign") == 0 && t->assignee != NULL)
 		return DM_OK;
-	}
-	if (t->severity == 1)
-		return timer_add_next(st, t->id, "update", start + 30 * MINUTE, 0);
-	return timer_add_next(st, t->id, "update",
-	    calendar_add_days(cal, start, 2), 1);
+	return timer_add_next(st, t->id, name, span_add(cal, r, t->created,
+	    span), r->business);
+}
+
+/* The initial notice to the contacts, counted against its target. */
+static dm_err
+initial_notice(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct sla_row *r, int counted,
+    time_t now)
+{
+	time_t due = t->created + sla_span_seconds(&r->initial);
+	char *params, *msg;
+	int met = now <= due;
+	dm_err err;
+
+	params = sla_params("initial notice", due, now, "");
+	err = notify_contacts(st, cfg, t, "sla_initial", params, now);
+	free(params);
+	if (err != DM_OK || !counted)
+		return err;
+	msg = xasprintf("initial notice: %s", met ? "sent in time" :
+	    "sent late");
+	err = event_add(st, t->id, now, "deskmail", met ? "sla_met" :
+	    "sla_breached", msg);
+	free(msg);
+	if (err == DM_OK)
+		err = result_add(st, cfg, t, "initial", met, (long)(now - due),
+		    now);
+	return err;
+}
+
+/*
+ * The ticket moves from row from (NULL: it comes under the policy now)
+ * to row to: start what to promises that from did not, stop what it no
+ * longer promises.  counted: the initial notice counts against its
+ * target (not after a transfer: the ticket was never under it).
+ */
+static dm_err
+enter_row(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct calendar *cal,
+    const struct sla_row *from, const struct sla_row *to, int counted,
+    time_t now)
+{
+	dm_err err = DM_OK;
+
+	if (from == NULL || from->business != to->business ||
+	    memcmp(&from->assign, &to->assign, sizeof(to->assign)) != 0)
+		err = restart_target(st, t, cal, to, "assign", &to->assign, now);
+	if (err == DM_OK && (from == NULL || from->business != to->business ||
+	    memcmp(&from->resolve, &to->resolve, sizeof(to->resolve)) != 0))
+		err = restart_target(st, t, cal, to, "resolve", &to->resolve,
+		    now);
+	if (err == DM_OK && to->initial.n && (from == NULL ||
+	    from->initial.n == 0))
+		err = initial_notice(st, cfg, t, to, counted, now);
+	/* the resolver acknowledges within ack of being told */
+	if (err == DM_OK && to->ack.n && (from == NULL || from->ack.n == 0))
+		err = timer_add_next(st, t->id, "ack", span_add(cal, to, now,
+		    &to->ack), to->business);
+	if (err == DM_OK && to->ack.n == 0 &&
+	    (err = timers_cancel(st, t->id, "ack", now)) == DM_OK)
+		err = timers_cancel(st, t->id, "chain", now);
+	if (err == DM_OK && !has_updates(to))
+		err = timers_cancel(st, t->id, "update", now);
+	else if (err == DM_OK && (from == NULL || !same_updates(from, to)))
+		err = schedule_updates(st, t, cal, to, now);
+	if (err == DM_OK && (from == NULL || memcmp(&from->referral,
+	    &to->referral, sizeof(to->referral)) != 0) &&
+	    (err = timers_cancel(st, t->id, "referral", now)) == DM_OK &&
+	    (err = timers_cancel(st, t->id, "management", now)) == DM_OK &&
+	    to->referral.n)
+		err = timer_add_next(st, t->id, "referral", span_add(cal, to, now,
+		    &to->referral), to->business);
+	return err;
 }
 
 dm_err
 sla_on_created(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, time_t now)
 {
+	const struct sla_policy *p = policy(cfg, t);
 	struct calendar cal;
 	dm_err err;
 
-	if (ny(cfg, t))
-		return timer_add(st, t->id, "triage", 0, t->created +
-		    15 * MINUTE, 0);
-	/* colorado: self-service unless it is a major incident (severity 1) */
+	if (p->triage.n && (err = timer_add_next(st, t->id, "triage",
+	    t->created + sla_span_seconds(&p->triage), 0)) != DM_OK)
+		return err;
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
-	if ((err = timer_add(st, t->id, "assign", 0, calendar_add(&cal,
-	    t->created, 4 * HOUR), 1)) == DM_OK &&
-	    (err = timer_add(st, t->id, "resolve", 0, calendar_add_days(&cal,
-	    t->created, 14), 1)) == DM_OK)
-		err = schedule_updates(st, cfg, t, &cal, now);
-	calendar_free(&cal);
-	return err;
-}
-
-/*
- * Severity set or changed.  restart: the ticket came under this policy
- * by a transfer, so triage is behind it and the initial notice, though
- * sent, is not counted against a promise it was never under.
- */
-static dm_err
-severity_changed(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, int old, int restart, time_t now)
-{
-	struct calendar cal;
-	char *params, *msg;
-	int urgent = t->severity == 1 || t->severity == 2;
-	dm_err err;
-
-	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
-		return err;
-	if (ny(cfg, t)) {
-		if (!restart &&
-		    (err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
-			goto out;
-		if (old != 0 && (urgent || old == 1 || old == 2)) {
-			/* a change of severity: everyone hears of it at once */
-			msg = xasprintf("Severity changed from %d to %d.", old,
-			    t->severity);
-			params = sla_params("significant update", now, now, msg);
-			err = notify_contacts(st, cfg, t, "sla_significant",
-			    params, now);
-			free(params);
-			free(msg);
-			if (err != DM_OK)
-				goto out;
-		}
-		if (urgent && old != 1 && old != 2) {
-			/* initial notice, due 15 minutes after creation */
-			params = sla_params("initial notice", t->created +
-			    15 * MINUTE, now, "");
-			err = notify_contacts(st, cfg, t, "sla_initial", params,
-			    now);
-			free(params);
-			if (err == DM_OK) {
-				int met = now <= t->created + 15 * MINUTE;
-
-				msg = xasprintf("initial notice: %s", met ?
-				    "sent in time" : "sent late");
-				err = event_add(st, t->id, now, "deskmail", met ?
-				    "sla_met" : "sla_breached", msg);
-				free(msg);
-				if (err == DM_OK && !restart)
-					err = result_add(st, cfg, t, "initial",
-					    met, (long)(now - t->created -
-					    15 * MINUTE), now);
-			}
-			/* the resolver acknowledges within 15 minutes */
-			if (err == DM_OK)
-				err = timer_add(st, t->id, "ack", 0, now +
-				    15 * MINUTE, 0);
-		}
-		if (err == DM_OK && urgent)
-			err = schedule_updates(st, cfg, t, &cal, now);
-		if (err == DM_OK && t->severity == 3) {
-			if ((err = timers_cancel(st, t->id, "update", now)) ==
-			    DM_OK && (err = timers_cancel(st, t->id, "ack",
-			    now)) == DM_OK &&
-			    (err = timer_add(st, t->id, "escalate", 1, now +
-			    2 * DAY, 0)) == DM_OK)
-				err = timer_add(st, t->id, "escalate", 2, now +
-				    3 * DAY, 0);
-		}
-		goto out;
-	}
-	/* colorado: a major incident runs 24x7 on its own clock */
-	if (t->severity == 1 && old != 1) {
-		if ((err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
-			goto out;
-		if (t->assignee == NULL &&
-		    (err = timer_add(st, t->id, "assign", 1, t->created +
-		    15 * MINUTE, 0)) != DM_OK)
-			goto out;
-		if ((err = timer_add(st, t->id, "resolve", 1, t->created +
-		    4 * HOUR, 0)) == DM_OK)
-			err = schedule_updates(st, cfg, t, &cal, now);
-	}
-out:
+	err = enter_row(st, cfg, t, &cal, NULL, sla_policy_row(p, t->severity),
+	    1, now);
 	calendar_free(&cal);
 	return err;
 }
@@ -491,7 +526,33 @@ dm_err
 sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, int old, time_t now)
 {
-	return severity_changed(st, cfg, t, old, 0, now);
+	const struct sla_row *from = row(cfg, t, old), *to = row(cfg, t,
+	    t->severity);
+	struct calendar cal;
+	char *params, *msg;
+	dm_err err;
+
+	if ((err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
+		return err;
+	if (old != 0 && (from->significant || to->significant)) {
+		/* a change of severity: everyone hears of it at once */
+		msg = xasprintf("Severity changed from %d to %d.", old,
+		    t->severity);
+		params = sla_params("significant update", now, now, msg);
+		err = notify_contacts(st, cfg, t, "sla_significant", params,
+		    now);
+		free(params);
+		free(msg);
+		if (err != DM_OK)
+			return err;
+	}
+	if (sla_row_same(from, to))
+		return DM_OK;
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	err = enter_row(st, cfg, t, &cal, from, to, 1, now);
+	calendar_free(&cal);
+	return err;
 }
 
 dm_err
@@ -499,6 +560,7 @@ sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
     struct dm_ticket *t, time_t now)
 {
 	const char *from = policy_of(cfg, t), *to = team_policy(cfg, t->team);
+	struct calendar cal;
 	char *detail;
 	dm_err err;
 
@@ -513,10 +575,13 @@ sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
 	free(detail);
 	if (err != DM_OK)
 		return err;
-	if (t->severity == 0 || !ny(cfg, t))
-		err = sla_on_created(st, cfg, t, now);
-	if (err == DM_OK && t->severity != 0)
-		err = severity_changed(st, cfg, t, 0, 1, now);
+	if (t->severity == 0)
+		return sla_on_created(st, cfg, t, now);
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	err = enter_row(st, cfg, t, &cal, NULL, row(cfg, t, t->severity), 0,
+	    now);
+	calendar_free(&cal);
 	return err;
 }
 
@@ -613,10 +678,10 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	if (strcmp(t->status, TS_RESOLVED) == 0) {
 		if ((err = timer_meet(st, cfg, t, "resolve", now)) != DM_OK ||
-		    (err = timer_meet(st, cfg, t, "escalate", now)) != DM_OK ||
+		    (err = timer_meet(st, cfg, t, "referral", now)) != DM_OK ||
 		    (err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
 			return err;
-		if (ny(cfg, t) && (t->severity == 1 || t->severity == 2)) {
+		if (row(cfg, t, t->severity)->restored) {
 			params = sla_params("restored", now, now, "");
 			err = notify_contacts(st, cfg, t, "sla_restored",
 			    params, now);
@@ -626,12 +691,13 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 	}
 	if (strcmp(t->status, TS_CLOSED) == 0)
 		return timers_cancel(st, t->id, NULL, now);
-	if (strcmp(t->status, TS_REOPENED) == 0 && ny(cfg, t) &&
-	    (t->severity == 1 || t->severity == 2)) {
+	if (strcmp(t->status, TS_REOPENED) == 0 &&
+	    has_updates(row(cfg, t, t->severity))) {
 		/* not restored after all: the updates start again */
 		if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 			return err;
-		err = schedule_updates(st, cfg, t, &cal, now);
+		err = schedule_updates(st, t, &cal, row(cfg, t, t->severity),
+		    now);
 		calendar_free(&cal);
 	}
 	return err;
@@ -657,18 +723,34 @@ static const char sql_skip[] =
     " WHERE ticket_id = ?1 AND name = 'update' AND +state = 'pending'"
     " AND +due <= ?2";
 
-static const char *
-target_name(const char *name)
+/* What the target promised, for the escalation notice. */
+static void
+target_text(char *buf, size_t len, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *name)
 {
-	if (strcmp(name, "triage") == 0)
-		return "triage: severity set within 15 minutes";
-	if (strcmp(name, "ack") == 0)
-		return "acknowledgement by the resolver within 15 minutes";
-	if (strcmp(name, "assign") == 0)
-		return "assignment to the incident team";
-	if (strcmp(name, "resolve") == 0)
-		return "resolution";
-	return name;
+	const struct sla_policy *p = policy(cfg, t);
+	const struct sla_row *r = sla_policy_row(p, t->severity);
+	char span[48];
+
+	if (strcmp(name, "triage") == 0) {
+		span_text(span, sizeof(span), &p->triage, 0);
+		snprintf(buf, len, "triage: severity set within %s", span);
+	} else if (strcmp(name, "ack") == 0) {
+		span_text(span, sizeof(span), &r->ack, r->business);
+		snprintf(buf, len, "acknowledgement by the resolver within %s",
+		    span);
+	} else if (strcmp(name, "assign") == 0) {
+		span_text(span, sizeof(span), &r->assign, r->business);
+		snprintf(buf, len, "assignment within %s", span);
+	} else if (strcmp(name, "resolve") == 0) {
+		span_text(span, sizeof(span), &r->resolve, r->business);
+		snprintf(buf, len, "resolution within %s", span);
+	} else if (strcmp(name, "referral") == 0 ||
+	    strcmp(name, "management") == 0) {
+		span_text(span, sizeof(span), &r->referral, r->business);
+		snprintf(buf, len, "resolution within %s of referral", span);
+	} else
+		snprintf(buf, len, "%s", name);
 }
 
 /* Queue the escalation notice of step step. */
@@ -704,7 +786,8 @@ before(const struct dm_config *cfg, const struct dm_ticket *t, int step)
 	return buf_release(&b);
 }
 
-/* Fifteen minutes on, the next contact of the chain, while there is one. */
+/* One ack span on (15 minutes in ny-ccc), the next contact of the chain,
+ * while there is one. */
 static dm_err
 chain_next(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, int step, time_t now)
@@ -712,9 +795,13 @@ chain_next(struct dm_store *st, const struct dm_config *cfg,
 	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
 	    NULL;
 
-	if (team == NULL || (size_t)step + 1 >= team->nescalation)
+	const struct sla_row *r = row(cfg, t, t->severity);
+
+	if (team == NULL || (size_t)step + 1 >= team->nescalation ||
+	    r->ack.n == 0)
 		return DM_OK;
-	return timer_add(st, t->id, "chain", step + 1, now + 15 * MINUTE, 0);
+	return timer_add(st, t->id, "chain", step + 1, now +
+	    sla_span_seconds(&r->ack), 0);
 }
 
 /* Fire one timer (already claimed in this transaction). */
@@ -723,7 +810,8 @@ fire(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct due_timer *d,
     const struct calendar *cal, time_t now)
 {
-	char late[32], *detail, *params, *msg, *list;
+	const struct sla_row *r = row(cfg, t, t->severity);
+	char late[32], what[128], *detail, *params, *msg, *list;
 	sqlite3_stmt *s;
 	dm_err err;
 
@@ -750,29 +838,34 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 			err = result_add(st, cfg, t, "update", now - d->due <=
 			    UPDATE_GRACE, (long)(now - d->due), now);
 		/* the repeating ones schedule their next from now */
-		if (err == DM_OK && (!ny(cfg, t) || t->severity == 1))
-			err = timer_add_next(st, t->id, "update",
-			    ny(cfg, t) ? now + HOUR : t->severity == 1 ? now +
-			    30 * MINUTE : calendar_add_days(cal, now, 2),
-			    !ny(cfg, t) && t->severity != 1);
+		if (err == DM_OK && r->update_every.n)
+			err = timer_add_next(st, t->id, "update", span_add(cal, r,
+			    now, &r->update_every), r->business);
 		return err;
 	}
-	if (strcmp(d->name, "escalate") == 0) {
-		msg = xasprintf("Severity %d ticket unresolved %s after "
-		    "referral; escalated to %s.", t->severity, d->seq == 1 ?
-		    "2 days" : "3 days", d->seq == 1 ? "the supervisor" :
+	if (strcmp(d->name, "referral") == 0 ||
+	    strcmp(d->name, "management") == 0) {
+		int first = strcmp(d->name, "referral") == 0;
+
+		span_text(what, sizeof(what), &r->referral, r->business);
+		msg = xasprintf("Severity %d ticket unresolved %s%s after "
+		    "referral; escalated to %s.", t->severity, first ? "" :
+		    "a day more than ", what, first ? "the supervisor" :
 		    "management");
-		params = sla_params("resolution within 2 days of referral",
-		    d->due, now, msg);
-		err = escalate(st, cfg, t, d->name, d->seq, params, now);
+		target_text(what, sizeof(what), cfg, t, d->name);
+		params = sla_params(what, d->due, now, msg);
+		err = escalate(st, cfg, t, d->name, 0, params, now);
 		free(params);
 		if (err == DM_OK)
 			err = event_add(st, t->id, now, "deskmail", "sla_breached",
 			    msg);
-		if (err == DM_OK && d->seq == 1)
+		free(msg);
+		/* counted once; management hears a day after the supervisor */
+		if (err == DM_OK && first)
 			err = result_add(st, cfg, t, "referral", 0,
 			    (long)(now - d->due), now);
-		free(msg);
+		if (err == DM_OK && first)
+			err = timer_add_next(st, t->id, "management", now + DAY, 0);
 		return err;
 	}
 	if (strcmp(d->name, "chain") == 0) {
@@ -782,7 +875,8 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		    "escalated to the next contact of team %s. Notified "
 		    "before: %s.", late, t->team, list);
 		free(list);
-		params = sla_params(target_name("ack"), d->due, now, msg);
+		target_text(what, sizeof(what), cfg, t, "ack");
+		params = sla_params(what, d->due, now, msg);
 		err = escalate(st, cfg, t, "ack", d->seq, params, now);
 		free(params);
 		free(msg);
@@ -802,7 +896,8 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 	msg = xasprintf("Notified before: %s.", *list ? list :
 	    "nobody (no agency or [sla] contacts configured)");
 	free(list);
-	params = sla_params(target_name(d->name), d->due, now, msg);
+	target_text(what, sizeof(what), cfg, t, d->name);
+	params = sla_params(what, d->due, now, msg);
 	err = escalate(st, cfg, t, d->name, 0, params, now);
 	free(params);
 	free(msg);
@@ -860,7 +955,8 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 		}
 		sqlite3_bind_int64(s, 1, v[i].id);
 		store_bind_text(s, 2, strcmp(v[i].name, "update") == 0 ||
-		    strcmp(v[i].name, "escalate") == 0 ||
+		    strcmp(v[i].name, "referral") == 0 ||
+		    strcmp(v[i].name, "management") == 0 ||
 		    strcmp(v[i].name, "chain") == 0 ? "sent" : "breached");
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
 		if ((err = store_exec_stmt(st, s)) == DM_OK &&

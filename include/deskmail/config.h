@@ -10,6 +10,8 @@
 
 #include "deskmail/err.h"
 
+struct sla_policy;
+
 struct dm_limits {
 	long	max_message_bytes;	/* whole raw message */
 	long	max_headers;		/* header fields in the top header */
@@ -127,6 +129,8 @@ struct dm_config {
 	size_t		   nteams;
 	struct dm_mailbox *mailboxes;
 	size_t		   nmailboxes;
+	struct sla_policy *policies;	/* the presets, then [policy NAME] */
+	size_t		   npolicies;
 
 	char	*domain;		/* derived: the domain of address */
 };
@@ -148,6 +152,10 @@ const struct dm_team *config_team_of(const struct dm_config *cfg,
 
 /* The team called name, or NULL. */
 const struct dm_team *config_team(const struct dm_config *cfg,
+    const char *name);
+
+/* The SLA policy called name, or NULL. */
+const struct sla_policy *config_sla_policy(const struct dm_config *cfg,
     const char *name);
 
 /* The index of a category in dm_categories, or -1. */

@@ -36,7 +36,4 @@ dm_err	sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 dm_err	sla_tick(struct dm_store *st, const struct dm_config *cfg,
 	    size_t *fired);
 
-/* Nonzero if policy names a policy deskmail has. */
-int	sla_policy_known(const char *policy);
-
 #endif
