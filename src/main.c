@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -61,6 +62,9 @@ main(int argc, char **argv)
 	size_t i;
 	int c, rc;
 
+	/* the database, its WAL and the key hold mail: nobody else reads them
+	 * (an MTA's pipe or cron may run us with a lax umask) */
+	umask(umask(0) | 077);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.config_path = getenv("DESKMAIL_CONFIG");
 	if (ctx.config_path == NULL || *ctx.config_path == '\0')
