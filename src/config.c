@@ -90,6 +90,10 @@ static const struct key keys[] = {
 	  "deepest nesting of MIME multiparts" },
 	{ "limits", "max_parts", K_LONG, L(max_parts), "500", 1, 100000,
 	  "most MIME parts in one message" },
+	{ "limits", "new_tickets_per_hour", K_LONG, L(new_tickets_per_hour),
+	  "30", 0, 1000000, "new tickets one sender may open in an hour; "
+	  "more mail opening tickets is quarantined (a flood, a loop), "
+	  "released with quarantine retry (0: no limit)" },
 	{ "smtp", "url", K_STRING, S(smtp_url), "smtp://127.0.0.1:25", 0, 0,
 	  "SMTP server for outgoing mail (smtps:// for implicit TLS)" },
 	{ "smtp", "tls", K_STRING, S(smtp_tls), "", 0, 0,

@@ -509,6 +509,28 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	return err;
 }
 
+/* A new ticket, unless its sender opened too many this past hour. */
+static dm_err
+flood_checked_new_ticket(struct apply *a)
+{
+	long limit = a->cfg->limits.new_tickets_per_hour, n;
+	char reason[200];
+	dm_err err;
+
+	if (limit > 0) {
+		if ((err = ticket_count_opened(a->st, a->m->from, a->now - 3600,
+		    &n)) != DM_OK)
+			return err;
+		if (n >= limit) {
+			snprintf(reason, sizeof(reason), "flood: %s opened %ld "
+			    "tickets in the last hour (new_tickets_per_hour %ld)",
+			    a->m->from, n, limit);
+			return quarantine(a, a->raw->len, reason);
+		}
+	}
+	return new_ticket(a, 0);
+}
+
 static dm_err
 apply(struct apply *a)
 {
@@ -528,7 +550,7 @@ apply(struct apply *a)
 		}
 		if (a->m->from == NULL)
 			return quarantine(a, a->raw->len, "no sender address");
-		return new_ticket(a, 0);
+		return flood_checked_new_ticket(a);
 	}
 	if ((err = ticket_get(a->st, id, &t)) != DM_OK)
 		return err;

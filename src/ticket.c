@@ -293,6 +293,27 @@ ticket_resolver(struct dm_store *st, const struct dm_ticket *t, char **who)
 	return err;
 }
 
+static const char sql_opened[] =
+    "SELECT count(*) FROM tickets WHERE requester = ?1 AND created >= ?2";
+
+dm_err
+ticket_count_opened(struct dm_store *st, const char *requester, time_t since,
+    long *n)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_opened);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "tickets");
+	store_bind_text(s, 1, requester);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? DM_OK : store_error(st, "tickets");
+}
+
 static const char sql_event[] =
     "INSERT INTO events (ticket_id, at, actor, type, detail)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";

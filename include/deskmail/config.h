@@ -18,6 +18,7 @@ struct dm_limits {
 	long	max_header_bytes;	/* one unfolded header field */
 	long	max_mime_depth;		/* nesting of multiparts */
 	long	max_parts;		/* MIME parts in one message */
+	long	new_tickets_per_hour;	/* from one sender; more: quarantined */
 };
 
 struct dm_team {

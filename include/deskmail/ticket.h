@@ -74,6 +74,10 @@ dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);
 dm_err	ticket_resolver(struct dm_store *st, const struct dm_ticket *t,
 	    char **who);
 
+/* How many tickets requester opened at or after since. */
+dm_err	ticket_count_opened(struct dm_store *st, const char *requester,
+	    time_t since, long *n);
+
 /* Append an audit event. */
 dm_err	event_add(struct dm_store *st, int64_t ticket, time_t at,
 	    const char *actor, const char *type, const char *detail);

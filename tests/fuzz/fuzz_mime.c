@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct dm_limits lim = { 1 << 20, 1000, 65536, 20, 500 };
+	static const struct dm_limits lim = { 1 << 20, 1000, 65536, 20, 500, 0 };
 	static struct dm_config cfg;
 	struct dm_parsed *m = NULL;
 	char hex[65];

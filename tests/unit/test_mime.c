@@ -4,7 +4,7 @@
 #include "deskmail/mime.h"
 #include "tap.h"
 
-static const struct dm_limits limits = { 1 << 20, 100, 4096, 5, 50 };
+static const struct dm_limits limits = { 1 << 20, 100, 4096, 5, 50, 0 };
 
 static struct dm_parsed *
 parse(const char *raw)
