@@ -30,6 +30,10 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "key file %s is "
 		    "readable by others (mode %03o); chmod 600 it",
 		    ctx->cfg->key_file, (unsigned)(sb.st_mode & 0777)));
+	if (stat(ctx->cfg->database, &sb) == 0 && (sb.st_mode & 077) != 0)
+		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "database %s is "
+		    "readable by others (mode %03o): it holds every mail; chmod "
+		    "600 it", ctx->cfg->database, (unsigned)(sb.st_mode & 0777)));
 	if ((err = template_check_all(ctx->cfg)) != DM_OK)
 		return ctx_fail(ctx, err);
 	if ((err = calendar_from_config(ctx->cfg, &cal)) != DM_OK)
