@@ -208,6 +208,14 @@ fetch_mailbox(struct dm_store *st, const struct dm_config *cfg,
 		}
 		batch_clear(&b);
 	}
+	/* a pass that ended well: `deskmail status` shows when, mail or not */
+	if (!(stop && *stop) && (err = store_begin(st)) == DM_OK) {
+		if ((err = mailbox_state_set(st, mb->name, validity, checkpoint,
+		    clock_now())) == DM_OK)
+			err = store_commit(st);
+		else
+			store_rollback(st);
+	}
 out:
 	batch_clear(&b);
 	free(b.msgs);

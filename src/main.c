@@ -38,6 +38,8 @@ static const struct {
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
 	    "retry N" },
 	{ "outbox",	  cmd_outbox,	    "list [--json]" },
+	{ "status",	  cmd_status,	    "[--json]  queues, last fetch, timers "
+	    "overdue: what needs attention" },
 	{ "directory",	  cmd_directory,    "import FILE.csv | export | list "
 	    "[--json] | lookup ADDRESS" },
 };

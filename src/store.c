@@ -381,6 +381,12 @@ store_begin(struct dm_store *st)
 }
 
 dm_err
+store_begin_read(struct dm_store *st)
+{
+	return exec(st, "BEGIN DEFERRED");
+}
+
+dm_err
 store_commit(struct dm_store *st)
 {
 	return exec(st, "COMMIT");

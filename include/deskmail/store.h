@@ -26,6 +26,8 @@ void	store_close(struct dm_store *st);
 /* The schema version this build writes. */
 int	store_schema_version(void);
 
+/* A read snapshot (BEGIN DEFERRED): end it with store_rollback(). */
+dm_err	store_begin_read(struct dm_store *st);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 dm_err	store_begin(struct dm_store *st);
 dm_err	store_commit(struct dm_store *st);

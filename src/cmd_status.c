@@ -1,0 +1,82 @@
+/*
+ * cmd_status.c - `deskmail status [--json]`: what an admin checks first.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <json-c/json.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/cmd.h"
+#include "deskmail/json.h"
+#include "deskmail/status.h"
+
+static void
+print_text(struct json_object *o)
+{
+	struct json_object *v, *m;
+	struct json_object_iterator it, end;
+	size_t i;
+
+	printf("deskmail status at %s\n", json_str(o, "now"));
+	printf("%-12s", "tickets");
+	json_object_object_get_ex(o, "tickets", &v);
+	it = json_object_iter_begin(v);
+	end = json_object_iter_end(v);
+	for (i = 0; !json_object_iter_equal(&it, &end); i++,
+	    json_object_iter_next(&it))
+		printf("%s%s %s", i ? ", " : "", json_object_iter_peek_name(&it),
+		    json_object_get_string(json_object_iter_peek_value(&it)));
+	printf("%s\n", i ? "" : "none");
+	json_object_object_get_ex(o, "outbox", &v);
+	printf("%-12squeued %s (oldest %s), failed %s\n", "outbox",
+	    json_str(v, "queued"), json_str(v, "oldest_queued"),
+	    json_str(v, "failed"));
+	json_object_object_get_ex(o, "quarantine", &v);
+	printf("%-12sheld %s (oldest %s)\n", "quarantine", json_str(v, "held"),
+	    json_str(v, "oldest"));
+	json_object_object_get_ex(o, "sla", &v);
+	printf("%-12stimers due %s (oldest %s)\n", "sla",
+	    json_str(v, "timers_due"), json_str(v, "oldest_due"));
+	json_object_object_get_ex(o, "mailboxes", &v);
+	for (i = 0; i < json_object_array_length(v); i++) {
+		m = json_object_array_get_idx(v, i);
+		printf("%-12s%s: last fetch %s, last uid %s\n", i ? "" :
+		    "mailboxes", json_str(m, "name"), json_str(m, "last_fetch"),
+		    json_str(m, "last_uid"));
+	}
+	json_object_object_get_ex(o, "attention", &v);
+	for (i = 0; i < json_object_array_length(v); i++)
+		printf("%s%s\n", i ? "            " : "attention   ",
+		    json_object_get_string(json_object_array_get_idx(v, i)));
+	if (json_object_array_length(v) == 0)
+		printf("%-12snothing\n", "attention");
+}
+
+int
+cmd_status(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct json_object *o;
+	int json, rc;
+	dm_err err;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0))
+		return ctx_usage(ctx, "[--json]");
+	json = argc == 2;
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	o = json_object_new_object();
+	if ((err = status_json(ctx->st, ctx->cfg, clock_now(), o)) != DM_OK) {
+		json_object_put(o);
+		return ctx_fail(ctx, err);
+	}
+	if (json)
+		rc = json_print(o);
+	else {
+		print_text(o);
+		rc = fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+	}
+	json_object_put(o);
+	return rc;
+}

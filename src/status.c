@@ -1,0 +1,264 @@
+/*
+ * status.c - a read-only health view across the tables: one snapshot,
+ * a handful of indexed queries, whatever the size of the database.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/config.h"
+#include "deskmail/status.h"
+#include "deskmail/util.h"
+
+#define SEND_LATE	(15 * 60)	/* queued and due this long: sender down */
+#define TICK_LATE	(5 * 60)	/* a timer overdue this long: no tick */
+#define FETCH_LATE	(60 * 60)	/* no fetch pass for this long */
+
+static const char sql_tickets[] =
+    "SELECT status, count(*) FROM tickets GROUP BY status";
+static const char sql_outbox[] =
+    "SELECT status, count(*), min(created), min(next_attempt) FROM outbox"
+    " WHERE status IN ('queued', 'failed') GROUP BY status";
+static const char sql_quarantine[] =
+    "SELECT count(*), min(received) FROM quarantine WHERE released_at IS NULL";
+static const char sql_timers[] =
+    "SELECT count(*), min(due) FROM sla_timers WHERE state = 'pending'"
+    " AND due <= ?1";
+static const char sql_mailboxes[] =
+    "SELECT mailbox, updated, last_uid FROM mailbox_state";
+
+static void
+age(char *buf, size_t len, long seconds)
+{
+	if (seconds < 120)
+		snprintf(buf, len, "%ld s", seconds);
+	else if (seconds < 2 * 3600)
+		snprintf(buf, len, "%ld min", seconds / 60);
+	else if (seconds < 2 * 86400)
+		snprintf(buf, len, "%ld h", seconds / 3600);
+	else
+		snprintf(buf, len, "%ld days", seconds / 86400);
+}
+
+static void
+attention(struct json_object *list, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+attention(struct json_object *list, const char *fmt, ...)
+{
+	char line[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	json_object_array_add(list, json_object_new_string(line));
+}
+
+static void
+put_time(struct json_object *o, const char *key, time_t t)
+{
+	char iso[32];
+
+	if (t == 0) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	clock_format_iso(t, iso, sizeof(iso));
+	json_object_object_add(o, key, json_object_new_string(iso));
+}
+
+static dm_err
+tickets(struct dm_store *st, struct json_object *out)
+{
+	struct json_object *o = json_object_new_object();
+	sqlite3_stmt *s = store_stmt(st, sql_tickets);
+	int rc;
+
+	json_object_object_add(out, "tickets", o);
+	if (s == NULL)
+		return store_error(st, "tickets");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_object_object_add(o, (const char *)sqlite3_column_text(s,
+		    0), json_object_new_int64(sqlite3_column_int64(s, 1)));
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? DM_OK : store_error(st, "tickets");
+}
+
+static dm_err
+outbox(struct dm_store *st, time_t now, struct json_object *out,
+    struct json_object *warn)
+{
+	struct json_object *o = json_object_new_object();
+	sqlite3_stmt *s = store_stmt(st, sql_outbox);
+	int64_t queued = 0, failed = 0;
+	time_t oldest = 0, due = 0;
+	char a[32];
+	int rc;
+
+	json_object_object_add(out, "outbox", o);
+	if (s == NULL)
+		return store_error(st, "outbox");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(s, 0), "queued") ==
+		    0) {
+			queued = sqlite3_column_int64(s, 1);
+			oldest = (time_t)sqlite3_column_int64(s, 2);
+			due = (time_t)sqlite3_column_int64(s, 3);
+		} else
+			failed = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, "outbox");
+	json_object_object_add(o, "queued", json_object_new_int64(queued));
+	json_object_object_add(o, "failed", json_object_new_int64(failed));
+	put_time(o, "oldest_queued", oldest);
+	if (failed > 0)
+		attention(warn, "%lld mail%s failed for good: deskmail outbox "
+		    "list shows why", (long long)failed, failed == 1 ? "" : "s");
+	if (queued > 0 && due != 0 && now - due > SEND_LATE) {
+		age(a, sizeof(a), (long)(now - due));
+		attention(warn, "mail has been due for %s and is not sent: is "
+		    "`deskmail run` (or a cron `deskmail send`) running, and the "
+		    "SMTP server reachable?", a);
+	}
+	return DM_OK;
+}
+
+static dm_err
+quarantine(struct dm_store *st, struct json_object *out,
+    struct json_object *warn)
+{
+	struct json_object *o = json_object_new_object();
+	sqlite3_stmt *s = store_stmt(st, sql_quarantine);
+	int64_t held = 0;
+	time_t oldest = 0;
+	int rc;
+
+	json_object_object_add(out, "quarantine", o);
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		held = sqlite3_column_int64(s, 0);
+		oldest = (time_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_error(st, "quarantine");
+	json_object_object_add(o, "held", json_object_new_int64(held));
+	put_time(o, "oldest", oldest);
+	if (held > 0)
+		attention(warn, "%lld message%s in quarantine: deskmail "
+		    "quarantine list", (long long)held, held == 1 ? "" : "s");
+	return DM_OK;
+}
+
+static dm_err
+timers(struct dm_store *st, time_t now, struct json_object *out,
+    struct json_object *warn)
+{
+	struct json_object *o = json_object_new_object();
+	sqlite3_stmt *s = store_stmt(st, sql_timers);
+	int64_t overdue = 0;
+	time_t oldest = 0;
+	char a[32];
+	int rc;
+
+	json_object_object_add(out, "sla", o);
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		overdue = sqlite3_column_int64(s, 0);
+		oldest = (time_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_error(st, "sla_timers");
+	json_object_object_add(o, "timers_due",
+	    json_object_new_int64(overdue));
+	put_time(o, "oldest_due", oldest);
+	if (overdue > 0 && now - oldest > TICK_LATE) {
+		age(a, sizeof(a), (long)(now - oldest));
+		attention(warn, "%lld SLA timer%s overdue, the oldest by %s: is "
+		    "`deskmail run` (or a cron `deskmail tick`) running?",
+		    (long long)overdue, overdue == 1 ? "" : "s", a);
+	}
+	return DM_OK;
+}
+
+static dm_err
+mailboxes(struct dm_store *st, const struct dm_config *cfg, time_t now,
+    struct json_object *out, struct json_object *warn)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	sqlite3_stmt *s;
+	time_t last;
+	size_t i;
+	char a[32];
+	int rc, found;
+
+	json_object_object_add(out, "mailboxes", arr);
+	for (i = 0; i < cfg->nmailboxes; i++) {
+		const char *name = cfg->mailboxes[i].name;
+
+		if ((s = store_stmt(st, sql_mailboxes)) == NULL)
+			return store_error(st, "mailbox_state");
+		last = 0;
+		found = 0;
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name));
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			if (strcmp((const char *)sqlite3_column_text(s, 0),
+			    name) != 0)
+				continue;
+			found = 1;
+			last = (time_t)sqlite3_column_int64(s, 1);
+			json_object_object_add(o, "last_uid",
+			    json_object_new_int64(sqlite3_column_int64(s, 2)));
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			json_object_put(o);
+			return store_error(st, "mailbox_state");
+		}
+		put_time(o, "last_fetch", last);
+		json_object_array_add(arr, o);
+		if (!found)
+			attention(warn, "mailbox %s was never fetched: deskmail "
+			    "fetch -v %s", name, name);
+		else if (now - last > FETCH_LATE) {
+			age(a, sizeof(a), (long)(now - last));
+			attention(warn, "mailbox %s: last fetch %s ago", name, a);
+		}
+	}
+	return DM_OK;
+}
+
+dm_err
+status_json(struct dm_store *st, const struct dm_config *cfg, time_t now,
+    struct json_object *out)
+{
+	struct json_object *warn = json_object_new_array();
+	dm_err err;
+
+	put_time(out, "now", now);
+	/* one read snapshot, so the numbers agree with each other */
+	if ((err = store_begin_read(st)) != DM_OK) {
+		json_object_put(warn);
+		return err;
+	}
+	if ((err = tickets(st, out)) == DM_OK &&
+	    (err = outbox(st, now, out, warn)) == DM_OK &&
+	    (err = quarantine(st, out, warn)) == DM_OK &&
+	    (err = timers(st, now, out, warn)) == DM_OK)
+		err = mailboxes(st, cfg, now, out, warn);
+	store_rollback(st);
+	json_object_object_add(out, "attention", warn);
+	return err;
+}
