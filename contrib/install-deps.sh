@@ -8,7 +8,7 @@ pkgs="build-essential autoconf automake pkg-config ca-certificates
  libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
  libjson-c-dev nettle-dev libgnutls28-dev libdpkg-perl sqlite3 python3
  libmicrohttpd-dev dovecot-imapd dovecot-core openssl python3-aiosmtpd curl tzdata procps"
-[ "${1:-}" = --tests ] && pkgs="$pkgs chromium"
+[ "${1:-}" = --tests ] && pkgs="$pkgs chromium mandoc"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

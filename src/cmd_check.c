@@ -3,13 +3,27 @@
  * found now, one line each.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 
 #include "deskmail/calendar.h"
 #include "deskmail/cmd.h"
+#include "deskmail/directory.h"
+#include "deskmail/log.h"
 #include "deskmail/route.h"
 #include "deskmail/template.h"
+
+static int
+in_directory(void *arg, const char *name)
+{
+	struct dm_agency a;
+
+	if (directory_agency(arg, name, &a) != DM_OK)
+		return 0;
+	directory_agency_clear(&a);
+	return 1;
+}
 
 int
 cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
@@ -34,11 +48,21 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "database %s is "
 		    "readable by others (mode %03o): it holds every mail; chmod "
 		    "600 it", ctx->cfg->database, (unsigned)(sb.st_mode & 0777)));
+	/* a warning: the directory may be imported after the rules */
+	if (route_check_agencies(ctx->cfg->rules, in_directory, ctx->st) !=
+	    DM_OK)
+		log_error("check-config: warning: %s", dm_errdetail());
 	if ((err = template_check_all(ctx->cfg)) != DM_OK)
 		return ctx_fail(ctx, err);
 	if ((err = calendar_from_config(ctx->cfg, &cal)) != DM_OK)
 		return ctx_fail(ctx, err);
 	calendar_free(&cal);
+	/* not an error: a desk may take no staff mail at all */
+	if (strcmp(ctx->cfg->staff_auth, "authentication-results") == 0 &&
+	    ctx->cfg->auth_serv_id[0] == '\0')
+		log_error("check-config: warning: auth_serv_id is empty, so no "
+		    "staff mail is trusted (#commands and replies by mail are "
+		    "refused); set it to your MTA's authserv-id");
 	printf("%s: ok (%zu team%s, %zu mailbox%s, %zu rule%s)\n",
 	    ctx->cfg->path, ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
 	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es",

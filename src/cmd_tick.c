@@ -1,7 +1,8 @@
 /*
- * cmd_tick.c - `deskmail tick`: the time-driven work, once (cron, or
- * `run` every minute): resolved tickets nobody answered within
- * [survey] auto_close_days business days are closed.
+ * cmd_tick.c - `deskmail tick [-q]`: the time-driven work, once (cron,
+ * or `run` every minute): resolved tickets nobody answered within
+ * [survey] auto_close_days business days are closed, and the SLA timers
+ * that fell due fire.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,13 +18,16 @@ cmd_tick(struct dm_ctx *ctx, int argc, char **argv)
 	dm_err err;
 	int rc;
 
-	(void)argv;
-	if (argc != 1)
-		return ctx_usage(ctx, "");
+	int quiet = argc == 2 && strcmp(argv[1], "-q") == 0;
+
+	if (argc != 1 && !quiet)
+		return ctx_usage(ctx, "[-q]");
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
 		return rc;
 	if ((err = tick_run(ctx->st, ctx->cfg, &stats)) != DM_OK)
 		return ctx_fail(ctx, err);
+	if (quiet)
+		return EX_OK;
 	if (stats.auto_closed > 0)
 		printf("auto-closed %zu\n", stats.auto_closed);
 	if (stats.sla_fired > 0)

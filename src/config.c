@@ -97,7 +97,8 @@ static const struct key keys[] = {
 	{ "smtp", "url", K_STRING, S(smtp_url), "smtp://127.0.0.1:25", 0, 0,
 	  "SMTP server for outgoing mail (smtps:// for implicit TLS)" },
 	{ "smtp", "tls", K_STRING, S(smtp_tls), "", 0, 0,
-	  "starttls (required), implicit, or none (only for 127.0.0.1); "
+	  "starttls (required), implicit, or none (only for a server on this "
+	  "machine: 127.x, localhost, [::1]); "
 	  "empty: implicit for smtps://, none for a local server, else "
 	  "starttls" },
 	{ "smtp", "ca_file", K_PATH, S(smtp_ca_file), "", 0, 0,
@@ -571,6 +572,10 @@ check_mailbox(struct dm_config *cfg, struct dm_mailbox *m)
 	if (m->password_file == NULL && m->password_env == NULL)
 		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] needs password_file "
 		    "or password_env", cfg->path, m->name);
+	if (m->password_file != NULL && m->password_env != NULL)
+		return dm_fail(DM_ECONFIG, "%s: [mailbox %s] has both "
+		    "password_file and password_env: keep one", cfg->path,
+		    m->name);
 	return DM_OK;
 }
 
@@ -612,6 +617,10 @@ check_smtp(struct dm_config *cfg)
 	    cfg->smtp_password_env[0] == '\0')
 		return dm_fail(DM_ECONFIG, "%s: [smtp] user needs password_file "
 		    "or password_env", cfg->path);
+	if (cfg->smtp_password_file[0] != '\0' &&
+	    cfg->smtp_password_env[0] != '\0')
+		return dm_fail(DM_ECONFIG, "%s: [smtp] has both password_file "
+		    "and password_env: keep one", cfg->path);
 	return DM_OK;
 }
 
@@ -667,6 +676,23 @@ check_routing_billing(struct dm_config *cfg)
 	return DM_OK;
 }
 
+/* A comma-separated list of addresses (may be empty). */
+static dm_err
+check_addresses(const struct dm_config *cfg, const char *what,
+    const char *list)
+{
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	dm_err err = DM_OK;
+
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
+	    tok = strtok_r(NULL, ", \t", &save))
+		if (!address_valid(tok))
+			err = dm_fail(DM_ECONFIG, "%s: %s: '%s' is not an e-mail "
+			    "address", cfg->path, what, tok);
+	free(copy);
+	return err;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
@@ -704,6 +730,11 @@ check(struct dm_config *cfg)
 	    strcmp(cfg->survey_on_auto_close, "no") != 0)
 		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "
 		    "yes or no", cfg->path);
+	if ((err = check_addresses(cfg, "[sla] contacts", cfg->sla_contacts)) !=
+	    DM_OK || (err = check_addresses(cfg, "[sla] supervisor",
+	    cfg->sla_supervisor)) != DM_OK || (err = check_addresses(cfg,
+	    "[sla] management", cfg->sla_management)) != DM_OK)
+		return err;
 	if (cfg->supervisor[0] != '\0' && !address_valid(cfg->supervisor))
 		return dm_fail(DM_ECONFIG, "%s: [survey] supervisor '%s' is not "
 		    "an e-mail address", cfg->path, cfg->supervisor);

@@ -517,7 +517,8 @@ flood_checked_new_ticket(struct apply *a)
 	char reason[200];
 	dm_err err;
 
-	if (limit > 0) {
+	/* a retry is the admin's decision to let it in */
+	if (limit > 0 && a->retry_of == 0) {
 		if ((err = ticket_count_opened(a->st, a->m->from, a->now - 3600,
 		    &n)) != DM_OK)
 			return err;

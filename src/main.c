@@ -29,12 +29,14 @@ static const struct {
 	{ "fetch",	  cmd_fetch,	    "[-v|-q] [MAILBOX...]  one pass over "
 	    "the IMAP mailboxes" },
 	{ "send",	  cmd_send,	    "[-q]  send what the outbox holds" },
-	{ "tick",	  cmd_tick,	    "  do what time made due (auto-close)" },
+	{ "tick",	  cmd_tick,	    "[-q]  fire the SLA timers due, close "
+	    "unanswered resolutions" },
 	{ "serve",	  cmd_serve,	    "  the link pages only, until SIGTERM" },
 	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
 	    "pages and tick, until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
-	    "N [--json]" },
+	    "N [--json] | link N PURPOSE | reply|resolve|pending|note|assign|"
+	    "transfer|severity|close|ack|category|agency|owner N ..." },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
 	    "retry N" },
 	{ "outbox",	  cmd_outbox,	    "list [--json]" },

@@ -283,6 +283,26 @@ route_load(const char *path, const struct dm_config *cfg,
 	return DM_OK;
 }
 
+dm_err
+route_check_agencies(const struct dm_rules *rules,
+    int (*known)(void *, const char *), void *arg)
+{
+	size_t i;
+
+	for (i = 0; rules != NULL && i < rules->n; i++) {
+		const struct rule *r = &rules->v[i];
+		const char *name = r->agency && !known(arg, r->agency) ?
+		    r->agency : r->owner && !known(arg, r->owner) ? r->owner :
+		    NULL;
+
+		if (name != NULL)
+			return dm_fail(DM_ECONFIG, "%s:%d: agency '%s' is not in "
+			    "the directory (deskmail directory import)",
+			    rules->path, r->line, name);
+	}
+	return DM_OK;
+}
+
 /* The text a field matches against; the caller frees it. */
 static char *
 field_text(enum field f, const struct dm_parsed *m)

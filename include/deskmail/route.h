@@ -37,6 +37,11 @@ dm_err	route_load(const char *path, const struct dm_config *cfg,
 void	route_free(struct dm_rules *rules);
 size_t	route_count(const struct dm_rules *rules);
 
+/* Each agency a rule names (agency= or owner=) must be known(arg, name);
+ * the first that is not is an error naming the file and line. */
+dm_err	route_check_agencies(const struct dm_rules *rules,
+	    int (*known)(void *, const char *), void *arg);
+
 /* Match the message against the rules (none: r stays empty). */
 void	route_apply(const struct dm_rules *rules, const struct dm_parsed *m,
 	    struct dm_route *r);
