@@ -42,6 +42,9 @@ static const struct {
 	{ "outbox",	  cmd_outbox,	    "list [--json]" },
 	{ "status",	  cmd_status,	    "[--json]  queues, last fetch, timers "
 	    "overdue: what needs attention" },
+	{ "report",	  cmd_report,	    "csat|fcr|sla|ttr|themes|billing|all "
+	    "[--from D] [--to D] [--format text|csv|json|html] [--by P] "
+	    "[--split D] [--detail] [--out FILE]" },
 	{ "directory",	  cmd_directory,    "import FILE.csv | export | list "
 	    "[--json] | lookup ADDRESS" },
 };

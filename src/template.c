@@ -37,8 +37,13 @@ static const char *const known_vars[] = {
 	"sla.target", "sla.due", "sla.late", "rating",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
-	"checked_4", "checked_5", "comment", "page_title", "css_url", NULL
+	"checked_4", "checked_5", "comment", "page_title", "css_url",
+	/* the HTML report */
+	"report.title", "report.range", "report.generated", "report.body", NULL
 };
+
+/* Variables holding HTML deskmail built, inserted unescaped: {{{name}}}. */
+static const char *const raw_vars[] = { "report.body", NULL };
 
 /* The link pages, rendered from NAME.html inside layout.html. */
 const char *const page_names[] = {
@@ -155,9 +160,21 @@ html_escape(struct buf *b, const char *s)
 	}
 }
 
+static int
+is_raw(const char *name)
+{
+	size_t i;
+
+	for (i = 0; raw_vars[i] != NULL; i++)
+		if (strcmp(raw_vars[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Expand {{name}} in text (of file path, for errors).  With vars NULL it
- * only checks that every name is known.
+ * Expand {{name}} in text (of file path, for errors), and {{{name}}} for
+ * the few raw_vars.  With vars NULL it only checks that every name is
+ * known.
  */
 static dm_err
 expand(const char *path, const char *text, const struct tvars *vars,
@@ -165,7 +182,7 @@ expand(const char *path, const char *text, const struct tvars *vars,
 {
 	const char *p = text, *open, *close;
 	char name[64];
-	int line = 1;
+	int line = 1, raw;
 	size_t n;
 
 	while ((open = strstr(p, "{{")) != NULL) {
@@ -175,6 +192,8 @@ expand(const char *path, const char *text, const struct tvars *vars,
 			if (out)
 				buf_addc(out, *p);
 		}
+		if ((raw = open[2] == '{'))
+			open++;
 		if ((close = strstr(open, "}}")) == NULL ||
 		    memchr(open, '\n', (size_t)(close - open)) != NULL)
 			return dm_fail(DM_ECONFIG, "%s:%d: '{{' without '}}'",
@@ -192,18 +211,26 @@ expand(const char *path, const char *text, const struct tvars *vars,
 		if (!known(name))
 			return dm_fail(DM_ECONFIG, "%s:%d: unknown variable "
 			    "{{%s}}", path, line, name);
+		if (raw && close[2] != '}')
+			return dm_fail(DM_ECONFIG, "%s:%d: '{{{' without '}}}'",
+			    path, line);
+		if (raw != is_raw(name))
+			return dm_fail(DM_ECONFIG, raw ? "%s:%d: {{{%s}}}: three "
+			    "braces are only for HTML deskmail builds" :
+			    "%s:%d: {{%s}} holds HTML: write it with three "
+			    "braces", path, line, name);
 		if (vars != NULL) {
 			const char *v = tvars_get(vars, name);
 
 			if (v == NULL)
 				return dm_fail(DM_ECONFIG, "%s:%d: no value for "
 				    "{{%s}}", path, line, name);
-			if (html)
+			if (html && !raw)
 				html_escape(out, v);
 			else
 				buf_adds(out, v);
 		}
-		p = close + 2;
+		p = close + 2 + raw;
 	}
 	if (out)
 		buf_adds(out, p);
@@ -379,6 +406,22 @@ template_render_page(const struct dm_config *cfg, const char *name,
 }
 
 dm_err
+template_render_document(const struct dm_config *cfg, const char *name,
+    const struct tvars *vars, char **html)
+{
+	char *path = find(cfg, name, "html"), *title = NULL;
+	dm_err err;
+
+	*html = NULL;
+	if (path == NULL)
+		return dm_fail(DM_ECONFIG, "template %s.html not found", name);
+	err = render_file(path, vars, 1, &title, html);
+	free(title);
+	free(path);
+	return err;
+}
+
+dm_err
 template_file(const struct dm_config *cfg, const char *file, char **data,
     size_t *len)
 {
@@ -432,6 +475,12 @@ template_check_all(const struct dm_config *cfg)
 	}
 	if ((path = find(cfg, "layout", "html")) == NULL)
 		return dm_fail(DM_ECONFIG, "page template layout.html not found");
+	err = render_file(path, NULL, 1, &s, &b);
+	free(path);
+	if (err != DM_OK)
+		return err;
+	if ((path = find(cfg, "report", "html")) == NULL)
+		return dm_fail(DM_ECONFIG, "template report.html not found");
 	err = render_file(path, NULL, 1, &s, &b);
 	free(path);
 	return err;

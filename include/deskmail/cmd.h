@@ -37,6 +37,7 @@ int	cmd_send(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_serve(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_tick(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_key(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_report(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_directory(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_status(struct dm_ctx *ctx, int argc, char **argv);
 

@@ -51,6 +51,14 @@ dm_err	template_check_all(const struct dm_config *cfg);
 dm_err	template_render_page(const struct dm_config *cfg, const char *name,
 	    struct tvars *vars, char **html);
 
+/*
+ * A whole HTML document from NAME.html alone (no layout.html; its Subject
+ * line is not used): every value HTML-escaped, except {{{report.body}}},
+ * HTML that deskmail built.  *html is freed by the caller.
+ */
+dm_err	template_render_document(const struct dm_config *cfg,
+	    const char *name, const struct tvars *vars, char **html);
+
 /* A static file beside the templates (page.css), read whole. */
 dm_err	template_file(const struct dm_config *cfg, const char *file,
 	    char **data, size_t *len);
