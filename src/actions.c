@@ -97,6 +97,19 @@ is_closed(const struct dm_ticket *t)
 	return strcmp(t->status, TS_CLOSED) == 0;
 }
 
+/* What staff wrote by CLI goes into the ticket's history, as mail does. */
+static dm_err
+store_text(const struct action *a, const struct dm_ticket *t,
+    const char *text)
+{
+	int64_t id;
+
+	if (a->text_stored || text == NULL || *text == '\0')
+		return DM_OK;
+	return message_store_text(a->st, t->id, MK_STAFF, a->actor, t->subject,
+	    text, a->now, &id);
+}
+
 dm_err
 action_reply(const struct action *a, struct dm_ticket *t, const char *text)
 {
@@ -104,6 +117,8 @@ action_reply(const struct action *a, struct dm_ticket *t, const char *text)
 
 	if (text == NULL || *text == '\0')
 		return dm_fail(DM_EUSAGE, "a reply needs some text");
+	if ((err = store_text(a, t, text)) != DM_OK)
+		return err;
 	if ((err = event_add(a->st, t->id, a->now, a->actor, "reply",
 	    "public reply relayed to the requester")) != DM_OK)
 		return err;
@@ -121,7 +136,8 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	if (is_closed(t) || strcmp(t->status, TS_RESOLVED) == 0)
 		return dm_fail(DM_ESTATE, "ticket %lld is already %s",
 		    (long long)t->id, t->status);
-	if ((err = action_set_status(a, t, TS_RESOLVED)) != DM_OK)
+	if ((err = action_set_status(a, t, TS_RESOLVED)) != DM_OK ||
+	    (err = store_text(a, t, text)) != DM_OK)
 		return err;
 	return to_requester(a, t, "resolution", 0, text && *text ? text :
 	    "The work on your request is complete.");
@@ -140,6 +156,8 @@ action_pending(const struct action *a, struct dm_ticket *t, const char *text)
 		    "the requester");
 	if (strcmp(t->status, TS_PENDING) != 0 &&
 	    (err = action_set_status(a, t, TS_PENDING)) != DM_OK)
+		return err;
+	if ((err = store_text(a, t, text)) != DM_OK)
 		return err;
 	return to_requester(a, t, "pending", 0, text);
 }

@@ -312,6 +312,7 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	a.cfg = ctx->cfg;
 	a.actor = actor;
 	a.now = clock_now();
+	a.text_stored = 0;
 	if ((err = store_begin(ctx->st)) == DM_OK) {
 		if ((err = ticket_get(ctx->st, id, &t)) == DM_OK) {
 			err = do_verb(&a, &t, verbs[v].name, arg, text ? text :

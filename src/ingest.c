@@ -360,6 +360,7 @@ change_status(struct apply *a, struct dm_ticket *t, const char *status)
 	act.cfg = a->cfg;
 	act.actor = a->m->from;
 	act.now = a->now;
+	act.text_stored = 1;
 	return action_set_status(&act, t, status);
 }
 
@@ -435,6 +436,7 @@ staff_mail(struct apply *a, struct dm_ticket *t, const char *why)
 	act.cfg = a->cfg;
 	act.actor = a->m->from;
 	act.now = a->now;
+	act.text_stored = 1;	/* the staff mail itself */
 	if (err == DM_OK && (err = action_apply(&act, t, &c)) != DM_OK &&
 	    (err == DM_EUSAGE || err == DM_ESTATE)) {
 		/* a command that cannot apply is the sender's to fix, not a

@@ -72,6 +72,41 @@ message_store(struct dm_store *st, int64_t ticket, const char *kind,
 	return DM_OK;
 }
 
+dm_err
+message_store_text(struct dm_store *st, int64_t ticket, const char *kind,
+    const char *from, const char *subject, const char *text, time_t now,
+    int64_t *id)
+{
+	struct dm_parsed m;
+	struct dm_raw raw;
+	unsigned char nonce[8];
+	char hex[65], *seed, *re;
+	dm_err err;
+
+	if ((err = random_bytes(nonce, sizeof(nonce))) != DM_OK)
+		return err;
+	/* unique like a mail's hash: the same words twice are two entries */
+	seed = xasprintf("cli\n%lld\n%lld\n%s\n%02x%02x%02x%02x%02x%02x%02x"
+	    "%02x\n%s", (long long)ticket, (long long)now, from, nonce[0],
+	    nonce[1], nonce[2], nonce[3], nonce[4], nonce[5], nonce[6],
+	    nonce[7], text);
+	sha256_hex(seed, strlen(seed), hex);
+	free(seed);
+	re = xasprintf("Re: %s", subject);
+	memset(&m, 0, sizeof(m));
+	m.from = strchr(from, '@') ? (char *)from : NULL;
+	m.from_name = (char *)from;
+	m.subject = re;
+	m.body = m.new_text = (char *)text;
+	raw.data = text;
+	raw.len = strlen(text);
+	raw.sha256 = hex;
+	raw.source = "cli";
+	err = message_store(st, ticket, kind, &m, &raw, now, id);
+	free(re);
+	return err;
+}
+
 static const char sql_by_sha[] =
     "SELECT ticket_id FROM messages WHERE sha256 = ?1";
 

@@ -138,8 +138,8 @@ sla(const struct report *r, struct buf *b)
 	p.n = 0;
 	for (i = 0; t && i < rtab_nrows(t) && p.n < MAXPOINTS; i++) {
 		snprintf(p.own[p.n], sizeof(p.own[p.n]), "%s sev %s %s",
-		    cell(t, i, "policy"), cell(t, i, "severity"),
-		    cell(t, i, "target"));
+		    cell(t, i, "policy"), cell(t, i, "severity") ?
+		    cell(t, i, "severity") : "unset", cell(t, i, "target"));
 		p.labels[p.n] = p.own[p.n];
 		take(&p, 0, t, i, "compliance_pct");
 		p.n++;

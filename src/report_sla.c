@@ -74,6 +74,16 @@ cmp_count(const void *a, const void *b)
 	return c ? c : strcmp(x->target, y->target);
 }
 
+/* Severity 0: not set yet when the result was recorded (triage). */
+static void
+severity(struct rtab *t, int v)
+{
+	if (v == 0)
+		rtab_null(t);
+	else
+		rtab_int(t, v);
+}
+
 static void
 count(struct rmap *m, sqlite3_stmt *s)
 {
@@ -106,7 +116,7 @@ breach(struct rtab *t, sqlite3_stmt *s)
 	rtab_row(t);
 	rtab_int(t, sqlite3_column_int64(s, 0));
 	rtab_str(t, (const char *)sqlite3_column_text(s, 1));
-	rtab_int(t, sqlite3_column_int(s, 2));
+	severity(t, sqlite3_column_int(s, 2));
 	rtab_str(t, (const char *)sqlite3_column_text(s, 3));
 	rtab_int(t, secs);
 	report_duration(secs, late);
@@ -149,7 +159,7 @@ fill(struct report *r, struct rmap *m, struct rtab *t)
 	for (i = 0; i < n; i++) {
 		rtab_row(t);
 		rtab_str(t, v[i]->policy);
-		rtab_int(t, v[i]->severity);
+		severity(t, v[i]->severity);
 		rtab_str(t, v[i]->target);
 		rtab_int(t, v[i]->total);
 		rtab_int(t, v[i]->met);

@@ -174,6 +174,61 @@ minutes(char *buf, size_t len, long seconds)
 }
 
 /* A target reached: met (or, if its tick has not run yet, missed). */
+static const char sql_breached[] =
+    "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
+    " AND +state = 'breached' ORDER BY due LIMIT 1";
+static const char sql_result_late[] =
+    "UPDATE sla_results SET late = ?3 WHERE ticket_id = ?1 AND target = ?2"
+    " AND met = 0 AND late < ?3";
+
+/*
+ * A target tick found missed is reached at last: the result says how
+ * late it really was (a tick notices a breach a minute after it, not
+ * when it ends), and the timer is done ("late").
+ */
+static dm_err
+late_done(struct dm_store *st, const struct dm_ticket *t, const char *name,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_breached);
+	char by[32], *detail;
+	int64_t id = 0;
+	time_t due = 0;
+	dm_err err;
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, t->id);
+	store_bind_text(s, 2, name);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		due = (time_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? DM_OK : store_error(st, "sla_timers");
+	if ((s = store_stmt(st, sql_set_state)) == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, "late");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	if ((s = store_stmt(st, sql_result_late)) == NULL)
+		return store_error(st, "sla_results");
+	sqlite3_bind_int64(s, 1, t->id);
+	store_bind_text(s, 2, name);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)(now - due));
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	minutes(by, sizeof(by), (long)(now - due));
+	detail = xasprintf("%s: reached %s after its due time", name, by);
+	err = event_add(st, t->id, now, "deskmail", "sla_late", detail);
+	free(detail);
+	return err;
+}
+
 static dm_err
 timer_meet(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *name, time_t now)
@@ -215,6 +270,8 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 			err = result_add(st, cfg, t, name, met,
 			    (long)(now - dues[i]), now);
 	}
+	if (err == DM_OK && n == 0)
+		err = late_done(st, t, name, now);
 	return err;
 }
 

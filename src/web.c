@@ -313,6 +313,7 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 		err = dm_fail(DM_ESTATE, "%s", why);
 	/* the requester acts (a link in their mail); from the fresh copy */
 	a.actor = err == DM_OK ? t->requester : "requester";
+	a.text_stored = 1;	/* a comment is an event, not a message */
 	if (err == DM_OK) {
 		switch (tk->purpose) {
 		case TOK_ACCEPT:

@@ -19,6 +19,8 @@ struct action {
 	const struct dm_config	*cfg;
 	const char		*actor;		/* staff address, or cli:user */
 	time_t			 now;
+	int			 text_stored;	/* the text came in a mail that
+						   is stored already */
 };
 
 /* Change the status (an event) and let the SLA engine follow. */

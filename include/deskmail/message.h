@@ -32,6 +32,15 @@ dm_err	message_store(struct dm_store *st, int64_t ticket, const char *kind,
 	    const struct dm_parsed *m, const struct dm_raw *raw, time_t now,
 	    int64_t *id);
 
+/*
+ * Store text staff wrote outside mail (the CLI) on ticket as a message of
+ * kind, so the ticket's history - and what a warm transfer hands on -
+ * holds it like a mail.  from is an address or a name such as cli:ann.
+ */
+dm_err	message_store_text(struct dm_store *st, int64_t ticket,
+	    const char *kind, const char *from, const char *subject,
+	    const char *text, time_t now, int64_t *id);
+
 /* The ticket of a stored message with this content hash (0 if none). */
 dm_err	message_ticket_by_sha(struct dm_store *st, const char *sha256,
 	    int64_t *ticket);
