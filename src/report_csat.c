@@ -7,7 +7,10 @@
  *   mean               mean rating, 1 to 5, compared with [reports]
  *                      csat_target
  *   surveys_sent       tickets whose survey mail was sent in the period
- *   response_rate_pct  answers in the period / surveys_sent * 100
+ *   response_rate_pct  of the surveys sent in the period, the share
+ *                      answered (by the end of the range) * 100: a
+ *                      cohort, so it never passes 100 when answers come
+ *                      in the period after the mail
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,7 +39,9 @@ static const char sql_answers[] =
 
 /* A ticket counts once, at the first survey mail sent for it. */
 static const char sql_sent[] =
-    "SELECT min(o.sent_at), t.team, t.category"
+    "SELECT min(o.sent_at), t.team, t.category,"
+    " EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = o.ticket_id"
+    "   AND s.answered < ?2)"
     " FROM outbox o JOIN tickets t ON t.id = o.ticket_id"
     " WHERE o.template = 'survey' AND o.status = 'sent'"
     " GROUP BY o.ticket_id"
@@ -50,7 +55,7 @@ struct key {
 
 struct bucket {
 	struct key	k;
-	long		responses, satisfied, sum, sent;
+	long		responses, satisfied, sum, sent, sent_answered;
 };
 
 struct csat {
@@ -59,10 +64,11 @@ struct csat {
 	struct rgroups	*groups;
 };
 
-/* Add one answer (rating 1-5) or one sent survey (rating 0). */
+/* Add one answer (rating 1-5) or one sent survey (rating 0; answered:
+ * it got an answer). */
 static void
 count(struct csat *c, uint32_t period, uint32_t tid, uint32_t cid,
-    int rating)
+    int rating, int answered)
 {
 	const uint32_t periods[2] = { period, 0 }, groups[3] = { 0, tid, cid };
 	struct key k;
@@ -76,9 +82,10 @@ count(struct csat *c, uint32_t period, uint32_t tid, uint32_t cid,
 			k.group = groups[g];
 			b = rmap_getn(c->m, &k, sizeof(k));
 			b->k = k;
-			if (rating == 0)
+			if (rating == 0) {
 				b->sent++;
-			else {
+				b->sent_answered += answered != 0;
+			} else {
 				b->responses++;
 				b->satisfied += rating >= 4;
 				b->sum += rating;
@@ -108,7 +115,8 @@ scan(const struct report_env *env, const char *sql, struct csat *c,
 		rgroups_of(c->groups, (const char *)sqlite3_column_text(s, col),
 		    (const char *)sqlite3_column_text(s, col + 1), &tid, &cid);
 		count(c, 1 + (uint32_t)rperiods_of(c->periods,
-		    sqlite3_column_int64(s, 0)), tid, cid, rating);
+		    sqlite3_column_int64(s, 0)), tid, cid, rating, !answers &&
+		    sqlite3_column_int(s, 3));
 	}
 	if (rc != SQLITE_DONE)
 		err = store_error(env->st, "csat");
@@ -164,7 +172,7 @@ fill(struct report *r, const struct csat *c, double target)
 		rtab_num(t, b->responses ? (double)b->sum / (double)b->responses :
 		    NAN, 2);
 		rtab_int(t, b->sent);
-		rtab_num(t, pct(b->responses, b->sent), 1);
+		rtab_num(t, pct(b->sent_answered, b->sent), 1);
 		if (b->k.period == 0 && b->k.group == 0)
 			all = b;
 	}
