@@ -60,8 +60,10 @@ table(struct rout *o, const struct rtab *t)
 	free(num);
 }
 
+/* detail: the long lists too (billing's incidents); a person reading the
+ * page gets the totals, and the list on asking for it. */
 static void
-section(struct rout *o, const struct report *r)
+section(struct rout *o, const struct report *r, int detail)
 {
 	struct buf *b = &o->b;
 	const struct rtab *m = r->meta;
@@ -83,8 +85,16 @@ section(struct rout *o, const struct report *r)
 	report_esc(b, r->summary ? r->summary : "");
 	buf_adds(b, "</p>\n");
 	report_chart(r, b);
-	for (i = 0; i < r->ntabs; i++)
+	for (i = 0; i < r->ntabs; i++) {
+		if (!detail && (rtab_flags(r->tabs[i]) & RT_DETAIL)) {
+			buf_addf(b, "<p class=\"meta\">%zu rows of ",
+			    rtab_nrows(r->tabs[i]));
+			report_esc(b, rtab_title(r->tabs[i]));
+			buf_adds(b, " left out: add --detail to list them.</p>\n");
+			continue;
+		}
 		table(o, r->tabs[i]);
+	}
 	buf_adds(b, "</section>\n");
 }
 
@@ -146,7 +156,7 @@ report_html(const struct dm_config *cfg, const struct report_opts *opts,
 		buf_adds(&o->b, "</ul></nav>\n");
 	}
 	for (i = 0; i < n; i++)
-		section(o, rs[i]);
+		section(o, rs[i], opts->detail);
 	buf_adds(&o->b, mark + strlen(BODY_MARK));
 	free(page);
 	return DM_OK;
