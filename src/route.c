@@ -23,6 +23,7 @@
 
 #define BODY_MAX	65536	/* bytes of body a rule looks at */
 #define JIT_STACK_MAX	(4 * 1024 * 1024)
+#define RULES_MAX	(4 * 1024 * 1024)	/* bytes of a rules file */
 
 enum field { F_FROM, F_TO, F_SUBJECT, F_BODY, F_ANY };
 
@@ -234,18 +235,22 @@ route_load(const char *path, const struct dm_config *cfg,
     struct dm_rules **out)
 {
 	struct dm_rules *rules;
-	char *line = NULL, *p, *end;
-	size_t cap = 0;
-	ssize_t len;
-	dm_err err = DM_OK;
-	FILE *fp;
+	char *data, *line, *next, *p, *end;
+	size_t len;
+	dm_err err;
 	int lineno = 0;
 
 	*out = NULL;
 	if (path == NULL || path[0] == '\0')
 		return DM_OK;
-	if ((fp = fopen(path, "r")) == NULL)
-		return dm_fail(DM_ECONFIG, "%s: %s", path, strerror(errno));
+	/* bounded: rules = /dev/zero must not eat the memory */
+	if ((err = read_file(path, RULES_MAX, &data, &len)) != DM_OK)
+		return dm_fail(DM_ECONFIG, "%s", dm_errdetail());
+	if (strlen(data) != len) {
+		free(data);
+		return dm_fail(DM_ECONFIG, "%s: holds NUL bytes: not a rules "
+		    "file", path);
+	}
 	rules = xcalloc(1, sizeof(*rules));
 	rules->path = xstrdup(path);
 	rules->name = strrchr(rules->path, '/') ? strrchr(rules->path, '/') +
@@ -254,10 +259,14 @@ route_load(const char *path, const struct dm_config *cfg,
 	rules->mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(rules->mctx, (uint32_t)cfg->routing_match_limit);
 	pcre2_set_depth_limit(rules->mctx, 10000);
-	while (err == DM_OK && (len = getline(&line, &cap, fp)) >= 0) {
+	for (line = data; err == DM_OK && *line != '\0'; line = next) {
 		lineno++;
-		for (end = line + len; end > line && isspace((unsigned char)
-		    end[-1]); end--)
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		for (end = line + strlen(line); end > line &&
+		    isspace((unsigned char)end[-1]); end--)
 			;
 		*end = '\0';
 		for (p = line; isspace((unsigned char)*p); p++)
@@ -271,10 +280,7 @@ route_load(const char *path, const struct dm_config *cfg,
 		err = parse_rule(rules, cfg, p, &rules->v[rules->n]);
 		rules->n++;
 	}
-	if (err == DM_OK && ferror(fp))
-		err = dm_fail(DM_ECONFIG, "%s: %s", path, strerror(errno));
-	free(line);
-	fclose(fp);
+	free(data);
 	if (err != DM_OK) {
 		route_free(rules);
 		return err;

@@ -277,16 +277,33 @@ read_fd_capped(int fd, size_t max, char **out, size_t *len, size_t *total)
 dm_err
 read_fd(int fd, size_t max, char **out, size_t *len)
 {
-	size_t total;
-	dm_err err;
+	struct buf b;
+	char chunk[65536];
+	ssize_t n;
 
-	if ((err = read_fd_capped(fd, max, out, len, &total)) != DM_OK)
-		return err;
-	if (total > max) {
-		free(*out);
-		*out = NULL;
-		return dm_fail(DM_ELIMIT, "input larger than %zu bytes", max);
+	/* unlike read_fd_capped(), stop at the limit: a path such as
+	 * /dev/zero would never end */
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_free(&b);
+			return dm_fail(DM_EIO, "read: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > max - b.len) {
+			buf_free(&b);
+			return dm_fail(DM_ELIMIT, "input larger than %zu bytes",
+			    max);
+		}
+		buf_add(&b, chunk, (size_t)n);
 	}
+	*len = b.len;
+	*out = buf_release(&b);
 	return DM_OK;
 }
 

@@ -2,8 +2,9 @@
 # The whole test suite as CI runs it (the README's second command):
 # installs what is missing, builds in build/ with warnings as errors and
 # runs `make check`, then builds in build-asan/ with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the same suite again.  Ends with one
-# line "N passed, N failed" over both runs.  Exit 0 only if all passed.
+# UndefinedBehaviorSanitizer and runs the same suite again, then a short
+# libFuzzer campaign (20 s per target).  Ends with one line "N passed, N
+# failed" over all of it.  Exit 0 only if all passed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -43,5 +44,13 @@ suite build --enable-werror
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	suite build-asan --enable-werror --enable-sanitizers
+# a short fuzz campaign (issue 9): 20 s per target; `make fuzz` runs long
+echo "== fuzz: 20 s per target"
+if FUZZ_BUILD=$top/build-fuzz tests/fuzz/run.sh 20; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	status=1
+fi
 echo "$passed passed, $failed failed"
 [ "$status" = 0 ] && [ "$failed" = 0 ]

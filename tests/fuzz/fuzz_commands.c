@@ -1,0 +1,38 @@
+/*
+ * fuzz_commands.c - libFuzzer target: one input is the text of a staff
+ * reply, split by commands_parse() into #commands and the rest.  Checks
+ * what commands.h promises: an argument is trimmed and present exactly
+ * for the commands that take one, a severity is 1-3, and the text left
+ * is no longer than the input.
+ */
+#include <string.h>
+
+#include "deskmail/commands.h"
+
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct commands c;
+	char *text = fuzz_str(data, size);
+	size_t i;
+
+	commands_parse(text, &c);
+	if (c.text == NULL || strlen(c.text) > strlen(text))
+		abort();
+	for (i = 0; i < c.n; i++) {
+		const char *arg = c.v[i].arg;
+
+		(void)command_name(c.v[i].kind);
+		if (arg != NULL && (arg[0] == '\0' || arg[0] == ' ' ||
+		    arg[strlen(arg) - 1] == ' '))
+			abort();
+		if (c.v[i].kind == CMD_SEVERITY && (arg == NULL ||
+		    strlen(arg) != 1 || arg[0] < '1' || arg[0] > '3'))
+			abort();
+	}
+	commands_free(&c);
+	free(text);
+	return 0;
+}
