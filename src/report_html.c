@@ -25,17 +25,17 @@ table(struct rout *o, const struct rtab *t)
 		num[c] = rtab_numeric(t, c);
 	if (detail) {
 		buf_adds(b, "<details><summary>");
-		report_esc(b, rtab_title(t));
+		buf_adds_html(b, rtab_title(t));
 		buf_addf(b, " (%zu)</summary>\n", nr);
 	}
 	buf_addf(b, "<div class=\"scroll\"><table class=\"data\" "
 	    "data-table=\"%s\">\n<caption>", rtab_name(t));
-	report_esc(b, rtab_title(t));
+	buf_adds_html(b, rtab_title(t));
 	buf_adds(b, nr ? "</caption>\n<thead><tr>" :
 	    " &ndash; none</caption>\n<thead><tr>");
 	for (c = 0; c < nc; c++) {
 		buf_addf(b, "<th scope=\"col\"%s>", num[c] ? " class=\"n\"" : "");
-		report_esc(b, rtab_colinfo(t, c)->head);
+		buf_adds_html(b, rtab_colinfo(t, c)->head);
 		buf_adds(b, "</th>");
 	}
 	buf_adds(b, "</tr></thead>\n<tbody>\n");
@@ -46,7 +46,7 @@ table(struct rout *o, const struct rtab *t)
 
 			buf_adds(b, num[c] ? "<td class=\"n\">" : "<td>");
 			if (s != NULL)
-				report_esc(b, s);
+				buf_adds_html(b, s);
 			else
 				buf_adds(b, "&ndash;");
 			buf_adds(b, "</td>");
@@ -71,25 +71,25 @@ section(struct rout *o, const struct report *r, int detail)
 
 	buf_addf(b, "<section id=\"%s\" aria-labelledby=\"h-%s\">\n"
 	    "<h2 id=\"h-%s\">", r->name, r->name, r->name);
-	report_esc(b, r->title);
+	buf_adds_html(b, r->title);
 	buf_adds(b, "</h2>\n<p class=\"meta\">");
 	for (c = 0; m != NULL && c < rtab_ncols(m); c++) {
 		const char *v = rtab_text(m, 0, c);
 
 		buf_adds(b, c ? ", " : "");
-		report_esc(b, rtab_colinfo(m, c)->head);
+		buf_adds_html(b, rtab_colinfo(m, c)->head);
 		buf_adds(b, ": ");
-		report_esc(b, v ? v : "-");
+		buf_adds_html(b, v ? v : "-");
 	}
 	buf_adds(b, "</p>\n<p class=\"summary\">");
-	report_esc(b, r->summary ? r->summary : "");
+	buf_adds_html(b, r->summary ? r->summary : "");
 	buf_adds(b, "</p>\n");
 	report_chart(r, b);
 	for (i = 0; i < r->ntabs; i++) {
 		if (!detail && (rtab_flags(r->tabs[i]) & RT_DETAIL)) {
 			buf_addf(b, "<p class=\"meta\">%zu rows of ",
 			    rtab_nrows(r->tabs[i]));
-			report_esc(b, rtab_title(r->tabs[i]));
+			buf_adds_html(b, rtab_title(r->tabs[i]));
 			buf_adds(b, " left out: add --detail to list them.</p>\n");
 			continue;
 		}
@@ -150,7 +150,7 @@ report_html(const struct dm_config *cfg, const struct report_opts *opts,
 		buf_adds(&o->b, "<nav aria-label=\"Reports\"><ul>\n");
 		for (i = 0; i < n; i++) {
 			buf_addf(&o->b, "<li><a href=\"#%s\">", rs[i]->name);
-			report_esc(&o->b, rs[i]->title);
+			buf_adds_html(&o->b, rs[i]->title);
 			buf_adds(&o->b, "</a></li>\n");
 		}
 		buf_adds(&o->b, "</ul></nav>\n");

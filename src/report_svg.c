@@ -24,21 +24,6 @@
 #define GRID	5		/* grid lines above the axis */
 #define KEY_X	(LEFT + 110)	/* the legend, right of the unit */
 
-void
-report_esc(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':	buf_adds(b, "&amp;"); break;
-		case '<':	buf_adds(b, "&lt;"); break;
-		case '>':	buf_adds(b, "&gt;"); break;
-		case '"':	buf_adds(b, "&quot;"); break;
-		case '\'':	buf_adds(b, "&#39;"); break;
-		default:	buf_addc(b, *s); break;
-		}
-	}
-}
-
 /* A round number at or above v: 1, 2 or 5 times a power of ten. */
 static double
 nice_max(double v)
@@ -132,13 +117,13 @@ frame(struct buf *b, const struct svg_chart *c, const struct svg_series *s,
 
 	buf_addf(b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
 	    "aria-labelledby=\"", W, height);
-	report_esc(b, c->id);
+	buf_adds_html(b, c->id);
 	buf_adds(b, "-t\" id=\"");
-	report_esc(b, c->id);
+	buf_adds_html(b, c->id);
 	buf_adds(b, "\"><title id=\"");
-	report_esc(b, c->id);
+	buf_adds_html(b, c->id);
 	buf_adds(b, "-t\">");
-	report_esc(b, c->title);
+	buf_adds_html(b, c->title);
 	buf_adds(b, "</title>\n");
 	for (i = 0; i <= GRID; i++) {
 		double v = ymax * (double)i / GRID, y = y_of(v, ymax);
@@ -158,7 +143,7 @@ frame(struct buf *b, const struct svg_chart *c, const struct svg_series *s,
 		buf_addc(b, '\n');
 	}
 	buf_addf(b, "<text class=\"axis unit\" x=\"%d\" y=\"%d\">", 8, TOP - 18);
-	report_esc(b, c->unit);
+	buf_adds_html(b, c->unit);
 	buf_adds(b, "</text>\n");
 	for (i = 0; i < nseries; i++) {
 		int x = KEY_X + 150 * (int)i;
@@ -166,7 +151,7 @@ frame(struct buf *b, const struct svg_chart *c, const struct svg_series *s,
 		buf_addf(b, "<rect class=\"key s%zu\" x=\"%d\" y=\"%d\" "
 		    "width=\"12\" height=\"12\"/><text class=\"legend\" x=\"%d\" "
 		    "y=\"%d\">", i, x, 6, x + 16, 16);
-		report_esc(b, s[i].name);
+		buf_adds_html(b, s[i].name);
 		buf_adds(b, "</text>\n");
 	}
 }
@@ -183,14 +168,14 @@ refs(struct buf *b, const struct svg_chart *c, double ymax)
 		buf_addf(b, "<line class=\"ref r%zu\" x1=\"%d\" x2=\"%d\" "
 		    "y1=\"%.1f\" y2=\"%.1f\" data-series=\"", i, LEFT, W - RIGHT,
 		    y, y);
-		report_esc(b, c->refs[i].name);
+		buf_adds_html(b, c->refs[i].name);
 		buf_adds(b, "\" data-value=\"");
-		report_esc(b, c->refs[i].text);
+		buf_adds_html(b, c->refs[i].text);
 		buf_addf(b, "\"/><text class=\"reflabel r%zu\" x=\"%d\" "
 		    "y=\"%.1f\" text-anchor=\"end\">", i, W - RIGHT - 4, y - 4);
-		report_esc(b, c->refs[i].name);
+		buf_adds_html(b, c->refs[i].name);
 		buf_addc(b, ' ');
-		report_esc(b, c->refs[i].text);
+		buf_adds_html(b, c->refs[i].text);
 		buf_adds(b, "</text>\n");
 	}
 }
@@ -201,23 +186,23 @@ point_attrs(struct buf *b, const struct svg_chart *c,
     const struct svg_series *s, const char *label, size_t i)
 {
 	buf_adds(b, " data-series=\"");
-	report_esc(b, s->name);
+	buf_adds_html(b, s->name);
 	buf_adds(b, "\" data-label=\"");
-	report_esc(b, label);
+	buf_adds_html(b, label);
 	if (c->label_attr != NULL) {
 		buf_adds(b, "\" data-");
-		report_esc(b, c->label_attr);
+		buf_adds_html(b, c->label_attr);
 		buf_adds(b, "=\"");
-		report_esc(b, label);
+		buf_adds_html(b, label);
 	}
 	buf_adds(b, "\" data-value=\"");
-	report_esc(b, s->texts[i]);
+	buf_adds_html(b, s->texts[i]);
 	buf_adds(b, "\"><title>");
-	report_esc(b, s->name);
+	buf_adds_html(b, s->name);
 	buf_adds(b, " ");
-	report_esc(b, label);
+	buf_adds_html(b, label);
 	buf_adds(b, ": ");
-	report_esc(b, s->texts[i]);
+	buf_adds_html(b, s->texts[i]);
 	buf_adds(b, "</title>");
 }
 
@@ -233,7 +218,7 @@ x_label(struct buf *b, double x, const char *label, int rotate)
 	else
 		buf_addf(b, "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"middle\">", x, y);
-	report_esc(b, label);
+	buf_adds_html(b, label);
 	buf_adds(b, "</text>\n");
 }
 
@@ -265,7 +250,7 @@ svg_bars(struct buf *b, const struct svg_chart *c,
 			buf_addf(b, "</rect><text class=\"val\" x=\"%.1f\" "
 			    "y=\"%.1f\" text-anchor=\"middle\">", x0 + bw *
 			    ((double)k + 0.5), y - 4);
-			report_esc(b, s[k].texts[i]);
+			buf_adds_html(b, s[k].texts[i]);
 			buf_adds(b, "</text>\n");
 		}
 		x_label(b, LEFT + slot * ((double)i + 0.5), labels[i], rotate);

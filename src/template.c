@@ -145,21 +145,6 @@ known(const char *name)
 	return 0;
 }
 
-static void
-html_escape(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':	buf_adds(b, "&amp;"); break;
-		case '<':	buf_adds(b, "&lt;"); break;
-		case '>':	buf_adds(b, "&gt;"); break;
-		case '"':	buf_adds(b, "&quot;"); break;
-		case '\'':	buf_adds(b, "&#39;"); break;
-		default:	buf_addc(b, *s); break;
-		}
-	}
-}
-
 static int
 is_raw(const char *name)
 {
@@ -226,7 +211,7 @@ expand(const char *path, const char *text, const struct tvars *vars,
 				return dm_fail(DM_ECONFIG, "%s:%d: no value for "
 				    "{{%s}}", path, line, name);
 			if (html && !raw)
-				html_escape(out, v);
+				buf_adds_html(out, v);
 			else
 				buf_adds(out, v);
 		}

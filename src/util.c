@@ -148,6 +148,21 @@ buf_adds(struct buf *b, const char *s)
 }
 
 void
+buf_adds_html(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':	buf_adds(b, "&amp;"); break;
+		case '<':	buf_adds(b, "&lt;"); break;
+		case '>':	buf_adds(b, "&gt;"); break;
+		case '"':	buf_adds(b, "&quot;"); break;
+		case '\'':	buf_adds(b, "&#39;"); break;
+		default:	buf_addc(b, *s); break;
+		}
+	}
+}
+
+void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap, ap2;
@@ -244,8 +259,13 @@ utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
-dm_err
-read_fd_capped(int fd, size_t max, char **out, size_t *len, size_t *total)
+/*
+ * Read fd to EOF keeping at most max bytes (*total counts them all), or,
+ * with strict, fail as soon as there are more than max.
+ */
+static dm_err
+read_all(int fd, size_t max, int strict, char **out, size_t *len,
+    size_t *total)
 {
 	struct buf b;
 	char chunk[65536];
@@ -265,6 +285,11 @@ read_fd_capped(int fd, size_t max, char **out, size_t *len, size_t *total)
 		if (n == 0)
 			break;
 		*total += (size_t)n;
+		if (strict && *total > max) {
+			buf_free(&b);
+			return dm_fail(DM_ELIMIT, "input larger than %zu bytes",
+			    max);
+		}
 		if (b.len < max)
 			buf_add(&b, chunk, (size_t)n > max - b.len ?
 			    max - b.len : (size_t)n);
@@ -275,36 +300,18 @@ read_fd_capped(int fd, size_t max, char **out, size_t *len, size_t *total)
 }
 
 dm_err
+read_fd_capped(int fd, size_t max, char **out, size_t *len, size_t *total)
+{
+	return read_all(fd, max, 0, out, len, total);
+}
+
+dm_err
 read_fd(int fd, size_t max, char **out, size_t *len)
 {
-	struct buf b;
-	char chunk[65536];
-	ssize_t n;
+	size_t total;
 
-	/* unlike read_fd_capped(), stop at the limit: a path such as
-	 * /dev/zero would never end */
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			buf_free(&b);
-			return dm_fail(DM_EIO, "read: %s", strerror(errno));
-		}
-		if (n == 0)
-			break;
-		if ((size_t)n > max - b.len) {
-			buf_free(&b);
-			return dm_fail(DM_ELIMIT, "input larger than %zu bytes",
-			    max);
-		}
-		buf_add(&b, chunk, (size_t)n);
-	}
-	*len = b.len;
-	*out = buf_release(&b);
-	return DM_OK;
+	/* strict: a path such as /dev/zero would never end */
+	return read_all(fd, max, 1, out, len, &total);
 }
 
 dm_err

@@ -266,9 +266,6 @@ void	svg_lines(struct buf *b, const struct svg_chart *c,
 	    const struct svg_series *s, size_t nseries,
 	    const char *const *labels, size_t n);
 
-/* HTML-escape s into b. */
-void	report_esc(struct buf *b, const char *s);
-
 /* ---- internal: time and periods (report_time.c) ------------------- */
 
 /*

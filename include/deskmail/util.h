@@ -31,6 +31,8 @@ void	 buf_free(struct buf *b);
 void	 buf_add(struct buf *b, const void *p, size_t n);
 void	 buf_addc(struct buf *b, char c);
 void	 buf_adds(struct buf *b, const char *s);
+/* s with & < > " ' as HTML entities: safe in text and quoted attributes. */
+void	 buf_adds_html(struct buf *b, const char *s);
 void	 buf_addf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Give away the data (caller frees); the buffer is empty afterwards. */
