@@ -347,6 +347,15 @@ net_stream_start_tls(mailstream *s, const char *host, const char *ca_file)
 			return err;
 		}
 	}
+	/*
+	 * The connection dropped or timed out during the handshake (a
+	 * server restarting): a network error to retry, not EX_PROTOCOL,
+	 * which tells the admin the certificate or TLS setup is wrong.
+	 */
+	if (rc == GNUTLS_E_PULL_ERROR || rc == GNUTLS_E_PUSH_ERROR ||
+	    rc == GNUTLS_E_PREMATURE_TERMINATION || rc == GNUTLS_E_TIMEDOUT)
+		return dm_fail(DM_ENET, "TLS handshake with %s: %s", host,
+		    gt.strerror(rc));
 	if (rc < 0)
 		return dm_fail(DM_ETLS, "TLS handshake with %s: %s", host,
 		    gt.strerror(rc));

@@ -23,6 +23,56 @@
 #define PASS_ROWS	100
 #define RETRY_MAX	3600
 
+/*
+ * Rows the server accepted but that could not be marked sent (the
+ * database was full or busy).  Sending them again on the next pass would
+ * mail the recipient once per retry for as long as the disk stays full,
+ * so they are only marked, before anything else is sent.  One sender per
+ * process (run's sender thread, or `send`), hence plain statics; a crash
+ * loses the list, which is the one duplicate per crash DESIGN allows.
+ */
+#define UNMARKED_MAX	64
+static int64_t	unmarked[UNMARKED_MAX];
+static size_t	nunmarked;
+
+static void
+remember_unmarked(int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nunmarked; i++)
+		if (unmarked[i] == id)
+			return;
+	if (nunmarked < UNMARKED_MAX)
+		unmarked[nunmarked++] = id;
+}
+
+static int
+is_unmarked(int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nunmarked; i++)
+		if (unmarked[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Mark what the server accepted earlier; stops at the first failure. */
+static dm_err
+mark_unmarked(struct dm_store *st)
+{
+	dm_err err;
+
+	while (nunmarked > 0) {
+		if ((err = outbox_mark_sent(st, unmarked[nunmarked - 1],
+		    clock_now())) != DM_OK)
+			return err;
+		nunmarked--;
+	}
+	return DM_OK;
+}
+
 /* The message bytes of one row. */
 static dm_err
 build(struct dm_store *st, const struct dm_config *cfg,
@@ -100,6 +150,8 @@ send_one(struct dm_store *st, const struct dm_config *cfg,
 	int shift;
 
 	*down = 0;
+	if (is_unmarked(r->id))
+		return DM_OK;	/* sent; mark_unmarked() failed this pass */
 	if ((err = build(st, cfg, r, now, &data, &len)) != DM_OK) {
 		if (err != DM_EPARSE)
 			return err;	/* a template or database problem */
@@ -120,7 +172,9 @@ send_one(struct dm_store *st, const struct dm_config *cfg,
 	switch (res) {
 	case SMTP_SENT:
 		stats->sent++;
-		return outbox_mark_sent(st, r->id, now);
+		if ((err = outbox_mark_sent(st, r->id, now)) != DM_OK)
+			remember_unmarked(r->id);
+		return err;
 	case SMTP_RETRY:
 		*down = strncmp(reply, "0 ", 2) == 0;	/* no SMTP reply at all */
 		if (now - r->created >= cfg->smtp_max_age) {
@@ -166,6 +220,8 @@ send_due(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err = DM_OK;
 
 	memset(stats, 0, sizeof(*stats));
+	if ((err = mark_unmarked(st)) != DM_OK)
+		return err;
 	while (!down && !(stop && *stop)) {
 		if ((err = outbox_due(st, clock_now(), PASS_ROWS, &rows, &n)) !=
 		    DM_OK)
