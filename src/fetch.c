@@ -128,7 +128,7 @@ fetch_mailbox(struct dm_store *st, const struct dm_config *cfg,
 	memset(stats, 0, sizeof(*stats));
 	memset(&b, 0, sizeof(b));
 	if ((err = mailbox_state_get(st, mb->name, &old_validity,
-	    &last_uid)) != DM_OK)
+	    &last_uid, NULL)) != DM_OK)
 		return err;
 	if (old_validity != 0 && old_validity != validity) {
 		log_info("%s: UIDVALIDITY changed from %u to %u: fetching the "

@@ -4,17 +4,20 @@
 #include "deskmail/mailbox.h"
 
 static const char sql_get[] =
-    "SELECT uidvalidity, last_uid FROM mailbox_state WHERE mailbox = ?1";
+    "SELECT uidvalidity, last_uid, updated FROM mailbox_state"
+    " WHERE mailbox = ?1";
 
 dm_err
 mailbox_state_get(struct dm_store *st, const char *mailbox,
-    uint32_t *uidvalidity, uint32_t *last_uid)
+    uint32_t *uidvalidity, uint32_t *last_uid, time_t *updated)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_get);
 	dm_err err = DM_OK;
 	int rc;
 
 	*uidvalidity = *last_uid = 0;
+	if (updated != NULL)
+		*updated = 0;
 	if (s == NULL)
 		return store_error(st, "mailbox_state");
 	store_bind_text(s, 1, mailbox);
@@ -22,6 +25,8 @@ mailbox_state_get(struct dm_store *st, const char *mailbox,
 	if (rc == SQLITE_ROW) {
 		*uidvalidity = (uint32_t)sqlite3_column_int64(s, 0);
 		*last_uid = (uint32_t)sqlite3_column_int64(s, 1);
+		if (updated != NULL)
+			*updated = (time_t)sqlite3_column_int64(s, 2);
 	} else if (rc != SQLITE_DONE)
 		err = store_error(st, "mailbox_state");
 	sqlite3_reset(s);

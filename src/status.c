@@ -10,6 +10,7 @@
 
 #include "deskmail/clock.h"
 #include "deskmail/config.h"
+#include "deskmail/mailbox.h"
 #include "deskmail/status.h"
 #include "deskmail/util.h"
 
@@ -27,8 +28,6 @@ static const char sql_quarantine[] =
 static const char sql_timers[] =
     "SELECT count(*), min(due) FROM sla_timers WHERE state = 'pending'"
     " AND due <= ?1";
-static const char sql_mailboxes[] =
-    "SELECT mailbox, updated, last_uid FROM mailbox_state";
 
 static void
 age(char *buf, size_t len, long seconds)
@@ -197,39 +196,27 @@ mailboxes(struct dm_store *st, const struct dm_config *cfg, time_t now,
     struct json_object *out, struct json_object *warn)
 {
 	struct json_object *arr = json_object_new_array(), *o;
-	sqlite3_stmt *s;
+	uint32_t validity, last_uid;
 	time_t last;
 	size_t i;
 	char a[32];
-	int rc, found;
+	dm_err err;
 
 	json_object_object_add(out, "mailboxes", arr);
 	for (i = 0; i < cfg->nmailboxes; i++) {
 		const char *name = cfg->mailboxes[i].name;
 
-		if ((s = store_stmt(st, sql_mailboxes)) == NULL)
-			return store_error(st, "mailbox_state");
-		last = 0;
-		found = 0;
+		if ((err = mailbox_state_get(st, name, &validity, &last_uid,
+		    &last)) != DM_OK)
+			return err;
 		o = json_object_new_object();
 		json_object_object_add(o, "name", json_object_new_string(name));
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			if (strcmp((const char *)sqlite3_column_text(s, 0),
-			    name) != 0)
-				continue;
-			found = 1;
-			last = (time_t)sqlite3_column_int64(s, 1);
+		if (validity != 0)
 			json_object_object_add(o, "last_uid",
-			    json_object_new_int64(sqlite3_column_int64(s, 2)));
-		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE) {
-			json_object_put(o);
-			return store_error(st, "mailbox_state");
-		}
+			    json_object_new_int64(last_uid));
 		put_time(o, "last_fetch", last);
 		json_object_array_add(arr, o);
-		if (!found)
+		if (validity == 0)
 			attention(warn, "mailbox %s was never fetched: deskmail "
 			    "fetch -v %s", name, name);
 		else if (now - last > FETCH_LATE) {

@@ -11,9 +11,12 @@
 #include "deskmail/err.h"
 #include "deskmail/store.h"
 
-/* *uidvalidity and *last_uid are 0 when the mailbox was never fetched. */
+/*
+ * *uidvalidity and *last_uid are 0 when the mailbox was never fetched;
+ * *updated (if not NULL) is when its last pass ended well, else 0.
+ */
 dm_err	mailbox_state_get(struct dm_store *st, const char *mailbox,
-	    uint32_t *uidvalidity, uint32_t *last_uid);
+	    uint32_t *uidvalidity, uint32_t *last_uid, time_t *updated);
 dm_err	mailbox_state_set(struct dm_store *st, const char *mailbox,
 	    uint32_t uidvalidity, uint32_t last_uid, time_t now);
 
