@@ -15,6 +15,7 @@
 
 #include "deskmail/cmd.h"
 #include "deskmail/ingest.h"
+#include "deskmail/ingest_socket.h"
 #include "deskmail/log.h"
 #include "deskmail/people.h"
 #include "deskmail/util.h"
@@ -197,6 +198,63 @@ maildir_files(const char *dir, char ***out, size_t *n)
 	return DM_OK;
 }
 
+static int
+open_store(struct dm_ctx *ctx)
+{
+	dm_err err;
+	int rc;
+
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc == EX_CANTCREAT ? EX_TEMPFAIL : rc;
+	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
+		return ctx_fail(ctx, err);
+	return EX_OK;
+}
+
+/*
+ * One message from an MTA's pipe: handed to a running `run` when there is
+ * one, else stored here.  Anything that kept it from being stored is a
+ * temporary failure: the MTA keeps it and tries again.
+ */
+static int
+ingest_stdin(struct dm_ctx *ctx)
+{
+	struct ingest_result res;
+	char *raw, line[320];
+	size_t len, total;
+	int rc, status;
+	dm_err err;
+
+	err = read_fd_capped(STDIN_FILENO,
+	    (size_t)ctx->cfg->limits.max_message_bytes, &raw, &len, &total);
+	if (err != DM_OK)
+		return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s", dm_errdetail()));
+	if (ingest_socket_submit(ctx->cfg, raw, len, total, &status, line,
+	    sizeof(line)) == DM_OK) {
+		free(raw);
+		if (status != EX_OK) {
+			log_error("%s: %s", ctx->command, line);
+			return status;
+		}
+		printf("%s\n", line);
+		return fflush(stdout) == 0 ? EX_OK : EX_TEMPFAIL;
+	}
+	if ((rc = open_store(ctx)) != EX_OK) {
+		free(raw);
+		return rc;
+	}
+	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, "stdin", 0,
+	    &res);
+	free(raw);
+	if (err != DM_OK)
+		return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s", dm_errdetail()));
+	if (res.warning[0] != '\0')
+		log_error("ingest: stdin: %s", res.warning);
+	ingest_format(&res, line, sizeof(line));
+	printf("%s\n", line);
+	return fflush(stdout) == 0 ? EX_OK : EX_TEMPFAIL;
+}
+
 /* temp: a failure worth retrying; status: exit code of another failure */
 static int
 finish(struct dm_ctx *ctx, struct progress *p, int temp, int status)
@@ -233,10 +291,12 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 		maildir = argv[2];
 	} else if (argc >= 2 && argv[1][0] == '-' && argv[1][1] != '\0')
 		return ctx_usage(ctx, "[--maildir DIR | FILE...]");
-	if ((rc = ctx_open(ctx, 0)) != EX_OK)
-		return rc == EX_CANTCREAT ? EX_TEMPFAIL : rc;
-	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
-		return ctx_fail(ctx, err);
+	if ((rc = ctx_open(ctx, 1)) != EX_OK)
+		return rc;
+	if (maildir == NULL && argc < 2)
+		return ingest_stdin(ctx);
+	if ((rc = open_store(ctx)) != EX_OK)
+		return rc;
 	memset(&p, 0, sizeof(p));
 	p.tty = isatty(STDOUT_FILENO);
 
@@ -247,18 +307,6 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 	} else if (argc >= 2) {
 		files = argv + 1;
 		nfiles = (size_t)argc - 1;
-	}
-	if (files == NULL) {
-		struct ingest_result res;
-		char line[320];
-
-		/* anything that kept the message from being stored: retry */
-		if ((err = ingest_fd(ctx, STDIN_FILENO, "stdin", &res)) != DM_OK)
-			return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s",
-			    dm_errdetail()));
-		ingest_format(&res, line, sizeof(line));
-		printf("%s\n", line);
-		return fflush(stdout) == 0 ? EX_OK : EX_TEMPFAIL;
 	}
 	p.total = nfiles;
 	progress_draw(&p);

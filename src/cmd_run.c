@@ -2,7 +2,8 @@
  * cmd_run.c - `deskmail run`: everything as one service until SIGTERM.
  *
  * The main thread only handles signals and configuration; each mailbox is
- * watched by its own thread (watch.c).  SIGTERM/SIGINT: the threads finish
+ * watched by its own thread (watch.c), and mail an MTA pipes to `ingest`
+ * comes in through a socket served by another (ingest_socket.c).  SIGTERM/SIGINT: the threads finish
  * the batch in hand (committed and marked), then the process exits 0.
  * SIGHUP: the threads stop the same way, the configuration is read again
  * (a broken one is reported and the old one kept) and they start anew.
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "deskmail/cmd.h"
+#include "deskmail/ingest_socket.h"
 #include "deskmail/lock.h"
 #include "deskmail/log.h"
 #include "deskmail/people.h"
@@ -88,6 +90,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 	struct sender sender;
 	struct tick_stats ts;
 	struct dm_web *web = NULL;
+	struct ingest_socket sock;
 	time_t next_tick = 0;
 	struct watch *w;
 	int rc, lock, send_lock;
@@ -120,6 +123,12 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 			log_error("run: %s", dm_errdetail());
 		if ((err = web_start(ctx->cfg, &web)) != DM_OK)
 			log_error("run: link pages: %s", dm_errdetail());
+		memset(&sock, 0, sizeof(sock));
+		sock.cfg = ctx->cfg;
+		sock.stop = &stop;
+		/* without it ingest still works, storing by itself */
+		if ((err = ingest_socket_start(&sock)) != DM_OK)
+			log_error("run: %s", dm_errdetail());
 		/* the time-driven work once a minute, on this thread */
 		while (!got_stop && !got_reload) {
 			nanosleep(&tick, NULL);
@@ -136,6 +145,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		web_stop(web);
 		web = NULL;
 		stop_all(w, ctx->cfg->nmailboxes, &stop);
+		ingest_socket_stop(&sock);
 		sender_join(&sender);
 		if (got_stop)
 			break;

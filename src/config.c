@@ -57,6 +57,9 @@ static const struct key keys[] = {
 	  "team a new ticket goes to when no rule names one (empty: none)" },
 	{ "deskmail", "template_dir", K_PATH, S(template_dir), "", 0, 0,
 	  "directory whose templates override the installed ones (empty: none)" },
+	{ "deskmail", "ingest_socket", K_STRING, S(ingest_socket), "", 0, 0,
+	  "socket on which run takes mail piped to ingest (empty: the "
+	  "database's path + .sock; none: ingest always stores by itself)" },
 	{ "deskmail", "synchronous", K_STRING, S(synchronous), "full", 0, 0,
 	  "full: every stored message survives power loss; normal: faster, "
 	  "survives crashes only" },
@@ -288,6 +291,21 @@ resolve_path(const char *cfgpath, const char *value)
 	    (slash = strrchr(cfgpath, '/')) == NULL)
 		return xstrdup(value);
 	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, value);
+}
+
+/* ingest_socket: a path like the others, "none", or next to the database. */
+static void
+ingest_socket_path(struct dm_config *cfg)
+{
+	char *p;
+
+	if (strcmp(cfg->ingest_socket, "none") == 0)
+		return;
+	p = cfg->ingest_socket[0] == '\0' ?
+	    xasprintf("%s.sock", cfg->database) :
+	    resolve_path(cfg->path, cfg->ingest_socket);
+	free(cfg->ingest_socket);
+	cfg->ingest_socket = p;
 }
 
 static int
@@ -829,6 +847,7 @@ config_load(const char *path, struct dm_config **out)
 		return err;
 	}
 	cfg->domain = xstrdup(strchr(cfg->address, '@') + 1);
+	ingest_socket_path(cfg);
 	if ((err = route_load(cfg->routing_rules, cfg, &cfg->rules)) != DM_OK) {
 		config_free(cfg);
 		return err;

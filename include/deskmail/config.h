@@ -72,6 +72,7 @@ struct dm_config {
 	char	*organisation;
 	char	*default_team;
 	char	*template_dir;
+	char	*ingest_socket;		/* run's socket for ingest, or "none" */
 	char	*synchronous;		/* full | normal */
 	char	*log;			/* stderr | syslog */
 	long	 reopen_days;

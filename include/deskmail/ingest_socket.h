@@ -1,0 +1,52 @@
+/*
+ * ingest_socket.h - `deskmail ingest` handing its message to a running
+ * `deskmail run` over a local socket.
+ *
+ * An MTA starts one ingest process per mail.  Opening SQLite, reading the
+ * schema and emptying the WAL on close cost more than parsing and storing
+ * the mail; `run` has the database open already.  So `run` listens on a
+ * Unix socket next to the database, and ingest sends it the raw message
+ * and waits for the line it would have printed, which `run` writes only
+ * after the message committed.  When nothing listens, ingest stores the
+ * message itself, as before.  Either way the MTA hears "stored" only once
+ * it is.
+ */
+#ifndef DESKMAIL_INGEST_SOCKET_H
+#define DESKMAIL_INGEST_SOCKET_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "deskmail/config.h"
+#include "deskmail/err.h"
+
+struct ingest_socket {
+	const struct dm_config	*cfg;
+	volatile int		*stop;		/* set by the owner to end it */
+	int			 fd;		/* listening */
+	pthread_t		 thread;
+	int			 started;
+};
+
+/*
+ * Listen on cfg->ingest_socket and serve it from a thread of its own with
+ * its own database connection.  DM_OK without a thread when the socket is
+ * switched off ("none").
+ */
+dm_err	ingest_socket_start(struct ingest_socket *s);
+
+/* Wait for the thread to end (after *s->stop was set), remove the socket. */
+void	ingest_socket_stop(struct ingest_socket *s);
+
+/*
+ * Hand len bytes (the first of total) to a running `run`.  On DM_OK,
+ * *status is the exit status for the MTA and line what to print: the
+ * outcome ("ticket 42 new") when *status is 0, else why it failed.
+ * DM_ENOTFOUND: nobody listens; any other error: the exchange broke off
+ * before an answer.  Either way the caller stores the message itself
+ * (a message `run` did store is then recognised as a duplicate).
+ */
+dm_err	ingest_socket_submit(const struct dm_config *cfg, const char *raw,
+	    size_t len, size_t total, int *status, char *line, size_t linesz);
+
+#endif

@@ -1,0 +1,339 @@
+/*
+ * ingest_socket.c - the local socket between `deskmail ingest` and a
+ * running `deskmail run` (see ingest_socket.h for why).
+ *
+ * The exchange, one message per connection:
+ *   client: "deskmail-ingest 1 LEN TOTAL\n" (fixed width), then LEN bytes
+ *   server: "STATUS LINE\n" once the message committed (or failed)
+ * The server serves one connection at a time: each is a millisecond of
+ * work, and the listen backlog queues the rest.  Only the same user (or
+ * root) may talk to either side; the socket file is 0600 as well.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "deskmail/ingest.h"
+#include "deskmail/ingest_socket.h"
+#include "deskmail/log.h"
+#include "deskmail/store.h"
+#include "deskmail/util.h"
+
+#define MAGIC		"deskmail-ingest 1 "
+#define HEAD_LEN	(sizeof(MAGIC) - 1 + 20 + 1 + 20 + 1)
+/* how long a peer may stall one read or write */
+#define IO_SECONDS	30
+
+static int
+socket_enabled(const struct dm_config *cfg)
+{
+	return cfg->ingest_socket[0] != '\0' &&
+	    strcmp(cfg->ingest_socket, "none") != 0;
+}
+
+static dm_err
+socket_address(const struct dm_config *cfg, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(cfg->ingest_socket) >= sizeof(sa->sun_path))
+		return dm_fail(DM_ECONFIG, "ingest_socket %s: longer than the "
+		    "%zu bytes a socket path may have", cfg->ingest_socket,
+		    sizeof(sa->sun_path) - 1);
+	memcpy(sa->sun_path, cfg->ingest_socket, strlen(cfg->ingest_socket));
+	return DM_OK;
+}
+
+/* The peer runs as us, or as root. */
+static int
+peer_trusted(int fd)
+{
+	struct ucred cred;
+	socklen_t n = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &n) != 0)
+		return 0;
+	return cred.uid == geteuid() || cred.uid == 0;
+}
+
+static void
+set_timeouts(int fd, long seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int
+send_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = send(fd, s, n, MSG_NOSIGNAL)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read exactly n bytes; -1 on an error, a timeout or an early end. */
+static int
+recv_all(int fd, void *p, size_t n)
+{
+	char *d = p;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = recv(fd, d, n, 0)) <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		d += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Read and throw away n bytes: the part of a message past our limit. */
+static int
+recv_discard(int fd, size_t n)
+{
+	char scratch[16384];
+	size_t chunk;
+
+	while (n > 0) {
+		chunk = n < sizeof(scratch) ? n : sizeof(scratch);
+		if (recv_all(fd, scratch, chunk) != 0)
+			return -1;
+		n -= chunk;
+	}
+	return 0;
+}
+
+static int
+parse_head(const char *head, size_t *len, size_t *total)
+{
+	unsigned long long l, t;
+	char nl;
+
+	if (memcmp(head, MAGIC, sizeof(MAGIC) - 1) != 0 ||
+	    sscanf(head + sizeof(MAGIC) - 1, "%20llu %20llu%c", &l, &t,
+	    &nl) != 3 || nl != '\n' || t < l)
+		return -1;
+	*len = (size_t)l;
+	*total = (size_t)t;
+	return 0;
+}
+
+static void
+reply(int fd, int status, const char *text)
+{
+	char buf[400];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%d %s\n", status, text);
+	if (n > 0)
+		(void)send_all(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+		    sizeof(buf) - 1);
+}
+
+/* Receive one message on c, store it, answer. */
+static void
+serve_one(struct ingest_socket *s, struct dm_store **st, int c)
+{
+	size_t cap = (size_t)s->cfg->limits.max_message_bytes;
+	size_t len, total, keep;
+	struct ingest_result res;
+	char head[HEAD_LEN + 1], line[320], *raw;
+	dm_err err;
+
+	if (!peer_trusted(c)) {
+		log_error("ingest socket: refused a connection from another "
+		    "user");
+		return;
+	}
+	set_timeouts(c, IO_SECONDS);
+	head[HEAD_LEN] = '\0';
+	if (recv_all(c, head, HEAD_LEN) != 0)
+		return;
+	if (parse_head(head, &len, &total) != 0) {
+		reply(c, EX_PROTOCOL, "not a deskmail ingest request");
+		return;
+	}
+	/* the client kept at most its own limit; ours may be smaller */
+	keep = len < cap ? len : cap;
+	raw = xmalloc(keep + 1);
+	if (recv_all(c, raw, keep) != 0 || recv_discard(c, len - keep) != 0) {
+		free(raw);	/* the client went away: it stores it itself */
+		return;
+	}
+	raw[keep] = '\0';
+	if (*st == NULL && (err = store_open(s->cfg, 0, st)) != DM_OK) {
+		reply(c, EX_TEMPFAIL, dm_errdetail());
+		free(raw);
+		return;
+	}
+	err = ingest_message(*st, s->cfg, raw, keep, total, "stdin via run", 0,
+	    &res);
+	free(raw);
+	if (err != DM_OK) {
+		log_error("ingest socket: %s", dm_errdetail());
+		reply(c, EX_TEMPFAIL, dm_errdetail());
+		return;
+	}
+	if (res.warning[0] != '\0')
+		log_error("ingest socket: %s", res.warning);
+	ingest_format(&res, line, sizeof(line));
+	reply(c, EX_OK, line);
+}
+
+static void *
+serve(void *arg)
+{
+	struct ingest_socket *s = arg;
+	struct dm_store *st = NULL;
+	struct pollfd pfd;
+	int c;
+
+	pfd.fd = s->fd;
+	pfd.events = POLLIN;
+	while (!*s->stop) {
+		/* wake now and then to notice *stop */
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		if ((c = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+			continue;
+		serve_one(s, &st, c);
+		close(c);
+	}
+	store_close(st);
+	return NULL;
+}
+
+dm_err
+ingest_socket_start(struct ingest_socket *s)
+{
+	const char *path = s->cfg->ingest_socket;
+	struct sockaddr_un sa;
+	struct stat sb;
+	dm_err err;
+	int rc;
+
+	s->fd = -1;
+	s->started = 0;
+	if (!socket_enabled(s->cfg))
+		return DM_OK;
+	if ((err = socket_address(s->cfg, &sa)) != DM_OK)
+		return err;
+	/* one left by a run that was killed; run's lock says it is ours */
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode))
+			return dm_fail(DM_ECONFIG, "ingest_socket %s: exists "
+			    "and is not a socket", path);
+		(void)unlink(path);
+	}
+	if ((s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(path, 0600) != 0 || listen(s->fd, 128) != 0) {
+		err = dm_fail(DM_EIO, "ingest_socket %s: %s", path,
+		    strerror(errno));
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		return err;
+	}
+	if ((rc = pthread_create(&s->thread, NULL, serve, s)) != 0) {
+		close(s->fd);
+		s->fd = -1;
+		(void)unlink(path);
+		return dm_fail(DM_ESOFTWARE, "ingest socket: cannot start a "
+		    "thread: %s", strerror(rc));
+	}
+	s->started = 1;
+	return DM_OK;
+}
+
+void
+ingest_socket_stop(struct ingest_socket *s)
+{
+	if (s->started)
+		pthread_join(s->thread, NULL);
+	s->started = 0;
+	if (s->fd >= 0) {
+		close(s->fd);
+		(void)unlink(s->cfg->ingest_socket);
+	}
+	s->fd = -1;
+}
+
+dm_err
+ingest_socket_submit(const struct dm_config *cfg, const char *raw,
+    size_t len, size_t total, int *status, char *line, size_t linesz)
+{
+	struct sockaddr_un sa;
+	char head[HEAD_LEN + 1], answer[400], *sp, *nl;
+	size_t have = 0;
+	ssize_t r;
+	long code;
+	int fd;
+
+	if (!socket_enabled(cfg) || socket_address(cfg, &sa) != DM_OK)
+		return DM_ENOTFOUND;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return dm_fail(DM_EIO, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return dm_fail(DM_ENOTFOUND, "%s: %s", cfg->ingest_socket,
+		    strerror(errno));
+	}
+	if (!peer_trusted(fd)) {
+		close(fd);
+		return dm_fail(DM_ENOTFOUND, "%s: served by another user",
+		    cfg->ingest_socket);
+	}
+	/* long enough for run to wait out a busy database */
+	set_timeouts(fd, IO_SECONDS + cfg->busy_timeout_ms / 1000);
+	snprintf(head, sizeof(head), MAGIC "%020zu %020zu\n", len, total);
+	if (send_all(fd, head, HEAD_LEN) != 0 || send_all(fd, raw, len) != 0)
+		goto broken;
+	(void)shutdown(fd, SHUT_WR);
+	while (have < sizeof(answer) - 1 &&
+	    (r = recv(fd, answer + have, sizeof(answer) - 1 - have, 0)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto broken;
+		}
+		have += (size_t)r;
+		if (memchr(answer, '\n', have) != NULL)
+			break;
+	}
+	answer[have] = '\0';
+	close(fd);
+	code = strtol(answer, &sp, 10);
+	if ((nl = strchr(answer, '\n')) == NULL || sp == answer || *sp != ' ' ||
+	    code < 0 || code > 255)
+		return dm_fail(DM_ENET, "%s: no answer", cfg->ingest_socket);
+	*nl = '\0';
+	snprintf(line, linesz, "%s", sp + 1);
+	*status = (int)code;
+	return DM_OK;
+broken:
+	close(fd);
+	return dm_fail(DM_ENET, "%s: %s", cfg->ingest_socket, strerror(errno));
+}
