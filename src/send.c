@@ -2,10 +2,16 @@
  * send.c - the outbox sender.
  *
  * Crash safety: a row is marked sent in its own transaction as soon as
- * the server has accepted it, before the next mail goes out.  A crash
- * between the server's 250 and that commit is the only way a mail can be
- * sent twice, so at most one mail per connection (the one in flight) can
- * be duplicated.
+ * the server has accepted it, before the next mail can be accepted.  A
+ * crash between the server's 250 and that commit is the only way a mail
+ * can be sent twice, so at most one mail per connection (the one in
+ * flight) can be duplicated.
+ *
+ * With more than one mail due, the commit runs on a thread of its own
+ * (marker.c) while the next mail is built and sent; only the end of that
+ * mail waits for it.  The commit is an fsync with synchronous = full, as
+ * long as the SMTP exchange itself, so this nearly halves the time a mail
+ * takes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +19,7 @@
 
 #include "deskmail/clock.h"
 #include "deskmail/compose.h"
+#include "deskmail/marker.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
 #include "deskmail/send.h"
@@ -121,6 +128,41 @@ envelope_from(const struct dm_config *cfg, int64_t id)
 	    mark + 4);
 }
 
+/* One pass over the due rows: the connection, and the mark behind us. */
+struct pass {
+	struct dm_store	*st;
+	struct marker	*marker;	/* NULL: each mark in line */
+	int64_t		 posted;	/* row in the marker, 0: none */
+	dm_err		 held;		/* why the gate held a mail back */
+	char		 why[256];
+};
+
+/* Wait for the mark behind us; if it failed, that row stays unmarked. */
+static dm_err
+settle(struct pass *p)
+{
+	int64_t id;
+	dm_err err;
+
+	if (p->posted == 0)
+		return DM_OK;
+	p->posted = 0;
+	if ((err = marker_wait(p->marker, &id)) != DM_OK)
+		remember_unmarked(id);
+	return err;
+}
+
+/* smtp_gate: the next mail may be accepted once the last one is marked. */
+static int
+gate(void *arg)
+{
+	struct pass *p = arg;
+
+	if ((p->held = settle(p)) != DM_OK)
+		snprintf(p->why, sizeof(p->why), "%s", dm_errdetail());
+	return p->held != DM_OK;
+}
+
 static dm_err
 note_event(struct dm_store *st, const struct dm_outbox_row *r, time_t now,
     const char *type, const char *why)
@@ -138,10 +180,11 @@ note_event(struct dm_store *st, const struct dm_outbox_row *r, time_t now,
 
 /* Send one row and record what became of it.  *down: server unreachable. */
 static dm_err
-send_one(struct dm_store *st, const struct dm_config *cfg,
+send_one(struct pass *p, const struct dm_config *cfg,
     struct dm_smtp *smtp, const struct dm_outbox_row *r,
     struct send_stats *stats, int *down)
 {
+	struct dm_store *st = p->st;
 	time_t now = clock_now(), wait;
 	char reply[512], *data, *from;
 	enum smtp_result res;
@@ -155,6 +198,8 @@ send_one(struct dm_store *st, const struct dm_config *cfg,
 	if ((err = build(st, cfg, r, now, &data, &len)) != DM_OK) {
 		if (err != DM_EPARSE)
 			return err;	/* a template or database problem */
+		if ((err = settle(p)) != DM_OK)
+			return err;
 		/* a recipient that cannot be written is permanent */
 		stats->failed++;
 		if ((err = outbox_mark_failed(st, r->id, now,
@@ -164,14 +209,27 @@ send_one(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	}
 	from = envelope_from(cfg, r->id);
-	res = smtp_send(smtp, from, r->recipient, data, len, reply,
-	    sizeof(reply));
+	res = smtp_send(smtp, from, r->recipient, data, len,
+	    p->marker != NULL ? gate : NULL, p, reply, sizeof(reply));
 	free(from);
 	free(data);
 	now = clock_now();
+	/* the gate waited already when the mail was ended; not otherwise */
+	if (res != SMTP_HELD && (err = settle(p)) != DM_OK) {
+		if (res == SMTP_SENT)
+			remember_unmarked(r->id);
+		return err;
+	}
 	switch (res) {
+	case SMTP_HELD:
+		return dm_fail(p->held, "%s", p->why);
 	case SMTP_SENT:
 		stats->sent++;
+		if (p->marker != NULL) {
+			marker_post(p->marker, r->id, now);
+			p->posted = r->id;
+			return DM_OK;
+		}
 		if ((err = outbox_mark_sent(st, r->id, now)) != DM_OK)
 			remember_unmarked(r->id);
 		return err;
@@ -215,24 +273,36 @@ send_due(struct dm_store *st, const struct dm_config *cfg,
     struct dm_smtp *smtp, struct send_stats *stats, volatile int *stop)
 {
 	struct dm_outbox_row *rows;
+	struct pass p;
 	size_t n, i;
 	int down = 0;
-	dm_err err = DM_OK;
+	dm_err err = DM_OK, e;
 
 	memset(stats, 0, sizeof(*stats));
+	memset(&p, 0, sizeof(p));
+	p.st = st;
 	if ((err = mark_unmarked(st)) != DM_OK)
 		return err;
 	while (!down && !(stop && *stop)) {
 		if ((err = outbox_due(st, clock_now(), PASS_ROWS, &rows, &n)) !=
 		    DM_OK)
-			return err;
+			break;
+		/* one mail is marked in line; for more, a marker thread
+		 * (without one, for want of a thread, in line as well) */
+		if (n > 1 && p.marker == NULL &&
+		    marker_start(cfg, &p.marker) != DM_OK)
+			p.marker = NULL;
 		for (i = 0; i < n && err == DM_OK && !down &&
 		    !(stop && *stop); i++)
-			err = send_one(st, cfg, smtp, &rows[i], stats, &down);
+			err = send_one(&p, cfg, smtp, &rows[i], stats, &down);
 		outbox_rows_free(rows, n);
+		/* before the next query sees the rows as still queued */
+		if ((e = settle(&p)) != DM_OK && err == DM_OK)
+			err = e;
 		if (err != DM_OK || n < PASS_ROWS)
 			break;
 	}
+	marker_stop(p.marker);
 	if (err == DM_OK && down)
 		err = dm_fail(DM_ETEMP, "SMTP server %s cannot be reached; "
 		    "the rest waits for the next pass", cfg->smtp_url);

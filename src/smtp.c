@@ -56,6 +56,10 @@ static int global_done;
 struct upload {
 	const char	*data;
 	size_t		 len, off;
+	smtp_gate	 gate;
+	void		*gate_arg;
+	int		 asked;		/* the gate was asked */
+	int		 held;		/* and it said no */
 };
 
 static size_t
@@ -66,6 +70,15 @@ read_cb(char *buf, size_t size, size_t nmemb, void *arg)
 
 	if (n > u->len - u->off)
 		n = u->len - u->off;
+	/* the last bytes: once they and the "." are out, the server may
+	 * accept the mail, so they wait for the gate */
+	if (u->off + n == u->len && u->gate != NULL && !u->asked) {
+		u->asked = 1;
+		if (u->gate(u->gate_arg) != 0) {
+			u->held = 1;
+			return CURL_READFUNC_ABORT;
+		}
+	}
 	memcpy(buf, u->data + u->off, n);
 	u->off += n;
 	return n;
@@ -189,10 +202,11 @@ setup(struct dm_smtp *s)
 
 enum smtp_result
 smtp_send(struct dm_smtp *s, const char *from, const char *rcpt,
-    const char *data, size_t len, char *reply, size_t replylen)
+    const char *data, size_t len, smtp_gate gate, void *gate_arg,
+    char *reply, size_t replylen)
 {
 	struct curl_slist *to = NULL;
-	struct upload u = { data, len, 0 };
+	struct upload u = { data, len, 0, gate, gate_arg, 0, 0 };
 	long code = 0;
 	CURLcode rc;
 
@@ -215,6 +229,12 @@ smtp_send(struct dm_smtp *s, const char *from, const char *rcpt,
 		    s->errbuf : cu.easy_strerror(rc));
 	if (rc == CURLE_OK)
 		return SMTP_SENT;
+	if (u.held) {
+		/* cut off before its end: the server discards it, and the
+		 * session is in no state for another mail */
+		snprintf(reply, replylen, "held back before its end");
+		return SMTP_HELD;
+	}
 	if (code >= 400 && code < 500)
 		return SMTP_RETRY;
 	if (code >= 500)

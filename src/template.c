@@ -108,9 +108,54 @@ rendered_free(struct rendered *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * Where name.ext was found (or that it was not), so that each mail sent
+ * and each page served does not ask the file system again.
+ * template_cache_clear() forgets it along with the files.
+ */
+#define FOUND_MAX	64
+
+static struct {
+	char	*file;		/* template_dir/name.ext */
+	char	*path;		/* NULL: in no directory */
+} found[FOUND_MAX];
+static size_t nfound;
+static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *search(const struct dm_config *, const char *, const char *);
+
 /* The path of name.ext, or NULL when no directory has it. */
 static char *
 find(const struct dm_config *cfg, const char *name, const char *ext)
+{
+	char *file = xasprintf("%s/%s.%s", cfg->template_dir ?
+	    cfg->template_dir : "", name, ext), *path;
+	size_t i;
+
+	pthread_mutex_lock(&found_lock);
+	for (i = 0; i < nfound; i++)
+		if (strcmp(found[i].file, file) == 0) {
+			path = found[i].path ? xstrdup(found[i].path) : NULL;
+			pthread_mutex_unlock(&found_lock);
+			free(file);
+			return path;
+		}
+	pthread_mutex_unlock(&found_lock);
+	path = search(cfg, name, ext);
+	pthread_mutex_lock(&found_lock);
+	if (nfound < FOUND_MAX) {
+		found[nfound].file = file;
+		found[nfound].path = path ? xstrdup(path) : NULL;
+		nfound++;
+		file = NULL;
+	}
+	pthread_mutex_unlock(&found_lock);
+	free(file);
+	return path;
+}
+
+static char *
+search(const struct dm_config *cfg, const char *name, const char *ext)
 {
 	const char *dirs[3];
 	char *path;
@@ -247,6 +292,13 @@ template_cache_clear(void)
 	}
 	ncache = 0;
 	pthread_mutex_unlock(&cache_lock);
+	pthread_mutex_lock(&found_lock);
+	for (i = 0; i < nfound; i++) {
+		free(found[i].file);
+		free(found[i].path);
+	}
+	nfound = 0;
+	pthread_mutex_unlock(&found_lock);
 }
 
 static dm_err load_file(const char *path, char **subject, char **body);
