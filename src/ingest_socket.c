@@ -5,8 +5,9 @@
  * The exchange, one message per connection:
  *   client: "deskmail-ingest 1 LEN TOTAL\n" (fixed width), then LEN bytes
  *   server: "STATUS LINE\n" once the message committed (or failed)
- * The server serves one connection at a time: each is a millisecond of
- * work, and the listen backlog queues the rest.  Only the same user (or
+ * The server takes everyone waiting at once and stores their messages in
+ * one transaction: processes that came while the last commit was on its
+ * way to disk share the next fsync.  Only the same user (or
  * root) may talk to either side; the socket file is 0600 as well.
  */
 #include <errno.h>
@@ -30,6 +31,9 @@
 #define HEAD_LEN	(sizeof(MAGIC) - 1 + 20 + 1 + 20 + 1)
 /* how long a peer may stall one read or write */
 #define IO_SECONDS	30
+/* one commit for at most this many messages, or this many bytes */
+#define BATCH_MAX	16
+#define BATCH_BYTES	(16 << 20)
 
 static int
 socket_enabled(const struct dm_config *cfg)
@@ -152,62 +156,111 @@ reply(int fd, int status, const char *text)
 		    sizeof(buf) - 1);
 }
 
-/* Receive one message on c, store it, answer. */
-static void
-serve_one(struct ingest_socket *s, struct dm_store **st, int c)
-{
-	size_t cap = (size_t)s->cfg->limits.max_message_bytes;
-	size_t len, total, keep;
-	struct ingest_result res;
-	char head[HEAD_LEN + 1], line[320], *raw;
-	dm_err err;
+/* One connection's message, and what to answer. */
+struct request {
+	int	 fd;
+	char	*raw;
+	size_t	 len, total;
+	int	 status;		/* the exit status ingest is to give */
+	char	 line[320];		/* what it prints, or why it failed */
+};
 
-	if (!peer_trusted(c)) {
+/* Read a request from r->fd; 0 when it holds a message to store. */
+static int
+receive(struct ingest_socket *s, struct request *r)
+{
+	size_t cap = (size_t)s->cfg->limits.max_message_bytes, len, total;
+	char head[HEAD_LEN + 1];
+
+	if (!peer_trusted(r->fd)) {
 		log_error("ingest socket: refused a connection from another "
 		    "user");
-		return;
+		return -1;
 	}
-	set_timeouts(c, IO_SECONDS);
+	set_timeouts(r->fd, IO_SECONDS);
 	head[HEAD_LEN] = '\0';
-	if (recv_all(c, head, HEAD_LEN) != 0)
-		return;
+	if (recv_all(r->fd, head, HEAD_LEN) != 0)
+		return -1;
 	if (parse_head(head, &len, &total) != 0) {
-		reply(c, EX_PROTOCOL, "not a deskmail ingest request");
-		return;
+		reply(r->fd, EX_PROTOCOL, "not a deskmail ingest request");
+		return -1;
 	}
 	/* the client kept at most its own limit; ours may be smaller */
-	keep = len < cap ? len : cap;
-	raw = xmalloc(keep + 1);
-	if (recv_all(c, raw, keep) != 0 || recv_discard(c, len - keep) != 0) {
-		free(raw);	/* the client went away: it stores it itself */
+	r->len = len < cap ? len : cap;
+	r->total = total;
+	r->raw = xmalloc(r->len + 1);
+	if (recv_all(r->fd, r->raw, r->len) != 0 ||
+	    recv_discard(r->fd, len - r->len) != 0) {
+		free(r->raw);	/* the client went away: it stores it itself */
+		r->raw = NULL;
+		return -1;
+	}
+	r->raw[r->len] = '\0';
+	return 0;
+}
+
+static void
+fail_all(struct request *r, size_t n, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r[i].status = EX_TEMPFAIL;
+		snprintf(r[i].line, sizeof(r[i].line), "%s", why);
+	}
+}
+
+/*
+ * Store the messages of n requests.  Several (ingest processes that came
+ * while the last commit was on its way to disk) share one transaction,
+ * each in a savepoint of its own, and so one fsync.
+ */
+static void
+store_batch(struct ingest_socket *s, struct dm_store **st,
+    struct request *r, size_t n)
+{
+	struct ingest_result res;
+	size_t i;
+
+	if (*st == NULL && store_open(s->cfg, 0, st) != DM_OK) {
+		fail_all(r, n, dm_errdetail());
 		return;
 	}
-	raw[keep] = '\0';
-	if (*st == NULL && (err = store_open(s->cfg, 0, st)) != DM_OK) {
-		reply(c, EX_TEMPFAIL, dm_errdetail());
-		free(raw);
+	if (n > 1 && store_begin(*st) != DM_OK) {
+		fail_all(r, n, dm_errdetail());
 		return;
 	}
-	err = ingest_message(*st, s->cfg, raw, keep, total, "stdin via run", 0,
-	    &res);
-	free(raw);
-	if (err != DM_OK) {
-		log_error("ingest socket: %s", dm_errdetail());
-		reply(c, EX_TEMPFAIL, dm_errdetail());
-		return;
+	for (i = 0; i < n; i++) {
+		if (ingest_message(*st, s->cfg, r[i].raw, r[i].len, r[i].total,
+		    "stdin via run", 0, &res) != DM_OK) {
+			log_error("ingest socket: %s", dm_errdetail());
+			fail_all(&r[i], 1, dm_errdetail());
+			/* an error SQLite rolled the whole batch back for */
+			if (n > 1 && !store_in_transaction(*st)) {
+				fail_all(r, n, "batch rolled back");
+				return;
+			}
+			continue;
+		}
+		if (res.warning[0] != '\0')
+			log_error("ingest socket: %s", res.warning);
+		r[i].status = EX_OK;
+		ingest_format(&res, r[i].line, sizeof(r[i].line));
 	}
-	if (res.warning[0] != '\0')
-		log_error("ingest socket: %s", res.warning);
-	ingest_format(&res, line, sizeof(line));
-	reply(c, EX_OK, line);
+	if (n > 1 && store_commit(*st) != DM_OK) {
+		fail_all(r, n, dm_errdetail());
+		store_rollback(*st);
+	}
 }
 
 static void *
 serve(void *arg)
 {
 	struct ingest_socket *s = arg;
+	struct request r[BATCH_MAX];
 	struct dm_store *st = NULL;
 	struct pollfd pfd;
+	size_t n, bytes, i;
 	int c;
 
 	pfd.fd = s->fd;
@@ -216,10 +269,24 @@ serve(void *arg)
 		/* wake now and then to notice *stop */
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
-		if ((c = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
-			continue;
-		serve_one(s, &st, c);
-		close(c);
+		/* everyone waiting now (accept does not block) */
+		for (n = 0, bytes = 0; n < BATCH_MAX && bytes < BATCH_BYTES &&
+		    (c = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0;) {
+			memset(&r[n], 0, sizeof(r[n]));
+			r[n].fd = c;
+			if (receive(s, &r[n]) != 0) {
+				close(c);
+				continue;
+			}
+			bytes += r[n++].len;
+		}
+		if (n > 0)
+			store_batch(s, &st, r, n);
+		for (i = 0; i < n; i++) {
+			reply(r[i].fd, r[i].status, r[i].line);
+			close(r[i].fd);
+			free(r[i].raw);
+		}
 	}
 	store_close(st);
 	return NULL;
@@ -247,7 +314,8 @@ ingest_socket_start(struct ingest_socket *s)
 			    "and is not a socket", path);
 		(void)unlink(path);
 	}
-	if ((s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	if ((s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) < 0 ||
 	    bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    chmod(path, 0600) != 0 || listen(s->fd, 128) != 0) {
 		err = dm_fail(DM_EIO, "ingest_socket %s: %s", path,
