@@ -133,19 +133,27 @@ report_text(const struct report *r, int detail, struct rout *o)
 	}
 }
 
-/* One CSV field: quoted when it holds a comma, quote, line end or edge
- * blank, quotes doubled (RFC 4180). */
+/*
+ * One CSV field: quoted when it holds a comma, quote, line end or edge
+ * blank, quotes doubled (RFC 4180).  Text that a spreadsheet would take
+ * for a formula (=, +, -, @, a tab or CR first: an agency name, a
+ * theme, an owner's address come from mail and the directory) gets a '
+ * in front, so that opening the export runs nothing.
+ */
 static void
-csv_field(struct buf *b, const char *s)
+csv_field(struct buf *b, const char *s, int text)
 {
+	int formula = text && s[0] != '\0' && strchr("=+-@\t\r", s[0]);
 	size_t n = strlen(s);
 
-	if (strpbrk(s, ",\"\r\n") == NULL && (n == 0 || (s[0] != ' ' &&
-	    s[n - 1] != ' '))) {
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL && (n == 0 ||
+	    (s[0] != ' ' && s[n - 1] != ' '))) {
 		buf_adds(b, s);
 		return;
 	}
 	buf_addc(b, '"');
+	if (formula)
+		buf_addc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_addc(b, '"');
@@ -174,7 +182,7 @@ report_csv(const struct report *r, struct rout *o)
 	buf_adds(b, "record");
 	for (k = 0; k < nk; k++) {
 		buf_addc(b, ',');
-		csv_field(b, keys[k]);
+		csv_field(b, keys[k], 1);
 	}
 	buf_adds(b, "\r\n");
 	for (i = 0; i < r->ntabs; i++) {
@@ -184,13 +192,14 @@ report_csv(const struct report *r, struct rout *o)
 		for (k = 0; k < nk; k++)
 			map[k] = rtab_col(t, keys[k]);
 		for (row = 0; row < rtab_nrows(t); row++) {
-			csv_field(b, rtab_name(t));
+			csv_field(b, rtab_name(t), 1);
 			for (k = 0; k < nk; k++) {
 				const char *s = map[k] < 0 ? NULL :
 				    rtab_text(t, row, (size_t)map[k]);
 
 				buf_addc(b, ',');
-				csv_field(b, s ? s : "");
+				csv_field(b, s ? s : "", map[k] >= 0 &&
+				    rtab_kind(t, row, (size_t)map[k]) == RK_STR);
 			}
 			buf_adds(b, "\r\n");
 			rout_flush(o);
