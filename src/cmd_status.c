@@ -46,6 +46,10 @@ print_text(struct json_object *o)
 		    "mailboxes", json_str(m, "name"), json_str(m, "last_fetch"),
 		    json_str(m, "last_uid"));
 	}
+	json_object_object_get_ex(o, "run", &v);
+	printf("%-12s%s (%s)%s\n", "run", json_str(v, "state"),
+	    json_str(v, "ingest_socket"), strcmp(json_str(v, "state"),
+	    "listening") == 0 ? "" : ": ingest stores by itself");
 	json_object_object_get_ex(o, "attention", &v);
 	for (i = 0; i < json_object_array_length(v); i++)
 		printf("%s%s\n", i ? "            " : "attention   ",

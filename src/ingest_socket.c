@@ -349,31 +349,57 @@ ingest_socket_stop(struct ingest_socket *s)
 	s->fd = -1;
 }
 
+/* Connect to cfg's socket: the descriptor, or -1 (dm_fail says why). */
+static int
+connect_run(const struct dm_config *cfg)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (!socket_enabled(cfg) || socket_address(cfg, &sa) != DM_OK)
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		dm_fail(DM_EIO, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		dm_fail(DM_ENOTFOUND, "%s: %s", cfg->ingest_socket,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!peer_trusted(fd)) {
+		dm_fail(DM_ENOTFOUND, "%s: served by another user",
+		    cfg->ingest_socket);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+ingest_socket_live(const struct dm_config *cfg)
+{
+	int fd = connect_run(cfg);
+
+	if (fd < 0)
+		return 0;
+	close(fd);	/* run reads no request and goes on */
+	return 1;
+}
+
 dm_err
 ingest_socket_submit(const struct dm_config *cfg, const char *raw,
     size_t len, size_t total, int *status, char *line, size_t linesz)
 {
-	struct sockaddr_un sa;
 	char head[HEAD_LEN + 1], answer[400], *sp, *nl;
 	size_t have = 0;
 	ssize_t r;
 	long code;
 	int fd;
 
-	if (!socket_enabled(cfg) || socket_address(cfg, &sa) != DM_OK)
+	if ((fd = connect_run(cfg)) < 0)
 		return DM_ENOTFOUND;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return dm_fail(DM_EIO, "socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return dm_fail(DM_ENOTFOUND, "%s: %s", cfg->ingest_socket,
-		    strerror(errno));
-	}
-	if (!peer_trusted(fd)) {
-		close(fd);
-		return dm_fail(DM_ENOTFOUND, "%s: served by another user",
-		    cfg->ingest_socket);
-	}
 	/* long enough for run to wait out a busy database */
 	set_timeouts(fd, IO_SECONDS + cfg->busy_timeout_ms / 1000);
 	snprintf(head, sizeof(head), MAGIC "%020zu %020zu\n", len, total);

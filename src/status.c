@@ -11,6 +11,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/config.h"
 #include "deskmail/mailbox.h"
+#include "deskmail/ingest_socket.h"
 #include "deskmail/status.h"
 #include "deskmail/util.h"
 
@@ -227,6 +228,20 @@ mailboxes(struct dm_store *st, const struct dm_config *cfg, time_t now,
 	return DM_OK;
 }
 
+/* Whether `run` takes the mail an MTA pipes to ingest. */
+static void
+service(const struct dm_config *cfg, struct json_object *out)
+{
+	struct json_object *o = json_object_new_object();
+	const char *state = strcmp(cfg->ingest_socket, "none") == 0 ? "off" :
+	    ingest_socket_live(cfg) ? "listening" : "not running";
+
+	json_object_object_add(o, "ingest_socket",
+	    json_object_new_string(cfg->ingest_socket));
+	json_object_object_add(o, "state", json_object_new_string(state));
+	json_object_object_add(out, "run", o);
+}
+
 dm_err
 status_json(struct dm_store *st, const struct dm_config *cfg, time_t now,
     struct json_object *out)
@@ -246,6 +261,7 @@ status_json(struct dm_store *st, const struct dm_config *cfg, time_t now,
 	    (err = timers(st, now, out, warn)) == DM_OK)
 		err = mailboxes(st, cfg, now, out, warn);
 	store_rollback(st);
+	service(cfg, out);
 	json_object_object_add(out, "attention", warn);
 	return err;
 }
