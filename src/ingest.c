@@ -244,9 +244,23 @@ route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
 	dm_err err;
 
 	route_apply(a->cfg->rules, a->m, r);
-	for (i = 0; i < r->nwarnings; i++)
-		snprintf(a->res->warning, sizeof(a->res->warning), "%s",
-		    r->warnings[i]);
+	/* every rule that was skipped, or how many when they do not fit */
+	if (r->nwarnings > 0) {
+		struct buf b;
+
+		buf_init(&b);
+		for (i = 0; i < r->nwarnings; i++)
+			buf_addf(&b, "%s%s", i ? "; " : "", r->warnings[i]);
+		buf_addc(&b, '\0');
+		if (strlen(b.data) < sizeof(a->res->warning))
+			snprintf(a->res->warning, sizeof(a->res->warning),
+			    "%s", b.data);
+		else
+			snprintf(a->res->warning, sizeof(a->res->warning),
+			    "%zu routing rules skipped; the first: %s",
+			    r->nwarnings, r->warnings[0]);
+		buf_free(&b);
+	}
 	*agency = NULL;
 	if (r->agency == NULL && a->m->from != NULL &&
 	    (err = directory_lookup(a->st, a->m->from, agency)) != DM_OK)
