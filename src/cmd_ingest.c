@@ -291,7 +291,8 @@ cmd_ingest(struct dm_ctx *ctx, int argc, char **argv)
 		maildir = argv[2];
 	} else if (argc >= 2 && argv[1][0] == '-' && argv[1][1] != '\0')
 		return ctx_usage(ctx, "[--maildir DIR | FILE...]");
-	if ((rc = ctx_open(ctx, 1)) != EX_OK)
+	/* the rules are compiled only when this process stores the mail */
+	if ((rc = ctx_open(ctx, CTX_UNROUTED)) != EX_OK)
 		return rc;
 	if (maildir == NULL && argc < 2)
 		return ingest_stdin(ctx);

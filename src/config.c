@@ -805,6 +805,29 @@ check(struct dm_config *cfg)
 dm_err
 config_load(const char *path, struct dm_config **out)
 {
+	dm_err err;
+
+	if ((err = config_load_unrouted(path, out)) != DM_OK)
+		return err;
+	if ((err = config_load_rules(*out)) != DM_OK) {
+		config_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+dm_err
+config_load_rules(struct dm_config *cfg)
+{
+	if (cfg->rules_loaded)
+		return DM_OK;
+	cfg->rules_loaded = 1;
+	return route_load(cfg->routing_rules, cfg, &cfg->rules);
+}
+
+dm_err
+config_load_unrouted(const char *path, struct dm_config **out)
+{
 	struct parse_state st;
 	struct dm_config *cfg;
 	size_t i;
@@ -848,10 +871,6 @@ config_load(const char *path, struct dm_config **out)
 	}
 	cfg->domain = xstrdup(strchr(cfg->address, '@') + 1);
 	ingest_socket_path(cfg);
-	if ((err = route_load(cfg->routing_rules, cfg, &cfg->rules)) != DM_OK) {
-		config_free(cfg);
-		return err;
-	}
 	*out = cfg;
 	return DM_OK;
 }

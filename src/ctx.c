@@ -33,10 +33,14 @@ ctx_open(struct dm_ctx *ctx, int config_only)
 	dm_err err;
 
 	if (ctx->cfg == NULL) {
-		if ((err = config_load(ctx->config_path, &ctx->cfg)) != DM_OK)
+		if ((err = (config_only == CTX_UNROUTED ? config_load_unrouted :
+		    config_load)(ctx->config_path, &ctx->cfg)) != DM_OK)
 			return ctx_fail(ctx, err);
 		log_use_syslog(strcmp(ctx->cfg->log, "syslog") == 0);
 	}
+	if (config_only != CTX_UNROUTED &&
+	    (err = config_load_rules(ctx->cfg)) != DM_OK)
+		return ctx_fail(ctx, err);
 	if (config_only || ctx->st != NULL)
 		return EX_OK;
 	if ((err = store_open(ctx->cfg, 0, &ctx->st)) != DM_OK)

@@ -16,7 +16,12 @@ struct dm_ctx {
 	struct dm_store		*st;
 };
 
-/* Load the configuration (and open the database unless config_only). */
+/*
+ * Load the configuration (and open the database unless config_only).
+ * config_only CTX_UNROUTED: the configuration without its routing rules;
+ * a later ctx_open() compiles them.
+ */
+#define CTX_UNROUTED	2
 int	ctx_open(struct dm_ctx *ctx, int config_only);
 void	ctx_close(struct dm_ctx *ctx);
 

@@ -117,6 +117,7 @@ struct dm_config {
 	char	*routing_mode;		/* first | all */
 	long	 routing_match_limit;
 	struct dm_rules *rules;		/* compiled from routing_rules */
+	int	 rules_loaded;		/* by config_load_rules() */
 	/* [billing], one rate and bill-to rule per category */
 	char	*billing_currency;
 	char	*billing_rate[DM_NCATEGORIES];	/* as written: 12.50 */
@@ -142,6 +143,14 @@ struct dm_config {
  * caller frees with config_free().  Errors name the file and line.
  */
 dm_err config_load(const char *path, struct dm_config **out);
+
+/*
+ * The same without compiling the routing rules (cfg->rules stays NULL
+ * until config_load_rules()): `ingest` handing its message to `run`,
+ * which has them, need not pay for compiling a few hundred patterns.
+ */
+dm_err config_load_unrouted(const char *path, struct dm_config **out);
+dm_err config_load_rules(struct dm_config *cfg);
 
 void config_free(struct dm_config *cfg);
 
