@@ -239,6 +239,8 @@ struct parse_state {
 	struct dm_config *cfg;
 	char		  msg[256];	/* why the handler refused a line */
 	unsigned char	  seen[sizeof(keys) / sizeof(keys[0])];
+	/* the key of the line before, and its value so far */
+	char		 *prev_section, *prev_name, *prev_value;
 };
 
 static int
@@ -472,10 +474,53 @@ set_mailbox_key(struct parse_state *st, const char *box, const char *name,
 	return 0;
 }
 
+static int dispatch(struct parse_state *, const char *, const char *,
+    const char *);
+
+/* The keys that hold lists of addresses. */
+static int
+is_list(const char *section, const char *name)
+{
+	if (strncmp(section, "team ", 5) == 0)
+		return strcmp(name, "members") == 0 ||
+		    strcmp(name, "escalation") == 0;
+	return strcmp(section, "sla") == 0 && (strcmp(name, "contacts") == 0 ||
+	    strcmp(name, "supervisor") == 0 ||
+	    strcmp(name, "management") == 0);
+}
+
+/*
+ * inih hands an indented line that follows a key to us as that key once
+ * more.  For a list of addresses it continues the list (so does the same
+ * key on the next line): a team written over several lines must not keep
+ * only its last member.  Any other key keeps the last value.
+ */
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
+	char *joined = NULL;
+	int rc;
+
+	if (st->prev_name != NULL && is_list(section, name) &&
+	    strcmp(st->prev_section, section) == 0 &&
+	    strcmp(st->prev_name, name) == 0 && st->prev_value[0] != '\0')
+		value = joined = xasprintf("%s, %s", st->prev_value, value);
+	free(st->prev_section);
+	free(st->prev_name);
+	free(st->prev_value);
+	st->prev_section = xstrdup(section);
+	st->prev_name = xstrdup(name);
+	st->prev_value = xstrdup(value);
+	rc = dispatch(st, section, name, value);
+	free(joined);
+	return rc;
+}
+
+static int
+dispatch(struct parse_state *st, const char *section, const char *name,
+    const char *value)
+{
 	size_t i;
 
 	if (strncmp(section, "team ", 5) == 0 && section[5] != '\0')
@@ -858,6 +903,9 @@ config_load_unrouted(const char *path, struct dm_config **out)
 	}
 	line = ini_parse_file(fp, handler, &st);
 	fclose(fp);
+	free(st.prev_section);
+	free(st.prev_name);
+	free(st.prev_value);
 	if (line != 0) {
 		err = dm_fail(DM_ECONFIG, "%s:%d: %s", path, line,
 		    st.msg[0] ? st.msg : "syntax error");
