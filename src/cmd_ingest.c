@@ -62,6 +62,20 @@ struct batch {
 	size_t	n;
 };
 
+/* Store one message read already, into res; its warning is logged. */
+static dm_err
+ingest_raw(struct dm_ctx *ctx, const char *raw, size_t len, size_t total,
+    const char *source, struct ingest_result *res)
+{
+	dm_err err;
+
+	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
+	    res);
+	if (err == DM_OK && res->warning[0] != '\0')
+		log_error("ingest: %s: %s", source, res->warning);
+	return err;
+}
+
 /* Ingest one message from fd into res; DM_ETEMP: retry it later. */
 static dm_err
 ingest_fd(struct dm_ctx *ctx, int fd, const char *source,
@@ -75,11 +89,8 @@ ingest_fd(struct dm_ctx *ctx, int fd, const char *source,
 	    &raw, &len, &total);
 	if (err != DM_OK)
 		return err;
-	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
-	    res);
+	err = ingest_raw(ctx, raw, len, total, source, res);
 	free(raw);
-	if (err == DM_OK && res->warning[0] != '\0')
-		log_error("ingest: %s: %s", source, res->warning);
 	return err;
 }
 
@@ -230,27 +241,25 @@ ingest_stdin(struct dm_ctx *ctx)
 	if (err != DM_OK)
 		return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s", dm_errdetail()));
 	if (ingest_socket_submit(ctx->cfg, raw, len, total, &status, line,
-	    sizeof(line)) == DM_OK) {
-		free(raw);
-		if (status != EX_OK) {
-			log_error("%s: %s", ctx->command, line);
-			return status;
+	    sizeof(line)) != DM_OK) {
+		if ((rc = open_store(ctx)) != EX_OK) {
+			free(raw);
+			return rc;
 		}
-		printf("%s\n", line);
-		return fflush(stdout) == 0 ? EX_OK : EX_TEMPFAIL;
+		if ((err = ingest_raw(ctx, raw, len, total, "stdin", &res)) !=
+		    DM_OK) {
+			free(raw);
+			return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s",
+			    dm_errdetail()));
+		}
+		ingest_format(&res, line, sizeof(line));
+		status = EX_OK;
 	}
-	if ((rc = open_store(ctx)) != EX_OK) {
-		free(raw);
-		return rc;
-	}
-	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, "stdin", 0,
-	    &res);
 	free(raw);
-	if (err != DM_OK)
-		return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s", dm_errdetail()));
-	if (res.warning[0] != '\0')
-		log_error("ingest: stdin: %s", res.warning);
-	ingest_format(&res, line, sizeof(line));
+	if (status != EX_OK) {
+		log_error("%s: %s", ctx->command, line);
+		return status;
+	}
 	printf("%s\n", line);
 	return fflush(stdout) == 0 ? EX_OK : EX_TEMPFAIL;
 }

@@ -3,8 +3,9 @@
  *
  * The main thread only handles signals and configuration; each mailbox is
  * watched by its own thread (watch.c), and mail an MTA pipes to `ingest`
- * comes in through a socket served by another (ingest_socket.c).  SIGTERM/SIGINT: the threads finish
- * the batch in hand (committed and marked), then the process exits 0.
+ * comes in through a socket served by another (ingest_socket.c).
+ * SIGTERM/SIGINT: the threads finish the batch in hand (committed and
+ * marked), then the process exits 0.
  * SIGHUP: the threads stop the same way, the configuration is read again
  * (a broken one is reported and the old one kept) and they start anew.
  */

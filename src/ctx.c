@@ -33,8 +33,8 @@ ctx_open(struct dm_ctx *ctx, int config_only)
 	dm_err err;
 
 	if (ctx->cfg == NULL) {
-		if ((err = (config_only == CTX_UNROUTED ? config_load_unrouted :
-		    config_load)(ctx->config_path, &ctx->cfg)) != DM_OK)
+		if ((err = config_load_unrouted(ctx->config_path, &ctx->cfg)) !=
+		    DM_OK)
 			return ctx_fail(ctx, err);
 		log_use_syslog(strcmp(ctx->cfg->log, "syslog") == 0);
 	}

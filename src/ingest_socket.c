@@ -113,22 +113,6 @@ recv_all(int fd, void *p, size_t n)
 	return 0;
 }
 
-/* Read and throw away n bytes: the part of a message past our limit. */
-static int
-recv_discard(int fd, size_t n)
-{
-	char scratch[16384];
-	size_t chunk;
-
-	while (n > 0) {
-		chunk = n < sizeof(scratch) ? n : sizeof(scratch);
-		if (recv_all(fd, scratch, chunk) != 0)
-			return -1;
-		n -= chunk;
-	}
-	return 0;
-}
-
 static int
 parse_head(const char *head, size_t *len, size_t *total)
 {
@@ -169,7 +153,7 @@ struct request {
 static int
 receive(struct ingest_socket *s, struct request *r)
 {
-	size_t cap = (size_t)s->cfg->limits.max_message_bytes, len, total;
+	size_t cap = (size_t)s->cfg->limits.max_message_bytes, len, got;
 	char head[HEAD_LEN + 1];
 
 	if (!peer_trusted(r->fd)) {
@@ -181,21 +165,18 @@ receive(struct ingest_socket *s, struct request *r)
 	head[HEAD_LEN] = '\0';
 	if (recv_all(r->fd, head, HEAD_LEN) != 0)
 		return -1;
-	if (parse_head(head, &len, &total) != 0) {
+	if (parse_head(head, &len, &r->total) != 0) {
 		reply(r->fd, EX_PROTOCOL, "not a deskmail ingest request");
 		return -1;
 	}
-	/* the client kept at most its own limit; ours may be smaller */
-	r->len = len < cap ? len : cap;
-	r->total = total;
-	r->raw = xmalloc(r->len + 1);
-	if (recv_all(r->fd, r->raw, r->len) != 0 ||
-	    recv_discard(r->fd, len - r->len) != 0) {
+	/* the client kept at most its own limit, ours may be smaller; it
+	 * ends its side after the message */
+	if (read_fd_capped(r->fd, len < cap ? len : cap, &r->raw, &r->len,
+	    &got) != DM_OK || got != len) {
 		free(r->raw);	/* the client went away: it stores it itself */
 		r->raw = NULL;
 		return -1;
 	}
-	r->raw[r->len] = '\0';
 	return 0;
 }
 
@@ -377,25 +358,27 @@ connect_run(const struct dm_config *cfg)
 	return fd;
 }
 
-int
-ingest_socket_live(const struct dm_config *cfg)
+const char *
+ingest_socket_state(const struct dm_config *cfg)
 {
-	int fd = connect_run(cfg);
+	int fd;
 
-	if (fd < 0)
-		return 0;
+	if (!socket_enabled(cfg))
+		return "off";
+	if ((fd = connect_run(cfg)) < 0)
+		return "not running";
 	close(fd);	/* run reads no request and goes on */
-	return 1;
+	return "listening";
 }
 
 dm_err
 ingest_socket_submit(const struct dm_config *cfg, const char *raw,
     size_t len, size_t total, int *status, char *line, size_t linesz)
 {
-	char head[HEAD_LEN + 1], answer[400], *sp, *nl;
-	size_t have = 0;
-	ssize_t r;
+	char head[HEAD_LEN + 1], *answer, *sp, *nl;
+	size_t have;
 	long code;
+	dm_err err;
 	int fd;
 
 	if ((fd = connect_run(cfg)) < 0)
@@ -406,26 +389,22 @@ ingest_socket_submit(const struct dm_config *cfg, const char *raw,
 	if (send_all(fd, head, HEAD_LEN) != 0 || send_all(fd, raw, len) != 0)
 		goto broken;
 	(void)shutdown(fd, SHUT_WR);
-	while (have < sizeof(answer) - 1 &&
-	    (r = recv(fd, answer + have, sizeof(answer) - 1 - have, 0)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto broken;
-		}
-		have += (size_t)r;
-		if (memchr(answer, '\n', have) != NULL)
-			break;
-	}
-	answer[have] = '\0';
+	/* one line, then run closes the connection */
+	err = read_fd(fd, 512, &answer, &have);
 	close(fd);
+	if (err != DM_OK)
+		return dm_fail(DM_ENET, "%s: %s", cfg->ingest_socket,
+		    dm_errdetail());
 	code = strtol(answer, &sp, 10);
 	if ((nl = strchr(answer, '\n')) == NULL || sp == answer || *sp != ' ' ||
-	    code < 0 || code > 255)
+	    code < 0 || code > 255) {
+		free(answer);
 		return dm_fail(DM_ENET, "%s: no answer", cfg->ingest_socket);
+	}
 	*nl = '\0';
 	snprintf(line, linesz, "%s", sp + 1);
 	*status = (int)code;
+	free(answer);
 	return DM_OK;
 broken:
 	close(fd);

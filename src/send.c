@@ -289,9 +289,8 @@ send_due(struct dm_store *st, const struct dm_config *cfg,
 			break;
 		/* one mail is marked in line; for more, a marker thread
 		 * (without one, for want of a thread, in line as well) */
-		if (n > 1 && p.marker == NULL &&
-		    marker_start(cfg, &p.marker) != DM_OK)
-			p.marker = NULL;
+		if (n > 1 && p.marker == NULL)
+			(void)marker_start(cfg, &p.marker);
 		for (i = 0; i < n && err == DM_OK && !down &&
 		    !(stop && *stop); i++)
 			err = send_one(&p, cfg, smtp, &rows[i], stats, &down);

@@ -10,8 +10,8 @@
 
 #include "deskmail/clock.h"
 #include "deskmail/config.h"
-#include "deskmail/mailbox.h"
 #include "deskmail/ingest_socket.h"
+#include "deskmail/mailbox.h"
 #include "deskmail/status.h"
 #include "deskmail/util.h"
 
@@ -233,12 +233,11 @@ static void
 service(const struct dm_config *cfg, struct json_object *out)
 {
 	struct json_object *o = json_object_new_object();
-	const char *state = strcmp(cfg->ingest_socket, "none") == 0 ? "off" :
-	    ingest_socket_live(cfg) ? "listening" : "not running";
 
 	json_object_object_add(o, "ingest_socket",
 	    json_object_new_string(cfg->ingest_socket));
-	json_object_object_add(o, "state", json_object_new_string(state));
+	json_object_object_add(o, "state",
+	    json_object_new_string(ingest_socket_state(cfg)));
 	json_object_object_add(out, "run", o);
 }
 

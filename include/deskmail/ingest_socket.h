@@ -38,8 +38,8 @@ dm_err	ingest_socket_start(struct ingest_socket *s);
 /* Wait for the thread to end (after *s->stop was set), remove the socket. */
 void	ingest_socket_stop(struct ingest_socket *s);
 
-/* Whether a `run` answers on cfg's socket (for `status`). */
-int	ingest_socket_live(const struct dm_config *cfg);
+/* For `status`: "listening" (run answers), "not running", or "off". */
+const char *ingest_socket_state(const struct dm_config *cfg);
 
 /*
  * Hand len bytes (the first of total) to a running `run`.  On DM_OK,
