@@ -8,6 +8,7 @@
  * of schema changes is one history for the whole file.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@ struct dm_store {
 		const char	*sql;
 		sqlite3_stmt	*stmt;
 	} cache[STMT_CACHE];
+	int		 counted;	/* in open_stores */
 };
 
 /* Migration N brings user_version from N-1 to N.  Never edit one; add. */
@@ -277,6 +279,16 @@ fail:
 	return err;
 }
 
+/*
+ * Connections this process has open.  Only the last one to close empties
+ * the WAL (store_close says why): inside `deskmail run` the ingest
+ * socket's connection stays open, so the connections that come and go
+ * (a send pass's marker) leave the WAL file at its size, and a commit
+ * then overwrites blocks the file already has instead of appending,
+ * which on ext4 costs an allocation and an inode write at every fsync.
+ */
+static atomic_int open_stores;
+
 dm_err
 store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 {
@@ -343,6 +355,8 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 	}
 	if (create)
 		chmod(path, 0600);
+	st->counted = 1;
+	atomic_fetch_add(&open_stores, 1);
 	*out = st;
 	return DM_OK;
 }
@@ -363,9 +377,11 @@ store_close(struct dm_store *st)
 	 * frame of the WAL, which made a process per message three times
 	 * slower on a WAL of a few thousand frames.  Best effort, never
 	 * waiting: with a `deskmail run` reading, the index stays valid and
-	 * the WAL is checkpointed as it grows.
+	 * the WAL is checkpointed as it grows.  Not while another connection
+	 * of this process is open (open_stores says why).
 	 */
-	if (st->db != NULL && !sqlite3_db_readonly(st->db, "main")) {
+	if (st->counted && atomic_fetch_sub(&open_stores, 1) == 1 &&
+	    st->db != NULL && !sqlite3_db_readonly(st->db, "main")) {
 		sqlite3_busy_timeout(st->db, 0);
 		(void)sqlite3_wal_checkpoint_v2(st->db, "main",
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
