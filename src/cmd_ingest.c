@@ -233,15 +233,16 @@ ingest_stdin(struct dm_ctx *ctx)
 	struct ingest_result res;
 	char *raw, line[320];
 	size_t len, total;
-	int rc, status;
+	int rc, status, fd;
 	dm_err err;
 
 	err = read_fd_capped(STDIN_FILENO,
 	    (size_t)ctx->cfg->limits.max_message_bytes, &raw, &len, &total);
 	if (err != DM_OK)
 		return ctx_fail(ctx, dm_fail(DM_ETEMP, "%s", dm_errdetail()));
-	if (ingest_socket_submit(ctx->cfg, raw, len, total, &status, line,
-	    sizeof(line)) != DM_OK) {
+	if ((fd = ingest_socket_connect(ctx->cfg)) < 0 ||
+	    ingest_socket_exchange(ctx->cfg, fd, raw, len, total,
+	    &status, line, sizeof(line)) != DM_OK) {
 		if ((rc = open_store(ctx)) != EX_OK) {
 			free(raw);
 			return rc;

@@ -1,10 +1,8 @@
 /*
- * ingest_socket.c - the local socket between `deskmail ingest` and a
- * running `deskmail run` (see ingest_socket.h for why).
+ * ingest_socket.c - run's end of the local socket between `deskmail
+ * ingest` and a running `deskmail run` (see ingest_socket.h for why and
+ * for the exchange; ingest_client.c is the other end).
  *
- * The exchange, one message per connection:
- *   client: "deskmail-ingest 1 LEN TOTAL\n" (fixed width), then LEN bytes
- *   server: "STATUS LINE\n" once the message committed (or failed)
  * The server takes everyone waiting at once and stores their messages in
  * one transaction: processes that came while the last commit was on its
  * way to disk share the next fsync.  Only the same user (or
@@ -27,72 +25,9 @@
 #include "deskmail/store.h"
 #include "deskmail/util.h"
 
-#define MAGIC		"deskmail-ingest 1 "
-#define HEAD_LEN	(sizeof(MAGIC) - 1 + 20 + 1 + 20 + 1)
-/* how long a peer may stall one read or write */
-#define IO_SECONDS	30
 /* one commit for at most this many messages, or this many bytes */
 #define BATCH_MAX	16
 #define BATCH_BYTES	(16 << 20)
-
-static int
-socket_enabled(const struct dm_config *cfg)
-{
-	return cfg->ingest_socket[0] != '\0' &&
-	    strcmp(cfg->ingest_socket, "none") != 0;
-}
-
-static dm_err
-socket_address(const struct dm_config *cfg, struct sockaddr_un *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	if (strlen(cfg->ingest_socket) >= sizeof(sa->sun_path))
-		return dm_fail(DM_ECONFIG, "ingest_socket %s: longer than the "
-		    "%zu bytes a socket path may have", cfg->ingest_socket,
-		    sizeof(sa->sun_path) - 1);
-	memcpy(sa->sun_path, cfg->ingest_socket, strlen(cfg->ingest_socket));
-	return DM_OK;
-}
-
-/* The peer runs as us, or as root. */
-static int
-peer_trusted(int fd)
-{
-	struct ucred cred;
-	socklen_t n = sizeof(cred);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &n) != 0)
-		return 0;
-	return cred.uid == geteuid() || cred.uid == 0;
-}
-
-static void
-set_timeouts(int fd, long seconds)
-{
-	struct timeval tv = { seconds, 0 };
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-static int
-send_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = send(fd, s, n, MSG_NOSIGNAL)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Read exactly n bytes; -1 on an error, a timeout or an early end. */
 static int
@@ -119,8 +54,8 @@ parse_head(const char *head, size_t *len, size_t *total)
 	unsigned long long l, t;
 	char nl;
 
-	if (memcmp(head, MAGIC, sizeof(MAGIC) - 1) != 0 ||
-	    sscanf(head + sizeof(MAGIC) - 1, "%20llu %20llu%c", &l, &t,
+	if (memcmp(head, INGEST_MAGIC, sizeof(INGEST_MAGIC) - 1) != 0 ||
+	    sscanf(head + sizeof(INGEST_MAGIC) - 1, "%20llu %20llu%c", &l, &t,
 	    &nl) != 3 || nl != '\n' || t < l)
 		return -1;
 	*len = (size_t)l;
@@ -136,7 +71,7 @@ reply(int fd, int status, const char *text)
 
 	n = snprintf(buf, sizeof(buf), "%d %s\n", status, text);
 	if (n > 0)
-		(void)send_all(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+		(void)ingest_socket_send(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n :
 		    sizeof(buf) - 1);
 }
 
@@ -154,16 +89,16 @@ static int
 receive(struct ingest_socket *s, struct request *r)
 {
 	size_t cap = (size_t)s->cfg->limits.max_message_bytes, len, got;
-	char head[HEAD_LEN + 1];
+	char head[INGEST_HEAD_LEN + 1];
 
-	if (!peer_trusted(r->fd)) {
+	if (!ingest_socket_peer_trusted(r->fd)) {
 		log_error("ingest socket: refused a connection from another "
 		    "user");
 		return -1;
 	}
-	set_timeouts(r->fd, IO_SECONDS);
-	head[HEAD_LEN] = '\0';
-	if (recv_all(r->fd, head, HEAD_LEN) != 0)
+	ingest_socket_timeouts(r->fd, INGEST_IO_SECONDS);
+	head[INGEST_HEAD_LEN] = '\0';
+	if (recv_all(r->fd, head, INGEST_HEAD_LEN) != 0)
 		return -1;
 	if (parse_head(head, &len, &r->total) != 0) {
 		reply(r->fd, EX_PROTOCOL, "not a deskmail ingest request");
@@ -284,9 +219,9 @@ ingest_socket_start(struct ingest_socket *s)
 
 	s->fd = -1;
 	s->started = 0;
-	if (!socket_enabled(s->cfg))
+	if (!ingest_socket_enabled(s->cfg))
 		return DM_OK;
-	if ((err = socket_address(s->cfg, &sa)) != DM_OK)
+	if ((err = ingest_socket_address(s->cfg, &sa)) != DM_OK)
 		return err;
 	/* one left by a run that was killed; run's lock says it is ours */
 	if (lstat(path, &sb) == 0) {
@@ -328,85 +263,4 @@ ingest_socket_stop(struct ingest_socket *s)
 		(void)unlink(s->cfg->ingest_socket);
 	}
 	s->fd = -1;
-}
-
-/* Connect to cfg's socket: the descriptor, or -1 (dm_fail says why). */
-static int
-connect_run(const struct dm_config *cfg)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	if (!socket_enabled(cfg) || socket_address(cfg, &sa) != DM_OK)
-		return -1;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-		dm_fail(DM_EIO, "socket: %s", strerror(errno));
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		dm_fail(DM_ENOTFOUND, "%s: %s", cfg->ingest_socket,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!peer_trusted(fd)) {
-		dm_fail(DM_ENOTFOUND, "%s: served by another user",
-		    cfg->ingest_socket);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-const char *
-ingest_socket_state(const struct dm_config *cfg)
-{
-	int fd;
-
-	if (!socket_enabled(cfg))
-		return "off";
-	if ((fd = connect_run(cfg)) < 0)
-		return "not running";
-	close(fd);	/* run reads no request and goes on */
-	return "listening";
-}
-
-dm_err
-ingest_socket_submit(const struct dm_config *cfg, const char *raw,
-    size_t len, size_t total, int *status, char *line, size_t linesz)
-{
-	char head[HEAD_LEN + 1], *answer, *sp, *nl;
-	size_t have;
-	long code;
-	dm_err err;
-	int fd;
-
-	if ((fd = connect_run(cfg)) < 0)
-		return DM_ENOTFOUND;
-	/* long enough for run to wait out a busy database */
-	set_timeouts(fd, IO_SECONDS + cfg->busy_timeout_ms / 1000);
-	snprintf(head, sizeof(head), MAGIC "%020zu %020zu\n", len, total);
-	if (send_all(fd, head, HEAD_LEN) != 0 || send_all(fd, raw, len) != 0)
-		goto broken;
-	(void)shutdown(fd, SHUT_WR);
-	/* one line, then run closes the connection */
-	err = read_fd(fd, 512, &answer, &have);
-	close(fd);
-	if (err != DM_OK)
-		return dm_fail(DM_ENET, "%s: %s", cfg->ingest_socket,
-		    dm_errdetail());
-	code = strtol(answer, &sp, 10);
-	if ((nl = strchr(answer, '\n')) == NULL || sp == answer || *sp != ' ' ||
-	    code < 0 || code > 255) {
-		free(answer);
-		return dm_fail(DM_ENET, "%s: no answer", cfg->ingest_socket);
-	}
-	*nl = '\0';
-	snprintf(line, linesz, "%s", sp + 1);
-	*status = (int)code;
-	free(answer);
-	return DM_OK;
-broken:
-	close(fd);
-	return dm_fail(DM_ENET, "%s: %s", cfg->ingest_socket, strerror(errno));
 }

@@ -42,14 +42,42 @@ void	ingest_socket_stop(struct ingest_socket *s);
 const char *ingest_socket_state(const struct dm_config *cfg);
 
 /*
- * Hand len bytes (the first of total) to a running `run`.  On DM_OK,
- * *status is the exit status for the MTA and line what to print: the
- * outcome ("ticket 42 new") when *status is 0, else why it failed.
- * DM_ENOTFOUND: nobody listens; any other error: the exchange broke off
- * before an answer.  Either way the caller stores the message itself
- * (a message `run` did store is then recognised as a duplicate).
+ * The client's side (ingest_client.c).  Connect to run's socket: the
+ * descriptor, or -1 when the socket is off or nobody (of our user)
+ * listens on it.
  */
-dm_err	ingest_socket_submit(const struct dm_config *cfg, const char *raw,
-	    size_t len, size_t total, int *status, char *line, size_t linesz);
+int	ingest_socket_connect(const struct dm_config *cfg);
+
+/*
+ * Hand len bytes (the first of total) to run over fd (from
+ * ingest_socket_connect; closed here).  On DM_OK, *status is the exit
+ * status for the MTA and line what to print: the outcome ("ticket 42
+ * new") when *status is 0, else why it failed.  Any error means the
+ * exchange broke off before an answer: the caller has the message still
+ * and stores it itself (a message `run` did store is then recognised as
+ * a duplicate).
+ */
+dm_err	ingest_socket_exchange(const struct dm_config *cfg, int fd,
+	    const char *raw, size_t len, size_t total, int *status, char *line,
+	    size_t linesz);
+
+/*
+ * The exchange, one message per connection:
+ *   client: INGEST_MAGIC "LEN TOTAL\n" (20 digits each), then LEN bytes
+ *   server: "STATUS LINE\n" once the message committed (or failed)
+ */
+#define INGEST_MAGIC		"deskmail-ingest 1 "
+#define INGEST_HEAD_LEN		(sizeof(INGEST_MAGIC) - 1 + 20 + 1 + 20 + 1)
+/* how long a peer may stall one read or write */
+#define INGEST_IO_SECONDS	30
+
+/* What both ends share. */
+struct sockaddr_un;
+int	ingest_socket_enabled(const struct dm_config *cfg);
+dm_err	ingest_socket_address(const struct dm_config *cfg,
+	    struct sockaddr_un *sa);
+int	ingest_socket_peer_trusted(int fd);		/* us, or root */
+void	ingest_socket_timeouts(int fd, long seconds);
+int	ingest_socket_send(int fd, const void *p, size_t n);	/* 0 or -1 */
 
 #endif

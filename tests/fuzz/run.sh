@@ -52,7 +52,7 @@ newest_h=$(ls -t "$top"/include/deskmail/*.h | head -1)
 objs=
 for s in "$top"/src/*.c; do
 	b=$(basename "$s" .c)
-	case $b in main|cmd_*|report*) continue ;; esac
+	case $b in main|front|cmd_*|report*) continue ;; esac
 	o=$out/obj/$b.o
 	if [ ! -f "$o" ] || [ "$s" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
 		clang $cflags -fsanitize=fuzzer-no-link -c -o "$o" "$s"
