@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deskmail/ingest.h"
@@ -142,6 +143,10 @@ store_batch(struct ingest_socket *s, struct dm_store **st,
 		fail_all(r, n, dm_errdetail());
 		return;
 	}
+	/* room in the WAL for the commits to come (store.c says why); best
+	 * effort, and after a failure (a full disk) not for a minute */
+	if (time(NULL) >= s->reserve_after && store_wal_reserve(*st) != DM_OK)
+		s->reserve_after = time(NULL) + 60;
 	if (n > 1 && store_begin(*st) != DM_OK) {
 		fail_all(r, n, dm_errdetail());
 		return;
@@ -181,6 +186,10 @@ serve(void *arg)
 
 	pfd.fd = s->fd;
 	pfd.events = POLLIN;
+	/* the WAL's room before the first message rather than with it */
+	if (store_open(s->cfg, 0, &st) == DM_OK &&
+	    store_wal_reserve(st) != DM_OK)
+		s->reserve_after = time(NULL) + 60;
 	while (!*s->stop) {
 		/* wake now and then to notice *stop */
 		if (poll(&pfd, 1, 200) <= 0)
@@ -219,6 +228,7 @@ ingest_socket_start(struct ingest_socket *s)
 
 	s->fd = -1;
 	s->started = 0;
+	s->reserve_after = 0;
 	if (!ingest_socket_enabled(s->cfg))
 		return DM_OK;
 	if ((err = ingest_socket_address(s->cfg, &sa)) != DM_OK)

@@ -279,6 +279,11 @@ fail:
 	return err;
 }
 
+/* the WAL is checkpointed once it holds this many frames */
+#define WAL_FRAMES	4000
+#define DM_STR2(x)	#x
+#define DM_STR(x)	DM_STR2(x)
+
 /*
  * Connections this process has open.  Only the last one to close empties
  * the WAL (store_close says why): inside `deskmail run` the ingest
@@ -343,7 +348,8 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 	 */
 	snprintf(pragma, sizeof(pragma), "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;"
-	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;"
+	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = "
+	    DM_STR(WAL_FRAMES) ";"
 	    "PRAGMA cache_size = -16384;",
 	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL");
 	if ((err = exec(st, pragma)) != DM_OK ||
@@ -388,6 +394,68 @@ store_close(struct dm_store *st)
 	}
 	sqlite3_close(st->db);
 	free(st);
+}
+
+/*
+ * Zeros past the end of the WAL, up to what it holds between checkpoints:
+ * SQLite reads a WAL only up to its first invalid frame and writes each
+ * frame where the frame count puts it, so zeros there are free space to
+ * it, and a commit overwrites blocks the file already has instead of
+ * appending (which on ext4 adds a block allocation and an inode write to
+ * every fsync).  Inside a write transaction, so no writer appends frames
+ * and no checkpoint truncates the file meanwhile; readers never look past
+ * their last frame.
+ */
+static int
+wal_size(struct dm_store *st, sqlite3_file **wal, sqlite3_int64 *size)
+{
+	*wal = NULL;
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    wal) != SQLITE_OK || *wal == NULL || (*wal)->pMethods == NULL ||
+	    (*wal)->pMethods->xFileSize(*wal, size) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+dm_err
+store_wal_reserve(struct dm_store *st)
+{
+	static const char zeros[65536];
+	sqlite3_file *wal = NULL;
+	sqlite3_int64 size, want;
+	dm_err err;
+	size_t n;
+	int rc = SQLITE_OK, page = 4096;
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_stmt(st, "PRAGMA page_size")) != NULL &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		page = sqlite3_column_int(stmt, 0);
+	if (stmt != NULL)
+		sqlite3_reset(stmt);
+	want = 32 + (sqlite3_int64)(WAL_FRAMES + 64) * (24 + page);
+	/* the usual case, without a lock: the WAL has its room */
+	if (wal_size(st, &wal, &size) != 0 || size >= want)
+		return DM_OK;
+	if ((err = store_begin(st)) != DM_OK)
+		return err;
+	if (wal_size(st, &wal, &size) != 0 || size >= want) {
+		store_rollback(st);
+		return DM_OK;
+	}
+	while (size < want && rc == SQLITE_OK) {
+		n = want - size < (sqlite3_int64)sizeof(zeros) ?
+		    (size_t)(want - size) : sizeof(zeros);
+		rc = wal->pMethods->xWrite(wal, zeros, (int)n, size);
+		size += (sqlite3_int64)n;
+	}
+	if (rc == SQLITE_OK)
+		rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+	store_rollback(st);
+	if (rc != SQLITE_OK)
+		return dm_fail(rc == SQLITE_FULL ? DM_ETEMP : DM_EIO,
+		    "cannot make room in the WAL: %s", sqlite3_errstr(rc));
+	return DM_OK;
 }
 
 dm_err

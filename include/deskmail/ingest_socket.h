@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "deskmail/config.h"
 #include "deskmail/err.h"
@@ -26,6 +27,7 @@ struct ingest_socket {
 	int			 fd;		/* listening */
 	pthread_t		 thread;
 	int			 started;
+	time_t			 reserve_after;	/* store_wal_reserve() */
 };
 
 /*

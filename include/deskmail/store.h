@@ -33,6 +33,14 @@ dm_err	store_begin(struct dm_store *st);
 dm_err	store_commit(struct dm_store *st);
 void	store_rollback(struct dm_store *st);
 
+/*
+ * Let the WAL file have the room it needs between checkpoints now (for
+ * `run`, whose commits then do not grow it; store.c says why).  Takes the
+ * write lock for a moment when the file is short; DM_ETEMP when the disk
+ * is full.
+ */
+dm_err	store_wal_reserve(struct dm_store *st);
+
 /* Nonzero while a transaction is open on this connection. */
 int	store_in_transaction(struct dm_store *st);
 
