@@ -9,6 +9,7 @@
  * SIGHUP: the threads stop the same way, the configuration is read again
  * (a broken one is reported and the old one kept) and they start anew.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,13 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 
 	if (argc != 1)
 		return ctx_usage(ctx, "");
+	/*
+	 * A service: keep freed memory for the next message instead of
+	 * handing it back and taking page faults for it again (each costs
+	 * tens of microseconds on a VM).
+	 */
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
 		return rc;
 	if ((err = lock_take(ctx->cfg, "fetch", &lock)) != DM_OK)
