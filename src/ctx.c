@@ -7,7 +7,9 @@
 #include <sysexits.h>
 
 #include "deskmail/cmd.h"
+#include "deskmail/ingest_socket.h"
 #include "deskmail/log.h"
+#include "deskmail/store.h"
 
 int
 ctx_fail(struct dm_ctx *ctx, dm_err err)
@@ -51,6 +53,10 @@ ctx_open(struct dm_ctx *ctx, int config_only)
 void
 ctx_close(struct dm_ctx *ctx)
 {
+	/* run serves: its WAL stays as it is (store_keep_wal) */
+	if (ctx->st != NULL && ctx->cfg != NULL &&
+	    strcmp(ingest_socket_state(ctx->cfg), "listening") == 0)
+		store_keep_wal(ctx->st);
 	store_close(ctx->st);
 	ctx->st = NULL;
 	config_free(ctx->cfg);

@@ -26,6 +26,7 @@ struct dm_store {
 		sqlite3_stmt	*stmt;
 	} cache[STMT_CACHE];
 	int		 counted;	/* in open_stores */
+	int		 keep_wal;	/* store_keep_wal() */
 };
 
 /* Migration N brings user_version from N-1 to N.  Never edit one; add. */
@@ -387,7 +388,8 @@ store_close(struct dm_store *st)
 	 * of this process is open (open_stores says why).
 	 */
 	if (st->counted && atomic_fetch_sub(&open_stores, 1) == 1 &&
-	    st->db != NULL && !sqlite3_db_readonly(st->db, "main")) {
+	    !st->keep_wal && st->db != NULL &&
+	    !sqlite3_db_readonly(st->db, "main")) {
 		sqlite3_busy_timeout(st->db, 0);
 		(void)sqlite3_wal_checkpoint_v2(st->db, "main",
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -456,6 +458,13 @@ store_wal_reserve(struct dm_store *st)
 		return dm_fail(rc == SQLITE_FULL ? DM_ETEMP : DM_EIO,
 		    "cannot make room in the WAL: %s", sqlite3_errstr(rc));
 	return DM_OK;
+}
+
+void
+store_keep_wal(struct dm_store *st)
+{
+	if (st != NULL)
+		st->keep_wal = 1;
 }
 
 dm_err

@@ -41,6 +41,13 @@ void	store_rollback(struct dm_store *st);
  */
 dm_err	store_wal_reserve(struct dm_store *st);
 
+/*
+ * Leave the WAL as it is when st closes, even as the process's last
+ * connection: for commands that ran while `run` serves, whose open
+ * connection keeps the WAL index valid and which gave the WAL its room.
+ */
+void	store_keep_wal(struct dm_store *st);
+
 /* Nonzero while a transaction is open on this connection. */
 int	store_in_transaction(struct dm_store *st);
 
