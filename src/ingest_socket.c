@@ -72,8 +72,8 @@ reply(int fd, int status, const char *text)
 
 	n = snprintf(buf, sizeof(buf), "%d %s\n", status, text);
 	if (n > 0)
-		(void)ingest_socket_send(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n :
-		    sizeof(buf) - 1);
+		(void)ingest_socket_send(fd, buf, (size_t)n < sizeof(buf) ?
+		    (size_t)n : sizeof(buf) - 1);
 }
 
 /* One connection's message, and what to answer. */

@@ -68,8 +68,8 @@ dm_err	ingest_socket_exchange(const struct dm_config *cfg, int fd,
  *   client: INGEST_MAGIC "LEN TOTAL\n" (20 digits each), then LEN bytes
  *   server: "STATUS LINE\n" once the message committed (or failed)
  */
-#define INGEST_MAGIC		"deskmail-ingest 1 "
-#define INGEST_HEAD_LEN		(sizeof(INGEST_MAGIC) - 1 + 20 + 1 + 20 + 1)
+#define INGEST_MAGIC	"deskmail-ingest 1 "
+#define INGEST_HEAD_LEN	(sizeof(INGEST_MAGIC) - 1 + 20 + 1 + 20 + 1)
 /* how long a peer may stall one read or write */
 #define INGEST_IO_SECONDS	30
 
@@ -80,6 +80,7 @@ dm_err	ingest_socket_address(const struct dm_config *cfg,
 	    struct sockaddr_un *sa);
 int	ingest_socket_peer_trusted(int fd);		/* us, or root */
 void	ingest_socket_timeouts(int fd, long seconds);
-int	ingest_socket_send(int fd, const void *p, size_t n);	/* 0 or -1 */
+/* all n bytes: 0, or -1 */
+int	ingest_socket_send(int fd, const void *p, size_t n);
 
 #endif
