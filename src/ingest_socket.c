@@ -128,6 +128,23 @@ fail_all(struct request *r, size_t n, const char *why)
 }
 
 /*
+ * The thread's connection, opened when first needed, and room in the WAL
+ * for the commits to come (store.c says why): best effort, and after a
+ * failure (a full disk) not again for a minute.
+ */
+static dm_err
+connection(struct ingest_socket *s, struct dm_store **st)
+{
+	dm_err err;
+
+	if (*st == NULL && (err = store_open(s->cfg, 0, st)) != DM_OK)
+		return err;
+	if (time(NULL) >= s->reserve_after && store_wal_reserve(*st) != DM_OK)
+		s->reserve_after = time(NULL) + 60;
+	return DM_OK;
+}
+
+/*
  * Store the messages of n requests.  Several (ingest processes that came
  * while the last commit was on its way to disk) share one transaction,
  * each in a savepoint of its own, and so one fsync.
@@ -139,14 +156,10 @@ store_batch(struct ingest_socket *s, struct dm_store **st,
 	struct ingest_result res;
 	size_t i;
 
-	if (*st == NULL && store_open(s->cfg, 0, st) != DM_OK) {
+	if (connection(s, st) != DM_OK) {
 		fail_all(r, n, dm_errdetail());
 		return;
 	}
-	/* room in the WAL for the commits to come (store.c says why); best
-	 * effort, and after a failure (a full disk) not for a minute */
-	if (time(NULL) >= s->reserve_after && store_wal_reserve(*st) != DM_OK)
-		s->reserve_after = time(NULL) + 60;
 	if (n > 1 && store_begin(*st) != DM_OK) {
 		fail_all(r, n, dm_errdetail());
 		return;
@@ -186,10 +199,9 @@ serve(void *arg)
 
 	pfd.fd = s->fd;
 	pfd.events = POLLIN;
-	/* the WAL's room before the first message rather than with it */
-	if (store_open(s->cfg, 0, &st) == DM_OK &&
-	    store_wal_reserve(st) != DM_OK)
-		s->reserve_after = time(NULL) + 60;
+	/* the WAL's room before the first message rather than with it; a
+	 * failure here is tried again with the first message */
+	(void)connection(s, &st);
 	while (!*s->stop) {
 		/* wake now and then to notice *stop */
 		if (poll(&pfd, 1, 200) <= 0)

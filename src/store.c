@@ -27,6 +27,7 @@ struct dm_store {
 	} cache[STMT_CACHE];
 	int		 counted;	/* in open_stores */
 	int		 keep_wal;	/* store_keep_wal() */
+	sqlite3_int64	 wal_room;	/* store_wal_reserve(), once known */
 };
 
 /* Migration N brings user_version from N-1 to N.  Never edit one; add. */
@@ -398,16 +399,7 @@ store_close(struct dm_store *st)
 	free(st);
 }
 
-/*
- * Zeros past the end of the WAL, up to what it holds between checkpoints:
- * SQLite reads a WAL only up to its first invalid frame and writes each
- * frame where the frame count puts it, so zeros there are free space to
- * it, and a commit overwrites blocks the file already has instead of
- * appending (which on ext4 adds a block allocation and an inode write to
- * every fsync).  Inside a write transaction, so no writer appends frames
- * and no checkpoint truncates the file meanwhile; readers never look past
- * their last frame.
- */
+/* The WAL's file (SQLite's own handle) and its size; -1 if not open. */
 static int
 wal_size(struct dm_store *st, sqlite3_file **wal, sqlite3_int64 *size)
 {
@@ -419,6 +411,16 @@ wal_size(struct dm_store *st, sqlite3_file **wal, sqlite3_int64 *size)
 	return 0;
 }
 
+/*
+ * Zeros past the end of the WAL, up to what it holds between checkpoints:
+ * SQLite reads a WAL only up to its first invalid frame and writes each
+ * frame where the frame count puts it, so zeros there are free space to
+ * it, and a commit overwrites blocks the file already has instead of
+ * appending (which on ext4 adds a block allocation and an inode write to
+ * every fsync).  Inside a write transaction, so no writer appends frames
+ * and no checkpoint truncates the file meanwhile; readers never look past
+ * their last frame.
+ */
 dm_err
 store_wal_reserve(struct dm_store *st)
 {
@@ -430,12 +432,17 @@ store_wal_reserve(struct dm_store *st)
 	int rc = SQLITE_OK, page = 4096;
 	sqlite3_stmt *stmt;
 
-	if ((stmt = store_stmt(st, "PRAGMA page_size")) != NULL &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		page = sqlite3_column_int(stmt, 0);
-	if (stmt != NULL)
-		sqlite3_reset(stmt);
-	want = 32 + (sqlite3_int64)(WAL_FRAMES + 64) * (24 + page);
+	/* the page size is the database's for good: asked for once */
+	if (st->wal_room == 0) {
+		if ((stmt = store_stmt(st, "PRAGMA page_size")) != NULL &&
+		    sqlite3_step(stmt) == SQLITE_ROW)
+			page = sqlite3_column_int(stmt, 0);
+		if (stmt != NULL)
+			sqlite3_reset(stmt);
+		st->wal_room = 32 + (sqlite3_int64)(WAL_FRAMES + 64) *
+		    (24 + page);
+	}
+	want = st->wal_room;
 	/* the usual case, without a lock: the WAL has its room */
 	if (wal_size(st, &wal, &size) != 0 || size >= want)
 		return DM_OK;
