@@ -1,5 +1,6 @@
 /*
- * compose.c - building outgoing messages.
+ * compose.c - building outgoing messages: the header fields (each value
+ * through header.c) above the MIME body libetpan writes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,99 +8,10 @@
 #include <time.h>
 
 #include <libetpan/libetpan.h>
-#include <nettle/base64.h>
 
 #include "deskmail/compose.h"
+#include "deskmail/header.h"
 #include "deskmail/util.h"
-
-/* A header value on one line: controls and line breaks become spaces. */
-static char *
-one_line(const char *v)
-{
-	char *s = xstrdup(v ? v : ""), *p;
-
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			*p = ' ';
-	return str_squeeze(s);
-}
-
-/* An address fit for a header: no spaces, brackets, commas or controls. */
-static int
-safe_address(const char *a)
-{
-	const char *at = a ? strchr(a, '@') : NULL;
-
-	if (at == NULL || at == a || at[1] == '\0')
-		return 0;
-	for (; *a; a++)
-		if ((unsigned char)*a <= ' ' || (unsigned char)*a >= 0x7f ||
-		    strchr("<>,;:\"()[]\\", *a) != NULL)
-			return 0;
-	return 1;
-}
-
-static int
-needs_encoding(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 1;
-	return 0;
-}
-
-char *
-compose_encode_header(const char *value)
-{
-	char *v = one_line(value), chunk64[BASE64_ENCODE_RAW_LENGTH(45) + 1];
-	const unsigned char *p, *end;
-	struct buf b;
-	size_t n;
-
-	if (!needs_encoding(v) && strstr(v, "=?") == NULL) {
-		/* fold long ASCII values at spaces, lines stay short */
-		buf_init(&b);
-		buf_add(&b, "", 0);
-		for (p = (unsigned char *)v; *p; ) {
-			const unsigned char *sp = p;
-			size_t col = 0;
-
-			while (*sp && col < 70) {
-				sp++;
-				col++;
-			}
-			if (*sp) {
-				const unsigned char *back = sp;
-
-				while (back > p && *back != ' ')
-					back--;
-				if (back > p)
-					sp = back;
-			}
-			buf_add(&b, p, (size_t)(sp - p));
-			p = sp;
-			if (*p)
-				buf_adds(&b, "\r\n");	/* next line starts with the space */
-		}
-		free(v);
-		return buf_release(&b);
-	}
-	/* RFC 2047 B words of whole UTF-8 characters, <= 75 chars each */
-	buf_init(&b);
-	p = (unsigned char *)v;
-	end = p + strlen(v);
-	while (p < end) {
-		n = (size_t)(end - p) < 45 ? (size_t)(end - p) : 45;
-		while (n < (size_t)(end - p) && n > 0 && (p[n] & 0xc0) == 0x80)
-			n--;
-		base64_encode_raw(chunk64, n, p);
-		chunk64[BASE64_ENCODE_RAW_LENGTH(n)] = '\0';
-		buf_addf(&b, "%s=?UTF-8?B?%s?=", b.len ? "\r\n " : "", chunk64);
-		p += n;
-	}
-	free(v);
-	return buf_release(&b);
-}
 
 static void
 rfc5322_date(time_t t, char *buf, size_t len)
@@ -122,7 +34,7 @@ add_ids(struct buf *b, const char *field, const char *ids)
 	copy = xstrdup(ids);
 	for (tok = strtok_r(copy, " \t\r\n", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t\r\n", &save)) {
-		if (!safe_address(tok) || strlen(tok) > 250)
+		if (!header_address_safe(tok))
 			continue;	/* an id we cannot write safely is dropped */
 		buf_addf(b, "%s<%s>", any ? "\r\n " : field, tok);
 		any = 1;
@@ -199,42 +111,22 @@ mime_body(const struct dm_mail *m, struct buf *out)
 dm_err
 compose_message(const struct dm_mail *m, char **out, size_t *len)
 {
-	char date[64], *v;
+	char date[64];
 	struct buf b;
 	dm_err err;
 
 	*out = NULL;
-	if (!safe_address(m->from_addr) || !safe_address(m->to))
+	if (!header_address_safe(m->from_addr) || !header_address_safe(m->to))
 		return dm_fail(DM_EPARSE, "cannot write a mail from '%s' to "
 		    "'%s': not a plain address", m->from_addr ? m->from_addr :
 		    "", m->to ? m->to : "");
 	buf_init(&b);
 	rfc5322_date(m->date, date, sizeof(date));
 	buf_addf(&b, "Date: %s\r\n", date);
-	v = one_line(m->from_name);
-	if (*v) {
-		char *q = needs_encoding(v) ? compose_encode_header(v) : NULL;
-		char *p;
-
-		if (q == NULL) {
-			/* a quoted-string: escape its quote and backslash */
-			buf_adds(&b, "From: \"");
-			for (p = v; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					buf_addc(&b, '\\');
-				buf_addc(&b, *p);
-			}
-			buf_addf(&b, "\" <%s>\r\n", m->from_addr);
-		} else
-			buf_addf(&b, "From: %s <%s>\r\n", q, m->from_addr);
-		free(q);
-	} else
-		buf_addf(&b, "From: <%s>\r\n", m->from_addr);
-	free(v);
-	buf_addf(&b, "To: <%s>\r\n", m->to);
-	v = compose_encode_header(m->subject);
-	buf_addf(&b, "Subject: %s\r\n", v);
-	free(v);
+	/* every value from input goes through header.c, so none breaks out */
+	header_add_mailbox(&b, "From", m->from_name, m->from_addr);
+	header_add_mailbox(&b, "To", NULL, m->to);
+	header_add_text(&b, "Subject", m->subject);
 	add_ids(&b, "Message-ID: ", m->message_id);
 	add_ids(&b, "In-Reply-To: ", m->in_reply_to);
 	add_ids(&b, "References: ", m->refs);
@@ -244,7 +136,7 @@ compose_message(const struct dm_mail *m, char **out, size_t *len)
 		buf_adds(&b, "Auto-Submitted: auto-generated\r\n");
 	if (m->auto_submitted != AS_NONE)
 		buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
-	if (m->x_loop != NULL && safe_address(m->x_loop))
+	if (m->x_loop != NULL && header_address_safe(m->x_loop))
 		buf_addf(&b, "X-Loop: %s\r\n", m->x_loop);
 	if ((err = mime_body(m, &b)) != DM_OK) {
 		buf_free(&b);

@@ -30,12 +30,9 @@ struct dm_mail {
 
 /*
  * The message with CRLF line ends and no line longer than 998 bytes.
- * Control characters and line breaks in any header value are replaced,
- * so no input can add a header.  *out is freed by the caller.
+ * Every value is written by header.c: no input can end a field early
+ * or add one.  *out is freed by the caller.
  */
 dm_err	compose_message(const struct dm_mail *m, char **out, size_t *len);
-
-/* value as a header field body: RFC 2047 encoded-words if not ASCII. */
-char	*compose_encode_header(const char *value);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "deskmail/err.h"
 
@@ -48,6 +49,11 @@ int	address_valid(const char *a);
 char	*str_squeeze(char *s);
 /* Nonzero if s (length n) is valid UTF-8. */
 int	 utf8_valid(const char *s, size_t n);
+/*
+ * The length of the one UTF-8 character at s (at most n bytes) with its
+ * code point in *cp, or 0 if the bytes there are not UTF-8.
+ */
+size_t	 utf8_char(const char *s, size_t n, uint32_t *cp);
 
 /* Read a whole file; *out is NUL-terminated, the caller frees it. */
 dm_err	 read_file(const char *path, size_t max, char **out, size_t *len);
