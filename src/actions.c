@@ -399,37 +399,57 @@ queue_survey(const struct action *a, struct dm_ticket *t)
 	return err;
 }
 
-/* The resolver and the team (once each) get template with text. */
+/*
+ * Who hears of the requester's answers: the resolver, the team's address
+ * and also (any may be missing), each once.  Returns how many are in
+ * to[]; *resolver is the caller's to free.
+ */
 static dm_err
-to_resolver_and_team(const struct action *a, const struct dm_ticket *t,
-    const char *template, const char *text, const char *rating,
-    const char *also)
+resolver_and_team(const struct action *a, const struct dm_ticket *t,
+    const char *also, char **resolver, const char *to[3], size_t *n)
 {
 	const struct dm_team *team = t->team ? config_team(a->cfg, t->team) :
 	    NULL;
-	const char *to[3];
-	char *resolver = NULL, *params;
-	size_t i, j, n = 0;
+	const char *cand[3];
+	size_t i, j, k = 0;
 	dm_err err;
 
-	if ((err = ticket_resolver(a->st, t, &resolver)) != DM_OK)
+	*n = 0;
+	if ((err = ticket_resolver(a->st, t, resolver)) != DM_OK)
 		return err;
-	if (resolver != NULL)
-		to[n++] = resolver;
-	if (team != NULL && team->address != NULL)
-		to[n++] = team->address;
-	if (also != NULL && *also)
-		to[n++] = also;
+	cand[0] = *resolver;
+	cand[1] = team != NULL ? team->address : NULL;
+	cand[2] = also != NULL && *also ? also : NULL;
+	for (i = 0; i < 3; i++) {
+		if (cand[i] == NULL)
+			continue;
+		for (j = 0; j < k; j++)
+			if (strcmp(to[j], cand[i]) == 0)
+				break;
+		if (j == k)
+			to[k++] = cand[i];
+	}
+	*n = k;
+	return DM_OK;
+}
+
+/* The resolver and the team (once each) get template with text. */
+static dm_err
+to_resolver_and_team(const struct action *a, const struct dm_ticket *t,
+    const char *template, const char *text)
+{
+	const char *to[3];
+	char *resolver = NULL, *params;
+	size_t i, n;
+	dm_err err;
+
+	if ((err = resolver_and_team(a, t, NULL, &resolver, to, &n)) != DM_OK)
+		return err;
 	params = outbox_params("message", text, "author", resolver ? resolver :
-	    "the team", "rating", rating, (const char *)NULL);
+	    "the team", (const char *)NULL);
 	for (i = 0; i < n && err == DM_OK; i++) {
 		struct dm_outbox_item item;
 
-		for (j = 0; j < i; j++)
-			if (strcmp(to[j], to[i]) == 0)
-				break;
-		if (j < i)
-			continue;
 		memset(&item, 0, sizeof(item));
 		item.ticket = t->id;
 		item.template = template;
@@ -475,7 +495,53 @@ action_not_fixed(const struct action *a, struct dm_ticket *t,
 		err = action_set_status(a, t, TS_REOPENED);
 	if (err == DM_OK)
 		err = to_resolver_and_team(a, t, "reopened", comment && *comment ?
-		    comment : "(no comment)", NULL, NULL);
+		    comment : "(no comment)");
+	return err;
+}
+
+/*
+ * The survey answer's notices wait until the answer can no longer change
+ * (the window after the first answer closes) and then carry the final
+ * answer: whoever holds the link, and however often they answer, the
+ * resolver and the team get one notice each and the supervisor at most
+ * one (when the final rating is low).
+ */
+static dm_err
+queue_survey_answer(const struct action *a, const struct dm_ticket *t,
+    int rating, const char *comment, time_t answered)
+{
+	const char *to[3], *sup = a->cfg->supervisor;
+	char *resolver = NULL, *params, num[8];
+	struct dm_outbox_item item;
+	size_t i, n;
+	int low = rating <= a->cfg->low_rating;
+	dm_err err;
+
+	if ((err = resolver_and_team(a, t, low ? sup : NULL, &resolver, to,
+	    &n)) != DM_OK)
+		return err;
+	snprintf(num, sizeof(num), "%d", rating);
+	params = outbox_params("message", comment && *comment ? comment :
+	    "(no comment)", "author", resolver ? resolver : "the team",
+	    "rating", num, (const char *)NULL);
+	memset(&item, 0, sizeof(item));
+	item.ticket = t->id;
+	item.template = "survey_answer";
+	item.params = params;
+	/* due one second after the last moment a change is taken */
+	item.delay = (long)(answered + a->cfg->survey_window + 1 - a->now);
+	for (i = 0; i < n && err == DM_OK; i++) {
+		item.recipient = to[i];
+		err = outbox_queue_once(a->st, a->cfg, &item, a->now);
+	}
+	/* a low rating changed to a better one: the supervisor need not hear */
+	for (i = 0; i < n && strcmp(to[i], sup) != 0; i++)
+		;
+	if (err == DM_OK && !low && *sup != '\0' && i == n)
+		err = outbox_withdraw(a->st, t->id, "survey_answer", sup,
+		    a->now, "the rating was changed to one above low_rating");
+	free(params);
+	free(resolver);
 	return err;
 }
 
@@ -484,35 +550,39 @@ action_survey(const struct action *a, struct dm_ticket *t, int rating,
     const char *comment, int *updated)
 {
 	struct dm_survey old;
-	char num[8], *detail;
+	char *detail;
+	time_t answered = a->now;
 	dm_err err;
 
-	*updated = 0;
+	*updated = SURVEY_FIRST;
 	if (rating < 1 || rating > 5)
 		return dm_fail(DM_EUSAGE, "the rating is 1 to 5");
+	if (comment == NULL)
+		comment = "";
 	if ((err = survey_get(a->st, t->id, &old)) != DM_OK)
 		return err;
 	if (old.rating != 0) {
 		int late = a->now - old.answered > a->cfg->survey_window;
+		int same = old.rating == rating && old.comment != NULL &&
+		    strcmp(old.comment, comment) == 0;
 
+		answered = old.answered;
 		survey_clear(&old);
 		if (late)
 			return dm_fail(DM_ESTATE, "this survey was already "
 			    "answered");
-		*updated = 1;
+		*updated = same ? SURVEY_SAME : SURVEY_CHANGED;
+		if (same)
+			return DM_OK;	/* nothing to record, nobody to tell */
 	}
 	if ((err = survey_put(a->st, t->id, rating, comment, a->now)) != DM_OK)
 		return err;
-	detail = xasprintf("%s %d of 5%s%s", *updated ? "changed to" :
-	    "rating", rating, comment && *comment ? ": " : "",
-	    comment ? comment : "");
+	detail = xasprintf("%s %d of 5%s%s", *updated == SURVEY_CHANGED ?
+	    "changed to" : "rating", rating, *comment ? ": " : "", comment);
 	err = event_add(a->st, t->id, a->now, a->actor, "survey", detail);
 	free(detail);
-	snprintf(num, sizeof(num), "%d", rating);
 	if (err == DM_OK)
-		err = to_resolver_and_team(a, t, "survey_answer", comment &&
-		    *comment ? comment : "(no comment)", num,
-		    rating <= a->cfg->low_rating ? a->cfg->supervisor : NULL);
+		err = queue_survey_answer(a, t, rating, comment, answered);
 	return err;
 }
 

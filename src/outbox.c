@@ -74,6 +74,60 @@ outbox_queue(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
+/*
+ * A notice that waits: the one row of its kind still waiting (never
+ * tried, not yet due) takes the new params instead of a second row.
+ * A cancelled one comes back, so the kind is mailed at most once.
+ */
+static const char sql_requeue[] =
+    "UPDATE outbox SET status = 'queued', params = ?5, next_attempt = ?6,"
+    " last_error = NULL WHERE ticket_id = ?1 AND template = ?2 AND"
+    " recipient = ?3 AND status IN ('queued', 'cancelled') AND"
+    " attempts = 0 AND next_attempt > ?4";
+
+dm_err
+outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_outbox_item *item, time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_requeue);
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, item->ticket);
+	store_bind_text(s, 2, item->template);
+	store_bind_text(s, 3, item->recipient);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+	store_bind_text(s, 5, item->params);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)(now + item->delay));
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	if (sqlite3_changes(store_db(st)) > 0)
+		return DM_OK;
+	return outbox_queue(st, cfg, item, now, NULL);
+}
+
+static const char sql_withdraw[] =
+    "UPDATE outbox SET status = 'cancelled', last_error = ?5"
+    " WHERE ticket_id = ?1 AND template = ?2 AND recipient = ?3 AND"
+    " status = 'queued' AND attempts = 0 AND next_attempt > ?4";
+
+dm_err
+outbox_withdraw(struct dm_store *st, int64_t ticket, const char *template,
+    const char *recipient, time_t now, const char *why)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_withdraw);
+
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, template);
+	store_bind_text(s, 3, recipient);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+	store_bind_text(s, 5, why);
+	return store_exec_stmt(st, s);
+}
+
 static const char sql_count[] =
     "SELECT count(*) FROM outbox WHERE recipient = ?1 AND automatic = 1"
     " AND created >= ?2";

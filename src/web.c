@@ -343,10 +343,11 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	done = tk->purpose == TOK_ACCEPT ? "Your request is closed. You will "
 	    "receive two short questions about how we did." :
 	    tk->purpose == TOK_NOTFIXED ? "Your request is open again and "
-	    "the people who worked on it have been told." : updated ?
-	    "Your answer has been updated. Thank you!" : "Thank you for your "
-	    "answers; they go straight to the people who worked on your "
-	    "request.";
+	    "the people who worked on it have been told." :
+	    updated == SURVEY_CHANGED ? "Your answer has been updated. Thank "
+	    "you!" : updated == SURVEY_SAME ? "We have your answer already. "
+	    "Thank you!" : "Thank you for your answers; they go to the people "
+	    "who worked on your request.";
 	tvars_init(&v);
 	notice_ticket_vars(w->cfg, t, &v);
 	notice_link_var(&v, w->cfg, w->key, "status_url", TOK_STATUS, t, 0);

@@ -60,8 +60,14 @@ dm_err	action_accept(const struct action *a, struct dm_ticket *t);
 /* The requester says it is not fixed: reopened, resolver and team told. */
 dm_err	action_not_fixed(const struct action *a, struct dm_ticket *t,
 	    const char *comment);
-/* The survey answer; the resolver and team hear of it, the supervisor too
- * for a low rating.  *updated: an earlier answer was changed. */
+/*
+ * The survey answer.  The resolver and team hear of it, the supervisor
+ * too for a low rating, once each, when the window for changing it has
+ * closed.  *updated says what the answer did: SURVEY_FIRST, SURVEY_CHANGED
+ * an earlier answer, or SURVEY_SAME (the same answer again: nothing
+ * recorded, nothing sent).
+ */
+enum { SURVEY_FIRST, SURVEY_CHANGED, SURVEY_SAME };
 dm_err	action_survey(const struct action *a, struct dm_ticket *t,
 	    int rating, const char *comment, int *updated);
 /* No answer in time: closed by deskmail, survey per [survey] on_auto_close. */

@@ -38,6 +38,24 @@ char	*outbox_params(const char *key, ...);
 dm_err	outbox_queue(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_outbox_item *item, time_t now, char **msgid);
 
+/*
+ * Queue item to be sent item->delay seconds from now, unless a row of the
+ * same template about the same ticket to the same recipient is still
+ * waiting (never tried and not due): that row takes item's params and
+ * send time instead.  What someone can repeat (a survey answer) mails
+ * once however often it is repeated before the row is due.
+ */
+dm_err	outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
+	    const struct dm_outbox_item *item, time_t now);
+
+/*
+ * The waiting row of that kind (see outbox_queue_once) is not sent after
+ * all: status cancelled, why kept.  Nothing waiting: nothing changes.
+ */
+dm_err	outbox_withdraw(struct dm_store *st, int64_t ticket,
+	    const char *template, const char *recipient, time_t now,
+	    const char *why);
+
 /* Automatic mails queued to recipient since the given time. */
 dm_err	outbox_count_automatic(struct dm_store *st, const char *recipient,
 	    time_t since, long *count);
