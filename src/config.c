@@ -70,6 +70,9 @@ static const struct key keys[] = {
 	  "ones start a new, linked ticket" },
 	{ "deskmail", "auto_reply_limit", K_LONG, S(auto_reply_limit), "5", 0,
 	  100000, "automatic mails (acknowledgements) to one address per hour" },
+	{ "deskmail", "staff_notice_limit", K_LONG, S(staff_notice_limit),
+	  "10", 0, 100000, "notices about one ticket to one staff address in "
+	  "an hour; the next ones wait and go as one digest (0: no limit)" },
 	{ "deskmail", "busy_timeout_ms", K_LONG, S(busy_timeout_ms), "5000", 0,
 	  600000, "how long to wait for a database lock held by another "
 	  "deskmail" },

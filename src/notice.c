@@ -32,6 +32,20 @@ notice_auto_submitted(const char *template)
 	return AS_AUTO_GENERATED;
 }
 
+int
+notice_to_staff(const char *template)
+{
+	static const char *const staff[] = { "new_ticket", "customer_reply",
+	    "reopened", "assigned", "transfer", "sla_escalation",
+	    "survey_answer", NULL };
+	size_t i;
+
+	for (i = 0; staff[i] != NULL; i++)
+		if (strcmp(template, staff[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static const char sql_history[] =
     "SELECT received, from_addr, from_name, kind, new_text, body"
     " FROM messages WHERE ticket_id = ?1 AND kind IN ('customer', 'staff')"
@@ -197,6 +211,8 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "sla.due", "");
 	tvars_set(v, "sla.late", "");
 	tvars_set(v, "rating", "");
+	tvars_set(v, "digest.count", "");
+	tvars_set(v, "digest.limit", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;

@@ -8,7 +8,9 @@
 
 #include <json-c/json.h>
 
+#include "deskmail/notice.h"
 #include "deskmail/outbox.h"
+#include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
 char *
@@ -33,12 +35,15 @@ outbox_params(const char *key, ...)
 
 static const char sql_insert[] =
     "INSERT INTO outbox (ticket_id, template, recipient, message_id,"
-    " in_reply_to, refs, automatic, created, next_attempt, params)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 + ?10, ?9)";
+    " in_reply_to, refs, automatic, created, next_attempt, params, status,"
+    " digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 + ?10, ?9, ?11,"
+    " ?12)";
 
-dm_err
-outbox_queue(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_outbox_item *item, time_t now, char **msgid)
+/* One row; digest > 0: held for that digest row, else queued. */
+static dm_err
+insert(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_outbox_item *item, time_t now, int64_t digest,
+    char **msgid)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_insert);
 	unsigned char rnd[8];
@@ -66,12 +71,103 @@ outbox_queue(struct dm_store *st, const struct dm_config *cfg,
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
 	store_bind_text(s, 9, item->params);
 	sqlite3_bind_int64(s, 10, item->delay);
+	store_bind_text(s, 11, digest > 0 ? "held" : "queued");
+	if (digest > 0)
+		sqlite3_bind_int64(s, 12, digest);
 	err = store_exec_stmt(st, s);
 	if (err == DM_OK && msgid != NULL)
 		*msgid = id;
 	else
 		free(id);
 	return err;
+}
+
+/*
+ * The per-ticket limit on staff notices.  Rows to the recipient about
+ * the ticket in the last hour count (a digest too; held and cancelled
+ * ones do not); at the limit, *digest is the open digest that takes the
+ * next notice, made if there is none, due when the oldest counted row
+ * leaves the hour.  0: under the limit.
+ */
+static const char sql_recent[] =
+    "SELECT count(*), min(created) FROM outbox WHERE ticket_id = ?1 AND"
+    " recipient = ?2 AND created > ?3 AND status NOT IN ('held',"
+    " 'cancelled')";
+static const char sql_open_digest[] =
+    "SELECT id FROM outbox WHERE ticket_id = ?1 AND recipient = ?2 AND"
+    " template = 'digest' AND status = 'queued' AND sealed = 0"
+    " ORDER BY id DESC LIMIT 1";
+
+static dm_err
+digest_for(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_outbox_item *item, time_t now, int64_t *digest)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_recent);
+	struct dm_outbox_item d;
+	sqlite3_int64 count = 0, oldest = 0;
+	char *detail, limit[24];
+	dm_err err;
+	int rc;
+
+	*digest = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, item->ticket);
+	store_bind_text(s, 2, item->recipient);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)(now - 3600));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		count = sqlite3_column_int64(s, 0);
+		oldest = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_error(st, "outbox");
+	if (count < cfg->staff_notice_limit)
+		return DM_OK;
+	if ((s = store_stmt(st, sql_open_digest)) == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, item->ticket);
+	store_bind_text(s, 2, item->recipient);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*digest = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(st, "outbox");
+	if (*digest > 0)
+		return DM_OK;
+	snprintf(limit, sizeof(limit), "%ld", cfg->staff_notice_limit);
+	memset(&d, 0, sizeof(d));
+	d.ticket = item->ticket;
+	d.template = "digest";
+	d.recipient = item->recipient;
+	d.params = outbox_params("digest.limit", limit, (const char *)NULL);
+	d.delay = (long)(oldest + 3600 - now);
+	err = insert(st, cfg, &d, now, 0, NULL);
+	free((char *)d.params);
+	if (err != DM_OK)
+		return err;
+	*digest = store_last_id(st);
+	detail = xasprintf("%lld notices to %s in the last hour "
+	    "(staff_notice_limit %ld): the next ones wait for one digest",
+	    (long long)count, item->recipient, cfg->staff_notice_limit);
+	err = event_add(st, item->ticket, now, "deskmail", "notices_held",
+	    detail);
+	free(detail);
+	return err;
+}
+
+dm_err
+outbox_queue(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_outbox_item *item, time_t now, char **msgid)
+{
+	int64_t digest = 0;
+	dm_err err;
+
+	if (item->ticket > 0 && cfg->staff_notice_limit > 0 &&
+	    notice_to_staff(item->template) &&
+	    (err = digest_for(st, cfg, item, now, &digest)) != DM_OK)
+		return err;
+	return insert(st, cfg, item, now, digest, msgid);
 }
 
 /*
@@ -210,6 +306,61 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 	return DM_OK;
 }
 
+static const char sql_seal[] = "UPDATE outbox SET sealed = 1 WHERE id = ?1";
+static const char sql_held[] =
+    "SELECT id, ticket_id, template, recipient, message_id, in_reply_to,"
+    " refs, params, automatic, attempts, created FROM outbox"
+    " WHERE digest = ?1 ORDER BY id";
+
+dm_err
+outbox_digest_rows(struct dm_store *st, int64_t digest,
+    struct dm_outbox_row **rows, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_seal);
+	struct dm_outbox_row *v = NULL, *r;
+	size_t count = 0, cap = 0;
+	dm_err err;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, digest);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	if ((s = store_stmt(st, sql_held)) == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, digest);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		r = &v[count++];
+		r->id = sqlite3_column_int64(s, 0);
+		r->ticket = sqlite3_column_int64(s, 1);
+		r->template = store_column_dup(s, 2);
+		r->recipient = store_column_dup(s, 3);
+		r->message_id = store_column_dup(s, 4);
+		r->in_reply_to = store_column_dup(s, 5);
+		r->refs = store_column_dup(s, 6);
+		r->params = store_column_dup(s, 7);
+		r->automatic = sqlite3_column_int(s, 8);
+		r->attempts = sqlite3_column_int(s, 9);
+		r->created = (time_t)sqlite3_column_int64(s, 10);
+	}
+	err = rc == SQLITE_DONE ? DM_OK : store_error(st, "outbox");
+	sqlite3_reset(s);
+	if (err != DM_OK) {
+		outbox_rows_free(v, count);
+		return err;
+	}
+	*rows = v;
+	*n = count;
+	return DM_OK;
+}
+
 void
 outbox_rows_free(struct dm_outbox_row *rows, size_t n)
 {
@@ -277,7 +428,7 @@ outbox_mark_failed(struct dm_store *st, int64_t id, time_t now,
 
 #define OUTBOX_COLUMNS "id, ticket_id, template, recipient, message_id," \
 	" automatic, status, created, next_attempt, attempts, sent_at," \
-	" last_error, in_reply_to, refs FROM outbox"
+	" last_error, in_reply_to, refs, digest FROM outbox"
 
 static const char sql_list_all[] = "SELECT " OUTBOX_COLUMNS " ORDER BY id";
 static const char sql_list_ticket[] = "SELECT " OUTBOX_COLUMNS
@@ -319,6 +470,9 @@ outbox_list_json(struct dm_store *st, int64_t ticket,
 		json_put_text(o, "last_error", s, 11);
 		json_put_text(o, "in_reply_to", s, 12);
 		json_put_text(o, "references", s, 13);
+		if (sqlite3_column_type(s, 14) != SQLITE_NULL)
+			json_object_object_add(o, "digest",
+			    json_object_new_int64(sqlite3_column_int64(s, 14)));
 		json_object_array_add(array, o);
 	}
 	if (rc != SQLITE_DONE)

@@ -19,6 +19,7 @@
 
 #include "deskmail/clock.h"
 #include "deskmail/compose.h"
+#include "deskmail/digest.h"
 #include "deskmail/marker.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
@@ -91,8 +92,11 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err;
 
 	tvars_init(&vars);
-	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) != DM_OK ||
-	    (err = template_render(cfg, r->template, &vars, &out)) != DM_OK) {
+	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) == DM_OK)
+		err = strcmp(r->template, "digest") == 0 ? digest_render(st, cfg,
+		    r, &vars, &out) : template_render(cfg, r->template, &vars,
+		    &out);
+	if (err != DM_OK) {
 		tvars_free(&vars);
 		return err;
 	}

@@ -193,6 +193,10 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX sla_results_at ON sla_results(at);"
 	"CREATE INDEX sla_results_ticket ON sla_results(ticket_id);",
+	/* 6: staff notices past the per-ticket limit wait for one digest */
+	"ALTER TABLE outbox ADD COLUMN digest INTEGER REFERENCES outbox(id);"
+	"ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_digest ON outbox(digest);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -22,7 +22,7 @@ const char *const template_names[] = {
 	"ack", "new_ticket", "customer_reply", "reopened", "staff_reply",
 	"pending", "resolution", "survey", "transfer", "transferred",
 	"assigned", "sla_initial", "sla_update", "sla_significant",
-	"sla_restored", "sla_escalation", "survey_answer", NULL
+	"sla_restored", "sla_escalation", "survey_answer", "digest", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -34,7 +34,8 @@ static const char *const known_vars[] = {
 	"status_url", "accept_url", "notfixed_url",
 	"survey_url_1", "survey_url_2", "survey_url_3", "survey_url_4",
 	"survey_url_5", "author", "message", "history", "team",
-	"sla.target", "sla.due", "sla.late", "rating",
+	"sla.target", "sla.due", "sla.late", "rating", "digest.count",
+	"digest.limit",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
 	"checked_4", "checked_5", "comment", "page_title", "css_url",

@@ -77,6 +77,7 @@ struct dm_config {
 	char	*log;			/* stderr | syslog */
 	long	 reopen_days;
 	long	 auto_reply_limit;	/* automatic mails per address per hour */
+	long	 staff_notice_limit;	/* staff notices per ticket, address, hour */
 	long	 busy_timeout_ms;
 	struct dm_limits limits;
 	char	*staff_auth;		/* authentication-results | none */

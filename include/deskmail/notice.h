@@ -21,6 +21,12 @@
 dm_err	notice_vars(struct dm_store *st, const struct dm_config *cfg,
 	    int64_t ticket, const char *params, struct tvars *vars);
 
+/*
+ * Nonzero for the notices that go to staff (a team, a resolver, the
+ * supervisor, escalation contacts), which the per-ticket limit bounds.
+ */
+int	notice_to_staff(const char *template);
+
 /* RFC 3834: auto-replied for answers to a customer's mail, auto-generated
  * for notices, none for what a person wrote (a staff reply). */
 enum auto_submitted notice_auto_submitted(const char *template);

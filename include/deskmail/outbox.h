@@ -34,6 +34,13 @@ char	*outbox_params(const char *key, ...);
  * Queue one mail.  Its Message-ID (in our domain) is made now, so replies
  * to it thread before it is even sent; *msgid (may be NULL) gets a copy
  * the caller frees.
+ *
+ * A staff notice (notice_to_staff()) about a ticket whose recipient had
+ * [deskmail] staff_notice_limit rows about it in the last hour is held
+ * instead (status held): it waits for the recipient's open digest row
+ * for the ticket (template "digest", made when needed, due when the
+ * oldest of those rows is an hour old), which carries every notice held
+ * for it in one mail.
  */
 dm_err	outbox_queue(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_outbox_item *item, time_t now, char **msgid);
@@ -86,6 +93,15 @@ struct dm_outbox_row {
 dm_err	outbox_due(struct dm_store *st, time_t now, size_t max,
 	    struct dm_outbox_row **rows, size_t *n);
 void	outbox_rows_free(struct dm_outbox_row *rows, size_t n);
+
+/*
+ * The notices digest row holds, oldest first, for building its mail.
+ * The digest is sealed first (in its own commit): a notice held after
+ * that waits for the next digest, so none is left out of both.  *rows
+ * is freed with outbox_rows_free().
+ */
+dm_err	outbox_digest_rows(struct dm_store *st, int64_t digest,
+	    struct dm_outbox_row **rows, size_t *n);
 
 /* The server accepted row id. */
 dm_err	outbox_mark_sent(struct dm_store *st, int64_t id, time_t now);
