@@ -258,9 +258,27 @@ outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
 	return store_query_id(st, sql_by_msgid, msgid, ticket);
 }
 
-static const char sql_due[] =
-    "SELECT id, ticket_id, template, recipient, message_id, in_reply_to,"
-    " refs, params, automatic, attempts, created FROM outbox"
+/* The columns of a struct dm_outbox_row, in read_row()'s order. */
+#define ROW_COLUMNS "id, ticket_id, template, recipient, message_id," \
+	" in_reply_to, refs, params, automatic, attempts, created FROM outbox"
+
+static void
+read_row(sqlite3_stmt *s, struct dm_outbox_row *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->ticket = sqlite3_column_int64(s, 1);
+	r->template = store_column_dup(s, 2);
+	r->recipient = store_column_dup(s, 3);
+	r->message_id = store_column_dup(s, 4);
+	r->in_reply_to = store_column_dup(s, 5);
+	r->refs = store_column_dup(s, 6);
+	r->params = store_column_dup(s, 7);
+	r->automatic = sqlite3_column_int(s, 8);
+	r->attempts = sqlite3_column_int(s, 9);
+	r->created = (time_t)sqlite3_column_int64(s, 10);
+}
+
+static const char sql_due[] = "SELECT " ROW_COLUMNS
     " WHERE status = 'queued' AND next_attempt <= ?1 ORDER BY id LIMIT ?2";
 
 dm_err
@@ -268,7 +286,7 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
     struct dm_outbox_row **rows, size_t *n)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_due);
-	struct dm_outbox_row *v, *r;
+	struct dm_outbox_row *v;
 	size_t count = 0;
 	dm_err err = DM_OK;
 	int rc;
@@ -280,20 +298,8 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 	v = xcalloc(max ? max : 1, sizeof(*v));
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < max) {
-		r = &v[count++];
-		r->id = sqlite3_column_int64(s, 0);
-		r->ticket = sqlite3_column_int64(s, 1);
-		r->template = store_column_dup(s, 2);
-		r->recipient = store_column_dup(s, 3);
-		r->message_id = store_column_dup(s, 4);
-		r->in_reply_to = store_column_dup(s, 5);
-		r->refs = store_column_dup(s, 6);
-		r->params = store_column_dup(s, 7);
-		r->automatic = sqlite3_column_int(s, 8);
-		r->attempts = sqlite3_column_int(s, 9);
-		r->created = (time_t)sqlite3_column_int64(s, 10);
-	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < max)
+		read_row(s, &v[count++]);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		err = store_error(st, "outbox");
 	sqlite3_reset(s);
@@ -307,9 +313,7 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 }
 
 static const char sql_seal[] = "UPDATE outbox SET sealed = 1 WHERE id = ?1";
-static const char sql_held[] =
-    "SELECT id, ticket_id, template, recipient, message_id, in_reply_to,"
-    " refs, params, automatic, attempts, created FROM outbox"
+static const char sql_held[] = "SELECT " ROW_COLUMNS
     " WHERE digest = ?1 ORDER BY id";
 
 dm_err
@@ -317,7 +321,7 @@ outbox_digest_rows(struct dm_store *st, int64_t digest,
     struct dm_outbox_row **rows, size_t *n)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_seal);
-	struct dm_outbox_row *v = NULL, *r;
+	struct dm_outbox_row *v = NULL;
 	size_t count = 0, cap = 0;
 	dm_err err;
 	int rc;
@@ -337,18 +341,7 @@ outbox_digest_rows(struct dm_store *st, int64_t digest,
 			cap = cap ? cap * 2 : 16;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		r = &v[count++];
-		r->id = sqlite3_column_int64(s, 0);
-		r->ticket = sqlite3_column_int64(s, 1);
-		r->template = store_column_dup(s, 2);
-		r->recipient = store_column_dup(s, 3);
-		r->message_id = store_column_dup(s, 4);
-		r->in_reply_to = store_column_dup(s, 5);
-		r->refs = store_column_dup(s, 6);
-		r->params = store_column_dup(s, 7);
-		r->automatic = sqlite3_column_int(s, 8);
-		r->attempts = sqlite3_column_int(s, 9);
-		r->created = (time_t)sqlite3_column_int64(s, 10);
+		read_row(s, &v[count++]);
 	}
 	err = rc == SQLITE_DONE ? DM_OK : store_error(st, "outbox");
 	sqlite3_reset(s);

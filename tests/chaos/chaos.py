@@ -287,8 +287,13 @@ def check(dbpath, sink, manifest, crashfile):
     # the outbox and the sink
     rows = db.execute("SELECT message_id, status FROM outbox").fetchall()
     put("outbox_rows", len(rows))
+    # a held notice went out in its digest; a cancelled one was withdrawn
+    # (a survey answer changed in its window) and is meant not to go
     put("outbox_not_sent", ";".join("%s=%d" % r for r in db.execute(
-        "SELECT status, count(*) FROM outbox WHERE status != 'sent' GROUP BY status"))
+        "SELECT status, count(*) FROM outbox o WHERE status NOT IN"
+        " ('sent', 'cancelled') AND NOT (status = 'held' AND EXISTS"
+        " (SELECT 1 FROM outbox d WHERE d.id = o.digest AND"
+        " d.status = 'sent')) GROUP BY status"))
         or "0")
     at_sink = {}
     when = {}
