@@ -14,9 +14,12 @@
 #include "deskmail/outbox.h"
 #include "deskmail/util.h"
 
-/* One held notice as its own mail would have read. */
+/*
+ * One held notice as its own mail would have read: the ticket's
+ * variables (made once for all of them, as of now) with its own params.
+ */
 static dm_err
-add_notice(struct dm_store *st, const struct dm_config *cfg,
+add_notice(const struct dm_config *cfg, const struct tvars *ticket_vars,
     const struct dm_outbox_row *h, size_t i, size_t n, struct buf *b)
 {
 	struct rendered out;
@@ -25,9 +28,9 @@ add_notice(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err;
 
 	tvars_init(&vars);
-	if ((err = notice_vars(st, cfg, h->ticket, h->params, &vars)) ==
-	    DM_OK && (err = template_render(cfg, h->template, &vars, &out)) ==
-	    DM_OK) {
+	tvars_copy(&vars, ticket_vars);
+	if ((err = notice_params(h->params, &vars)) == DM_OK &&
+	    (err = template_render(cfg, h->template, &vars, &out)) == DM_OK) {
 		buf_addf(b, "%s===== %zu of %zu, %s: %s\n\n%s", b->len ? "\n" :
 		    "", i + 1, n, clock_format_iso(h->created, iso,
 		    sizeof(iso)), out.subject, out.text);
@@ -53,8 +56,9 @@ digest_render(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	buf_init(&b);
 	buf_add(&b, "", 0);
+	/* vars are the digest's own: the ticket's, and its params */
 	for (i = 0, err = DM_OK; i < n && err == DM_OK; i++)
-		err = add_notice(st, cfg, &held[i], i, n, &b);
+		err = add_notice(cfg, vars, &held[i], i, n, &b);
 	outbox_rows_free(held, n);
 	if (err != DM_OK) {
 		buf_free(&b);

@@ -194,8 +194,6 @@ dm_err
 notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
     const char *params, struct tvars *v)
 {
-	notice_ticket_vars(cfg, NULL, v);
-	struct json_object *p;
 	struct dm_ticket t;
 	char *history;
 	unsigned char lkey[32];
@@ -203,6 +201,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	dm_err err;
 	int i;
 
+	notice_ticket_vars(cfg, NULL, v);
 	/* values a notice's params may replace */
 	tvars_set(v, "author", cfg->organisation);
 	tvars_set(v, "message", "");
@@ -237,16 +236,23 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 		tvars_set(v, "history", history);
 		free(history);
 	}
-	if (params != NULL && *params != '\0') {
-		if ((p = json_tokener_parse(params)) == NULL ||
-		    !json_object_is_type(p, json_type_object)) {
-			json_object_put(p);
-			return dm_fail(DM_EPARSE, "outbox params are not a JSON "
-			    "object");
-		}
-		json_object_object_foreach(p, key, val)
-			tvars_set(v, key, json_object_get_string(val));
+	return notice_params(params, v);
+}
+
+dm_err
+notice_params(const char *params, struct tvars *v)
+{
+	struct json_object *p;
+
+	if (params == NULL || *params == '\0')
+		return DM_OK;
+	if ((p = json_tokener_parse(params)) == NULL ||
+	    !json_object_is_type(p, json_type_object)) {
 		json_object_put(p);
+		return dm_fail(DM_EPARSE, "outbox params are not a JSON object");
 	}
+	json_object_object_foreach(p, key, val)
+		tvars_set(v, key, json_object_get_string(val));
+	json_object_put(p);
 	return DM_OK;
 }

@@ -75,6 +75,15 @@ tvars_set(struct tvars *v, const char *name, const char *value)
 	v->values[v->n++] = xstrdup(value ? value : "");
 }
 
+void
+tvars_copy(struct tvars *dst, const struct tvars *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		tvars_set(dst, src->names[i], src->values[i]);
+}
+
 const char *
 tvars_get(const struct tvars *v, const char *name)
 {

@@ -21,6 +21,9 @@
 dm_err	notice_vars(struct dm_store *st, const struct dm_config *cfg,
 	    int64_t ticket, const char *params, struct tvars *vars);
 
+/* Set the values of params (a JSON object of strings, or NULL) in vars. */
+dm_err	notice_params(const char *params, struct tvars *vars);
+
 /*
  * Nonzero for the notices that go to staff (a team, a resolver, the
  * supervisor, escalation contacts), which the per-ticket limit bounds.

@@ -20,6 +20,8 @@ struct tvars {
 
 void	tvars_init(struct tvars *v);
 void	tvars_set(struct tvars *v, const char *name, const char *value);
+/* Set every variable of src in dst too. */
+void	tvars_copy(struct tvars *dst, const struct tvars *src);
 const char *tvars_get(const struct tvars *v, const char *name);
 void	tvars_free(struct tvars *v);
 
