@@ -8,7 +8,7 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# (default: all).  Crashes land in tests/fuzz/crashes/TARGET-*; the
+# header (default: all).  Crashes land in tests/fuzz/crashes/TARGET-*; the
 # corpora grow in $FUZZ_BUILD (default build-fuzz/) from run to run.  One
 # line per target: "fuzz TARGET: N runs in S s: ok|FAILED (...)", also
 # appended to $FUZZ_BUILD/totals.tsv.  Exit 0 only if every target ran
@@ -17,7 +17,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla"
+all="mime commands token config route template web directory sla header"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
@@ -149,6 +149,25 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'triage 15m\nseverity1 hours=24x7 ack=15m initial=15m updates=every:1h restored significant\n' >"$d/ny1"
 		printf 'severity2 hours=24x7 ack=15m initial=15m updates=1h,4h,8h restored significant\nseverity3 hours=24x7 referral=2d\nunset hours=24x7\n' >"$d/ny2"
 		printf 'severity1 hours=24x7 assign=15m updates=every:30m resolve=4h\nseverity2 hours=business assign=4h updates=every:2d resolve=14d\n' >"$d/colorado"
+		;;
+	header)
+		# a From display name, "%%", a Subject, "%%", message ids
+		a69=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+		printf 'Example Service Desk\n%%%%\n%sReply-To:evil@attacker.example\n%%%%\nc1@example.net' "$a69" >"$d/attack"
+		printf 'Desk\n%%%%\n[HELP #1] New: %sTo:evil@attacker.example' "$a69" >"$d/attack-to"
+		printf '\r\n Reply-To: x@y\n%%%%\nx\r\nBcc: y@z\rTo: w@v\n%%%%\na@b\r\nBcc: c@d <e@f>' >"$d/crlf"
+		printf 'Gr\303\274\303\237e "Boss" \\\\\n%%%%\n=?UTF-8?B?QQ==?= \346\274\242\345\255\227 \360\237\230\200 e\314\201 \302\205 \342\200\250 =?iso-8859-1?q?caf=E9?=' >"$d/scripts"
+		printf '\377\376\n%%%%\n\303( \355\240\200 \364\220\200\200 \342\202' >"$d/invalid"
+		printf '"::<<>>" \\"\n%%%%\n::::: <<<>>> "\\" \177\001\033' >"$d/specials"
+		printf 'x\n%%%%\n%s\n%%%%\n' "$(printf 'W%.0s' $(seq 1000))" >"$d/long-word"
+		# the subjects of the mail the tests and the demo ingest
+		i=0
+		grep -h '^Subject:' "$top/tests/ingest/cases"/*.case \
+		    "$top/contrib/demo/mail"/*.eml 2>/dev/null | sort -u |
+			while IFS= read -r l; do
+				i=$((i + 1))
+				printf 'Customer\n%%%%\n%s' "${l#Subject: }" >"$d/subject-$i"
+			done
 		;;
 	esac
 	# heredocs: CSV files to directory, rules files to route, configs
