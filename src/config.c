@@ -93,7 +93,7 @@ static const struct key keys[] = {
 	{ "limits", "max_header_bytes", K_LONG, L(max_header_bytes), "65536",
 	  256, 16777216, "longest single header field (unfolded)" },
 	{ "limits", "max_mime_depth", K_LONG, L(max_mime_depth), "20", 1, 100,
-	  "deepest nesting of MIME multiparts" },
+	  "deepest nesting of MIME multiparts and attached messages" },
 	{ "limits", "max_parts", K_LONG, L(max_parts), "500", 1, 100000,
 	  "most MIME parts in one message" },
 	{ "limits", "new_tickets_per_hour", K_LONG, L(new_tickets_per_hour),

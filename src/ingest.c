@@ -43,10 +43,23 @@ is_trace_field(const char *p, size_t n)
 	return 0;
 }
 
+/* How much of p is want bytes once each CRLF is read as LF (0: less). */
+static size_t
+lines_prefix(const char *p, size_t len, size_t want)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n < want; i++)
+		if (p[i] != '\r' || i + 1 == len || p[i + 1] != '\n')
+			n++;
+	return n == want ? i : 0;
+}
+
 void
-ingest_content_hash(const char *raw, size_t len, char hex[65])
+ingest_content_hash(const char *raw, size_t len, int truncated, char hex[65])
 {
 	const char *p = raw, *end = raw + len, *nl;
+	size_t keep;
 
 	/*
 	 * The same message reaching us by two routes (or twice by one)
@@ -61,6 +74,19 @@ ingest_content_hash(const char *raw, size_t len, char hex[65])
 			nl = memchr(p, '\n', (size_t)(end - p));
 			p = nl ? nl + 1 : end;
 		} while (p < end && (*p == ' ' || *p == '\t'));
+	}
+	if (truncated) {
+		/*
+		 * Where the kept part ends in the content moves with every
+		 * trace field on top, so hash only the first half of the
+		 * limit: every copy keeps it unless its trace fields take
+		 * the other half (then only the same bytes match).
+		 */
+		if ((keep = lines_prefix(p, (size_t)(end - p), len / 2)) == 0) {
+			sha256_hex_lines(raw, len, hex);
+			return;
+		}
+		end = p + keep;
 	}
 	sha256_hex_lines(p, (size_t)(end - p), hex);
 }
@@ -597,7 +623,7 @@ ingest_message(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err, perr = DM_OK;
 
 	memset(res, 0, sizeof(*res));
-	ingest_content_hash(raw, len, sha);
+	ingest_content_hash(raw, len, original_size > len, sha);
 	r.data = raw;
 	r.len = len;
 	r.sha256 = sha;

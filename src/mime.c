@@ -79,6 +79,50 @@ obs_field(const char *p, const char *end)
 	return q < end && *q == ':';
 }
 
+/*
+ * libetpan parses a multipart or message/rfc822 part by calling itself,
+ * with no limit of its own, so walk()'s depth check comes too late: a
+ * message nesting 40,000 attached messages ran it out of stack.  A level
+ * needs a Content-Type naming a multipart or a message (a digest's parts
+ * are messages without one), so the depth is at most twice their number.
+ * libetpan also reads one right after a boundary ("--bContent-Type:")
+ * and with white space or a comment before the colon, so every
+ * "content-type" anywhere that could be one is counted: counting too many
+ * is safe, missing one is not.  No real message has a thousand.
+ */
+#define MAX_CONTAINERS	1000
+
+static int
+container_type(const char *p, const char *end)
+{
+	if (end - p < 12 || strncasecmp(p, "content-type", 12) != 0)
+		return 0;
+	for (p += 12; p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n' || *p == ':'); p++)
+		;
+	if (p < end && *p == '(')	/* a comment: do not try to read it */
+		return 1;
+	return (end - p >= 9 && strncasecmp(p, "multipart", 9) == 0) ||
+	    (end - p >= 7 && strncasecmp(p, "message", 7) == 0);
+}
+
+static dm_err
+count_containers(const char *raw, size_t len)
+{
+	const char *p = raw, *end = raw + len, *dash;
+	long n = 0;
+
+	/* find the '-' of each "content-type": memchr is fast, '-' rare */
+	while ((dash = memchr(p, '-', (size_t)(end - p))) != NULL) {
+		if (dash - raw >= 7 && container_type(dash - 7, end) &&
+		    ++n > MAX_CONTAINERS)
+			return dm_fail(DM_ELIMIT, "more than %d multipart and "
+			    "message parts", MAX_CONTAINERS);
+		p = dash + 1;
+	}
+	return DM_OK;
+}
+
 /* Enforce the header and part limits before libetpan parses anything. */
 static dm_err
 prescan(const char *raw, size_t len, const struct dm_limits *lim)
@@ -125,7 +169,7 @@ prescan(const char *raw, size_t len, const struct dm_limits *lim)
 			return dm_fail(DM_ELIMIT, "more than %ld MIME parts",
 			    lim->max_parts);
 	}
-	return DM_OK;
+	return count_containers(raw, len);
 }
 
 /*
@@ -966,6 +1010,36 @@ walk_single(struct walk *w, struct mailmime *mime)
 	free(data);
 }
 
+static int
+too_deep(struct walk *w, long depth)
+{
+	if (depth <= w->lim->max_mime_depth)
+		return 0;
+	w->err = dm_fail(DM_ELIMIT, "MIME nesting deeper than %ld",
+	    w->lim->max_mime_depth);
+	return 1;
+}
+
+/*
+ * An attached message is kept whole, not walked, but the levels inside it
+ * count against max_mime_depth all the same (it is one level itself), or
+ * messages attached to messages would nest without bound.
+ */
+static void
+check_depth(struct walk *w, struct mailmime *mime, long depth)
+{
+	clistiter *it;
+
+	if (w->err != DM_OK || mime == NULL || too_deep(w, depth))
+		return;
+	if (mime->mm_type == MAILMIME_MULTIPLE)
+		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list);
+		    it != NULL; it = clist_next(it))
+			check_depth(w, clist_content(it), depth + 1);
+	else if (mime->mm_type == MAILMIME_MESSAGE)
+		check_depth(w, mime->mm_data.mm_message.mm_msg_mime, depth + 1);
+}
+
 static void
 walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 {
@@ -978,11 +1052,8 @@ walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 		    w->lim->max_parts);
 		return;
 	}
-	if (depth > w->lim->max_mime_depth) {
-		w->err = dm_fail(DM_ELIMIT, "MIME nesting deeper than %ld",
-		    w->lim->max_mime_depth);
+	if (too_deep(w, depth))
 		return;
-	}
 	switch (mime->mm_type) {
 	case MAILMIME_SINGLE:
 		walk_single(w, mime);
@@ -1018,6 +1089,10 @@ walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 			    mime->mm_data.mm_message.mm_fields;
 			clistiter *jt;
 
+			check_depth(w, mime->mm_data.mm_message.mm_msg_mime,
+			    depth + 1);
+			if (w->err != DM_OK)
+				break;
 			if (f != NULL)
 				for (jt = clist_begin(f->fld_list); jt;
 				    jt = clist_next(jt)) {

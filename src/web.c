@@ -47,6 +47,7 @@ static struct {
 	__typeof__(&MHD_create_post_processor) create_post_processor;
 	__typeof__(&MHD_post_process) post_process;
 	__typeof__(&MHD_destroy_post_processor) destroy_post_processor;
+	__typeof__(&MHD_http_unescape) http_unescape;
 } mhd;
 
 static const struct dyn_sym mhd_syms[] = {
@@ -61,6 +62,7 @@ static const struct dyn_sym mhd_syms[] = {
 	{ "MHD_post_process", (void **)&mhd.post_process },
 	{ "MHD_destroy_post_processor",
 	    (void **)&mhd.destroy_post_processor },
+	{ "MHD_http_unescape", (void **)&mhd.http_unescape },
 	{ NULL, NULL }
 };
 
@@ -80,6 +82,7 @@ struct request {
 	struct MHD_PostProcessor *pp;
 	size_t			 received;
 	int			 too_big;
+	int			 nul;		/* a field held a NUL byte */
 	char			*csrf;
 	char			*comment;
 	char			*rating;
@@ -377,6 +380,14 @@ post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		field = &rq->rating;
 	if (field == NULL)
 		return MHD_YES;		/* unknown fields are ignored */
+	/*
+	 * Fields are C strings from here on: "csrf=<right one>%00x" would
+	 * pass as the right one.  None of ours can hold a NUL.
+	 */
+	if (memchr(data, '\0', size) != NULL) {
+		rq->nul = 1;
+		return MHD_YES;
+	}
 	have = *field ? strlen(*field) : 0;
 	grown = xmalloc(have + size + 1);
 	if (have)
@@ -456,8 +467,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		rq->received += *upload_size;
 		if (rq->received > POST_MAX)
 			rq->too_big = 1;
-		else if (post)
+		else if (post) {
+			/* urlencoded values end at a NUL, post_field untold */
+			if (memchr(upload, '\0', *upload_size) != NULL)
+				rq->nul = 1;
 			mhd.post_process(rq->pp, upload, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -467,6 +482,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (rq->too_big)
 		return error_page(w, c, 413, "What you "
 		    "sent is too long.");
+	if (rq->nul)
+		return error_page(w, c, MHD_HTTP_BAD_REQUEST, "The form could "
+		    "not be read.");
 	if (strcmp(url, "/style.css") == 0 || (strlen(url) > 10 &&
 	    strcmp(url + strlen(url) - 10, "/style.css") == 0))
 		return respond(c, MHD_HTTP_OK, "text/css; charset=utf-8",
@@ -495,6 +513,21 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	ticket_clear(&t);
 	store_put(w, slot);
 	return r;
+}
+
+/*
+ * libmicrohttpd decodes the path in place and hands it to handle() as a C
+ * string, so "%00" would end it there: "/l/<token>%00junk" would pass as
+ * the token.  A path (or query argument) with "%00" is left undecoded
+ * instead; no path of ours holds a '%', so it is a page that is not there.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls; (void)c;
+	if (strstr(s, "%00") != NULL)
+		return strlen(s);
+	return mhd.http_unescape(s);
 }
 
 static dm_err
@@ -550,6 +583,7 @@ web_start(const struct dm_config *cfg, struct dm_web **out)
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, w,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (w->daemon == NULL) {
 		web_stop(w);

@@ -16,7 +16,7 @@ struct dm_limits {
 	long	max_message_bytes;	/* whole raw message */
 	long	max_headers;		/* header fields in the top header */
 	long	max_header_bytes;	/* one unfolded header field */
-	long	max_mime_depth;		/* nesting of multiparts */
+	long	max_mime_depth;		/* nesting of multiparts, messages */
 	long	max_parts;		/* MIME parts in one message */
 	long	new_tickets_per_hour;	/* from one sender; more: quarantined */
 };

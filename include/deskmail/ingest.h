@@ -43,7 +43,11 @@ dm_err	ingest_message(struct dm_store *st, const struct dm_config *cfg,
 /* The contract's output line: "ticket 42 new", "quarantined 7 <reason>". */
 void	ingest_format(const struct ingest_result *res, char *buf, size_t len);
 
-/* Hash of a message without the trace fields each hop prepends. */
-void	ingest_content_hash(const char *raw, size_t len, char hex[65]);
+/*
+ * Hash of a message without the trace fields each hop prepends; truncated:
+ * raw is only the first len bytes of a larger message.
+ */
+void	ingest_content_hash(const char *raw, size_t len, int truncated,
+	    char hex[65]);
 
 #endif

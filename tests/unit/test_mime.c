@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "deskmail/mime.h"
+#include "deskmail/util.h"
 #include "tap.h"
 
 static const struct dm_limits limits = { 1 << 20, 100, 4096, 5, 50, 0 };
@@ -14,6 +15,55 @@ parse(const char *raw)
 	if (mime_parse(raw, strlen(raw), &limits, &m) != DM_OK)
 		return NULL;
 	return m;
+}
+
+/* A header, then level times one, then "x": a message nested that deep. */
+static dm_err
+nested(const char *one, int level, const struct dm_limits *lim)
+{
+	struct dm_parsed *m = NULL;
+	struct buf b;
+	dm_err err;
+	int i;
+
+	buf_init(&b);
+	buf_adds(&b, "From: a@b.c\nSubject: deep\n");
+	for (i = 0; i < level; i++)
+		buf_adds(&b, one);
+	buf_adds(&b, "\nx\n");
+	err = mime_parse(b.data, b.len, lim, &m);
+	mime_free(m);
+	buf_free(&b);
+	return err;
+}
+
+/*
+ * Attached messages count toward max_mime_depth, and no nesting reaches
+ * libetpan's recursion deep enough to run out of stack (it crashed on
+ * these), however the Content-Type lines are disguised.
+ */
+static void
+nesting(void)
+{
+	struct dm_limits lim = limits;
+	dm_err err;
+
+	lim.max_parts = 100000;
+	err = nested("Content-Type: message/rfc822\n\n", 900, &lim);
+	ok(err == DM_ELIMIT, "mime: 900 nested attached messages: over limit");
+	is_str(dm_errdetail(), "MIME nesting deeper than 5",
+	    "  ... for their depth");
+	err = nested("Content-Type : message/rfc822\n\n", 100000, &lim);
+	ok(err == DM_ELIMIT, "mime: 100,000 nested attached messages, white "
+	    "space before the colon: over limit");
+	is_str(dm_errdetail(), "more than 1000 multipart and message parts",
+	    "  ... before libetpan parses them");
+	err = nested("Content-Type: multipart/mixed; boundary=b\n\n--b",
+	    100000, &lim);
+	ok(err == DM_ELIMIT, "mime: 100,000 nested multiparts, each "
+	    "Content-Type right after a boundary: over limit");
+	is_str(dm_errdetail(), "more than 1000 multipart and message parts",
+	    "  ... before libetpan parses them");
 }
 
 void
@@ -90,6 +140,7 @@ test_mime(void)
 		ok(mime_parse(deep, strlen(deep), &tight, &m) == DM_ELIMIT,
 		    "mime: nesting limit");
 	}
+	nesting();
 	m = parse("From: MAILER-DAEMON@x.org\nSubject: Undelivered\n"
 	    "Content-Type: multipart/report; report-type=delivery-status; "
 	    "boundary=R\n\n--R\n\nfailed\n--R\n"
