@@ -56,6 +56,18 @@ clock_format_iso(time_t t, char *buf, size_t len)
 	return buf;
 }
 
+char *
+clock_format_human(time_t t, const char *tz, char *buf, size_t len)
+{
+	struct tm tm;
+
+	/* time zones other than UTC: not yet (issue 16) */
+	(void)tz;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%a %d %b %Y, %H:%M UTC", &tm);
+	return buf;
+}
+
 dm_err
 clock_init(void)
 {

@@ -453,3 +453,23 @@ event_list_json(struct dm_store *st, int64_t ticket, struct json_object *array)
 	sqlite3_reset(s);
 	return err;
 }
+
+const char *
+ticket_status_text(const char *status)
+{
+	static const struct { const char *code, *text; } words[] = {
+		{ TS_NEW, "received, waiting to be picked up" },
+		{ TS_ASSIGNED, "assigned to a team" },
+		{ TS_IN_PROGRESS, "we are working on it" },
+		{ TS_PENDING, "waiting for your answer" },
+		{ TS_RESOLVED, "resolved: please confirm" },
+		{ TS_REOPENED, "open again" },
+		{ TS_CLOSED, "closed" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(status, words[i].code) == 0)
+			return words[i].text;
+	return status;
+}

@@ -22,4 +22,11 @@ dm_err clock_parse_iso(const char *s, time_t *out);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 char *clock_format_iso(time_t t, char *buf, size_t len);
 
+/*
+ * Format t for people, in time zone tz (an IANA name such as
+ * "America/Denver"; NULL or "": UTC): "Tue 10 Mar 2026, 10:00 MST".
+ * buf should hold at least 48 bytes.  Returns buf.
+ */
+char *clock_format_human(time_t t, const char *tz, char *buf, size_t len);
+
 #endif

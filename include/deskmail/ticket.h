@@ -96,4 +96,10 @@ dm_err	ticket_json(struct dm_store *st, int64_t id, struct json_object **out);
 dm_err	event_list_json(struct dm_store *st, int64_t ticket,
 	    struct json_object *array);
 
+/*
+ * A status as customers read it ("we are working on it"); reports and
+ * --json keep the codes.  Unknown codes are returned as they are.
+ */
+const char *ticket_status_text(const char *status);
+
 #endif
