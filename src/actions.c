@@ -136,8 +136,9 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	if (is_closed(t) || strcmp(t->status, TS_RESOLVED) == 0)
 		return dm_fail(DM_ESTATE, "ticket %lld is already %s",
 		    (long long)t->id, t->status);
-	if ((err = action_set_status(a, t, TS_RESOLVED)) != DM_OK ||
-	    (err = store_text(a, t, text)) != DM_OK)
+	/* the text first: the restored notice carries it */
+	if ((err = store_text(a, t, text)) != DM_OK ||
+	    (err = action_set_status(a, t, TS_RESOLVED)) != DM_OK)
 		return err;
 	return to_requester(a, t, "resolution", 0, text && *text ? text :
 	    "The work on your request is complete.");
@@ -230,6 +231,11 @@ action_transfer(const struct action *a, struct dm_ticket *t,
 		err = ticket_set_assignee(a->st, t, NULL, a->now);
 	if (err == DM_OK)
 		err = sla_on_transfer(a->st, a->cfg, t, a->now);
+	/* with the new team, which has not acted yet */
+	if (err == DM_OK && (strcmp(t->status, TS_NEW) == 0 ||
+	    strcmp(t->status, TS_IN_PROGRESS) == 0 ||
+	    strcmp(t->status, TS_REOPENED) == 0))
+		err = action_set_status(a, t, TS_ASSIGNED);
 	if (err == DM_OK && team->address != NULL)
 		err = to_address(a, t, "transfer", team->address, text,
 		    team->name);
@@ -259,6 +265,9 @@ action_severity(const struct action *a, struct dm_ticket *t, int severity)
 		    detail);
 	if (err == DM_OK)
 		err = sla_on_severity(a->st, a->cfg, t, old, a->now);
+	/* triaged: it waits for its resolver, no longer for the desk */
+	if (err == DM_OK && strcmp(t->status, TS_NEW) == 0)
+		err = action_set_status(a, t, TS_ASSIGNED);
 	free(detail);
 	return err;
 }
@@ -305,7 +314,12 @@ action_ack(const struct action *a, struct dm_ticket *t)
 	dm_err err = event_add(a->st, t->id, a->now, a->actor, "ack",
 	    "acknowledged by the resolver");
 
-	return err == DM_OK ? sla_on_ack(a->st, a->cfg, t, a->now) : err;
+	if (err == DM_OK)
+		err = sla_on_ack(a->st, a->cfg, t, a->now);
+	/* the resolver has begun working on it (seed 003) */
+	if (err == DM_OK && strcmp(t->status, TS_PENDING) != 0)
+		err = take_up(a, t);
+	return err;
 }
 
 dm_err

@@ -168,6 +168,7 @@ notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
 	tvars_set(v, "ticket.id", num);
 	tvars_set(v, "ticket.subject", t->subject);
 	tvars_set(v, "ticket.status", t->status);
+	tvars_set(v, "ticket.status_text", ticket_status_text(t->status));
 	snprintf(num, sizeof(num), "%d", t->severity);
 	tvars_set(v, "ticket.severity", t->severity ? num : "not set");
 	tvars_set(v, "ticket.team", t->team ? t->team : "none");
@@ -209,6 +210,10 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "sla.target", "");
 	tvars_set(v, "sla.due", "");
 	tvars_set(v, "sla.late", "");
+	tvars_set(v, "sla.known", "");
+	tvars_set(v, "sla.next", "");
+	tvars_set(v, "sla.action", "");
+	tvars_set(v, "ticket.open_for", "");
 	tvars_set(v, "rating", "");
 	tvars_set(v, "digest.count", "");
 	tvars_set(v, "digest.limit", "");

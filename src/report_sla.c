@@ -1,7 +1,9 @@
 /*
  * report_sla.c - SLA compliance from sla_results (one row per target a
  * ticket met or missed, written by the SLA engine), by the time the
- * result was recorded: per policy, severity and target the share met;
+ * result was recorded: per policy, severity and target the share met
+ * (a notice that had nobody to go to is neither met nor missed: met -1,
+ * counted apart as "no recipients");
  * then every breach, in time order, with how late it was.  One pass over
  * the results in time order; the per-target counts are summed in C.
  */
@@ -18,8 +20,8 @@ static const struct rcol meta_cols[] = {
 static const struct rcol target_cols[] = {
 	{ "policy", "policy" }, { "severity", "severity" },
 	{ "target", "target" }, { "total", "total" }, { "met", "met" },
-	{ "breached", "breached" }, { "compliance_pct", "compliance %" },
-	{ NULL, NULL }
+	{ "breached", "breached" }, { "no_recipients", "no recipients" },
+	{ "compliance_pct", "compliance %" }, { NULL, NULL }
 };
 
 static const struct rcol breach_cols[] = {
@@ -46,7 +48,7 @@ static const char *const target_order[] = {
 struct count {
 	char	policy[64], target[32];
 	int	severity;
-	long	total, met;
+	long	total, met, none;	/* none: no recipients */
 };
 
 static int
@@ -104,7 +106,8 @@ count(struct rmap *m, sqlite3_stmt *s)
 		c->severity = severity;
 	}
 	c->total++;
-	c->met += sqlite3_column_int(s, 4) != 0;
+	c->met += sqlite3_column_int(s, 4) > 0;
+	c->none += sqlite3_column_int(s, 4) < 0;
 }
 
 static void
@@ -161,11 +164,18 @@ fill(struct report *r, struct rmap *m, struct rtab *t)
 		rtab_str(t, v[i]->policy);
 		severity(t, v[i]->severity);
 		rtab_str(t, v[i]->target);
+		long counted = v[i]->total - v[i]->none;
+
 		rtab_int(t, v[i]->total);
 		rtab_int(t, v[i]->met);
-		rtab_int(t, v[i]->total - v[i]->met);
-		rtab_num(t, 100.0 * (double)v[i]->met / (double)v[i]->total, 1);
-		total += v[i]->total;
+		rtab_int(t, counted - v[i]->met);
+		rtab_int(t, v[i]->none);
+		if (counted > 0)
+			rtab_num(t, 100.0 * (double)v[i]->met / (double)counted,
+			    1);
+		else
+			rtab_null(t);
+		total += counted;
 		met += v[i]->met;
 	}
 	free(v);

@@ -20,6 +20,7 @@
 #include "deskmail/directory.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
+#include "deskmail/sla_notice.h"
 #include "deskmail/sla_policy.h"
 #include "deskmail/util.h"
 
@@ -294,141 +295,60 @@ timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
 	return store_exec_stmt(st, s);
 }
 
-/* Queue template to every address in the comma-separated list. */
-static dm_err
-notify(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *template, const char *list,
-    const char *params, time_t now)
-{
-	char *copy = xstrdup(list), *tok, *save = NULL, *detail;
-	struct dm_outbox_item item;
-	dm_err err = DM_OK;
-
-	if (*list == '\0') {
-		free(copy);
-		detail = xasprintf("%s not sent: nobody to send it to (no "
-		    "agency contacts, no [sla] contacts)", template);
-		err = event_add(st, t->id, now, "deskmail", "sla_notice",
-		    detail);
-		free(detail);
-		return err;
-	}
-	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
-	    tok = strtok_r(NULL, ", \t", &save)) {
-		memset(&item, 0, sizeof(item));
-		item.ticket = t->id;
-		item.template = template;
-		item.recipient = tok;
-		item.params = params;
-		err = outbox_queue(st, cfg, &item, now, NULL);
-	}
-	free(copy);
-	return err;
-}
-
-/* The ticket's agency from the directory (all fields "" without one). */
-static dm_err
-agency_of(struct dm_store *st, const struct dm_ticket *t,
-    struct dm_agency *a)
-{
-	dm_err err = DM_ENOTFOUND;
-
-	if (t->agency != NULL &&
-	    (err = directory_agency(st, t->agency, a)) != DM_OK &&
-	    err != DM_ENOTFOUND)
-		return err;
-	if (err == DM_ENOTFOUND) {
-		memset(a, 0, sizeof(*a));
-		a->notify = xstrdup("");
-		a->escalate = xstrdup("");
-	}
-	return DM_OK;
-}
-
 /*
- * Who hears of an incident: the agency's notification contacts, else
- * [sla] contacts.  Not the requester: incident notices are the service's
- * promise to the agency, and customers already hear of their ticket.
- * With nobody configured they are not sent.  The caller frees the list.
+ * The resolver's chain at step (the team's escalation contacts in order,
+ * then the supervisor, then the team); for a referral unresolved the
+ * supervisor, then management.  The desk's side of an escalation; the
+ * policy's escalation_to says who else hears of it.  The caller frees it.
  */
-static dm_err
-contacts(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, char **list)
-{
-	struct dm_agency a;
-	dm_err err;
-
-	*list = NULL;
-	if ((err = agency_of(st, t, &a)) != DM_OK)
-		return err;
-	*list = xstrdup(a.notify[0] ? a.notify : cfg->sla_contacts);
-	directory_agency_clear(&a);
-	return DM_OK;
-}
-
-/*
- * Who hears of a missed target: step of the resolving team's escalation
- * chain (else the supervisor, else the team), and the agency's escalation
- * contacts once, with the first step.  For a referral unresolved:
- * the supervisor (and the agency), then management.  The caller frees the
- * list.
- */
-static dm_err
-escalation_to(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *name, int step, char **list)
+static char *
+chain_to(const struct dm_config *cfg, const struct dm_ticket *t,
+    const char *name, int step)
 {
 	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
 	    NULL;
-	struct dm_agency a;
-	const char *first;
-	dm_err err;
+	const char *fallback = cfg->sla_supervisor[0] ? cfg->sla_supervisor :
+	    team && team->address ? team->address : cfg->address;
 
-	*list = NULL;
-	if ((err = agency_of(st, t, &a)) != DM_OK)
-		return err;
 	if (strcmp(name, "management") == 0 && cfg->sla_management[0])
-		first = cfg->sla_management;
-	else if (strcmp(name, "referral") == 0 ||
-	    strcmp(name, "management") == 0)
-		first = cfg->sla_supervisor[0] ? cfg->sla_supervisor :
-		    team && team->address ? team->address : cfg->address;
-	else if (team != NULL && (size_t)step < team->nescalation)
-		first = team->escalation[step];
-	else
-		first = cfg->sla_supervisor[0] ? cfg->sla_supervisor :
-		    team && team->address ? team->address : cfg->address;
-	/* the agency hears once: with the first step */
-	*list = a.escalate[0] && step == 0 && strcmp(name, "management") != 0 ?
-	    xasprintf("%s, %s", first, a.escalate) : xstrdup(first);
-	directory_agency_clear(&a);
-	return DM_OK;
+		return xstrdup(cfg->sla_management);
+	if (strcmp(name, "referral") == 0 || strcmp(name, "management") == 0)
+		return xstrdup(fallback);
+	if (team != NULL && (size_t)step < team->nescalation)
+		return xstrdup(team->escalation[step]);
+	return xstrdup(fallback);
 }
 
-/* notify() to the incident contacts. */
+/* Queue a notice of the ticket's policy (see sla_notice.c). */
 static dm_err
-notify_contacts(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *template, const char *params,
-    time_t now)
+send_notice(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct sla_mail *m, time_t now,
+    size_t *sent)
 {
-	char *list;
-	dm_err err;
+	size_t n;
 
-	if ((err = contacts(st, cfg, t, &list)) != DM_OK)
-		return err;
-	err = notify(st, cfg, t, template, list, params, now);
-	free(list);
-	return err;
+	return sla_notice_send(st, cfg, t, policy(cfg, t), m, now, sent ?
+	    sent : &n);
 }
 
-static char *
-sla_params(const char *target, time_t due, time_t now, const char *message)
-{
-	char iso[32], late[32];
+static const char sql_next_update[] =
+    "SELECT min(due) FROM sla_timers WHERE ticket_id = ?1 AND"
+    " name = 'update' AND +state = 'pending'";
 
-	clock_format_iso(due, iso, sizeof(iso));
-	minutes(late, sizeof(late), now > due ? (long)(now - due) : 0);
-	return outbox_params("sla.target", target, "sla.due", iso, "sla.late",
-	    late, "message", message, (const char *)NULL);
+dm_err
+sla_next_update(struct dm_store *st, int64_t ticket, time_t *when)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_next_update);
+	int rc;
+
+	*when = 0;
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, ticket);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*when = (time_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? DM_OK : store_error(st, "sla_timers");
 }
 
 /* The row's update notices, counted from start. */
@@ -472,11 +392,11 @@ same_updates(const struct sla_row *a, const struct sla_row *b)
 	return sla_row_same(&x, &y);
 }
 
-/* (Re)start a target counted from creation, unless it is already met. */
+/* (Re)start a target counted from start, unless it is already met. */
 static dm_err
 restart_target(struct dm_store *st, const struct dm_ticket *t,
     const struct calendar *cal, const struct sla_row *r, const char *name,
-    const struct sla_span *span, time_t now)
+    const struct sla_span *span, time_t start, time_t now)
 {
 	dm_err err;
 
@@ -484,61 +404,82 @@ restart_target(struct dm_store *st, const struct dm_ticket *t,
 		return err;
 	if (strcmp(name, "assign") == 0 && t->assignee != NULL)
 		return DM_OK;
-	return timer_add_next(st, t->id, name, span_add(cal, r, t->created,
-	    span), r->business);
+	return timer_add_next(st, t->id, name, span_add(cal, r, start, span),
+	    r->business);
 }
 
-/* The initial notice to the contacts, counted against its target. */
+/* How a ticket comes under a row of its policy. */
+struct entry {
+	time_t	start;		/* the row's targets count from here */
+	int	counted;	/* the initial notice counts against its
+				   target (not after a transfer) */
+	int	covered;	/* a significant update, sent with it, is the
+				   initial notice too (one mail per change) */
+};
+
+/*
+ * The initial notice, counted against its target: due initial after the
+ * ticket came under the row (its creation, or an upgrade).  Sent to
+ * nobody, it is neither met nor missed (met -1: "no recipients").
+ */
 static dm_err
 initial_notice(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const struct sla_row *r, int counted,
-    time_t now)
+    const struct dm_ticket *t, const struct sla_row *r,
+    const struct entry *e, time_t now)
 {
-	time_t due = t->created + sla_span_seconds(&r->initial);
-	char *params, *msg;
+	time_t due = e->start + sla_span_seconds(&r->initial);
+	struct sla_mail m;
+	size_t sent = 1;
+	char *msg;
 	int met = now <= due;
-	dm_err err;
+	dm_err err = DM_OK;
 
-	params = sla_params("initial notice", due, now, "");
-	err = notify_contacts(st, cfg, t, "sla_initial", params, now);
-	free(params);
-	if (err != DM_OK || !counted)
+	if (!e->covered) {
+		memset(&m, 0, sizeof(m));
+		m.kind = SN_INITIAL;
+		m.target = "initial notice";
+		m.due = due;
+		err = send_notice(st, cfg, t, &m, now, &sent);
+	}
+	if (err != DM_OK || !e->counted)
 		return err;
-	msg = xasprintf("initial notice: %s", met ? "sent in time" :
-	    "sent late");
-	err = event_add(st, t->id, now, "deskmail", met ? "sla_met" :
-	    "sla_breached", msg);
+	if (sent == 0)
+		msg = xstrdup("initial notice: nobody to send it to (neither "
+		    "met nor missed)");
+	else
+		msg = xasprintf("initial notice: %s%s", met ? "sent in time" :
+		    "sent late", e->covered ? " (the significant update)" : "");
+	err = event_add(st, t->id, now, "deskmail", sent == 0 ? "sla_notice" :
+	    met ? "sla_met" : "sla_breached", msg);
 	free(msg);
 	if (err == DM_OK)
-		err = result_add(st, cfg, t, "initial", met, (long)(now - due),
-		    now);
+		err = result_add(st, cfg, t, "initial", sent == 0 ? -1 : met,
+		    (long)(now - due), now);
 	return err;
 }
 
 /*
  * The ticket moves from row from (NULL: it comes under the policy now)
  * to row to: start what to promises that from did not, stop what it no
- * longer promises.  counted: the initial notice counts against its
- * target (not after a transfer: the ticket was never under it).
+ * longer promises.  The initial notice goes last, so it can say when
+ * the first update is due.
  */
 static dm_err
 enter_row(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct calendar *cal,
-    const struct sla_row *from, const struct sla_row *to, int counted,
-    time_t now)
+    const struct sla_row *from, const struct sla_row *to,
+    const struct entry *e, time_t now)
 {
 	dm_err err = DM_OK;
 
 	if (from == NULL || from->business != to->business ||
 	    memcmp(&from->assign, &to->assign, sizeof(to->assign)) != 0)
-		err = restart_target(st, t, cal, to, "assign", &to->assign, now);
+		err = restart_target(st, t, cal, to, "assign", &to->assign,
+		    e->start, now);
 	if (err == DM_OK && (from == NULL || from->business != to->business ||
 	    memcmp(&from->resolve, &to->resolve, sizeof(to->resolve)) != 0))
 		err = restart_target(st, t, cal, to, "resolve", &to->resolve,
-		    now);
-	if (err == DM_OK && to->initial.n && (from == NULL ||
-	    from->initial.n == 0))
-		err = initial_notice(st, cfg, t, to, counted, now);
+		    e->start, now);
 	/* the resolver acknowledges within ack of being told */
 	if (err == DM_OK && to->ack.n && (from == NULL || from->ack.n == 0))
 		err = timer_add_next(st, t->id, "ack", span_add(cal, to, now,
@@ -557,7 +498,26 @@ enter_row(struct dm_store *st, const struct dm_config *cfg,
 	    to->referral.n)
 		err = timer_add_next(st, t->id, "referral", span_add(cal, to, now,
 		    &to->referral), to->business);
+	if (err == DM_OK && to->initial.n && (from == NULL ||
+	    from->initial.n == 0))
+		err = initial_notice(st, cfg, t, to, e, now);
 	return err;
+}
+
+/* Severity 1 declared: the CCC supervisor is told at once (seed 003). */
+static dm_err
+major_notice(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, time_t now)
+{
+	struct sla_mail m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = SN_MAJOR;
+	m.target = "severity 1";
+	m.message = "Severity 1 has been declared: a major incident.";
+	m.action = "Make sure a resolver has it: reply with \"#assign TEAM\" "
+	    "or \"#transfer TEAM\" if it is with the wrong team.";
+	return send_notice(st, cfg, t, &m, now, NULL);
 }
 
 dm_err
@@ -566,6 +526,7 @@ sla_on_created(struct dm_store *st, const struct dm_config *cfg,
 {
 	const struct sla_policy *p = policy(cfg, t);
 	struct calendar cal;
+	struct entry e = { t->created, 1, 0 };
 	dm_err err;
 
 	if (p->triage.n && (err = timer_add_next(st, t->id, "triage",
@@ -574,41 +535,56 @@ sla_on_created(struct dm_store *st, const struct dm_config *cfg,
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
 	err = enter_row(st, cfg, t, &cal, NULL, sla_policy_row(p, t->severity),
-	    1, now);
+	    &e, now);
 	calendar_free(&cal);
+	if (err == DM_OK && t->severity == 1)
+		err = major_notice(st, cfg, t, now);
 	return err;
 }
 
+/*
+ * A change of severity.  One mail per change: when the new severity has
+ * an initial notice the old one did not (an upgrade from 3), the
+ * significant update is that initial notice too, and the new targets run
+ * from the upgrade.  Severity set for the first time (triage) sends the
+ * initial notice, counted from the ticket's creation.
+ */
 dm_err
 sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, int old, time_t now)
 {
 	const struct sla_row *from = row(cfg, t, old), *to = row(cfg, t,
 	    t->severity);
+	struct entry e = { old == 0 ? t->created : now, 1, 0 };
 	struct calendar cal;
-	char *params, *msg;
+	struct sla_mail m;
+	char *msg;
 	dm_err err;
 
 	if ((err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
 		return err;
-	if (old != 0 && (from->significant || to->significant)) {
-		/* a change of severity: everyone hears of it at once */
-		msg = xasprintf("Severity changed from %d to %d.", old,
-		    t->severity);
-		params = sla_params("significant update", now, now, msg);
-		err = notify_contacts(st, cfg, t, "sla_significant", params,
-		    now);
-		free(params);
-		free(msg);
+	e.covered = old != 0 && (from->significant || to->significant);
+	if (!sla_row_same(from, to)) {
+		if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+			return err;
+		err = enter_row(st, cfg, t, &cal, from, to, &e, now);
+		calendar_free(&cal);
 		if (err != DM_OK)
 			return err;
 	}
-	if (sla_row_same(from, to))
-		return DM_OK;
-	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
-		return err;
-	err = enter_row(st, cfg, t, &cal, from, to, 1, now);
-	calendar_free(&cal);
+	if (e.covered) {
+		/* a change of severity: everyone hears of it at once */
+		msg = xasprintf("The severity changed from %d to %d.", old,
+		    t->severity);
+		memset(&m, 0, sizeof(m));
+		m.kind = SN_SIGNIFICANT;
+		m.target = "significant update";
+		m.message = msg;
+		err = send_notice(st, cfg, t, &m, now, NULL);
+		free(msg);
+	}
+	if (err == DM_OK && t->severity == 1)
+		err = major_notice(st, cfg, t, now);
 	return err;
 }
 
@@ -617,6 +593,7 @@ sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
     struct dm_ticket *t, time_t now)
 {
 	const char *from = policy_of(cfg, t), *to = team_policy(cfg, t->team);
+	struct entry e = { t->created, 0, 0 };
 	struct calendar cal;
 	char *detail;
 	dm_err err;
@@ -636,7 +613,7 @@ sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
 		return sla_on_created(st, cfg, t, now);
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
-	err = enter_row(st, cfg, t, &cal, NULL, row(cfg, t, t->severity), 0,
+	err = enter_row(st, cfg, t, &cal, NULL, row(cfg, t, t->severity), &e,
 	    now);
 	calendar_free(&cal);
 	return err;
@@ -725,7 +702,6 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *old, time_t now)
 {
 	struct calendar cal;
-	char *params;
 	dm_err err = DM_OK;
 
 	if (strcmp(t->status, TS_PENDING) == 0)
@@ -739,10 +715,12 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 		    (err = timers_cancel(st, t->id, NULL, now)) != DM_OK)
 			return err;
 		if (row(cfg, t, t->severity)->restored) {
-			params = sla_params("restored", now, now, "");
-			err = notify_contacts(st, cfg, t, "sla_restored",
-			    params, now);
-			free(params);
+			struct sla_mail m;
+
+			memset(&m, 0, sizeof(m));
+			m.kind = SN_RESTORED;
+			m.target = "restored notice";
+			err = send_notice(st, cfg, t, &m, now, NULL);
 		}
 		return err;
 	}
@@ -810,20 +788,66 @@ target_text(char *buf, size_t len, const struct dm_config *cfg,
 		snprintf(buf, len, "%s", name);
 }
 
-/* Queue the escalation notice of step step. */
+/* What staff should do about a missed target. */
+static const char *
+action_for(const char *name)
+{
+	if (strcmp(name, "triage") == 0)
+		return "Set its severity: reply to this mail with a line "
+		    "\"#severity 1\", 2 or 3.";
+	if (strcmp(name, "assign") == 0)
+		return "Give it to a resolver: reply to this mail with a line "
+		    "\"#assign TEAM-OR-PERSON\".";
+	if (strcmp(name, "ack") == 0 || strcmp(name, "chain") == 0)
+		return "To acknowledge, reply to this mail with a line \"#ack\".";
+	return "Reply with what is being done; a line \"#update TEXT\" "
+	    "tells the customer without a full reply.";
+}
+
+/*
+ * Queue the escalation of target name at step of the resolver's chain:
+ * to the chain (the desk's side, asked to act) and, unless staff_only,
+ * to the policy's escalation_to audience, told that it was escalated and
+ * to whom.
+ */
 static dm_err
 escalate(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *name, int step,
-    const char *params, time_t now)
+    const struct dm_ticket *t, const char *name, int step, int staff_only,
+    const char *target, time_t due, const char *message, time_t now)
 {
-	char *list;
+	struct sla_mail m;
+	char *list = chain_to(cfg, t, name, step);
 	dm_err err;
 
-	if ((err = escalation_to(st, cfg, t, name, step, &list)) != DM_OK)
-		return err;
-	err = notify(st, cfg, t, "sla_escalation", list, params, now);
+	memset(&m, 0, sizeof(m));
+	m.kind = SN_ESCALATION;
+	m.target = target;
+	m.due = due;
+	m.message = message;
+	m.action = action_for(name);
+	m.staff_list = list;
+	m.staff_only = staff_only;
+	err = send_notice(st, cfg, t, &m, now, NULL);
 	free(list);
 	return err;
+}
+
+/* Who an escalation went to, by role (customers read it). */
+static const char *
+role_of(const struct dm_config *cfg, const struct dm_ticket *t,
+    const char *name)
+{
+	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
+	    NULL;
+
+	if (strcmp(name, "management") == 0)
+		return cfg->sla_management[0] ? "management" :
+		    "the service desk supervisor";
+	if (strcmp(name, "referral") != 0 && team != NULL &&
+	    team->nescalation > 0)
+		return "the resolving team's escalation contacts";
+	return cfg->sla_supervisor[0] ? "the service desk supervisor" :
+	    "the resolving team";
 }
 
 /* Who of the resolver's chain heard before step; the caller frees it. */
@@ -861,6 +885,61 @@ chain_next(struct dm_store *st, const struct dm_config *cfg,
 	    sla_span_seconds(&r->ack), 0);
 }
 
+/* A scheduled update: what is known now, and the next one scheduled. */
+static dm_err
+fire_update(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct due_timer *d,
+    const struct calendar *cal, time_t now)
+{
+	const struct sla_row *r = row(cfg, t, t->severity);
+	struct sla_mail m;
+	char late[32], *detail;
+	sqlite3_stmt *s;
+	time_t last;
+	size_t sent = 0;
+	int covered;
+	dm_err err;
+
+	minutes(late, sizeof(late), (long)(now - d->due));
+	/* one notice now; slots that fell due meanwhile are skipped */
+	if ((s = store_stmt(st, sql_skip)) == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	/* the repeating ones schedule their next from now, before the
+	 * notice says when it is */
+	if (r->update_every.n && (err = timer_add_next(st, t->id, "update",
+	    span_add(cal, r, now, &r->update_every), r->business)) != DM_OK)
+		return err;
+	/* customers heard of it minutes ago (a significant update): that
+	 * notice was this update, not a second mail in the same minutes */
+	if ((err = sla_notice_last(st, t->id, &last)) != DM_OK)
+		return err;
+	covered = last != 0 && now - last < UPDATE_GRACE;
+	if (!covered) {
+		memset(&m, 0, sizeof(m));
+		m.kind = SN_UPDATE;
+		m.target = "update";
+		m.due = d->due;
+		if ((err = send_notice(st, cfg, t, &m, now, &sent)) != DM_OK)
+			return err;
+	}
+	detail = covered ? xasprintf("update %d: covered by the notice sent "
+	    "%ld min before", d->seq, (long)(now - last) / MINUTE) :
+	    sent == 0 ? xasprintf("update %d not sent: nobody to send it to "
+	    "(neither met nor missed)", d->seq) : xasprintf("update %d sent, "
+	    "%s after its time", d->seq, late);
+	err = event_add(st, t->id, now, "deskmail", "sla_notice", detail);
+	free(detail);
+	if (err == DM_OK)
+		err = result_add(st, cfg, t, "update", sent == 0 && !covered ?
+		    -1 : now - d->due <= UPDATE_GRACE, (long)(now - d->due), now);
+	return err;
+}
+
 /* Fire one timer (already claimed in this transaction). */
 static dm_err
 fire(struct dm_store *st, const struct dm_config *cfg,
@@ -868,38 +947,12 @@ fire(struct dm_store *st, const struct dm_config *cfg,
     const struct calendar *cal, time_t now)
 {
 	const struct sla_row *r = row(cfg, t, t->severity);
-	char late[32], what[128], *detail, *params, *msg, *list;
-	sqlite3_stmt *s;
+	char late[32], what[128], *detail, *msg, *list;
 	dm_err err;
 
 	minutes(late, sizeof(late), (long)(now - d->due));
-	if (strcmp(d->name, "update") == 0) {
-		/* one notice now; slots that fell due meanwhile are skipped */
-		if ((s = store_stmt(st, sql_skip)) == NULL)
-			return store_error(st, "sla_timers");
-		sqlite3_bind_int64(s, 1, t->id);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-		if ((err = store_exec_stmt(st, s)) != DM_OK)
-			return err;
-		params = sla_params("update", d->due, now, "");
-		err = notify_contacts(st, cfg, t, "sla_update", params, now);
-		free(params);
-		detail = xasprintf("update %d sent, %s after its time", d->seq,
-		    late);
-		if (err == DM_OK)
-			err = event_add(st, t->id, now, "deskmail", "sla_notice",
-			    detail);
-		free(detail);
-		if (err == DM_OK)
-			err = result_add(st, cfg, t, "update", now - d->due <=
-			    UPDATE_GRACE, (long)(now - d->due), now);
-		/* the repeating ones schedule their next from now */
-		if (err == DM_OK && r->update_every.n)
-			err = timer_add_next(st, t->id, "update", span_add(cal, r,
-			    now, &r->update_every), r->business);
-		return err;
-	}
+	if (strcmp(d->name, "update") == 0)
+		return fire_update(st, cfg, t, d, cal, now);
 	if (strcmp(d->name, "referral") == 0 ||
 	    strcmp(d->name, "management") == 0) {
 		int first = strcmp(d->name, "referral") == 0;
@@ -907,12 +960,11 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		span_text(what, sizeof(what), &r->referral, r->business);
 		msg = xasprintf("Severity %d ticket unresolved %s%s after "
 		    "referral; escalated to %s.", t->severity, first ? "" :
-		    "a day more than ", what, first ? "the supervisor" :
-		    "management");
+		    "a day more than ", what, role_of(cfg, t, d->name));
 		target_text(what, sizeof(what), cfg, t, d->name);
-		params = sla_params(what, d->due, now, msg);
-		err = escalate(st, cfg, t, d->name, 0, params, now);
-		free(params);
+		/* the customer's side hears once, with the first step */
+		err = escalate(st, cfg, t, d->name, 0, !first, what, d->due,
+		    msg, now);
 		if (err == DM_OK)
 			err = event_add(st, t->id, now, "deskmail", "sla_breached",
 			    msg);
@@ -929,13 +981,12 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		/* still no #ack: the next contact of the resolver's chain */
 		list = before(cfg, t, d->seq);
 		msg = xasprintf("Still not acknowledged %s after it was due; "
-		    "escalated to the next contact of team %s. Notified "
-		    "before: %s.", late, t->team, list);
+		    "escalated to the next contact of team %s. Told before: "
+		    "%s.", late, t->team, list);
 		free(list);
 		target_text(what, sizeof(what), cfg, t, "ack");
-		params = sla_params(what, d->due, now, msg);
-		err = escalate(st, cfg, t, "ack", d->seq, params, now);
-		free(params);
+		err = escalate(st, cfg, t, "ack", d->seq, 1, what, d->due, msg,
+		    now);
 		free(msg);
 		if (err == DM_OK)
 			err = chain_next(st, cfg, t, d->seq, now);
@@ -948,15 +999,12 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 	if (err == DM_OK)
 		err = result_add(st, cfg, t, d->name, 0, (long)(now - d->due),
 		    now);
-	if (err != DM_OK || (err = contacts(st, cfg, t, &list)) != DM_OK)
+	if (err != DM_OK)
 		return err;
-	msg = xasprintf("Notified before: %s.", *list ? list :
-	    "nobody (no agency or [sla] contacts configured)");
-	free(list);
 	target_text(what, sizeof(what), cfg, t, d->name);
-	params = sla_params(what, d->due, now, msg);
-	err = escalate(st, cfg, t, d->name, 0, params, now);
-	free(params);
+	msg = xasprintf("The target was missed by %s; it has been escalated "
+	    "to %s.", late, role_of(cfg, t, d->name));
+	err = escalate(st, cfg, t, d->name, 0, 0, what, d->due, msg, now);
 	free(msg);
 	if (err == DM_OK && strcmp(d->name, "ack") == 0)
 		err = chain_next(st, cfg, t, 0, now);

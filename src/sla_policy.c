@@ -7,15 +7,18 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "deskmail/sla_policy.h"
 #include "deskmail/util.h"
 
+#define PRESET_KEYS	12
+
 struct preset {
 	const char	*name;
-	const char	*keys[5][2];
+	const char	*keys[PRESET_KEYS][2];
 };
 
 static const struct preset presets[] = {
@@ -29,7 +32,17 @@ static const struct preset presets[] = {
 		"updates=1h,4h,8h "
 		"restored significant" },
 	    { "severity3", "hours=24x7 referral=2d" },
-	    { "unset", "hours=24x7" } } },
+	    { "unset", "hours=24x7" },
+	    /* the IM notifications go to the customer: who reported it and
+	     * the agency's contacts list; escalations to its escalation
+	     * contacts; a severity 1 to the CCC supervisor */
+	    { "initial_to", "requester, contacts" },
+	    { "update_to", "requester, contacts" },
+	    { "significant_to", "requester, contacts" },
+	    { "restored_to", "requester, contacts" },
+	    { "escalation_to", "escalation" },
+	    { "major_to", "supervisor" },
+	    { NULL, NULL } } },
 	/* seed 002: Colorado OIT; severity 1 is a major incident */
 	{ "colorado", {
 	    { "severity1", "hours=24x7 assign=15m updates=every:30m "
@@ -40,6 +53,13 @@ static const struct preset presets[] = {
 		"resolve=14d" },
 	    { "unset", "hours=business assign=4h updates=every:2d "
 		"resolve=14d" },
+	    /* "update impacted customers": who reported it */
+	    { "initial_to", "requester" },
+	    { "update_to", "requester" },
+	    { "significant_to", "requester" },
+	    { "restored_to", "requester" },
+	    { "escalation_to", "escalation" },
+	    { "major_to", "supervisor" },
 	    { NULL, NULL } } },
 };
 
@@ -47,11 +67,69 @@ static const struct preset presets[] = {
 
 const char *const sla_preset_names[] = { "ny-ccc", "colorado", NULL };
 
+const char *const sla_notice_keys[] = { "initial_to", "update_to",
+    "significant_to", "restored_to", "escalation_to", "major_to", NULL };
+
+static const struct { const char *word; unsigned bit; } audiences[] = {
+	{ "requester", SLA_TO_REQUESTER }, { "contacts", SLA_TO_CONTACTS },
+	{ "escalation", SLA_TO_ESCALATION }, { "team", SLA_TO_TEAM },
+	{ "supervisor", SLA_TO_SUPERVISOR },
+	{ "management", SLA_TO_MANAGEMENT },
+};
+#define NAUDIENCES	(sizeof(audiences) / sizeof(audiences[0]))
+
 void
 sla_policy_init(struct sla_policy *p, const char *name)
 {
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
+	p->to[SN_INITIAL] = p->to[SN_UPDATE] = p->to[SN_SIGNIFICANT] =
+	    p->to[SN_RESTORED] = SLA_TO_REQUESTER | SLA_TO_CONTACTS;
+	p->to[SN_ESCALATION] = SLA_TO_ESCALATION;
+	p->to[SN_MAJOR] = SLA_TO_SUPERVISOR;
+}
+
+char *
+sla_audience_text(unsigned to, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NAUDIENCES; i++)
+		if (to & audiences[i].bit)
+			n += (size_t)snprintf(buf + (n < len ? n : len),
+			    n < len ? len - n : 0, "%s%s", n ? ", " : "",
+			    audiences[i].word);
+	if (n == 0)
+		snprintf(buf, len, "nobody");
+	return buf;
+}
+
+/* "requester, contacts" (commas or spaces between); "none": nobody. */
+static dm_err
+parse_audience(const char *key, const char *value, unsigned *out)
+{
+	char *copy = xstrdup(value), *tok, *save = NULL;
+	dm_err err = DM_OK;
+	size_t i;
+
+	*out = 0;
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if (strcmp(tok, "none") == 0)
+			continue;
+		for (i = 0; i < NAUDIENCES; i++)
+			if (strcmp(tok, audiences[i].word) == 0)
+				break;
+		if (i == NAUDIENCES)
+			err = dm_fail(DM_ECONFIG, "%s: unknown audience '%s' "
+			    "(requester, contacts, escalation, team, "
+			    "supervisor, management, none)", key, tok);
+		else
+			*out |= audiences[i].bit;
+	}
+	free(copy);
+	return err;
 }
 
 void
@@ -160,6 +238,11 @@ parse_row(const char *value, struct sla_row *r)
 dm_err
 sla_policy_set(struct sla_policy *p, const char *key, const char *value)
 {
+	size_t i;
+
+	for (i = 0; sla_notice_keys[i] != NULL; i++)
+		if (strcmp(key, sla_notice_keys[i]) == 0)
+			return parse_audience(key, value, &p->to[i]);
 	if (strcmp(key, "triage") == 0)
 		return parse_span("triage", value, &p->triage);
 	if (strcmp(key, "unset") == 0)
@@ -168,7 +251,8 @@ sla_policy_set(struct sla_policy *p, const char *key, const char *value)
 	    key[8] <= '3' && key[9] == '\0')
 		return parse_row(value, &p->row[key[8] - '0']);
 	return dm_fail(DM_ECONFIG, "unknown key '%s' (triage, severity1, "
-	    "severity2, severity3, unset)", key);
+	    "severity2, severity3, unset, initial_to, update_to, "
+	    "significant_to, restored_to, escalation_to, major_to)", key);
 }
 
 dm_err
@@ -181,7 +265,8 @@ sla_policy_preset(const char *name, struct sla_policy *p)
 		if (strcmp(presets[i].name, name) != 0)
 			continue;
 		sla_policy_init(p, name);
-		for (k = 0; k < 5 && presets[i].keys[k][0] != NULL; k++)
+		for (k = 0; k < PRESET_KEYS && presets[i].keys[k][0] != NULL;
+		    k++)
 			if ((err = sla_policy_set(p, presets[i].keys[k][0],
 			    presets[i].keys[k][1])) != DM_OK) {
 				sla_policy_clear(p);

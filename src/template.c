@@ -22,7 +22,8 @@ const char *const template_names[] = {
 	"ack", "new_ticket", "customer_reply", "reopened", "staff_reply",
 	"pending", "resolution", "survey", "transfer", "transferred",
 	"assigned", "sla_initial", "sla_update", "sla_significant",
-	"sla_restored", "sla_escalation", "survey_answer", "digest", NULL
+	"sla_restored", "sla_escalation", "sla_escalated", "sla_major",
+	"survey_answer", "digest", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -30,11 +31,13 @@ static const char *const known_vars[] = {
 	"organisation", "help_address", "tag", "base_url",
 	"ticket.id", "ticket.subject", "ticket.status", "ticket.severity",
 	"ticket.team", "ticket.assignee", "ticket.created",
+	"ticket.status_text", "ticket.open_for",
 	"requester.name", "requester.address",
 	"status_url", "accept_url", "notfixed_url",
 	"survey_url_1", "survey_url_2", "survey_url_3", "survey_url_4",
 	"survey_url_5", "author", "message", "history", "team",
-	"sla.target", "sla.due", "sla.late", "rating", "digest.count",
+	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
+	"sla.action", "rating", "digest.count",
 	"digest.limit",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",

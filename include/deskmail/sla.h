@@ -36,4 +36,7 @@ dm_err	sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 dm_err	sla_tick(struct dm_store *st, const struct dm_config *cfg,
 	    size_t *fired);
 
+/* When the ticket's next scheduled update is due (0: none pending). */
+dm_err	sla_next_update(struct dm_store *st, int64_t ticket, time_t *when);
+
 #endif

@@ -203,9 +203,11 @@ INSERT INTO surveys (ticket_id, rating, comment, answered, updated) VALUES
  (9, 5, 'Don''t change anything: quick and friendly service at the CAFÉ.',
   strftime('%s', '2026-04-03 14:00') + 0, strftime('%s', '2026-04-03 14:00') + 0);
 
--- SLA results as the engine records them
+-- SLA results as the engine records them (met -1: the notice had nobody
+-- to go to, neither met nor missed)
 INSERT INTO sla_results (ticket_id, policy, severity, target, met, late, at) VALUES
  (3, 'ny-ccc', 2, 'triage', 1, 0, strftime('%s', '2026-01-18 13:10') + 0),
+ (3, 'ny-ccc', 2, 'initial', -1, 0, strftime('%s', '2026-01-18 13:10') + 0),
  (3, 'ny-ccc', 2, 'update', 0, 600, strftime('%s', '2026-01-18 14:10') + 0),
  (5, 'ny-ccc', 1, 'triage', 1, 0, strftime('%s', '2026-02-11 14:10') + 0),
  (5, 'ny-ccc', 1, 'ack', 0, 3900, strftime('%s', '2026-02-11 15:20') + 0),

@@ -1,0 +1,504 @@
+/*
+ * sla_notice.c - what an SLA notice says and who gets it.
+ *
+ * Seed 003: the CCC "uses the Resolver-provided information to send
+ * updated IM Notifications".  So every notice carries the resolver's
+ * latest public words (a reply to the customer, or a progress note
+ * written with #update), or says plainly that nothing is new since the
+ * last one; the status in words, the severity and team, how long it has
+ * been open and when the next update is due.  Who hears of it is the
+ * policy's audience for its kind; the people who act on an escalation
+ * (the desk's side) get the mail that asks them to act, the customer's
+ * side the one that tells them it was escalated, and to whom by role.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/commands.h"
+#include "deskmail/directory.h"
+#include "deskmail/outbox.h"
+#include "deskmail/sla.h"
+#include "deskmail/sla_notice.h"
+#include "deskmail/util.h"
+
+#define WORDS_MAX	4000	/* bytes of the resolver's words in a notice */
+#define WORDS_LOOK	20	/* staff messages looked at for the last words */
+
+/* The templates of each kind: the customer's side, the desk's side. */
+static const char *const templates[SN_COUNT][2] = {
+	[SN_INITIAL] = { "sla_initial", "sla_initial" },
+	[SN_UPDATE] = { "sla_update", "sla_update" },
+	[SN_SIGNIFICANT] = { "sla_significant", "sla_significant" },
+	[SN_RESTORED] = { "sla_restored", "sla_restored" },
+	[SN_ESCALATION] = { "sla_escalated", "sla_escalation" },
+	[SN_MAJOR] = { "sla_major", "sla_major" },
+};
+
+void
+sla_duration_text(long s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 3600)
+		snprintf(buf, len, "%ld min", s / 60);
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%ld h %ld min", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%ld d %ld h", s / 86400, s % 86400 / 3600);
+}
+
+/* ---- what is known now --------------------------------------------- */
+
+struct words {
+	char	*text;		/* the resolver's words, or NULL */
+	char	*who;		/* "Tom Tech, team desktop", never an address */
+	time_t	 when;
+};
+
+static void
+words_clear(struct words *w)
+{
+	free(w->text);
+	free(w->who);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Who wrote, as customers may read it: a name and the team, no address. */
+static char *
+writer(const struct dm_config *cfg, const char *addr, const char *name)
+{
+	const struct dm_team *team = addr ? config_team_of(cfg, addr) : NULL;
+
+	if (name != NULL && strchr(name, '@') != NULL)
+		name = NULL;	/* an address as the name (the CLI's) */
+	if (name != NULL && *name && team != NULL)
+		return xasprintf("%s, team %s", name, team->name);
+	if (name != NULL && *name)
+		return xstrdup(name);
+	if (team != NULL)
+		return xasprintf("team %s", team->name);
+	return xstrdup("the resolver");
+}
+
+/* text without command lines, trimmed, capped; NULL if nothing is left */
+static char *
+public_text(const char *text)
+{
+	struct commands c;
+	char *s = NULL;
+	size_t n;
+
+	commands_parse(text ? text : "", &c);
+	n = strlen(c.text);
+	while (n > 0 && strchr(" \t\r\n", c.text[n - 1]))
+		n--;
+	if (n > 0)
+		s = n > WORDS_MAX ? xasprintf("%.*s [...]", WORDS_MAX, c.text) :
+		    xstrndup(c.text, n);
+	commands_free(&c);
+	return s;
+}
+
+static const char sql_staff_words[] =
+    "SELECT received, from_addr, from_name, new_text, body FROM messages"
+    " WHERE ticket_id = ?1 AND kind = 'staff' ORDER BY id DESC LIMIT ?2";
+static const char sql_progress[] =
+    "SELECT at, actor, detail FROM events WHERE ticket_id = ?1 AND"
+    " type = 'progress' ORDER BY id DESC LIMIT 1";
+
+/*
+ * The resolver's latest public words: the newest public staff message
+ * with text besides its commands, or the newest progress note, whichever
+ * is later.
+ */
+static dm_err
+latest_words(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, struct words *w)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_staff_words);
+	dm_err err = DM_OK;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if (s == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int(s, 2, WORDS_LOOK);
+	while (w->text == NULL && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(s, 3);
+
+		if (text == NULL || *text == '\0')
+			text = (const char *)sqlite3_column_text(s, 4);
+		if ((w->text = public_text(text)) == NULL)
+			continue;
+		w->when = (time_t)sqlite3_column_int64(s, 0);
+		w->who = writer(cfg, (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2));
+	}
+	sqlite3_reset(s);
+	if ((s = store_stmt(st, sql_progress)) == NULL) {
+		words_clear(w);
+		return store_error(st, "events");
+	}
+	sqlite3_bind_int64(s, 1, t->id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	    (time_t)sqlite3_column_int64(s, 0) >= w->when) {
+		char *text = public_text((const char *)sqlite3_column_text(s,
+		    2));
+
+		if (text != NULL) {
+			words_clear(w);
+			w->text = text;
+			w->when = (time_t)sqlite3_column_int64(s, 0);
+			w->who = writer(cfg, (const char *)sqlite3_column_text(s,
+			    1), NULL);
+		}
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = store_error(st, "events");
+	sqlite3_reset(s);
+	return err;
+}
+
+/* When the customer's side last heard of the incident (0: never). */
+static const char sql_last_notice[] =
+    "SELECT max(created) FROM outbox WHERE ticket_id = ?1 AND template IN"
+    " ('sla_initial', 'sla_update', 'sla_significant', 'sla_escalated')";
+
+dm_err
+sla_notice_last(struct dm_store *st, int64_t ticket, time_t *when)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_last_notice);
+	int rc;
+
+	*when = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, ticket);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*when = (time_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? DM_OK : store_error(st, "outbox");
+}
+
+/* Times for the people the notice goes to. */
+static const char *
+when_text(const struct dm_config *cfg, time_t t, char *buf, size_t len)
+{
+	return clock_format_human(t, cfg->sla_timezone, buf, len);
+}
+
+/* "Latest from the resolver (...)", or that nothing is new. */
+static char *
+known_text(const struct dm_config *cfg, const struct sla_mail *m,
+    const struct words *w, time_t last)
+{
+	char at[64], before[64];
+
+	if (w->text == NULL)
+		return xstrdup(m->kind == SN_RESTORED ? "The resolver left no "
+		    "words on how it was resolved." : "No word from the "
+		    "resolver yet.");
+	when_text(cfg, w->when, at, sizeof(at));
+	if (m->kind == SN_RESTORED)
+		return xasprintf("How it was resolved (%s, %s):\n\n%s", w->who,
+		    at, w->text);
+	if (last == 0 || w->when > last)
+		return xasprintf("Latest from the resolver (%s, %s):\n\n%s",
+		    w->who, at, w->text);
+	when_text(cfg, last, before, sizeof(before));
+	return xasprintf("Nothing new since the last update (%s). The last "
+	    "word from the resolver (%s, %s):\n\n%s", before, w->who, at,
+	    w->text);
+}
+
+/* When the customer hears next. */
+static dm_err
+next_text(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct sla_policy *p,
+    const struct sla_mail *m, char **out)
+{
+	char at[64];
+	time_t next;
+	dm_err err;
+
+	*out = NULL;
+	if (m->kind == SN_RESTORED) {
+		*out = xstrdup("");
+		return DM_OK;
+	}
+	if ((err = sla_next_update(st, t->id, &next)) != DM_OK)
+		return err;
+	if (next != 0)
+		*out = xasprintf("The next update will be sent by %s.",
+		    when_text(cfg, next, at, sizeof(at)));
+	else if (sla_policy_row(p, t->severity)->restored)
+		*out = xstrdup("You will hear from us again when service is "
+		    "restored.");
+	else
+		*out = xstrdup("No further updates are scheduled; you will "
+		    "hear from us when it is resolved.");
+	return DM_OK;
+}
+
+/* The template variables of the notice. */
+static dm_err
+params_of(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct sla_policy *p,
+    const struct sla_mail *m, time_t now, char **params)
+{
+	char due[64], late[32], open[32], *known, *next;
+	struct words w;
+	time_t last;
+	dm_err err;
+
+	*params = NULL;
+	if ((err = latest_words(st, cfg, t, &w)) != DM_OK)
+		return err;
+	if ((err = sla_notice_last(st, t->id, &last)) != DM_OK ||
+	    (err = next_text(st, cfg, t, p, m, &next)) != DM_OK) {
+		words_clear(&w);
+		return err;
+	}
+	known = known_text(cfg, m, &w, last);
+	words_clear(&w);
+	when_text(cfg, m->due ? m->due : now, due, sizeof(due));
+	sla_duration_text(m->due && now > m->due ? (long)(now - m->due) : 0,
+	    late, sizeof(late));
+	sla_duration_text((long)(now - t->created), open, sizeof(open));
+	*params = outbox_params("sla.target", m->target ? m->target : "",
+	    "sla.due", due, "sla.late", late, "message", m->message ?
+	    m->message : "", "sla.known", known, "sla.next", next,
+	    "sla.action", m->action ? m->action : "", "ticket.open_for", open,
+	    (const char *)NULL);
+	free(known);
+	free(next);
+	return DM_OK;
+}
+
+/* ---- who hears of it ------------------------------------------------ */
+
+struct recipients {
+	char	**addr;
+	int	 *staff;	/* on the desk's side */
+	size_t	  n;
+};
+
+static void
+recipients_add(struct recipients *r, const char *addr, int staff)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcasecmp(r->addr[i], addr) == 0)
+			return;
+	r->addr = xreallocarray(r->addr, r->n + 1, sizeof(*r->addr));
+	r->staff = xreallocarray(r->staff, r->n + 1, sizeof(*r->staff));
+	r->addr[r->n] = xstrdup(addr);
+	r->staff[r->n++] = staff;
+}
+
+/* Every address of a comma-separated list. */
+static void
+recipients_add_list(struct recipients *r, const char *list, int staff)
+{
+	char *copy = xstrdup(list ? list : ""), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save))
+		recipients_add(r, tok, staff);
+	free(copy);
+}
+
+static void
+recipients_free(struct recipients *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->addr[i]);
+	free(r->addr);
+	free(r->staff);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The audience to, of ticket t, as addresses. */
+static dm_err
+resolve(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, unsigned to, struct recipients *r)
+{
+	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
+	    NULL;
+	struct dm_agency a;
+	dm_err err = DM_ENOTFOUND;
+
+	memset(&a, 0, sizeof(a));
+	if ((to & (SLA_TO_CONTACTS | SLA_TO_ESCALATION)) && t->agency != NULL &&
+	    (err = directory_agency(st, t->agency, &a)) != DM_OK &&
+	    err != DM_ENOTFOUND)
+		return err;
+	if ((to & SLA_TO_REQUESTER) && !config_is_own_address(cfg,
+	    t->requester))
+		recipients_add(r, t->requester, 0);
+	if (to & SLA_TO_CONTACTS)
+		recipients_add_list(r, a.notify && *a.notify ? a.notify :
+		    cfg->sla_contacts, 0);
+	if (to & SLA_TO_ESCALATION)
+		recipients_add_list(r, a.escalate, 0);
+	if ((to & SLA_TO_TEAM) && team != NULL && team->address != NULL)
+		recipients_add(r, team->address, 1);
+	if (to & SLA_TO_SUPERVISOR)
+		recipients_add_list(r, cfg->sla_supervisor, 1);
+	if (to & SLA_TO_MANAGEMENT)
+		recipients_add_list(r, cfg->sla_management, 1);
+	if (err == DM_OK)
+		directory_agency_clear(&a);
+	return DM_OK;
+}
+
+static const char *const kind_names[SN_COUNT] = {
+	"initial notice", "update", "significant update", "restored notice",
+	"escalation notice", "severity 1 notice"
+};
+
+dm_err
+sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct sla_policy *p,
+    const struct sla_mail *m, time_t now, size_t *sent)
+{
+	struct recipients r;
+	struct dm_outbox_item item;
+	char *params = NULL, *detail, words[96];
+	unsigned to = m->staff_only ? 0 : p->to[m->kind];
+	dm_err err;
+	size_t i;
+
+	*sent = 0;
+	memset(&r, 0, sizeof(r));
+	recipients_add_list(&r, m->staff_list, 1);
+	if ((err = resolve(st, cfg, t, to, &r)) != DM_OK) {
+		recipients_free(&r);
+		return err;
+	}
+	if (r.n == 0) {
+		recipients_free(&r);
+		detail = xasprintf("%s not sent: its audience (%s) reaches "
+		    "nobody for this ticket", kind_names[m->kind],
+		    sla_audience_text(to, words, sizeof(words)));
+		err = event_add(st, t->id, now, "deskmail", "sla_notice",
+		    detail);
+		free(detail);
+		return err;
+	}
+	if ((err = params_of(st, cfg, t, p, m, now, &params)) != DM_OK) {
+		recipients_free(&r);
+		return err;
+	}
+	for (i = 0; i < r.n && err == DM_OK; i++) {
+		memset(&item, 0, sizeof(item));
+		item.ticket = t->id;
+		item.template = templates[m->kind][r.staff[i]];
+		item.recipient = r.addr[i];
+		item.params = params;
+		err = outbox_queue(st, cfg, &item, now, NULL);
+	}
+	*sent = r.n;
+	free(params);
+	recipients_free(&r);
+	return err;
+}
+
+/* ---- audiences that reach nobody ------------------------------------- */
+
+/* The notice kinds a policy sends at all. */
+static int
+sends(const struct sla_policy *p, enum sla_notice k)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < 4; i++) {
+		const struct sla_row *r = &p->row[i];
+
+		if ((k == SN_INITIAL && r->initial.n) || (k == SN_UPDATE &&
+		    (r->update_every.n || r->nupdates)) || (k == SN_RESTORED &&
+		    r->restored) || (k == SN_SIGNIFICANT && r->significant) ||
+		    (k == SN_ESCALATION && (r->ack.n || r->assign.n ||
+		    r->resolve.n || r->referral.n || p->triage.n)) ||
+		    (k == SN_MAJOR && i == 1))
+			any = 1;
+	}
+	return any;
+}
+
+/* Nonzero if the configuration gives the audience somebody at all. */
+static int
+reachable(const struct dm_config *cfg, unsigned to)
+{
+	size_t i;
+	int teams = 0;
+
+	for (i = 0; i < cfg->nteams; i++)
+		teams |= cfg->teams[i].address != NULL;
+	/* the requester and the agency directory are there for most tickets */
+	return (to & (SLA_TO_REQUESTER | SLA_TO_ESCALATION)) ||
+	    ((to & SLA_TO_CONTACTS) && cfg->sla_contacts[0]) ||
+	    ((to & SLA_TO_TEAM) && teams) ||
+	    ((to & SLA_TO_SUPERVISOR) && cfg->sla_supervisor[0]) ||
+	    ((to & SLA_TO_MANAGEMENT) && cfg->sla_management[0]);
+}
+
+/* Policies tickets can follow: [sla]'s, the teams', the routing rules'. */
+static int
+in_use(const struct dm_config *cfg, const struct sla_policy *p)
+{
+	size_t i;
+
+	if (strcmp(cfg->sla_policy, p->name) == 0)
+		return 1;
+	for (i = 0; i < cfg->nteams; i++)
+		if (cfg->teams[i].sla_policy != NULL &&
+		    strcmp(cfg->teams[i].sla_policy, p->name) == 0)
+			return 1;
+	return 0;
+}
+
+void
+sla_audience_warnings(const struct dm_config *cfg, char ***lines)
+{
+	char **v = NULL, words[96];
+	size_t i, n = 0;
+	int k;
+
+	for (i = 0; i < cfg->npolicies; i++) {
+		const struct sla_policy *p = &cfg->policies[i];
+
+		if (!in_use(cfg, p))
+			continue;
+		for (k = 0; k < SN_COUNT; k++) {
+			if (!sends(p, (enum sla_notice)k) ||
+			    reachable(cfg, p->to[k]))
+				continue;
+			v = xreallocarray(v, n + 2, sizeof(*v));
+			v[n++] = xasprintf("policy %s: %s (%s) reaches nobody: "
+			    "its %ss are not sent", p->name,
+			    sla_notice_keys[k], sla_audience_text(p->to[k],
+			    words, sizeof(words)), kind_names[k]);
+		}
+	}
+	if (v != NULL)
+		v[n] = NULL;
+	*lines = v;
+}
+
+void
+sla_warnings_free(char **lines)
+{
+	size_t i;
+
+	for (i = 0; lines != NULL && lines[i] != NULL; i++)
+		free(lines[i]);
+	free(lines);
+}
