@@ -12,6 +12,7 @@
 #include "deskmail/directory.h"
 #include "deskmail/log.h"
 #include "deskmail/route.h"
+#include "deskmail/sla_notice.h"
 #include "deskmail/template.h"
 
 static int
@@ -30,6 +31,8 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 {
 	struct calendar cal;
 	struct stat sb;
+	char **lines;
+	size_t i;
 	dm_err err;
 	int rc;
 
@@ -63,6 +66,10 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		log_error("check-config: warning: auth_serv_id is empty, so no "
 		    "staff mail is trusted (#commands and replies by mail are "
 		    "refused); set it to your MTA's authserv-id");
+	sla_audience_warnings(ctx->cfg, &lines);
+	for (i = 0; lines != NULL && lines[i] != NULL; i++)
+		log_error("check-config: warning: %s", lines[i]);
+	sla_warnings_free(lines);
 	printf("%s: ok (%zu team%s, %zu mailbox%s, %zu rule%s)\n",
 	    ctx->cfg->path, ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
 	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es",

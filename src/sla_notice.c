@@ -347,12 +347,17 @@ resolve(struct dm_store *st, const struct dm_config *cfg,
 		    cfg->sla_contacts, 0);
 	if (to & SLA_TO_ESCALATION)
 		recipients_add_list(r, a.escalate, 0);
+	/* the supervisor, else the team; management, else the supervisor */
+	if ((to & SLA_TO_MANAGEMENT) && cfg->sla_management[0])
+		recipients_add_list(r, cfg->sla_management, 1);
+	else if (to & SLA_TO_MANAGEMENT)
+		to |= SLA_TO_SUPERVISOR;
+	if ((to & SLA_TO_SUPERVISOR) && cfg->sla_supervisor[0])
+		recipients_add_list(r, cfg->sla_supervisor, 1);
+	else if (to & SLA_TO_SUPERVISOR)
+		to |= SLA_TO_TEAM;
 	if ((to & SLA_TO_TEAM) && team != NULL && team->address != NULL)
 		recipients_add(r, team->address, 1);
-	if (to & SLA_TO_SUPERVISOR)
-		recipients_add_list(r, cfg->sla_supervisor, 1);
-	if (to & SLA_TO_MANAGEMENT)
-		recipients_add_list(r, cfg->sla_management, 1);
 	if (err == DM_OK)
 		directory_agency_clear(&a);
 	return DM_OK;
@@ -445,9 +450,8 @@ reachable(const struct dm_config *cfg, unsigned to)
 	/* the requester and the agency directory are there for most tickets */
 	return (to & (SLA_TO_REQUESTER | SLA_TO_ESCALATION)) ||
 	    ((to & SLA_TO_CONTACTS) && cfg->sla_contacts[0]) ||
-	    ((to & SLA_TO_TEAM) && teams) ||
-	    ((to & SLA_TO_SUPERVISOR) && cfg->sla_supervisor[0]) ||
-	    ((to & SLA_TO_MANAGEMENT) && cfg->sla_management[0]);
+	    ((to & SLA_TO_STAFF) && (teams || cfg->sla_supervisor[0] ||
+	    cfg->sla_management[0]));
 }
 
 /* Policies tickets can follow: [sla]'s, the teams', the routing rules'. */

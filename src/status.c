@@ -12,6 +12,7 @@
 #include "deskmail/config.h"
 #include "deskmail/ingest_socket.h"
 #include "deskmail/mailbox.h"
+#include "deskmail/sla_notice.h"
 #include "deskmail/status.h"
 #include "deskmail/util.h"
 
@@ -241,6 +242,19 @@ service(const struct dm_config *cfg, struct json_object *out)
 	json_object_object_add(out, "run", o);
 }
 
+/* SLA notices whose audience reaches nobody are never sent. */
+static void
+audiences(const struct dm_config *cfg, struct json_object *warn)
+{
+	char **lines;
+	size_t i;
+
+	sla_audience_warnings(cfg, &lines);
+	for (i = 0; lines != NULL && lines[i] != NULL; i++)
+		attention(warn, "%s", lines[i]);
+	sla_warnings_free(lines);
+}
+
 dm_err
 status_json(struct dm_store *st, const struct dm_config *cfg, time_t now,
     struct json_object *out)
@@ -260,6 +274,7 @@ status_json(struct dm_store *st, const struct dm_config *cfg, time_t now,
 	    (err = timers(st, now, out, warn)) == DM_OK)
 		err = mailboxes(st, cfg, now, out, warn);
 	store_rollback(st);
+	audiences(cfg, warn);
 	service(cfg, out);
 	json_object_object_add(out, "attention", warn);
 	return err;
