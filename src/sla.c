@@ -338,17 +338,11 @@ static const char sql_next_update[] =
 dm_err
 sla_next_update(struct dm_store *st, int64_t ticket, time_t *when)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_next_update);
-	int rc;
+	int64_t v;
+	dm_err err = store_query_int(st, sql_next_update, ticket, &v);
 
-	*when = 0;
-	if (s == NULL)
-		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, ticket);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*when = (time_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? DM_OK : store_error(st, "sla_timers");
+	*when = (time_t)v;
+	return err;
 }
 
 /* The row's update notices, counted from start. */

@@ -19,6 +19,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
+#include "deskmail/message.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_notice.h"
@@ -170,17 +171,11 @@ static const char sql_last_notice[] =
 dm_err
 sla_notice_last(struct dm_store *st, int64_t ticket, time_t *when)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_last_notice);
-	int rc;
+	int64_t v;
+	dm_err err = store_query_int(st, sql_last_notice, ticket, &v);
 
-	*when = 0;
-	if (s == NULL)
-		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, ticket);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*when = (time_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? DM_OK : store_error(st, "outbox");
+	*when = (time_t)v;
+	return err;
 }
 
 /* Times for the people the notice goes to. */
@@ -402,12 +397,23 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	}
 	for (i = 0; i < r.n && err == DM_OK; i++) {
+		int requester = strcasecmp(r.addr[i], t->requester) == 0;
+		char *irt = NULL, *refs = NULL;
+
+		/* the requester's copy threads under their own mail */
+		if (requester && (err = message_thread_ids(st, t->id, &irt,
+		    &refs)) != DM_OK)
+			break;
 		memset(&item, 0, sizeof(item));
 		item.ticket = t->id;
 		item.template = templates[m->kind][r.staff[i]];
 		item.recipient = r.addr[i];
+		item.in_reply_to = irt;
+		item.refs = refs;
 		item.params = params;
 		err = outbox_queue(st, cfg, &item, now, NULL);
+		free(irt);
+		free(refs);
 	}
 	*sent = r.n;
 	free(params);

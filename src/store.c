@@ -570,9 +570,10 @@ store_exec_stmt(struct dm_store *st, sqlite3_stmt *stmt)
 	return err;
 }
 
-dm_err
-store_query_id(struct dm_store *st, const char *sql, const char *key,
-    int64_t *out)
+/* The first column of sql's first row, ?1 bound by the caller's bind. */
+static dm_err
+query_one(struct dm_store *st, const char *sql, const char *key,
+    int64_t arg, int64_t *out)
 {
 	sqlite3_stmt *s = store_stmt(st, sql);
 	dm_err err = DM_OK;
@@ -581,7 +582,10 @@ store_query_id(struct dm_store *st, const char *sql, const char *key,
 	*out = 0;
 	if (s == NULL)
 		return store_error(st, "database");
-	store_bind_text(s, 1, key);
+	if (key != NULL)
+		store_bind_text(s, 1, key);
+	else
+		sqlite3_bind_int64(s, 1, arg);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
@@ -589,6 +593,20 @@ store_query_id(struct dm_store *st, const char *sql, const char *key,
 		err = store_error(st, "database");
 	sqlite3_reset(s);
 	return err;
+}
+
+dm_err
+store_query_id(struct dm_store *st, const char *sql, const char *key,
+    int64_t *out)
+{
+	return query_one(st, sql, key, 0, out);
+}
+
+dm_err
+store_query_int(struct dm_store *st, const char *sql, int64_t arg,
+    int64_t *out)
+{
+	return query_one(st, sql, NULL, arg, out);
 }
 
 int64_t

@@ -78,6 +78,9 @@ dm_err	store_error(struct dm_store *st, const char *what);
  */
 dm_err	store_query_id(struct dm_store *st, const char *sql, const char *key,
 	    int64_t *out);
+/* The same with one integer parameter ?1 (a ticket's id, say). */
+dm_err	store_query_int(struct dm_store *st, const char *sql, int64_t arg,
+	    int64_t *out);
 
 int64_t	store_last_id(struct dm_store *st);
 sqlite3	*store_db(struct dm_store *st);
