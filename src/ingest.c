@@ -21,6 +21,7 @@
 #include "deskmail/quarantine.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
+#include "deskmail/subject.h"
 #include "deskmail/thread.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
@@ -302,8 +303,10 @@ route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
 	return DM_OK;
 }
 
+/* A new ticket from the mail; linked: the closed ticket it continues,
+ * subject: its title then (NULL: the mail's subject). */
 static dm_err
-new_ticket(struct apply *a, int64_t linked)
+new_ticket(struct apply *a, int64_t linked, char *subject)
 {
 	const struct dm_parsed *m = a->m;
 	struct dm_route r;
@@ -316,7 +319,8 @@ new_ticket(struct apply *a, int64_t linked)
 	t.status = TS_NEW;
 	t.requester = m->from;
 	t.requester_name = m->from_name;
-	t.subject = m->subject[0] ? m->subject : "(no subject)";
+	t.subject = subject ? subject : m->subject[0] ? m->subject :
+	    "(no subject)";
 	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
 	t.created = a->now;
 	t.linked_ticket = linked;
@@ -368,7 +372,7 @@ new_ticket(struct apply *a, int64_t linked)
 		}
 	}
 	if (err == DM_OK)
-		err = queue_auto_reply(a, &t, "ack");
+		err = queue_auto_reply(a, &t, linked > 0 ? "ack_linked" : "ack");
 	if (err == DM_OK)
 		err = queue_team_notice(a, &t, "new_ticket", NULL);
 	return err;
@@ -544,6 +548,9 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 		err = change_status(a, t, TS_REOPENED);
 		if (err == DM_OK)
 			err = queue_team_notice(a, t, "reopened", NULL);
+		/* once per reopening: the next replies find it reopened */
+		if (err == DM_OK)
+			err = queue_auto_reply(a, t, "reopened_customer");
 		return err;
 	}
 	if (err == DM_OK)
@@ -571,7 +578,7 @@ flood_checked_new_ticket(struct apply *a)
 			return quarantine(a, a->raw->len, reason);
 		}
 	}
-	return new_ticket(a, 0);
+	return new_ticket(a, 0, NULL);
 }
 
 static dm_err
@@ -580,7 +587,7 @@ apply(struct apply *a)
 	struct dm_ticket t;
 	const char *how;
 	int64_t id;
-	char reason[200];
+	char reason[200], *subject;
 	dm_err err;
 
 	if ((err = thread_find(a->st, a->cfg, a->m, &id, &how)) != DM_OK)
@@ -601,7 +608,10 @@ apply(struct apply *a)
 	    a->now - t.closed_at > (time_t)a->cfg->reopen_days * 86400 &&
 	    a->m->from != NULL) {
 		/* too long after closing: a new problem, linked to the old */
-		err = new_ticket(a, id);
+		if ((err = subject_followup(a->st, a->cfg, a->m, &t,
+		    &subject)) == DM_OK)
+			err = new_ticket(a, id, subject);
+		free(subject);
 	} else
 		err = reply(a, &t, how);
 	ticket_clear(&t);
