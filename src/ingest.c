@@ -172,14 +172,24 @@ quarantine(struct apply *a, size_t original_size, const char *reason)
 	return err;
 }
 
-/* References for a mail answering m: its own References plus its id. */
+/*
+ * References for a mail answering m: its own References plus its id,
+ * after root (the ticket's first customer mail, may be NULL) when m does
+ * not name it, so that every mail to the customer threads under it.
+ */
 static char *
-answer_refs(const struct dm_parsed *m)
+answer_refs(const struct dm_parsed *m, const char *root)
 {
 	struct buf b;
 	size_t i;
+	int named = root == NULL || (m->message_id != NULL &&
+	    strcmp(m->message_id, root) == 0);
 
+	for (i = 0; i < m->nrefs && !named; i++)
+		named = strcmp(m->refs[i], root) == 0;
 	buf_init(&b);
+	if (!named)
+		buf_adds(&b, root);
 	for (i = m->nrefs; i > 0; i--)
 		buf_addf(&b, "%s%s", b.len ? " " : "", m->refs[i - 1]);
 	if (m->message_id != NULL)
@@ -195,7 +205,7 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	struct dm_outbox_item item;
 	const char *to = t->requester;
 	long count;
-	char *refs, *detail;
+	char *refs, *detail, *irt, *thread, *sp;
 	dm_err err;
 
 	if (config_is_own_address(a->cfg, to))
@@ -212,7 +222,13 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 		free(detail);
 		return err;
 	}
-	refs = answer_refs(a->m);
+	if ((err = message_thread_ids(a->st, t->id, &irt, &thread)) != DM_OK)
+		return err;
+	if (thread != NULL && (sp = strchr(thread, ' ')) != NULL)
+		*sp = '\0';		/* the root */
+	refs = answer_refs(a->m, thread);
+	free(irt);
+	free(thread);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
