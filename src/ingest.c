@@ -562,6 +562,11 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	else if (strcmp(t->status, TS_RESOLVED) == 0 ||
 	    strcmp(t->status, TS_CLOSED) == 0) {
 		err = change_status(a, t, TS_REOPENED);
+		/* a survey still waiting ([survey] delay) is not for now; the
+		 * next close sends one */
+		if (err == DM_OK)
+			err = outbox_withdraw(a->st, t->id, "survey", t->requester,
+			    a->now, "the ticket was reopened before it was sent");
 		if (err == DM_OK)
 			err = queue_team_notice(a, t, "reopened", NULL);
 		/* once per reopening: the next replies find it reopened */

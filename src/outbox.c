@@ -249,7 +249,8 @@ outbox_count_automatic(struct dm_store *st, const char *recipient,
 }
 
 static const char sql_count_template[] =
-    "SELECT count(*) FROM outbox WHERE ticket_id = ?1 AND template = ?2";
+    "SELECT count(*) FROM outbox WHERE ticket_id = ?1 AND template = ?2"
+    " AND status <> 'cancelled'";
 
 dm_err
 outbox_count_template(struct dm_store *st, int64_t ticket,

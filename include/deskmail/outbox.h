@@ -67,7 +67,8 @@ dm_err	outbox_withdraw(struct dm_store *st, int64_t ticket,
 dm_err	outbox_count_automatic(struct dm_store *st, const char *recipient,
 	    time_t since, long *count);
 
-/* How many mails of template about ticket were ever queued (any status). */
+/* How many mails of template about ticket were ever queued and not
+ * withdrawn (outbox_withdraw): sent, waiting, failed. */
 dm_err	outbox_count_template(struct dm_store *st, int64_t ticket,
 	    const char *template, long *count);
 
