@@ -323,15 +323,6 @@ action_ack(const struct action *a, struct dm_ticket *t)
 }
 
 dm_err
-action_close(const struct action *a, struct dm_ticket *t)
-{
-	if (is_closed(t))
-		return dm_fail(DM_ESTATE, "ticket %lld is already closed",
-		    (long long)t->id);
-	return action_set_status(a, t, TS_CLOSED);
-}
-
-dm_err
 action_apply(const struct action *a, struct dm_ticket *t,
     const struct commands *c)
 {
@@ -388,15 +379,25 @@ action_apply(const struct action *a, struct dm_ticket *t,
 	return DM_OK;
 }
 
+/*
+ * The survey, when [survey] on lists the way the ticket was closed (way,
+ * a SURVEY_ON_* bit) and the ticket never had one: a ticket closed,
+ * reopened and closed again is surveyed once.
+ */
 static dm_err
-queue_survey(const struct action *a, struct dm_ticket *t)
+queue_survey(const struct action *a, struct dm_ticket *t, int way)
 {
 	struct dm_outbox_item item;
 	char *irt = NULL, *refs = NULL;
+	long sent;
 	dm_err err;
 
-	if (config_is_own_address(a->cfg, t->requester))
+	if ((a->cfg->survey_on & way) == 0 ||
+	    config_is_own_address(a->cfg, t->requester))
 		return DM_OK;
+	if ((err = outbox_count_template(a->st, t->id, "survey", &sent)) !=
+	    DM_OK || sent > 0)
+		return err;
 	if ((err = message_thread_ids(a->st, t->id, &irt, &refs)) != DM_OK)
 		return err;
 	memset(&item, 0, sizeof(item));
@@ -488,7 +489,7 @@ action_accept(const struct action *a, struct dm_ticket *t)
 	    "the requester accepted the resolution")) != DM_OK ||
 	    (err = action_set_status(a, t, TS_CLOSED)) != DM_OK)
 		return err;
-	return queue_survey(a, t);
+	return queue_survey(a, t, SURVEY_ON_ACCEPT);
 }
 
 dm_err
@@ -611,7 +612,19 @@ action_auto_close(const struct action *a, struct dm_ticket *t)
 	    "no answer to the resolution in time")) != DM_OK ||
 	    (err = action_set_status(a, t, TS_CLOSED)) != DM_OK)
 		return err;
-	if (strcmp(a->cfg->survey_on_auto_close, "yes") == 0)
-		err = queue_survey(a, t);
-	return err;
+	return queue_survey(a, t, SURVEY_ON_AUTOCLOSE);
+}
+
+/* Staff close it: the survey per [survey] on (staff_close). */
+dm_err
+action_close(const struct action *a, struct dm_ticket *t)
+{
+	dm_err err;
+
+	if (is_closed(t))
+		return dm_fail(DM_ESTATE, "ticket %lld is already closed",
+		    (long long)t->id);
+	if ((err = action_set_status(a, t, TS_CLOSED)) != DM_OK)
+		return err;
+	return queue_survey(a, t, SURVEY_ON_STAFF_CLOSE);
 }

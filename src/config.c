@@ -138,9 +138,13 @@ static const struct key keys[] = {
 	{ "survey", "auto_close_days", K_LONG, S(auto_close_days), "5", 1, 365,
 	  "business days a resolved ticket waits for accept / not fixed "
 	  "before it is closed" },
-	{ "survey", "on_auto_close", K_STRING, S(survey_on_auto_close), "yes",
-	  0, 0, "send the survey when a ticket is closed automatically: yes "
-	  "or no" },
+	{ "survey", "on", K_STRING, S(survey_on_text),
+	  "accept, autoclose, staff_close", 0, 0, "which ways of closing a "
+	  "ticket send its survey (one per ticket): accept, autoclose, "
+	  "staff_close, or none" },
+	{ "survey", "on_auto_close", K_STRING, S(survey_on_auto_close), "",
+	  0, 0, "older form, kept for existing files: yes adds autoclose to "
+	  "on, no takes it out; empty: as on says" },
 	{ "survey", "low_rating", K_LONG, S(low_rating), "2", 1, 5,
 	  "answers at or below this rating also go to the supervisor" },
 	{ "survey", "supervisor", K_STRING, S(supervisor), "", 0, 0,
@@ -759,6 +763,59 @@ check_addresses(const struct dm_config *cfg, const char *what,
 	return err;
 }
 
+/*
+ * [survey] on, into cfg->survey_on.  on_auto_close is the older key: a
+ * file that says on_auto_close = no (or yes) keeps meaning what it did.
+ */
+static dm_err
+check_survey(struct dm_config *cfg)
+{
+	static const struct {
+		const char	*name;
+		int		 bit;
+	} ways[] = { { "accept", SURVEY_ON_ACCEPT },
+	    { "autoclose", SURVEY_ON_AUTOCLOSE },
+	    { "staff_close", SURVEY_ON_STAFF_CLOSE } };
+	const char *old = cfg->survey_on_auto_close;
+	char *copy = xstrdup(cfg->survey_on_text), *tok, *save = NULL;
+	size_t i, n = 0, none = 0;
+	dm_err err = DM_OK;
+
+	cfg->survey_on = 0;
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
+	    tok = strtok_r(NULL, ", \t", &save), n++) {
+		for (i = 0; i < sizeof(ways) / sizeof(ways[0]); i++)
+			if (strcasecmp(tok, ways[i].name) == 0)
+				break;
+		if (i < sizeof(ways) / sizeof(ways[0]))
+			cfg->survey_on |= ways[i].bit;
+		else if (strcasecmp(tok, "none") == 0)
+			none++;
+		else
+			err = dm_fail(DM_ECONFIG, "%s: [survey] on: '%s' is not "
+			    "a way of closing; write a list of accept, "
+			    "autoclose and staff_close, or none", cfg->path,
+			    tok);
+	}
+	free(copy);
+	if (err != DM_OK)
+		return err;
+	if (n == 0 || (none > 0 && n > none))
+		return dm_fail(DM_ECONFIG, "%s: [survey] on must list accept, "
+		    "autoclose and staff_close, or be none (no survey at "
+		    "all), not '%s'", cfg->path, cfg->survey_on_text);
+	if (strcmp(old, "yes") == 0)
+		cfg->survey_on |= SURVEY_ON_AUTOCLOSE;
+	else if (strcmp(old, "no") == 0)
+		cfg->survey_on &= ~SURVEY_ON_AUTOCLOSE;
+	else if (old[0] != '\0')
+		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "
+		    "yes, no or empty, not '%s'; it is the older form of "
+		    "[survey] on, which lists autoclose or not", cfg->path,
+		    old);
+	return DM_OK;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
@@ -792,10 +849,8 @@ check(struct dm_config *cfg)
 		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc, "
 		    "colorado or a [policy NAME] of this file, not '%s'",
 		    cfg->path, cfg->sla_policy);
-	if (strcmp(cfg->survey_on_auto_close, "yes") != 0 &&
-	    strcmp(cfg->survey_on_auto_close, "no") != 0)
-		return dm_fail(DM_ECONFIG, "%s: [survey] on_auto_close must be "
-		    "yes or no", cfg->path);
+	if ((err = check_survey(cfg)) != DM_OK)
+		return err;
 	if ((err = check_addresses(cfg, "[sla] contacts", cfg->sla_contacts)) !=
 	    DM_OK || (err = check_addresses(cfg, "[sla] supervisor",
 	    cfg->sla_supervisor)) != DM_OK || (err = check_addresses(cfg,

@@ -21,6 +21,7 @@
 #include "deskmail/quarantine.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
+#include "deskmail/subject.h"
 #include "deskmail/thread.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
@@ -171,14 +172,24 @@ quarantine(struct apply *a, size_t original_size, const char *reason)
 	return err;
 }
 
-/* References for a mail answering m: its own References plus its id. */
+/*
+ * References for a mail answering m: its own References plus its id,
+ * after root (the ticket's first customer mail, may be NULL) when m does
+ * not name it, so that every mail to the customer threads under it.
+ */
 static char *
-answer_refs(const struct dm_parsed *m)
+answer_refs(const struct dm_parsed *m, const char *root)
 {
 	struct buf b;
 	size_t i;
+	int named = root == NULL || (m->message_id != NULL &&
+	    strcmp(m->message_id, root) == 0);
 
+	for (i = 0; i < m->nrefs && !named; i++)
+		named = strcmp(m->refs[i], root) == 0;
 	buf_init(&b);
+	if (!named)
+		buf_adds(&b, root);
 	for (i = m->nrefs; i > 0; i--)
 		buf_addf(&b, "%s%s", b.len ? " " : "", m->refs[i - 1]);
 	if (m->message_id != NULL)
@@ -194,7 +205,7 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	struct dm_outbox_item item;
 	const char *to = t->requester;
 	long count;
-	char *refs, *detail;
+	char *refs, *detail, *irt, *thread, *sp;
 	dm_err err;
 
 	if (config_is_own_address(a->cfg, to))
@@ -211,7 +222,13 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 		free(detail);
 		return err;
 	}
-	refs = answer_refs(a->m);
+	if ((err = message_thread_ids(a->st, t->id, &irt, &thread)) != DM_OK)
+		return err;
+	if (thread != NULL && (sp = strchr(thread, ' ')) != NULL)
+		*sp = '\0';		/* the root */
+	refs = answer_refs(a->m, thread);
+	free(irt);
+	free(thread);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
@@ -302,8 +319,10 @@ route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
 	return DM_OK;
 }
 
+/* A new ticket from the mail; linked: the closed ticket it continues,
+ * subject: its title then (NULL: the mail's subject). */
 static dm_err
-new_ticket(struct apply *a, int64_t linked)
+new_ticket(struct apply *a, int64_t linked, char *subject)
 {
 	const struct dm_parsed *m = a->m;
 	struct dm_route r;
@@ -316,7 +335,8 @@ new_ticket(struct apply *a, int64_t linked)
 	t.status = TS_NEW;
 	t.requester = m->from;
 	t.requester_name = m->from_name;
-	t.subject = m->subject[0] ? m->subject : "(no subject)";
+	t.subject = subject ? subject : m->subject[0] ? m->subject :
+	    "(no subject)";
 	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
 	t.created = a->now;
 	t.linked_ticket = linked;
@@ -368,7 +388,7 @@ new_ticket(struct apply *a, int64_t linked)
 		}
 	}
 	if (err == DM_OK)
-		err = queue_auto_reply(a, &t, "ack");
+		err = queue_auto_reply(a, &t, linked > 0 ? "ack_linked" : "ack");
 	if (err == DM_OK)
 		err = queue_team_notice(a, &t, "new_ticket", NULL);
 	return err;
@@ -542,8 +562,16 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	else if (strcmp(t->status, TS_RESOLVED) == 0 ||
 	    strcmp(t->status, TS_CLOSED) == 0) {
 		err = change_status(a, t, TS_REOPENED);
+		/* a survey still waiting ([survey] delay) is not for now; the
+		 * next close sends one */
+		if (err == DM_OK)
+			err = outbox_withdraw(a->st, t->id, "survey", t->requester,
+			    a->now, "the ticket was reopened before it was sent");
 		if (err == DM_OK)
 			err = queue_team_notice(a, t, "reopened", NULL);
+		/* once per reopening: the next replies find it reopened */
+		if (err == DM_OK)
+			err = queue_auto_reply(a, t, "reopened_customer");
 		return err;
 	}
 	if (err == DM_OK)
@@ -571,7 +599,7 @@ flood_checked_new_ticket(struct apply *a)
 			return quarantine(a, a->raw->len, reason);
 		}
 	}
-	return new_ticket(a, 0);
+	return new_ticket(a, 0, NULL);
 }
 
 static dm_err
@@ -580,7 +608,7 @@ apply(struct apply *a)
 	struct dm_ticket t;
 	const char *how;
 	int64_t id;
-	char reason[200];
+	char reason[200], *subject;
 	dm_err err;
 
 	if ((err = thread_find(a->st, a->cfg, a->m, &id, &how)) != DM_OK)
@@ -601,7 +629,10 @@ apply(struct apply *a)
 	    a->now - t.closed_at > (time_t)a->cfg->reopen_days * 86400 &&
 	    a->m->from != NULL) {
 		/* too long after closing: a new problem, linked to the old */
-		err = new_ticket(a, id);
+		if ((err = subject_followup(a->st, a->cfg, a->m, &t,
+		    &subject)) == DM_OK)
+			err = new_ticket(a, id, subject);
+		free(subject);
 	} else
 		err = reply(a, &t, how);
 	ticket_clear(&t);

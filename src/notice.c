@@ -20,7 +20,8 @@ notice_auto_submitted(const char *template)
 {
 	static const char *const human[] = { "staff_reply", "pending",
 	    "resolution", NULL };
-	static const char *const replies[] = { "ack", "transferred", NULL };
+	static const char *const replies[] = { "ack", "transferred",
+	    "reopened_customer", "ack_linked", NULL };
 	size_t i;
 
 	for (i = 0; human[i] != NULL; i++)
@@ -191,6 +192,23 @@ notice_link_var(struct tvars *v, const struct dm_config *cfg,
 	    clock_now());
 }
 
+/* The closed ticket a ticket continues (a late reply started it). */
+static dm_err
+linked_vars(struct dm_store *st, int64_t id, struct tvars *v)
+{
+	struct dm_ticket old;
+	char num[32];
+	dm_err err;
+
+	if ((err = ticket_get(st, id, &old)) != DM_OK)
+		return err;
+	snprintf(num, sizeof(num), "%lld", (long long)id);
+	tvars_set(v, "linked.id", num);
+	tvars_set(v, "linked.subject", old.subject);
+	ticket_clear(&old);
+	return DM_OK;
+}
+
 dm_err
 notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
     const char *params, struct tvars *v)
@@ -217,10 +235,17 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "rating", "");
 	tvars_set(v, "digest.count", "");
 	tvars_set(v, "digest.limit", "");
+	tvars_set(v, "linked.id", "");
+	tvars_set(v, "linked.subject", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;
 		notice_ticket_vars(cfg, &t, v);
+		if (t.linked_ticket > 0 &&
+		    (err = linked_vars(st, t.linked_ticket, v)) != DM_OK) {
+			ticket_clear(&t);
+			return err;
+		}
 		if ((err = link_key(cfg, lkey)) != DM_OK) {
 			ticket_clear(&t);
 			return err;

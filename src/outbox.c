@@ -248,6 +248,56 @@ outbox_count_automatic(struct dm_store *st, const char *recipient,
 	return err;
 }
 
+static const char sql_count_template[] =
+    "SELECT count(*) FROM outbox WHERE ticket_id = ?1 AND template = ?2"
+    " AND status <> 'cancelled'";
+
+dm_err
+outbox_count_template(struct dm_store *st, int64_t ticket,
+    const char *template, long *count)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_count_template);
+	dm_err err = DM_OK;
+
+	*count = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, template);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*count = (long)sqlite3_column_int64(s, 0);
+	else
+		err = store_error(st, "outbox");
+	sqlite3_reset(s);
+	return err;
+}
+
+static const char sql_sent_as[] =
+    "SELECT ticket_id, template, params FROM outbox WHERE message_id = ?1";
+
+dm_err
+outbox_mail_by_msgid(struct dm_store *st, const char *msgid,
+    int64_t *ticket, char **template, char **params)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_sent_as);
+	dm_err err = DM_OK;
+	int rc;
+
+	*ticket = 0;
+	*template = *params = NULL;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	store_bind_text(s, 1, msgid);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ticket = sqlite3_column_int64(s, 0);
+		*template = store_column_dup(s, 1);
+		*params = store_column_dup(s, 2);
+	} else if (rc != SQLITE_DONE)
+		err = store_error(st, "outbox");
+	sqlite3_reset(s);
+	return err;
+}
+
 static const char sql_by_msgid[] =
     "SELECT ticket_id FROM outbox WHERE message_id = ?1";
 

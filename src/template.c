@@ -23,7 +23,7 @@ const char *const template_names[] = {
 	"pending", "resolution", "survey", "transfer", "transferred",
 	"assigned", "sla_initial", "sla_update", "sla_significant",
 	"sla_restored", "sla_escalation", "sla_escalated", "sla_major",
-	"survey_answer", "digest", NULL
+	"survey_answer", "digest", "reopened_customer", "ack_linked", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -37,8 +37,8 @@ static const char *const known_vars[] = {
 	"survey_url_1", "survey_url_2", "survey_url_3", "survey_url_4",
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
-	"sla.action", "rating", "digest.count",
-	"digest.limit",
+	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
+	"linked.subject",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
 	"checked_4", "checked_5", "comment", "page_title", "css_url",

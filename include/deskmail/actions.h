@@ -53,9 +53,10 @@ dm_err	action_severity(const struct action *a, struct dm_ticket *t,
 dm_err	action_classify(const struct action *a, struct dm_ticket *t,
 	    enum ticket_class field, const char *value);
 dm_err	action_ack(const struct action *a, struct dm_ticket *t);
+/* Staff close it (ticket close): survey per [survey] on. */
 dm_err	action_close(const struct action *a, struct dm_ticket *t);
 
-/* The requester accepts the resolution: closed, survey queued. */
+/* The requester accepts the resolution: closed, survey per [survey] on. */
 dm_err	action_accept(const struct action *a, struct dm_ticket *t);
 /* The requester says it is not fixed: reopened, resolver and team told. */
 dm_err	action_not_fixed(const struct action *a, struct dm_ticket *t,
@@ -70,7 +71,7 @@ dm_err	action_not_fixed(const struct action *a, struct dm_ticket *t,
 enum { SURVEY_FIRST, SURVEY_CHANGED, SURVEY_SAME };
 dm_err	action_survey(const struct action *a, struct dm_ticket *t,
 	    int rating, const char *comment, int *updated);
-/* No answer in time: closed by deskmail, survey per [survey] on_auto_close. */
+/* No answer in time: closed by deskmail, survey per [survey] on. */
 dm_err	action_auto_close(const struct action *a, struct dm_ticket *t);
 
 /*

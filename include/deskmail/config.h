@@ -39,6 +39,11 @@ extern const char *const dm_categories[DM_NCATEGORIES];
 enum dm_tls_mode { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
 enum dm_after { AFTER_SEEN, AFTER_MOVE, AFTER_DELETE };
 
+/* The ways of closing a ticket that send its survey ([survey] on). */
+#define SURVEY_ON_ACCEPT	0x1	/* the requester accepted */
+#define SURVEY_ON_AUTOCLOSE	0x2	/* no answer: closed by deskmail */
+#define SURVEY_ON_STAFF_CLOSE	0x4	/* staff closed it (ticket close) */
+
 struct dm_mailbox {
 	char	*name;
 	/* keys, as written */
@@ -101,7 +106,9 @@ struct dm_config {
 	long	 survey_delay;
 	long	 survey_window;
 	long	 auto_close_days;
-	char	*survey_on_auto_close;
+	char	*survey_on_text;	/* [survey] on, as written */
+	char	*survey_on_auto_close;	/* the older key: yes, no or "" */
+	int	 survey_on;		/* SURVEY_ON_* bits from both */
 	long	 low_rating;
 	char	*supervisor;
 	/* [sla] */

@@ -67,6 +67,18 @@ dm_err	outbox_withdraw(struct dm_store *st, int64_t ticket,
 dm_err	outbox_count_automatic(struct dm_store *st, const char *recipient,
 	    time_t since, long *count);
 
+/* How many mails of template about ticket were ever queued and not
+ * withdrawn (outbox_withdraw): sent, waiting, failed. */
+dm_err	outbox_count_template(struct dm_store *st, int64_t ticket,
+	    const char *template, long *count);
+
+/*
+ * The mail we queued with this Message-ID: its ticket (0 if none), its
+ * template and params (NULL if none); the caller frees both strings.
+ */
+dm_err	outbox_mail_by_msgid(struct dm_store *st, const char *msgid,
+	    int64_t *ticket, char **template, char **params);
+
 /* The ticket of a mail we sent with this Message-ID (0 if none). */
 dm_err	outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
 	    int64_t *ticket);
