@@ -22,7 +22,8 @@ const char *const template_names[] = {
 	"ack", "new_ticket", "customer_reply", "reopened", "staff_reply",
 	"pending", "resolution", "survey", "transfer", "transferred",
 	"assigned", "sla_initial", "sla_update", "sla_significant",
-	"sla_restored", "sla_escalation", "survey_answer", "digest", NULL
+	"sla_restored", "sla_escalation", "survey_answer", "digest",
+	"command_failed", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -35,7 +36,7 @@ static const char *const known_vars[] = {
 	"survey_url_1", "survey_url_2", "survey_url_3", "survey_url_4",
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "rating", "digest.count",
-	"digest.limit",
+	"digest.limit", "reopen.how",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
 	"checked_4", "checked_5", "comment", "page_title", "css_url",
