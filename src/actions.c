@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "deskmail/actions.h"
 #include "deskmail/directory.h"
@@ -565,6 +566,11 @@ action_reopen(const struct action *a, struct dm_ticket *t,
 	if (how == REOPEN_STAFF) {
 		who = xasprintf("%s (staff)", a->actor);
 		how_text = xstrdup("with deskmail ticket reopen");
+	} else if (strcasecmp(a->actor, t->requester) != 0) {
+		/* someone else on the customer's side wrote */
+		who = xasprintf("%s, not the requester %s", a->actor,
+		    t->requester);
+		how_text = xasprintf("who wrote again after it was %s", was);
 	} else {
 		who = name != NULL ? xasprintf("the customer, %s <%s>", name,
 		    t->requester) : xasprintf("the customer, %s",
