@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "deskmail/actions.h"
 #include "deskmail/directory.h"
@@ -172,6 +173,27 @@ action_note(const struct action *a, struct dm_ticket *t, const char *text)
 }
 
 dm_err
+action_update(const struct action *a, struct dm_ticket *t, const char *text)
+{
+	dm_err err;
+
+	if (is_closed(t))
+		return dm_fail(DM_ESTATE, "ticket %lld is closed",
+		    (long long)t->id);
+	if (text == NULL || *text == '\0')
+		return dm_fail(DM_EUSAGE, "a progress note needs some text");
+	if ((err = event_add(a->st, t->id, a->now, a->actor, "progress",
+	    text)) != DM_OK)
+		return err;
+	if (strcmp(t->status, TS_RESOLVED) == 0)
+		return DM_OK;
+	/* staff saying what they are doing have taken the ticket up */
+	if ((err = take_up(a, t)) != DM_OK)
+		return err;
+	return sla_on_ack(a->st, a->cfg, t, a->now);
+}
+
+dm_err
 action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 {
 	const struct dm_team *team = config_team(a->cfg, who);
@@ -322,60 +344,127 @@ action_ack(const struct action *a, struct dm_ticket *t)
 	return err;
 }
 
+int
+action_text_relayed(const struct commands *c)
+{
+	int internal = 0, public = 0, transfer = 0;
+	size_t i;
+
+	if (c->nbad > 0 || *c->text == '\0')
+		return 0;	/* held, or nothing to relay */
+	for (i = 0; i < c->n; i++) {
+		internal |= c->v[i].kind == CMD_NOTE ||
+		    c->v[i].kind == CMD_UPDATE;
+		public |= c->v[i].kind == CMD_RESOLVE ||
+		    c->v[i].kind == CMD_PENDING;
+		transfer |= c->v[i].kind == CMD_TRANSFER;
+	}
+	return !internal && (public || !transfer);
+}
+
+void
+action_failures_free(struct action_failures *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].line);
+		free(f->v[i].why);
+	}
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+/* What one command does; text is the mail's text, for those that use it. */
+static dm_err
+do_command(const struct action *a, struct dm_ticket *t,
+    const struct command *cmd, const char *text)
+{
+	switch (cmd->kind) {
+	case CMD_ASSIGN:
+		return action_assign(a, t, cmd->arg);
+	case CMD_SEVERITY:
+		return action_severity(a, t, cmd->arg[0] - '0');
+	case CMD_ACK:
+		return action_ack(a, t);
+	case CMD_CATEGORY:
+		return action_classify(a, t, TC_CATEGORY, cmd->arg);
+	case CMD_AGENCY:
+		return action_classify(a, t, TC_AGENCY, cmd->arg);
+	case CMD_OWNER:
+		return action_classify(a, t, TC_OWNER, cmd->arg);
+	case CMD_TRANSFER:
+		/* the new team gets the text, a handover #note too */
+		return action_transfer(a, t, cmd->arg, text);
+	case CMD_NOTE:
+		return action_note(a, t, text);
+	case CMD_RESOLVE:
+		return action_resolve(a, t, text);
+	case CMD_PENDING:
+		return action_pending(a, t, text);
+	case CMD_UPDATE:
+		return action_update(a, t, text);
+	}
+	return dm_fail(DM_ESOFTWARE, "command %d", (int)cmd->kind);
+}
+
+/*
+ * One command (or, cmd NULL, the reply) in a savepoint of its own.  When
+ * it fails for a reason the sender can put right (an unknown team, a
+ * state it does not fit) what it did is undone, the ticket read again
+ * and the failure added to f; any other failure is returned.
+ */
+static dm_err
+guarded(const struct action *a, struct dm_ticket *t,
+    const struct command *cmd, const char *text, struct action_failures *f)
+{
+	int64_t id = t->id;
+	dm_err err;
+
+	if ((err = store_savepoint(a->st)) != DM_OK)
+		return err;
+	err = cmd != NULL ? do_command(a, t, cmd, text) :
+	    action_reply(a, t, text);
+	if (err == DM_OK)
+		return store_release(a->st);
+	if (err != DM_EUSAGE && err != DM_ESTATE && err != DM_ENOTFOUND) {
+		store_rollback_savepoint(a->st);
+		return err;
+	}
+	f->v = xreallocarray(f->v, f->n + 1, sizeof(*f->v));
+	f->v[f->n].line = xstrdup(cmd != NULL ? cmd->line : "(the reply)");
+	f->v[f->n].why = xstrdup(dm_errdetail());
+	f->n++;
+	store_rollback_savepoint(a->st);
+	ticket_clear(t);
+	return ticket_get(a->st, id, t);
+}
+
 dm_err
 action_apply(const struct action *a, struct dm_ticket *t,
-    const struct commands *c)
+    const struct commands *c, struct action_failures *f)
 {
-	const char *text = c->text;
-	int note = 0, resolve = 0, pending = 0, transfer = 0;
+	const struct command *taker = NULL;
+	int transfer = 0;
 	dm_err err = DM_OK;
 	size_t i;
 
+	memset(f, 0, sizeof(*f));
 	for (i = 0; i < c->n; i++) {
-		note |= c->v[i].kind == CMD_NOTE;
-		resolve |= c->v[i].kind == CMD_RESOLVE;
-		pending |= c->v[i].kind == CMD_PENDING;
+		if (command_takes_text(c->v[i].kind) && taker == NULL)
+			taker = &c->v[i];
 		transfer |= c->v[i].kind == CMD_TRANSFER;
 	}
 	/* first the commands that change who and how urgent, then the text */
-	for (i = 0; i < c->n && err == DM_OK; i++) {
-		switch (c->v[i].kind) {
-		case CMD_ASSIGN:
-			err = action_assign(a, t, c->v[i].arg);
-			break;
-		case CMD_SEVERITY:
-			err = action_severity(a, t, c->v[i].arg[0] - '0');
-			break;
-		case CMD_ACK:
-			err = action_ack(a, t);
-			break;
-		case CMD_CATEGORY:
-			err = action_classify(a, t, TC_CATEGORY, c->v[i].arg);
-			break;
-		case CMD_AGENCY:
-			err = action_classify(a, t, TC_AGENCY, c->v[i].arg);
-			break;
-		case CMD_OWNER:
-			err = action_classify(a, t, TC_OWNER, c->v[i].arg);
-			break;
-		case CMD_TRANSFER:
-			err = action_transfer(a, t, c->v[i].arg, note ? NULL :
-			    text);
-			break;
-		default:
-			break;
-		}
-	}
+	for (i = 0; i < c->n && err == DM_OK; i++)
+		if (!command_takes_text(c->v[i].kind))
+			err = guarded(a, t, &c->v[i], c->text, f);
 	if (err != DM_OK)
 		return err;
-	if (note)
-		return *text ? action_note(a, t, text) : DM_OK;
-	if (resolve)
-		return action_resolve(a, t, text);
-	if (pending)
-		return action_pending(a, t, text);
-	if (!transfer && *text)
-		return action_reply(a, t, text);
+	if (taker != NULL)
+		return guarded(a, t, taker, c->text, f);
+	if (!transfer && *c->text)
+		return guarded(a, t, NULL, c->text, f);
 	return DM_OK;
 }
 
@@ -448,20 +537,18 @@ resolver_and_team(const struct action *a, const struct dm_ticket *t,
 	return DM_OK;
 }
 
-/* The resolver and the team (once each) get template with text. */
+/* The resolver and the team (once each) get template with params. */
 static dm_err
 to_resolver_and_team(const struct action *a, const struct dm_ticket *t,
-    const char *template, const char *text)
+    const char *template, const char *params)
 {
 	const char *to[3];
-	char *resolver = NULL, *params;
+	char *resolver = NULL;
 	size_t i, n;
 	dm_err err;
 
 	if ((err = resolver_and_team(a, t, NULL, &resolver, to, &n)) != DM_OK)
 		return err;
-	params = outbox_params("message", text, "author", resolver ? resolver :
-	    "the team", (const char *)NULL);
 	for (i = 0; i < n && err == DM_OK; i++) {
 		struct dm_outbox_item item;
 
@@ -472,8 +559,58 @@ to_resolver_and_team(const struct action *a, const struct dm_ticket *t,
 		item.params = params;
 		err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
 	}
-	free(params);
 	free(resolver);
+	return err;
+}
+
+dm_err
+action_reopen(const struct action *a, struct dm_ticket *t,
+    enum reopen_how how, const char *text)
+{
+	const char *name = t->requester_name && *t->requester_name ?
+	    t->requester_name : NULL;
+	char *who, *params, *was = xstrdup(t->status), *how_text;
+	dm_err err;
+
+	if (strcmp(was, TS_RESOLVED) != 0 && strcmp(was, TS_CLOSED) != 0) {
+		free(was);
+		return dm_fail(DM_ESTATE, "ticket %lld is %s, not resolved or "
+		    "closed", (long long)t->id, t->status);
+	}
+	/* say who really reopened it, and how: the team reads it cold */
+	if (how == REOPEN_STAFF) {
+		who = xasprintf("%s (staff)", a->actor);
+		how_text = xstrdup("with deskmail ticket reopen");
+	} else if (strcasecmp(a->actor, t->requester) != 0) {
+		/* someone else on the customer's side wrote */
+		who = xasprintf("%s, not the requester %s", a->actor,
+		    t->requester);
+		how_text = xasprintf("who wrote again after it was %s", was);
+	} else {
+		who = name != NULL ? xasprintf("the customer, %s <%s>", name,
+		    t->requester) : xasprintf("the customer, %s",
+		    t->requester);
+		how_text = how == REOPEN_NOT_FIXED ? xstrdup("who followed "
+		    "the link \"No, it is not fixed\" in the resolution mail") :
+		    xasprintf("who wrote again after it was %s", was);
+	}
+	if (text == NULL || *text == '\0')
+		text = how == REOPEN_NOT_FIXED ? "(no comment)" :
+		    how == REOPEN_REPLY ? "(no text)" : "(no reason given)";
+	params = outbox_params("message", text, "author", who, "reopen.how",
+	    how_text, (const char *)NULL);
+	err = DM_OK;
+	if (how == REOPEN_STAFF)
+		err = event_add(a->st, t->id, a->now, a->actor, "reopened",
+		    text);
+	if (err == DM_OK)
+		err = action_set_status(a, t, TS_REOPENED);
+	if (err == DM_OK)
+		err = to_resolver_and_team(a, t, "reopened", params);
+	free(params);
+	free(how_text);
+	free(who);
+	free(was);
 	return err;
 }
 
@@ -507,10 +644,7 @@ action_not_fixed(const struct action *a, struct dm_ticket *t,
 	err = event_add(a->st, t->id, a->now, a->actor, "not_fixed", detail);
 	free(detail);
 	if (err == DM_OK)
-		err = action_set_status(a, t, TS_REOPENED);
-	if (err == DM_OK)
-		err = to_resolver_and_team(a, t, "reopened", comment && *comment ?
-		    comment : "(no comment)");
+		err = action_reopen(a, t, REOPEN_NOT_FIXED, comment);
 	return err;
 }
 

@@ -231,6 +231,8 @@ static const struct {
 	{ "resolve", 0, 1, "resolve N [--as ADDR] [-m TEXT]" },
 	{ "pending", 0, 1, "pending N [--as ADDR] [-m QUESTION]" },
 	{ "note", 0, 1, "note N [--as ADDR] [-m TEXT]" },
+	{ "update", 0, 1, "update N [--as ADDR] [-m TEXT]" },
+	{ "reopen", 0, 1, "reopen N [--as ADDR] [-m REASON]" },
 	{ "assign", 1, 0, "assign N TEAM|PERSON [--as ADDR]" },
 	{ "transfer", 1, 1, "transfer N TEAM [--as ADDR] [-m NOTE]" },
 	{ "severity", 1, 0, "severity N 1|2|3 [--as ADDR]" },
@@ -254,6 +256,10 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 		return action_pending(a, t, text);
 	if (strcmp(verb, "note") == 0)
 		return action_note(a, t, text);
+	if (strcmp(verb, "update") == 0)
+		return action_update(a, t, text);
+	if (strcmp(verb, "reopen") == 0)
+		return action_reopen(a, t, REOPEN_STAFF, text);
 	if (strcmp(verb, "assign") == 0)
 		return action_assign(a, t, arg);
 	if (strcmp(verb, "transfer") == 0)
@@ -393,6 +399,7 @@ cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 		if (strcmp(argv[1], verbs[v].name) == 0)
 			return act(ctx, v, argc, argv);
 	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
-	    "reply|resolve|pending|note|assign|transfer|severity|close|ack|"
+	    "reply|resolve|pending|note|update|reopen|assign|transfer|severity|"
+	    "close|ack|"
 	    "category|agency|owner N ...");
 }

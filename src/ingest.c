@@ -197,20 +197,23 @@ answer_refs(const struct dm_parsed *m, const char *root)
 	return b.len ? buf_release(&b) : (buf_free(&b), NULL);
 }
 
-/* Queue an automatic answer to the sender unless loops or limits forbid. */
+/*
+ * Queue an automatic answer to to (the requester, or the staff sender of
+ * a mail with failed commands) with params, unless loops or limits forbid.
+ */
 static dm_err
 queue_auto_reply(struct apply *a, const struct dm_ticket *t,
-    const char *template)
+    const char *template, const char *to, const char *params)
 {
 	struct dm_outbox_item item;
-	const char *to = t->requester;
 	long count;
 	char *refs, *detail, *irt, *thread, *sp;
 	dm_err err;
 
 	if (config_is_own_address(a->cfg, to))
 		return event_add(a->st, t->id, a->now, "deskmail",
-		    "auto_reply_suppressed", "requester is our own address");
+		    "auto_reply_suppressed", strcmp(to, t->requester) == 0 ?
+		    "requester is our own address" : "sender is our own address");
 	if ((err = outbox_count_automatic(a->st, to, a->now - 3600, &count)) !=
 	    DM_OK)
 		return err;
@@ -236,6 +239,7 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	item.in_reply_to = a->m->message_id;
 	item.refs = refs;
 	item.automatic = 1;
+	item.params = params;
 	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
 	free(refs);
 	return err;
@@ -388,7 +392,8 @@ new_ticket(struct apply *a, int64_t linked, char *subject)
 		}
 	}
 	if (err == DM_OK)
-		err = queue_auto_reply(a, &t, linked > 0 ? "ack_linked" : "ack");
+		err = queue_auto_reply(a, &t, linked > 0 ? "ack_linked" : "ack",
+		    t.requester, NULL);
 	if (err == DM_OK)
 		err = queue_team_notice(a, &t, "new_ticket", NULL);
 	return err;
@@ -424,19 +429,32 @@ change_status(struct apply *a, struct dm_ticket *t, const char *status)
 	return action_set_status(&act, t, status);
 }
 
-/* Nonzero if text carries a #note command line. */
-static int
-has_note(const char *text)
+/* The requester wrote to a resolved or closed ticket: open again. */
+static dm_err
+reopen(struct apply *a, struct dm_ticket *t)
+{
+	struct action act;
+
+	act.st = a->st;
+	act.cfg = a->cfg;
+	act.actor = a->m->from;
+	act.now = a->now;
+	act.text_stored = 1;
+	return action_reopen(&act, t, REOPEN_REPLY, a->m->new_text[0] ?
+	    a->m->new_text : a->m->body);
+}
+
+/* A verified staff mail is public only if its text reaches the requester. */
+static const char *
+staff_kind(const char *text)
 {
 	struct commands c;
-	size_t i;
-	int note = 0;
+	int relayed;
 
 	commands_parse(text, &c);
-	for (i = 0; i < c.n; i++)
-		note |= c.v[i].kind == CMD_NOTE;
+	relayed = action_text_relayed(&c);
 	commands_free(&c);
-	return note;
+	return relayed ? MK_STAFF : MK_NOTE;
 }
 
 /* Commands from anyone but verified staff are recorded, never obeyed. */
@@ -460,6 +478,73 @@ ignore_commands(struct apply *a, struct dm_ticket *t)
 	return err;
 }
 
+/* At most this many failed commands are named in the answer, each line
+ * cut at about MAX_LINE_SHOWN bytes. */
+#define MAX_FAILED_SHOWN	20
+#define MAX_LINE_SHOWN		200
+
+/* Add line to b, cut (at a character boundary) when it is long. */
+static void
+add_line_cut(struct buf *b, const char *line)
+{
+	size_t len = strlen(line), i = 0, n;
+	uint32_t cp;
+
+	while (i < len && i < MAX_LINE_SHOWN &&
+	    (n = utf8_char(line + i, len - i, &cp)) > 0)
+		i += n;
+	buf_add(b, line, i);
+	if (i < len)
+		buf_adds(b, "...");
+}
+
+/*
+ * Commands of a staff mail that were not carried out: an event each, and
+ * one answer to the sender naming them and why.  held: none of the mail
+ * was done (a command not understood); else the rest was.
+ */
+static dm_err
+commands_failed(struct apply *a, const struct dm_ticket *t,
+    const struct command_bad *v, size_t n, int held)
+{
+	struct buf b;
+	char *detail, *params;
+	size_t i;
+	dm_err err = DM_OK;
+
+	buf_init(&b);
+	for (i = 0; i < n && err == DM_OK; i++) {
+		detail = xasprintf("%s: %s: %s", held ? "not understood" :
+		    "not carried out", v[i].line, v[i].why);
+		err = event_add(a->st, t->id, a->now, a->m->from,
+		    "command_failed", detail);
+		free(detail);
+		if (i >= MAX_FAILED_SHOWN)
+			continue;
+		buf_adds(&b, "  ");
+		add_line_cut(&b, v[i].line);
+		buf_addf(&b, "\n      %s\n", v[i].why);
+	}
+	if (n > MAX_FAILED_SHOWN)
+		buf_addf(&b, "  (and %zu more)\n", n - MAX_FAILED_SHOWN);
+	if (held)
+		buf_adds(&b, "\nNothing in that mail was done: no command was "
+		    "carried out and nothing\nwas sent to the customer. The "
+		    "mail is kept on the ticket as an\ninternal note. Please "
+		    "send it again, corrected.");
+	else
+		buf_adds(&b, "\nEverything else in that mail was carried out "
+		    "as usual.");
+	buf_addc(&b, '\0');
+	params = outbox_params("message", b.data, (const char *)NULL);
+	if (err == DM_OK)
+		err = queue_auto_reply(a, t, "command_failed", a->m->from,
+		    params);
+	free(params);
+	buf_free(&b);
+	return err;
+}
+
 /*
  * Mail from a staff address: if our MTA vouches for it, its #commands
  * are carried out and its text relayed (or used as the command says);
@@ -470,6 +555,7 @@ static dm_err
 staff_mail(struct apply *a, struct dm_ticket *t, const char *why)
 {
 	struct action act;
+	struct action_failures failed;
 	struct commands c;
 	char *detail;
 	dm_err err;
@@ -485,27 +571,25 @@ staff_mail(struct apply *a, struct dm_ticket *t, const char *why)
 		return err;
 	}
 	commands_parse(a->m->new_text, &c);
-	err = DM_OK;
-	if (c.error != NULL) {
-		detail = xasprintf("not understood: %s", c.error);
-		err = event_add(a->st, t->id, a->now, a->m->from,
-		    "command_error", detail);
-		free(detail);
+	if (c.nbad > 0) {
+		/*
+		 * A line meant as a command and not understood may have been
+		 * a #note (its text must not reach the customer) or any other:
+		 * nothing of the mail is done, the sender is told.
+		 */
+		err = commands_failed(a, t, c.bad, c.nbad, 1);
+		commands_free(&c);
+		return err;
 	}
 	act.st = a->st;
 	act.cfg = a->cfg;
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;	/* the staff mail itself */
-	if (err == DM_OK && (err = action_apply(&act, t, &c)) != DM_OK &&
-	    (err == DM_EUSAGE || err == DM_ESTATE)) {
-		/* a command that cannot apply is the sender's to fix, not a
-		 * reason to refuse the mail: record it and go on */
-		detail = xasprintf("%s", dm_errdetail());
-		err = event_add(a->st, t->id, a->now, a->m->from,
-		    "command_error", detail);
-		free(detail);
-	}
+	if ((err = action_apply(&act, t, &c, &failed)) == DM_OK &&
+	    failed.n > 0)
+		err = commands_failed(a, t, failed.v, failed.n, 0);
+	action_failures_free(&failed);
 	commands_free(&c);
 	return err;
 }
@@ -532,7 +616,7 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 	else if (!classify_staff_verified(a->cfg, m, &why))
 		kind = MK_UNVERIFIED;
 	else
-		kind = has_note(m->new_text) ? MK_NOTE : MK_STAFF;
+		kind = staff_kind(m->new_text);
 	a->res->outcome = INGEST_REPLY;
 	a->res->id = t->id;
 	if ((err = store_message(a, t->id, kind)) != DM_OK ||
@@ -561,17 +645,16 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 		err = change_status(a, t, TS_IN_PROGRESS);
 	else if (strcmp(t->status, TS_RESOLVED) == 0 ||
 	    strcmp(t->status, TS_CLOSED) == 0) {
-		err = change_status(a, t, TS_REOPENED);
+		err = reopen(a, t);
 		/* a survey still waiting ([survey] delay) is not for now; the
 		 * next close sends one */
 		if (err == DM_OK)
 			err = outbox_withdraw(a->st, t->id, "survey", t->requester,
 			    a->now, "the ticket was reopened before it was sent");
-		if (err == DM_OK)
-			err = queue_team_notice(a, t, "reopened", NULL);
 		/* once per reopening: the next replies find it reopened */
 		if (err == DM_OK)
-			err = queue_auto_reply(a, t, "reopened_customer");
+			err = queue_auto_reply(a, t, "reopened_customer",
+			    t->requester, NULL);
 		return err;
 	}
 	if (err == DM_OK)

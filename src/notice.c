@@ -21,7 +21,7 @@ notice_auto_submitted(const char *template)
 	static const char *const human[] = { "staff_reply", "pending",
 	    "resolution", NULL };
 	static const char *const replies[] = { "ack", "transferred",
-	    "reopened_customer", "ack_linked", NULL };
+	    "reopened_customer", "ack_linked", "command_failed", NULL };
 	size_t i;
 
 	for (i = 0; human[i] != NULL; i++)
@@ -237,6 +237,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "digest.limit", "");
 	tvars_set(v, "linked.id", "");
 	tvars_set(v, "linked.subject", "");
+	tvars_set(v, "reopen.how", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;

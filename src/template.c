@@ -23,7 +23,8 @@ const char *const template_names[] = {
 	"pending", "resolution", "survey", "transfer", "transferred",
 	"assigned", "sla_initial", "sla_update", "sla_significant",
 	"sla_restored", "sla_escalation", "sla_escalated", "sla_major",
-	"survey_answer", "digest", "reopened_customer", "ack_linked", NULL
+	"survey_answer", "digest", "reopened_customer", "ack_linked",
+	"command_failed", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -38,7 +39,7 @@ static const char *const known_vars[] = {
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
-	"linked.subject",
+	"linked.subject", "reopen.how",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
 	"checked_4", "checked_5", "comment", "page_title", "css_url",

@@ -39,6 +39,14 @@ dm_err	action_pending(const struct action *a, struct dm_ticket *t,
 /* An internal note: an event, nothing sent. */
 dm_err	action_note(const struct action *a, struct dm_ticket *t,
 	    const char *text);
+/*
+ * A progress note: what is known now, in the resolver's words, for the
+ * requester to read (an event "progress", detail the text) but not mailed
+ * by itself.  Like a reply it takes the ticket up, and like #ack it meets
+ * the acknowledgement target.  Refused on a closed ticket.
+ */
+dm_err	action_update(const struct action *a, struct dm_ticket *t,
+	    const char *text);
 /* To a team (by name) or a person (an address). */
 dm_err	action_assign(const struct action *a, struct dm_ticket *t,
 	    const char *who);
@@ -62,6 +70,15 @@ dm_err	action_accept(const struct action *a, struct dm_ticket *t);
 dm_err	action_not_fixed(const struct action *a, struct dm_ticket *t,
 	    const char *comment);
 /*
+ * A resolved or closed ticket is reopened by a->actor: the requester
+ * with the "not fixed" link, the requester writing again, or staff (the
+ * CLI).  The resolver and the team are told who reopened it and how, with
+ * text (the comment, the customer's mail, staff's reason; may be empty).
+ */
+enum reopen_how { REOPEN_NOT_FIXED, REOPEN_REPLY, REOPEN_STAFF };
+dm_err	action_reopen(const struct action *a, struct dm_ticket *t,
+	    enum reopen_how how, const char *text);
+/*
  * The survey answer.  The resolver and team hear of it, the supervisor
  * too for a low rating, once each, when the window for changing it has
  * closed.  *updated says what the answer did: SURVEY_FIRST, SURVEY_CHANGED
@@ -74,12 +91,34 @@ dm_err	action_survey(const struct action *a, struct dm_ticket *t,
 /* No answer in time: closed by deskmail, survey per [survey] on. */
 dm_err	action_auto_close(const struct action *a, struct dm_ticket *t);
 
+/* The commands of a staff mail that were not carried out, and why. */
+struct action_failures {
+	struct command_bad	*v;
+	size_t			 n;
+};
+void	action_failures_free(struct action_failures *f);
+
 /*
- * Carry out the commands of one staff mail (or CLI call) and its text:
- * the text goes into the resolution, the question of #pending, the note,
- * the transfer notice, or else is relayed as a reply.
+ * Carry out the commands of one staff mail, understood all (c->nbad is
+ * 0), and its text: first the commands that change who and how urgent,
+ * in order, then the text goes to the one command that takes it (#note,
+ * #resolve, #pending, #update), else it is relayed as a reply (not with
+ * #transfer: then it is the note for the new team).  Each runs in a
+ * savepoint of its own: one that fails for a reason the sender can put
+ * right (DM_EUSAGE, DM_ESTATE, DM_ENOTFOUND) is undone and added to *f
+ * (the caller frees it with action_failures_free()), and the rest go
+ * on; any other failure is returned.
  */
 dm_err	action_apply(const struct action *a, struct dm_ticket *t,
-	    const struct commands *c);
+	    const struct commands *c, struct action_failures *f);
+
+/*
+ * Nonzero if a staff mail with commands c has its text relayed to the
+ * requester (a reply, a resolution, a question), so that the mail is
+ * public in the ticket's history; a note, a progress note, a transfer's
+ * note, a mail of commands only or one held for a command not understood
+ * is not.
+ */
+int	action_text_relayed(const struct commands *c);
 
 #endif

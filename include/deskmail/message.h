@@ -17,7 +17,9 @@
 #define MK_CUSTOMER	"customer"
 #define MK_STAFF	"staff"
 #define MK_AUTO		"auto"
-#define MK_NOTE		"note"		/* staff mail with #note: internal */
+#define MK_NOTE		"note"		/* staff mail whose text was not
+					   relayed (#note, #update, commands
+					   only, held): internal */
 #define MK_UNVERIFIED	"unverified"	/* claims a staff address, unproven */
 
 struct dm_raw {

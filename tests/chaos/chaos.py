@@ -353,7 +353,7 @@ def check(dbpath, sink, manifest, crashfile):
     put("web_events", q("SELECT count(*) FROM events WHERE type IN"
                         " ('accepted', 'not_fixed', 'survey')"))
     put("command_errors", ";".join("%s=%d" % r for r in db.execute(
-        "SELECT detail, count(*) FROM events WHERE type = 'command_error'"
+        "SELECT detail, count(*) FROM events WHERE type = 'command_failed'"
         " AND detail LIKE 'not understood%' GROUP BY detail")) or "0")
     put("integrity_check", ";".join(r[0] for r in db.execute("PRAGMA integrity_check")))
     put("foreign_key_check", len(db.execute("PRAGMA foreign_key_check").fetchall()))

@@ -2,8 +2,10 @@
  * fuzz_commands.c - libFuzzer target: one input is the text of a staff
  * reply, split by commands_parse() into #commands and the rest.  Checks
  * what commands.h promises: an argument is trimmed and present exactly
- * for the commands that take one, a severity is 1-3, and the text left
- * is no longer than the input.
+ * for the commands that take one (never for those whose text is the
+ * mail's), a severity is 1-3, every command and every line not understood
+ * keeps its line (and why), and the text left is no longer than the
+ * input.
  */
 #include <string.h>
 
@@ -31,7 +33,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.v[i].kind == CMD_SEVERITY && (arg == NULL ||
 		    strlen(arg) != 1 || arg[0] < '1' || arg[0] > '3'))
 			abort();
+		/* text after #note and the like is text, not an argument */
+		if (command_takes_text(c.v[i].kind) && arg != NULL)
+			abort();
+		if (c.v[i].line == NULL || c.v[i].line[0] != '#')
+			abort();
 	}
+	for (i = 0; i < c.nbad; i++)
+		if (c.bad[i].line == NULL || c.bad[i].line[0] != '#' ||
+		    c.bad[i].why == NULL || c.bad[i].why[0] == '\0')
+			abort();
 	commands_free(&c);
 	free(text);
 	return 0;
