@@ -40,5 +40,6 @@ void test_thread(void);
 void test_clock(void);
 void test_token(void);
 void test_calendar(void);
+void test_zone(void);
 
 #endif
