@@ -49,6 +49,9 @@ struct sla_policy {
 	char		*name;
 	struct sla_span	 triage;	/* severity set within, from creation */
 	struct sla_row	 row[4];	/* [0]: severity not set, [1..3] */
+	char		*timezone;	/* its people's zone, or NULL (the
+					   times they read; business hours
+					   stay [sla] timezone's) */
 };
 
 /* The presets' names and definitions, for docs and `init`. */
@@ -58,7 +61,7 @@ extern const char *const sla_preset_names[];
 void	sla_policy_init(struct sla_policy *p, const char *name);
 void	sla_policy_clear(struct sla_policy *p);
 
-/* One key of a [policy] section: triage, severity1..3 or unset.  The
+/* One key of a [policy] section: triage, severity1..3, unset or timezone.  The
  * error (DM_ECONFIG) says what was wrong, without file or line. */
 dm_err	sla_policy_set(struct sla_policy *p, const char *key,
 	    const char *value);

@@ -20,6 +20,9 @@
 /* Where the compiled zones live. */
 #define ZONE_DIR	"/usr/share/zoneinfo"
 
+/* Room for any name zone_name_ok() accepts, with its NUL. */
+#define ZONE_NAME_LEN	130
+
 /* What the clock on the wall says at one instant of a zone. */
 struct zone_time {
 	long	gmtoff;		/* seconds east of UTC */
