@@ -1034,3 +1034,24 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 	calendar_free(&cal);
 	return err;
 }
+
+static const char sql_next_update[] =
+    "SELECT MIN(due) FROM sla_timers WHERE ticket_id = ?1"
+    " AND name = 'update' AND +state = 'pending'";
+
+dm_err
+sla_next_update(struct dm_store *st, int64_t ticket, time_t *when)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_next_update);
+	int rc;
+
+	*when = 0;
+	if (s == NULL)
+		return store_error(st, "sla_timers");
+	sqlite3_bind_int64(s, 1, ticket);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*when = (time_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? DM_OK : store_error(st, "sla_timers");
+}
