@@ -1018,6 +1018,7 @@ config_write_default(FILE *fp, const char *dir)
 	    "restored significant\n"
 	    "; severity3 = hours=business referral=2d\n"
 	    "; unset = hours=business assign=4h\n"
+	    "; timezone = America/Chicago   (the times its people read)\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
 	for (i = 0; i < NMAILBOX_KEYS; i++) {
