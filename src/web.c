@@ -242,6 +242,10 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 			    "in a moment.");
 			break;
 		}
+		/* a page_status.html of a template_dir from before the
+		 * timeline still renders: its dump of the history showed
+		 * staff addresses, so it stays empty */
+		tvars_set(&v, "history", "");
 		r = page(w, c, MHD_HTTP_OK, "page_status", &v);
 		break;
 	case TOK_ACCEPT:
