@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "deskmail/clock.h"
+#include "deskmail/zone.h"
 
 static int fixed_set;
 static time_t fixed_now;
@@ -59,12 +60,23 @@ clock_format_iso(time_t t, char *buf, size_t len)
 char *
 clock_format_human(time_t t, const char *tz, char *buf, size_t len)
 {
+	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct zone_time zt;
 	struct tm tm;
+	time_t local;
 
-	/* time zones other than UTC: not yet (issue 16) */
-	(void)tz;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%a %d %b %Y, %H:%M UTC", &tm);
+	/* an unknown zone leaves zt at UTC, and the text says so */
+	(void)zone_at(tz, t, &zt);
+	/* the wall clock as if it were UTC: no TZ, no locale, any thread */
+	local = t + zt.gmtoff;
+	if (gmtime_r(&local, &tm) == NULL)
+		return clock_format_iso(t, buf, len);
+	snprintf(buf, len, "%s %02d %s %d, %02d:%02d %s", days[tm.tm_wday],
+	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+	    tm.tm_min, zt.abbr);
 	return buf;
 }
 

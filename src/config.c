@@ -22,6 +22,7 @@
 #include "deskmail/sla.h"
 #include "deskmail/sla_policy.h"
 #include "deskmail/util.h"
+#include "deskmail/zone.h"
 
 enum key_type { K_STRING, K_PATH, K_LONG };
 
@@ -65,6 +66,10 @@ static const struct key keys[] = {
 	  "survives crashes only" },
 	{ "deskmail", "log", K_STRING, S(log), "stderr", 0, 0,
 	  "where log lines go: stderr or syslog" },
+	{ "deskmail", "timezone", K_STRING, S(timezone), "", 0, 0,
+	  "time zone of the times written for people (mail, link pages) when "
+	  "neither the ticket's agency nor its policy names one, e.g. "
+	  "America/New_York; empty: the [sla] timezone" },
 	{ "deskmail", "reopen_days", K_LONG, S(reopen_days), "14", 0, 3650,
 	  "a reply this many days after closing reopens the ticket; later "
 	  "ones start a new, linked ticket" },
@@ -845,6 +850,9 @@ check(struct dm_config *cfg)
 		    cfg->staff_auth);
 	if ((err = check_smtp(cfg)) != DM_OK)
 		return err;
+	if (zone_check(cfg->timezone) != DM_OK)
+		return dm_fail(DM_ECONFIG, "%s: timezone: %s", cfg->path,
+		    dm_errdetail());
 	if (config_sla_policy(cfg, cfg->sla_policy) == NULL)
 		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc, "
 		    "colorado or a [policy NAME] of this file, not '%s'",
@@ -1065,6 +1073,7 @@ config_write_default(FILE *fp, const char *dir)
 	    "restored significant\n"
 	    "; severity3 = hours=business referral=2d\n"
 	    "; unset = hours=business assign=4h\n"
+	    "; timezone = America/Chicago   (the times its people read)\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
 	for (i = 0; i < NMAILBOX_KEYS; i++) {

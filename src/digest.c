@@ -24,7 +24,7 @@ add_notice(const struct dm_config *cfg, const struct tvars *ticket_vars,
 {
 	struct rendered out;
 	struct tvars vars;
-	char iso[32];
+	char when[64];
 	dm_err err;
 
 	tvars_init(&vars);
@@ -32,8 +32,9 @@ add_notice(const struct dm_config *cfg, const struct tvars *ticket_vars,
 	if ((err = notice_params(h->params, &vars)) == DM_OK &&
 	    (err = template_render(cfg, h->template, &vars, &out)) == DM_OK) {
 		buf_addf(b, "%s===== %zu of %zu, %s: %s\n\n%s", b->len ? "\n" :
-		    "", i + 1, n, clock_format_iso(h->created, iso,
-		    sizeof(iso)), out.subject, out.text);
+		    "", i + 1, n, clock_format_human(h->created,
+		    tvars_get(ticket_vars, "ticket.timezone"), when,
+		    sizeof(when)), out.subject, out.text);
 		if (b->len && b->data[b->len - 1] != '\n')
 			buf_addc(b, '\n');
 		rendered_free(&out);

@@ -16,15 +16,19 @@
 #include "deskmail/directory.h"
 #include "deskmail/json.h"
 #include "deskmail/util.h"
+#include "deskmail/zone.h"
 
 #define CSV_MAX		(16 * 1024 * 1024)
-#define NFIELDS		6
+#define NFIELDS		7
 
-static const char header[] = "agency,title,senders,notify,escalate,bill_to";
+/* The last column, timezone, may be left out (files from before it). */
+static const char header[] =
+    "agency,title,senders,notify,escalate,bill_to,timezone";
 
 struct row {
 	int	 line;
-	char	*f[NFIELDS];	/* agency title senders notify escalate bill_to */
+	char	*f[NFIELDS];	/* agency title senders notify escalate bill_to
+				   timezone */
 	char   **senders;
 	size_t	 nsenders;
 };
@@ -169,6 +173,9 @@ check_row(const char *path, struct row *r, struct row *rows, size_t nrows)
 	    strcmp(r->f[5], "owner") != 0)
 		return dm_fail(DM_EPARSE, "%s:%d: bill_to must be category, "
 		    "agency or owner, not '%s'", path, r->line, r->f[5]);
+	if (zone_check(r->f[6]) != DM_OK)
+		return dm_fail(DM_EPARSE, "%s:%d: timezone: %s", path, r->line,
+		    dm_errdetail());
 	copy = xstrdup(r->f[2]);
 	for (tok = strtok_r(copy, "; \t", &save); tok != NULL;
 	    tok = strtok_r(NULL, "; \t", &save)) {
@@ -205,7 +212,7 @@ parse_file(const char *path, struct row **out, size_t *nout)
 	struct row *rows = NULL;
 	const char *p;
 	char *data;
-	size_t len, nrows = 0, n, i;
+	size_t len, nrows = 0, n, i, ncols, hlen;
 	dm_err err;
 	int line = 1, start, rc;
 
@@ -229,8 +236,12 @@ parse_file(const char *path, struct row **out, size_t *nout)
 		buf_addc(&f[0], ',');
 		buf_adds(&f[0], f[i].data);
 	}
-	if (rc != 1 || n != NFIELDS ||
-	    strcmp(str_lower(f[0].data), header) != 0) {
+	/* the header, or the header without its last column */
+	ncols = n;
+	hlen = n == NFIELDS ? strlen(header) : strrchr(header, ',') - header;
+	if (rc != 1 || (n != NFIELDS && n != NFIELDS - 1) ||
+	    f[0].len != hlen ||
+	    strncmp(str_lower(f[0].data), header, hlen) != 0) {
 		err = dm_fail(DM_EPARSE, "%s:1: the first line must be the "
 		    "header %s", path, header);
 		goto out;
@@ -246,16 +257,17 @@ parse_file(const char *path, struct row **out, size_t *nout)
 		}
 		if (n == 1 && f[0].len == 0)
 			continue;	/* a blank line */
-		if (n != NFIELDS) {
-			err = dm_fail(DM_EPARSE, "%s:%d: %zu fields, not %d (%s)",
-			    path, start, n, NFIELDS, header);
+		if (n != ncols) {
+			err = dm_fail(DM_EPARSE, "%s:%d: %zu fields, not %zu "
+			    "(%.*s)", path, start, n, ncols, (int)hlen, header);
 			goto out;
 		}
 		rows = xreallocarray(rows, nrows + 1, sizeof(*rows));
 		memset(&rows[nrows], 0, sizeof(*rows));
 		rows[nrows].line = start;
 		for (i = 0; i < NFIELDS; i++)
-			rows[nrows].f[i] = str_squeeze(xstrdup(f[i].data));
+			rows[nrows].f[i] = str_squeeze(xstrdup(i < ncols ?
+			    f[i].data : ""));
 		if ((err = check_row(path, &rows[nrows], rows, nrows)) != DM_OK) {
 			row_clear(&rows[nrows]);
 			goto out;
@@ -281,8 +293,8 @@ out:
 static const char sql_clear[] =
     "DELETE FROM agency_senders; DELETE FROM agencies;";
 static const char sql_agency[] =
-    "INSERT INTO agencies (name, title, notify, escalate, bill_to)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO agencies (name, title, notify, escalate, bill_to, timezone)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char sql_sender[] =
     "INSERT INTO agency_senders (sender, agency) VALUES (?1, ?2)";
 
@@ -304,6 +316,7 @@ write_rows(struct dm_store *st, struct row *rows, size_t nrows)
 		store_bind_text(s, 3, rows[i].f[3]);	/* notify */
 		store_bind_text(s, 4, rows[i].f[4]);	/* escalate */
 		store_bind_text(s, 5, rows[i].f[5]);	/* bill_to */
+		store_bind_text(s, 6, rows[i].f[6]);	/* timezone */
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < rows[i].nsenders; j++) {
@@ -387,7 +400,7 @@ directory_lookup(struct dm_store *st, const char *address, char **agency)
 }
 
 static const char sql_get[] =
-    "SELECT name, title, notify, escalate, bill_to FROM agencies"
+    "SELECT name, title, notify, escalate, bill_to, timezone FROM agencies"
     " WHERE name = ?1";
 
 dm_err
@@ -406,6 +419,7 @@ directory_agency(struct dm_store *st, const char *name, struct dm_agency *a)
 		a->notify = store_column_dup(s, 2);
 		a->escalate = store_column_dup(s, 3);
 		a->bill_to = store_column_dup(s, 4);
+		a->timezone = store_column_dup(s, 5);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
@@ -422,6 +436,7 @@ directory_agency_clear(struct dm_agency *a)
 	free(a->notify);
 	free(a->escalate);
 	free(a->bill_to);
+	free(a->timezone);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -429,7 +444,7 @@ static const char sql_all[] =
     "SELECT a.name, a.title, a.notify, a.escalate, a.bill_to,"
     " (SELECT group_concat(sender, ' ') FROM"
     "   (SELECT sender FROM agency_senders WHERE agency = a.name"
-    "    ORDER BY sender))"
+    "    ORDER BY sender)), a.timezone"
     " FROM agencies a ORDER BY a.name";
 
 static struct json_object *
@@ -479,6 +494,7 @@ directory_json(struct dm_store *st, const struct dm_config *cfg,
 		json_object_object_add(o, "escalate", list_json((const char *)
 		    sqlite3_column_text(s, 3), ", "));
 		json_put_text(o, "bill_to", s, 4);
+		json_put_text(o, "timezone", s, 6);
 		json_object_array_add(agencies, o);
 	}
 	sqlite3_reset(s);
@@ -542,7 +558,8 @@ directory_export(struct dm_store *st, FILE *fp)
 		csv_field(fp, (const char *)sqlite3_column_text(s, 5), 0);
 		csv_field(fp, (const char *)sqlite3_column_text(s, 2), 0);
 		csv_field(fp, (const char *)sqlite3_column_text(s, 3), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 4), 1);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 4), 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 6), 1);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? DM_OK : store_error(st, "agencies");

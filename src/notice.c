@@ -10,10 +10,13 @@
 
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
+#include "deskmail/directory.h"
 #include "deskmail/notice.h"
+#include "deskmail/sla_policy.h"
 #include "deskmail/ticket.h"
 #include "deskmail/token.h"
 #include "deskmail/util.h"
+#include "deskmail/zone.h"
 
 enum auto_submitted
 notice_auto_submitted(const char *template)
@@ -53,11 +56,12 @@ static const char sql_history[] =
     " ORDER BY id";
 
 dm_err
-notice_history(struct dm_store *st, int64_t ticket, char **out)
+notice_history(struct dm_store *st, int64_t ticket, const char *tz,
+    char **out)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_history);
 	struct buf b;
-	char iso[32];
+	char when[64];
 	dm_err err = DM_OK;
 	int rc;
 
@@ -77,8 +81,8 @@ notice_history(struct dm_store *st, int64_t ticket, char **out)
 		/* a staff reply as the customer got it: no command lines */
 		commands_parse(text ? text : "", &c);
 		buf_addf(&b, "%s--- %s, %s (%s):\n%s\n", b.len ? "\n" : "",
-		    clock_format_iso((time_t)sqlite3_column_int64(s, 0), iso,
-		    sizeof(iso)), sqlite3_column_text(s, 1) ?
+		    clock_format_human((time_t)sqlite3_column_int64(s, 0), tz,
+		    when, sizeof(when)), sqlite3_column_text(s, 1) ?
 		    (const char *)sqlite3_column_text(s, 1) : "?", kind,
 		    strcmp(kind, "staff") == 0 ? c.text : (text ? text : ""));
 		commands_free(&c);
@@ -153,16 +157,85 @@ set_link(struct tvars *v, const struct dm_config *cfg,
 	free(url);
 }
 
+/*
+ * The policy a ticket's timers follow, by sla.c's rule: the ticket's
+ * own, else its team's, else [sla] policy; one that is not configured
+ * (any more) is [sla] policy.
+ */
+static const struct sla_policy *
+ticket_policy(const struct dm_config *cfg, const struct dm_ticket *t)
+{
+	const struct dm_team *team;
+	const struct sla_policy *p;
+	const char *name = cfg->sla_policy;
+
+	if (t != NULL && t->sla_policy != NULL)
+		name = t->sla_policy;
+	else if (t != NULL && t->team != NULL &&
+	    (team = config_team(cfg, t->team)) != NULL &&
+	    team->sla_policy != NULL)
+		name = team->sla_policy;
+	p = config_sla_policy(cfg, name);
+	return p ? p : config_sla_policy(cfg, cfg->sla_policy);
+}
+
+const char *
+notice_timezone(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, char *buf, size_t len)
+{
+	const struct sla_policy *p;
+	struct dm_agency a;
+	int found = 0;
+
+	/* a directory that cannot be read now: the next step still holds */
+	if (st != NULL && t != NULL && t->agency != NULL &&
+	    directory_agency(st, t->agency, &a) == DM_OK) {
+		if (a.timezone != NULL && *a.timezone != '\0' &&
+		    zone_check(a.timezone) == DM_OK) {
+			snprintf(buf, len, "%s", a.timezone);
+			found = 1;
+		}
+		directory_agency_clear(&a);
+		if (found)
+			return buf;
+	}
+	if ((p = ticket_policy(cfg, t)) != NULL && p->timezone != NULL)
+		snprintf(buf, len, "%s", p->timezone);
+	else
+		snprintf(buf, len, "%s", cfg->timezone[0] != '\0' ?
+		    cfg->timezone : cfg->sla_timezone);
+	return buf;
+}
+
+void
+notice_zone_vars(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, struct tvars *v)
+{
+	char tz[ZONE_NAME_LEN], when[64];
+
+	notice_timezone(st, cfg, t, tz, sizeof(tz));
+	tvars_set(v, "ticket.timezone", tz);
+	tvars_set(v, "now", clock_format_human(clock_now(), tz, when,
+	    sizeof(when)));
+	if (t != NULL)
+		tvars_set(v, "ticket.created", clock_format_human(t->created,
+		    tz, when, sizeof(when)));
+}
+
 void
 notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
     struct tvars *v)
 {
-	char num[32], iso[32];
+	char num[32];
 
 	tvars_set(v, "organisation", cfg->organisation);
 	tvars_set(v, "help_address", cfg->address);
 	tvars_set(v, "tag", cfg->tag);
 	tvars_set(v, "base_url", cfg->base_url);
+	/* times in the policy's zone; notice_zone_vars() knows the agency
+	 * (and a page's own vars, set first, stay) */
+	if (t != NULL || tvars_get(v, "ticket.timezone") == NULL)
+		notice_zone_vars(NULL, cfg, t, v);
 	if (t == NULL)
 		return;
 	snprintf(num, sizeof(num), "%lld", (long long)t->id);
@@ -175,8 +248,6 @@ notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
 	tvars_set(v, "ticket.team", t->team ? t->team : "none");
 	tvars_set(v, "ticket.assignee", t->assignee ? t->assignee :
 	    "nobody yet");
-	tvars_set(v, "ticket.created", clock_format_iso(t->created, iso,
-	    sizeof(iso)));
 	tvars_set(v, "requester.name", t->requester_name &&
 	    *t->requester_name ? t->requester_name : t->requester);
 	tvars_set(v, "requester.address", t->requester);
@@ -214,7 +285,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
     const char *params, struct tvars *v)
 {
 	struct dm_ticket t;
-	char *history;
+	char *history, tz[ZONE_NAME_LEN];
 	unsigned char lkey[32];
 	time_t now;
 	dm_err err;
@@ -247,6 +318,8 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 			ticket_clear(&t);
 			return err;
 		}
+		notice_zone_vars(st, cfg, &t, v);
+		snprintf(tz, sizeof(tz), "%s", tvars_get(v, "ticket.timezone"));
 		if ((err = link_key(cfg, lkey)) != DM_OK) {
 			ticket_clear(&t);
 			return err;
@@ -262,7 +335,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 			set_link(v, cfg, lkey, name, TOK_SURVEY, &t, i, now);
 		}
 		ticket_clear(&t);
-		if ((err = notice_history(st, ticket, &history)) != DM_OK)
+		if ((err = notice_history(st, ticket, tz, &history)) != DM_OK)
 			return err;
 		tvars_set(v, "history", history);
 		free(history);

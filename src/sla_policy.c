@@ -13,6 +13,7 @@
 
 #include "deskmail/sla_policy.h"
 #include "deskmail/util.h"
+#include "deskmail/zone.h"
 
 #define PRESET_KEYS	12
 
@@ -136,6 +137,7 @@ void
 sla_policy_clear(struct sla_policy *p)
 {
 	free(p->name);
+	free(p->timezone);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -245,13 +247,20 @@ sla_policy_set(struct sla_policy *p, const char *key, const char *value)
 			return parse_audience(key, value, &p->to[i]);
 	if (strcmp(key, "triage") == 0)
 		return parse_span("triage", value, &p->triage);
+	if (strcmp(key, "timezone") == 0) {
+		if (zone_check(value) != DM_OK)
+			return DM_ECONFIG;
+		free(p->timezone);
+		p->timezone = *value ? xstrdup(value) : NULL;
+		return DM_OK;
+	}
 	if (strcmp(key, "unset") == 0)
 		return parse_row(value, &p->row[0]);
 	if (strncmp(key, "severity", 8) == 0 && key[8] >= '1' &&
 	    key[8] <= '3' && key[9] == '\0')
 		return parse_row(value, &p->row[key[8] - '0']);
 	return dm_fail(DM_ECONFIG, "unknown key '%s' (triage, severity1, "
-	    "severity2, severity3, unset, initial_to, update_to, "
+	    "severity2, severity3, unset, timezone, initial_to, update_to, "
 	    "significant_to, restored_to, escalation_to, major_to)", key);
 }
 

@@ -197,6 +197,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN digest INTEGER REFERENCES outbox(id);"
 	"ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX outbox_digest ON outbox(digest);",
+	/* 7: the time zone an agency's people read times in ('': none) */
+	"ALTER TABLE agencies ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

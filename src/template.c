@@ -39,7 +39,12 @@ static const char *const known_vars[] = {
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
-	"linked.subject", "reopen.how",
+	"linked.subject", "reopen.how", "ticket.timezone", "now",
+	/* the status page and its fragments */
+	"status.text", "status.team", "status.opened_iso", "status.next",
+	"status.timeline", "entry.kind", "entry.author", "entry.what",
+	"entry.when", "entry.iso", "entry.text", "entry.files", "file.name",
+	"file.size", "next.when", "next.iso",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
 	"checked_4", "checked_5", "comment", "page_title", "css_url",
@@ -48,12 +53,19 @@ static const char *const known_vars[] = {
 };
 
 /* Variables holding HTML deskmail built, inserted unescaped: {{{name}}}. */
-static const char *const raw_vars[] = { "report.body", NULL };
+static const char *const raw_vars[] = { "report.body", "status.timeline",
+	"status.next", "entry.files", NULL };
 
 /* The link pages, rendered from NAME.html inside layout.html. */
 const char *const page_names[] = {
 	"page_status", "page_accept", "page_notfixed", "page_survey",
 	"page_done", "page_error", NULL
+};
+
+/* Parts of a page, each rendered alone (template_render_document()) and
+ * put into the page through a {{{raw}}} variable: one a list item. */
+const char *const fragment_names[] = {
+	"page_status_entry", "page_status_file", "page_status_next", NULL
 };
 
 void
@@ -519,6 +531,15 @@ template_check_all(const struct dm_config *cfg)
 		if ((path = find(cfg, page_names[i], "html")) == NULL)
 			return dm_fail(DM_ECONFIG, "page template %s.html not "
 			    "found", page_names[i]);
+		err = render_file(path, NULL, 1, &s, &b);
+		free(path);
+		if (err != DM_OK)
+			return err;
+	}
+	for (i = 0; fragment_names[i] != NULL; i++) {
+		if ((path = find(cfg, fragment_names[i], "html")) == NULL)
+			return dm_fail(DM_ECONFIG, "page template %s.html not "
+			    "found", fragment_names[i]);
 		err = render_file(path, NULL, 1, &s, &b);
 		free(path);
 		if (err != DM_OK)

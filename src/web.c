@@ -30,6 +30,7 @@
 #include "deskmail/survey.h"
 #include "deskmail/template.h"
 #include "deskmail/ticket.h"
+#include "deskmail/timeline.h"
 #include "deskmail/token.h"
 #include "deskmail/util.h"
 #include "deskmail/web.h"
@@ -214,7 +215,7 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 {
 	struct tvars v;
 	struct dm_survey sv;
-	char csrf[TOKEN_LEN], *url, *action, name[16], *history;
+	char csrf[TOKEN_LEN], *url, *action, name[16];
 	const char *why;
 	enum MHD_Result r;
 	int i;
@@ -233,10 +234,18 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	free(url);
 	switch (tk->purpose) {
 	case TOK_STATUS:
-		if (notice_history(st, t->id, &history) == DM_OK) {
-			tvars_set(&v, "history", history);
-			free(history);
+		if (timeline_vars(st, w->cfg, t, &v) != DM_OK) {
+			log_error("web: ticket %lld: %s", (long long)t->id,
+			    dm_errdetail());
+			r = error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "This "
+			    "page cannot be shown right now; please try again "
+			    "in a moment.");
+			break;
 		}
+		/* a page_status.html of a template_dir from before the
+		 * timeline still renders: its dump of the history showed
+		 * staff addresses, so it stays empty */
+		tvars_set(&v, "history", "");
 		r = page(w, c, MHD_HTTP_OK, "page_status", &v);
 		break;
 	case TOK_ACCEPT:

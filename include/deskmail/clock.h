@@ -24,8 +24,13 @@ char *clock_format_iso(time_t t, char *buf, size_t len);
 
 /*
  * Format t for people, in time zone tz (an IANA name such as
- * "America/Denver"; NULL or "": UTC): "Tue 10 Mar 2026, 10:00 MST".
- * buf should hold at least 48 bytes.  Returns buf.
+ * "America/Denver"; NULL, "" or "UTC": UTC): "Tue 10 Mar 2026, 10:00 MST".
+ * English day and month names whatever the locale; the zone's own
+ * abbreviation (or "+0530" where it has none).  A zone this machine does
+ * not know is written as UTC, and says "UTC" (zone_check() tells why, for
+ * the configuration and the directory to refuse the name first).
+ * Thread-safe: the process's TZ is neither read nor set.  buf should hold
+ * at least 48 bytes.  Returns buf.
  */
 char *clock_format_human(time_t t, const char *tz, char *buf, size_t len);
 

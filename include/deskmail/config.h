@@ -80,6 +80,7 @@ struct dm_config {
 	char	*ingest_socket;		/* run's socket for ingest, or "none" */
 	char	*synchronous;		/* full | normal */
 	char	*log;			/* stderr | syslog */
+	char	*timezone;		/* people's zone, or "": [sla] timezone */
 	long	 reopen_days;
 	long	 auto_reply_limit;	/* automatic mails per address per hour */
 	long	 staff_notice_limit;	/* staff notices per ticket, address, hour */

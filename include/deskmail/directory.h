@@ -19,12 +19,14 @@ struct dm_agency {
 	char	*notify;	/* "a@x, b@y" or "" */
 	char	*escalate;
 	char	*bill_to;	/* category | agency | owner */
+	char	*timezone;	/* its people's zone ("America/Denver"), or
+				   "": the policy's */
 };
 
 /*
  * Replace the directory with the CSV file at path (header
- * agency,title,senders,notify,escalate,bill_to), in one transaction: a bad
- * row changes nothing and the error names path:line.
+ * agency,title,senders,notify,escalate,bill_to[,timezone]), in one
+ * transaction: a bad row changes nothing and the error names path:line.
  */
 dm_err	directory_import(struct dm_store *st, const char *path,
 	    size_t *nagencies, size_t *nsenders);

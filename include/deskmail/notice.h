@@ -41,7 +41,8 @@ struct dm_ticket;
 char	*notice_url(const struct dm_config *cfg, const char *path);
 
 /* The organisation's and (t not NULL) the ticket's own variables: no
- * links, no history, no database. */
+ * links, no history, no database (so its times are in the zone of the
+ * ticket's policy: notice_zone_vars() adds the agency's). */
 void	notice_ticket_vars(const struct dm_config *cfg,
 	    const struct dm_ticket *t, struct tvars *v);
 
@@ -54,8 +55,25 @@ void	notice_link_var(struct tvars *v, const struct dm_config *cfg,
 char	*notice_link(const struct dm_config *cfg, const unsigned char key[32],
 	    const struct token *t);
 
-/* The ticket's public history (customer and staff messages), oldest first;
- * caller frees. */
-dm_err	notice_history(struct dm_store *st, int64_t ticket, char **out);
+/* The ticket's public history (customer and staff messages), oldest
+ * first, its times in zone tz (clock_format_human()); caller frees. */
+dm_err	notice_history(struct dm_store *st, int64_t ticket, const char *tz,
+	    char **out);
+
+/*
+ * The time zone ticket t's people read times in, into buf (at least
+ * ZONE_NAME_LEN bytes), which it returns: the zone of the ticket's
+ * agency in the directory, else the ticket's SLA policy's ([policy NAME]
+ * timezone), else [deskmail] timezone, else [sla] timezone.  st may be
+ * NULL (the agency is not asked), t may be NULL ([sla] policy's zone on).
+ * Never fails: a directory that cannot be read now is passed over.
+ * Write the times with clock_format_human(when, buf, ...).
+ */
+const char *notice_timezone(struct dm_store *st, const struct dm_config *cfg,
+	    const struct dm_ticket *t, char *buf, size_t len);
+
+/* ticket.timezone, now and (t not NULL) ticket.created in that zone. */
+void	notice_zone_vars(struct dm_store *st, const struct dm_config *cfg,
+	    const struct dm_ticket *t, struct tvars *v);
 
 #endif

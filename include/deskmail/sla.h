@@ -32,11 +32,15 @@ dm_err	sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,
 dm_err	sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, const char *old, time_t now);
 
+/*
+ * When ticket's next update notice is due (its earliest pending update
+ * timer), or *when = 0 when none is: none scheduled, or paused while the
+ * ticket waits for the customer.
+ */
+dm_err	sla_next_update(struct dm_store *st, int64_t ticket, time_t *when);
+
 /* Fire every timer due at now, each in its own transaction. */
 dm_err	sla_tick(struct dm_store *st, const struct dm_config *cfg,
 	    size_t *fired);
-
-/* When the ticket's next scheduled update is due (0: none pending). */
-dm_err	sla_next_update(struct dm_store *st, int64_t ticket, time_t *when);
 
 #endif

@@ -74,6 +74,9 @@ struct sla_policy {
 	struct sla_span	 triage;	/* severity set within, from creation */
 	struct sla_row	 row[4];	/* [0]: severity not set, [1..3] */
 	unsigned	 to[SN_COUNT];	/* SLA_TO_* of each notice */
+	char		*timezone;	/* its people's zone, or NULL (the
+					   times they read; business hours
+					   stay [sla] timezone's) */
 };
 
 /* The key of each notice's audience ("update_to"), in enum order. */
@@ -94,9 +97,9 @@ extern const char *const sla_preset_names[];
 void	sla_policy_init(struct sla_policy *p, const char *name);
 void	sla_policy_clear(struct sla_policy *p);
 
-/* One key of a [policy] section: triage, severity1..3, unset or an
- * audience (initial_to, update_to, ...).  The error (DM_ECONFIG) says
- * what was wrong, without file or line. */
+/* One key of a [policy] section: triage, severity1..3, unset, timezone
+ * or an audience (initial_to, update_to, ...).  The error (DM_ECONFIG)
+ * says what was wrong, without file or line. */
 dm_err	sla_policy_set(struct sla_policy *p, const char *key,
 	    const char *value);
 

@@ -55,8 +55,9 @@ dm_err	template_render_page(const struct dm_config *cfg, const char *name,
 
 /*
  * A whole HTML document from NAME.html alone (no layout.html; its Subject
- * line is not used): every value HTML-escaped, except {{{report.body}}},
- * HTML that deskmail built.  *html is freed by the caller.
+ * line is not used): every value HTML-escaped, except the {{{raw}}} ones,
+ * HTML that deskmail built (report.body; the status page's fragments, each
+ * rendered by this function).  *html is freed by the caller.
  */
 dm_err	template_render_document(const struct dm_config *cfg,
 	    const char *name, const struct tvars *vars, char **html);
@@ -71,5 +72,6 @@ void	template_cache_clear(void);
 /* The names of all templates deskmail sends, NULL-terminated. */
 extern const char *const template_names[];
 extern const char *const page_names[];
+extern const char *const fragment_names[];
 
 #endif

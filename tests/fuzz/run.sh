@@ -8,7 +8,7 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# header (default: all).  Crashes land in tests/fuzz/crashes/TARGET-*; the
+# header zone (default: all).  Crashes land in tests/fuzz/crashes/TARGET-*; the
 # corpora grow in $FUZZ_BUILD (default build-fuzz/) from run to run.  One
 # line per target: "fuzz TARGET: N runs in S s: ok|FAILED (...)", also
 # appended to $FUZZ_BUILD/totals.tsv.  Exit 0 only if every target ran
@@ -17,7 +17,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla header"
+all="mime commands token config route template web directory sla header zone"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
@@ -149,6 +149,18 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'triage 15m\nseverity1 hours=24x7 ack=15m initial=15m updates=every:1h restored significant\n' >"$d/ny1"
 		printf 'severity2 hours=24x7 ack=15m initial=15m updates=1h,4h,8h restored significant\nseverity3 hours=24x7 referral=2d\nunset hours=24x7\n' >"$d/ny2"
 		printf 'severity1 hours=24x7 assign=15m updates=every:30m resolve=4h\nseverity2 hours=business assign=4h updates=every:2d resolve=14d\n' >"$d/colorado"
+		;;
+	zone)
+		for z in America/Denver America/New_York Europe/Berlin UTC \
+		    Australia/Sydney Asia/Jerusalem Asia/Kolkata; do
+			[ -f "/usr/share/zoneinfo/$z" ] &&
+				cp "/usr/share/zoneinfo/$z" "$d/$(echo "$z" | tr / -)"
+		done
+		printf 'MST7MDT,M3.2.0,M11.1.0' >"$d/rule-us"
+		printf 'AEST-10AEDT,M10.1.0,M4.1.0/3' >"$d/rule-south"
+		printf 'IST-2IDT,M3.4.4/26,M10.5.0' >"$d/rule-hour26"
+		printf '<+0330>-3:30' >"$d/rule-quoted"
+		printf 'EST5EDT,0/0,J365/25' >"$d/rule-all-year"
 		;;
 	header)
 		# a From display name, "%%", a Subject, "%%", message ids

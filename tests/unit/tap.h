@@ -42,5 +42,6 @@ void test_clock(void);
 void test_token(void);
 void test_calendar(void);
 void test_subject(void);
+void test_zone(void);
 
 #endif

@@ -18,6 +18,10 @@ from the accessibility tree (Accessibility.getFullAXTree).
       open a rating link, screenshots at phone and desktop widths, check
       the radios and their labels, use the keyboard, choose RATING by
       clicking its label, type COMMENT, send; JSON on stdout
+  browser.py CHROMIUM PROFILE-DIR ARTEFACT-DIR status URL
+      open a status link at phone and desktop widths: screenshots, the
+      accessibility tree (landmarks, headings, lists) and the contrast of
+      each kind of text against what is behind it; JSON on stdout
 """
 import base64
 import json
@@ -141,10 +145,57 @@ class Page:
                         "name": n.get("name", {}).get("value", ""),
                         "checked": props.get("checked"),
                         "focused": bool(props.get("focused")),
-                        "required": bool(props.get("required"))})
+                        "required": bool(props.get("required")),
+                        "level": props.get("level")})
         return [n for n in out if n["role"] in (
             "radio", "textbox", "button", "heading", "group", "link",
-            "radiogroup")]
+            "radiogroup", "banner", "main", "list", "listitem", "time",
+            "term", "definition")]
+
+    def contrast(self, selectors):
+        """For each selector's first element: its text colour, the first
+        opaque background behind it, and the WCAG contrast ratio."""
+        self.call("CSS.enable")
+        doc = self.call("DOM.getDocument", {"depth": -1})["root"]
+        parent = {}
+        todo = [doc]
+        while todo:
+            n = todo.pop()
+            for c in n.get("children", []):
+                parent[c["nodeId"]] = n["nodeId"]
+                todo.append(c)
+        out = {}
+        for sel in selectors:
+            n = self.call("DOM.querySelector", {"nodeId": doc["nodeId"],
+                                                "selector": sel})["nodeId"]
+            if not n:
+                out[sel] = None
+                continue
+            fg = self._style(n, "color")
+            bg = None
+            while n and bg is None:
+                c = self._style(n, "background-color")
+                if c and c[3] > 0:
+                    bg = c
+                else:
+                    n = parent.get(n)
+            bg = bg or (255, 255, 255, 1)
+            out[sel] = {"color": fg, "background": bg,
+                        "ratio": round(ratio(fg, bg), 2)}
+        return out
+
+    def _style(self, node, prop):
+        import re
+        try:
+            st = self.call("CSS.getComputedStyleForNode",
+                           {"nodeId": node})["computedStyle"]
+        except Error:
+            return None  # the document node has no style
+        for p in st:
+            if p["name"] == prop:
+                v = [float(x) for x in re.findall(r"[\d.]+", p["value"])]
+                return tuple(v + [1.0])[:4] if len(v) >= 3 else None
+        return None
 
     def screenshot(self, path):
         m = self.call("Page.getLayoutMetrics")
@@ -154,6 +205,19 @@ class Page:
         return {"path": path,
                 "content_width": m["cssContentSize"]["width"],
                 "viewport_width": m["cssLayoutViewport"]["clientWidth"]}
+
+
+def ratio(fg, bg):
+    """WCAG 2 contrast ratio of two sRGB colours (fg over opaque bg)."""
+    def lum(c):
+        def ch(v):
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+    a = fg[3]
+    fg = [fg[i] * a + bg[i] * (1 - a) for i in range(3)]
+    l1, l2 = sorted((lum(fg), lum(bg)), reverse=True)
+    return (l1 + 0.05) / (l2 + 0.05)
 
 
 def text_of(html):
@@ -206,6 +270,23 @@ def survey(p, art, url, rating, comment):
     return out
 
 
+def status(p, art, url):
+    out = {"page": p.goto(url)}
+    out["html"] = p.html()
+    out["text"] = text_of(out["html"])
+    out["ax"] = p.ax()
+    out["contrast"] = p.contrast([
+        "h1", "h2", "dt", "dd strong", "ol.timeline h3",
+        "ol.timeline .when", "ol.timeline .text", "ul.files li",
+        "ul.files .size", "p.note", "header p"])
+    p.phone()
+    out["shot_phone"] = p.screenshot(os.path.join(art, "status-phone.png"))
+    p.desktop()
+    out["shot_desktop"] = p.screenshot(os.path.join(art,
+                                                    "status-desktop.png"))
+    return out
+
+
 def main():
     exe, profile, art, what = sys.argv[1:5]
     os.makedirs(art, exist_ok=True)
@@ -216,6 +297,8 @@ def main():
         p = Page(b)
         if what == "accept":
             out.update(accept(p, art, sys.argv[5]))
+        elif what == "status":
+            out.update(status(p, art, sys.argv[5]))
         else:
             out.update(survey(p, art, sys.argv[5], sys.argv[6], sys.argv[7]))
     finally:

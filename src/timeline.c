@@ -1,0 +1,399 @@
+/*
+ * timeline.c - the status page's content: where a ticket stands, in
+ * words, and its public timeline.
+ *
+ * Public is what the customer side may read: customer mail, staff
+ * replies as relayed (command lines taken out; a mail that was only
+ * commands is not there), and progress notes (events of type
+ * "progress").  Internal notes, unverified and automatic mail are other
+ * message kinds and never read here.  Staff are named by their name and
+ * team, never by address: the page is behind a link that mail clients,
+ * scanners and forwards carry around.
+ *
+ * Each entry, attachment and the next-update line is a fragment template
+ * (templates/page_status_*.html) rendered with every value HTML-escaped;
+ * the page takes them through {{{status.timeline}}} and {{{status.next}}}.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/commands.h"
+#include "deskmail/notice.h"
+#include "deskmail/sla.h"
+#include "deskmail/timeline.h"
+#include "deskmail/util.h"
+#include "deskmail/zone.h"
+
+#define TEXT_MAX	16384	/* bytes of one entry's text shown */
+#define NAME_MAX_BYTES	120	/* of a person's name */
+#define FILES_MAX	50	/* attachments listed per message */
+
+/* s cut to at most max bytes, at a character's start, "..." after. */
+static void
+clip(char **s, size_t max)
+{
+	size_t n = strlen(*s);
+	char *cut;
+
+	if (n <= max)
+		return;
+	n = max;
+	while (n > 0 && ((unsigned char)(*s)[n] & 0xc0) == 0x80)
+		n--;
+	cut = xasprintf("%.*s \xe2\x80\xa6", (int)n, *s);
+	free(*s);
+	*s = cut;
+}
+
+/* A display name that is a name: not empty, not an address, not the
+ * CLI's "cli:login". */
+static int
+usable_name(const char *name)
+{
+	return name != NULL && *name != '\0' && strchr(name, '@') == NULL &&
+	    strncmp(name, "cli:", 4) != 0;
+}
+
+static const char sql_name[] =
+    "SELECT from_name FROM messages WHERE ticket_id = ?1 AND from_addr = ?2"
+    " AND from_name IS NOT NULL AND from_name <> '' ORDER BY id DESC"
+    " LIMIT 20";
+
+/* The name addr signed a mail on this ticket with, or NULL; caller frees. */
+static dm_err
+name_on_ticket(struct dm_store *st, int64_t ticket, const char *addr,
+    char **name)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*name = NULL;
+	if (addr == NULL)
+		return DM_OK;
+	if ((s = store_stmt(st, sql_name)) == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, ticket);
+	store_bind_text(s, 2, addr);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *name == NULL)
+		if (usable_name((const char *)sqlite3_column_text(s, 0)))
+			*name = store_column_dup(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DM_OK :
+	    store_error(st, "messages");
+}
+
+/* "Tess Tech (desktop team)", "The desktop team", or the organisation. */
+static dm_err
+staff_author(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *addr, const char *name,
+    char **out)
+{
+	const struct dm_team *team = addr ? config_team_of(cfg, addr) : NULL;
+	char *known = NULL;
+	dm_err err;
+
+	if (!usable_name(name)) {
+		if ((err = name_on_ticket(st, t->id, addr, &known)) != DM_OK)
+			return err;
+		name = known;
+	}
+	if (name != NULL) {
+		*out = team ? xasprintf("%s (%s team)", name, team->name) :
+		    xstrdup(name);
+		clip(out, NAME_MAX_BYTES + 40);
+	} else
+		*out = team ? xasprintf("The %s team", team->name) :
+		    xstrdup(cfg->organisation);
+	free(known);
+	return DM_OK;
+}
+
+static char *
+customer_author(const struct dm_ticket *t, const char *addr,
+    const char *name)
+{
+	char *out;
+
+	if (usable_name(name))
+		out = xstrdup(name);
+	else if (addr != NULL && strcasecmp(addr, t->requester) == 0 &&
+	    usable_name(t->requester_name))
+		out = xstrdup(t->requester_name);
+	else
+		out = xstrdup("Customer");
+	clip(&out, NAME_MAX_BYTES);
+	return out;
+}
+
+/*
+ * The text as the customer side may read it, without blank lines around
+ * it; from staff also without command lines, understood or not (a
+ * "#word" line is never the reply).
+ */
+static char *
+public_text(const char *text, int staff)
+{
+	struct commands c;
+	const char *p, *nl, *q;
+	struct buf b;
+	size_t len, keep = 0;
+	char *out;
+
+	memset(&c, 0, sizeof(c));
+	if (staff)
+		commands_parse(text ? text : "", &c);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = staff ? c.text : text ? text : ""; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		for (q = p; q < p + len && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (staff && q + 1 < p + len && *q == '#' &&
+		    ((q[1] >= 'a' && q[1] <= 'z') || (q[1] >= 'A' && q[1] <= 'Z')))
+			;	/* a command line, understood or not */
+		else {
+			if (q < p + len) {
+				buf_add(&b, p, len);
+				keep = b.len;
+			}
+			/* blank lines count only between lines of text */
+			if (b.len > 0)
+				buf_addc(&b, '\n');
+		}
+		if (nl == NULL)
+			break;
+	}
+	b.len = keep;
+	b.data[b.len] = '\0';
+	if (staff)
+		commands_free(&c);
+	out = buf_release(&b);
+	clip(&out, TEXT_MAX);
+	return out;
+}
+
+static void
+human_size(long long n, char *buf, size_t len)
+{
+	if (n < 1024)
+		snprintf(buf, len, "%lld byte%s", n, n == 1 ? "" : "s");
+	else if (n < 10 * 1024)
+		snprintf(buf, len, "%.1f KB", (double)n / 1024);
+	else if (n < 1024 * 1024)
+		snprintf(buf, len, "%lld KB", (n + 512) / 1024);
+	else
+		snprintf(buf, len, "%.1f MB", (double)n / (1024 * 1024));
+}
+
+static const char sql_files[] =
+    "SELECT name, size FROM attachments WHERE message_id = ?1 ORDER BY id"
+    " LIMIT ?2";
+
+/* The rendered list items of a message's attachments into *out. */
+static dm_err
+files_html(struct dm_store *st, const struct dm_config *cfg, int64_t msg,
+    char **out)
+{
+	sqlite3_stmt *s;
+	struct tvars f;
+	struct buf b;
+	char size[32], *html;
+	dm_err err = DM_OK;
+	int rc;
+
+	*out = NULL;
+	if ((s = store_stmt(st, sql_files)) == NULL)
+		return store_error(st, "attachments");
+	sqlite3_bind_int64(s, 1, msg);
+	sqlite3_bind_int(s, 2, FILES_MAX);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while (err == DM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char *name = store_column_dup(s, 0);
+
+		clip(&name, 200);
+		human_size(sqlite3_column_int64(s, 1), size, sizeof(size));
+		tvars_init(&f);
+		tvars_set(&f, "file.name", *name ? name : "(no name)");
+		tvars_set(&f, "file.size", size);
+		if ((err = template_render_document(cfg, "page_status_file", &f,
+		    &html)) == DM_OK) {
+			buf_adds(&b, html);
+			free(html);
+		}
+		tvars_free(&f);
+		free(name);
+	}
+	if (err == DM_OK && rc != SQLITE_DONE)
+		err = store_error(st, "attachments");
+	sqlite3_reset(s);
+	if (err != DM_OK) {
+		buf_free(&b);
+		return err;
+	}
+	*out = buf_release(&b);
+	return DM_OK;
+}
+
+/*
+ * Messages the customer side may read and progress notes, the newest
+ * TIMELINE_MAX of them, oldest first.  A message's text is its new text
+ * (the quoted mail below it taken off), else its body.
+ */
+static const char sql_entries[] =
+    "SELECT src, id, at, kind, who, name, text FROM ("
+    " SELECT 0 AS src, id, received AS at, kind, from_addr AS who,"
+    "  from_name AS name,"
+    "  CASE WHEN new_text <> '' THEN new_text ELSE body END AS text"
+    "  FROM messages WHERE ticket_id = ?1 AND kind IN ('customer', 'staff')"
+    " UNION ALL"
+    " SELECT 1, id, at, type, actor, NULL, detail FROM events"
+    "  WHERE ticket_id = ?1 AND type = 'progress'"
+    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2)"
+    " ORDER BY at, src, id";
+
+/* One entry of the timeline, rendered, onto out. */
+static dm_err
+entry(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *tz, sqlite3_stmt *s,
+    struct buf *out)
+{
+	int msg = sqlite3_column_int(s, 0) == 0;
+	const char *kind = (const char *)sqlite3_column_text(s, 3);
+	const char *who = (const char *)sqlite3_column_text(s, 4);
+	const char *name = (const char *)sqlite3_column_text(s, 5);
+	time_t at = (time_t)sqlite3_column_int64(s, 2);
+	int staff = !msg || strcmp(kind, "staff") == 0;
+	char *text, *files = NULL, *author = NULL, *html, when[64], iso[32];
+	struct tvars e;
+	dm_err err;
+
+	text = public_text((const char *)sqlite3_column_text(s, 6), staff);
+	if (msg && (err = files_html(st, cfg, sqlite3_column_int64(s, 1),
+	    &files)) != DM_OK) {
+		free(text);
+		return err;
+	}
+	/* a mail that was only commands, or says nothing: not there */
+	if (*text == '\0' && (files == NULL || *files == '\0')) {
+		free(text);
+		free(files);
+		return DM_OK;
+	}
+	if (staff)
+		err = staff_author(st, cfg, t, who, name, &author);
+	else {
+		author = customer_author(t, who, name);
+		err = DM_OK;
+	}
+	if (err == DM_OK) {
+		tvars_init(&e);
+		tvars_set(&e, "entry.kind", !msg ? "progress" : staff ?
+		    "staff" : "customer");
+		tvars_set(&e, "entry.what", !msg ? "Progress update" : staff ?
+		    "Reply" : "Message");
+		tvars_set(&e, "entry.author", author);
+		tvars_set(&e, "entry.when", clock_format_human(at, tz, when,
+		    sizeof(when)));
+		tvars_set(&e, "entry.iso", clock_format_iso(at, iso,
+		    sizeof(iso)));
+		tvars_set(&e, "entry.text", text);
+		tvars_set(&e, "entry.files", files ? files : "");
+		if ((err = template_render_document(cfg, "page_status_entry",
+		    &e, &html)) == DM_OK) {
+			buf_adds(out, html);
+			free(html);
+		}
+		tvars_free(&e);
+	}
+	free(author);
+	free(text);
+	free(files);
+	return err;
+}
+
+static dm_err
+entries(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *tz, char **out)
+{
+	sqlite3_stmt *s;
+	struct buf b;
+	dm_err err = DM_OK;
+	int rc;
+
+	*out = NULL;
+	if ((s = store_stmt(st, sql_entries)) == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int(s, 2, TIMELINE_MAX);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while (err == DM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		err = entry(st, cfg, t, tz, s, &b);
+	if (err == DM_OK && rc != SQLITE_DONE)
+		err = store_error(st, "messages");
+	sqlite3_reset(s);
+	if (err != DM_OK) {
+		buf_free(&b);
+		return err;
+	}
+	*out = buf_release(&b);
+	return DM_OK;
+}
+
+/* The next update's line for severity 1 and 2 while the work goes on. */
+static dm_err
+next_update(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const char *tz, struct tvars *v)
+{
+	struct tvars n;
+	char when[64], iso[32], *html;
+	time_t due;
+	dm_err err;
+
+	tvars_set(v, "status.next", "");
+	if ((t->severity != 1 && t->severity != 2) ||
+	    strcmp(t->status, TS_RESOLVED) == 0 ||
+	    strcmp(t->status, TS_CLOSED) == 0)
+		return DM_OK;
+	if ((err = sla_next_update(st, t->id, &due)) != DM_OK || due == 0)
+		return err;
+	tvars_init(&n);
+	tvars_set(&n, "next.when", clock_format_human(due, tz, when,
+	    sizeof(when)));
+	tvars_set(&n, "next.iso", clock_format_iso(due, iso, sizeof(iso)));
+	if ((err = template_render_document(cfg, "page_status_next", &n,
+	    &html)) == DM_OK) {
+		tvars_set(v, "status.next", html);
+		free(html);
+	}
+	tvars_free(&n);
+	return err;
+}
+
+dm_err
+timeline_vars(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, struct tvars *v)
+{
+	char tz[ZONE_NAME_LEN], iso[32], *html;
+	dm_err err;
+
+	notice_zone_vars(st, cfg, t, v);
+	notice_timezone(st, cfg, t, tz, sizeof(tz));
+	tvars_set(v, "status.text", ticket_status_text(t->status));
+	tvars_set(v, "status.team", t->team ? t->team : "not assigned yet");
+	tvars_set(v, "status.opened_iso", clock_format_iso(t->created, iso,
+	    sizeof(iso)));
+	if ((err = next_update(st, cfg, t, tz, v)) != DM_OK ||
+	    (err = entries(st, cfg, t, tz, &html)) != DM_OK)
+		return err;
+	tvars_set(v, "status.timeline", html);
+	free(html);
+	return DM_OK;
+}
