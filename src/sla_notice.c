@@ -20,10 +20,12 @@
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
 #include "deskmail/message.h"
+#include "deskmail/notice.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_notice.h"
 #include "deskmail/util.h"
+#include "deskmail/zone.h"
 
 #define WORDS_MAX	4000	/* bytes of the resolver's words in a notice */
 #define WORDS_LOOK	20	/* staff messages looked at for the last words */
@@ -178,17 +180,17 @@ sla_notice_last(struct dm_store *st, int64_t ticket, time_t *when)
 	return err;
 }
 
-/* Times for the people the notice goes to. */
+/* Times for the people the notice goes to, in their zone tz. */
 static const char *
-when_text(const struct dm_config *cfg, time_t t, char *buf, size_t len)
+when_text(const char *tz, time_t t, char *buf, size_t len)
 {
-	return clock_format_human(t, cfg->sla_timezone, buf, len);
+	return clock_format_human(t, tz, buf, len);
 }
 
 /* "Latest from the resolver (...)", or that nothing is new. */
 static char *
-known_text(const struct dm_config *cfg, const struct sla_mail *m,
-    const struct words *w, time_t last)
+known_text(const char *tz, const struct sla_mail *m, const struct words *w,
+    time_t last)
 {
 	char at[64], before[64];
 
@@ -196,14 +198,14 @@ known_text(const struct dm_config *cfg, const struct sla_mail *m,
 		return xstrdup(m->kind == SN_RESTORED ? "The resolver left no "
 		    "words on how it was resolved." : "No word from the "
 		    "resolver yet.");
-	when_text(cfg, w->when, at, sizeof(at));
+	when_text(tz, w->when, at, sizeof(at));
 	if (m->kind == SN_RESTORED)
 		return xasprintf("How it was resolved (%s, %s):\n\n%s", w->who,
 		    at, w->text);
 	if (last == 0 || w->when > last)
 		return xasprintf("Latest from the resolver (%s, %s):\n\n%s",
 		    w->who, at, w->text);
-	when_text(cfg, last, before, sizeof(before));
+	when_text(tz, last, before, sizeof(before));
 	return xasprintf("Nothing new since the last update (%s). The last "
 	    "word from the resolver (%s, %s):\n\n%s", before, w->who, at,
 	    w->text);
@@ -211,9 +213,8 @@ known_text(const struct dm_config *cfg, const struct sla_mail *m,
 
 /* When the customer hears next. */
 static dm_err
-next_text(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const struct sla_policy *p,
-    const struct sla_mail *m, char **out)
+next_text(struct dm_store *st, const char *tz, const struct dm_ticket *t,
+    const struct sla_policy *p, const struct sla_mail *m, char **out)
 {
 	char at[64];
 	time_t next;
@@ -228,7 +229,7 @@ next_text(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	if (next != 0)
 		*out = xasprintf("The next update will be sent by %s.",
-		    when_text(cfg, next, at, sizeof(at)));
+		    when_text(tz, next, at, sizeof(at)));
 	else if (sla_policy_row(p, t->severity)->restored)
 		*out = xstrdup("You will hear from us again when service is "
 		    "restored.");
@@ -244,22 +245,23 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct sla_policy *p,
     const struct sla_mail *m, time_t now, char **params)
 {
-	char due[64], late[32], open[32], *known, *next;
+	char due[64], late[32], open[32], tz[ZONE_NAME_LEN], *known, *next;
 	struct words w;
 	time_t last;
 	dm_err err;
 
 	*params = NULL;
+	notice_timezone(st, cfg, t, tz, sizeof(tz));
 	if ((err = latest_words(st, cfg, t, &w)) != DM_OK)
 		return err;
 	if ((err = sla_notice_last(st, t->id, &last)) != DM_OK ||
-	    (err = next_text(st, cfg, t, p, m, &next)) != DM_OK) {
+	    (err = next_text(st, tz, t, p, m, &next)) != DM_OK) {
 		words_clear(&w);
 		return err;
 	}
-	known = known_text(cfg, m, &w, last);
+	known = known_text(tz, m, &w, last);
 	words_clear(&w);
-	when_text(cfg, m->due ? m->due : now, due, sizeof(due));
+	when_text(tz, m->due ? m->due : now, due, sizeof(due));
 	sla_duration_text(m->due && now > m->due ? (long)(now - m->due) : 0,
 	    late, sizeof(late));
 	sla_duration_text((long)(now - t->created), open, sizeof(open));
