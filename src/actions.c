@@ -8,6 +8,7 @@
 
 #include "deskmail/actions.h"
 #include "deskmail/directory.h"
+#include "deskmail/merge.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
@@ -139,10 +140,12 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 		    (long long)t->id, t->status);
 	/* the text first: the restored notice carries it */
 	if ((err = store_text(a, t, text)) != DM_OK ||
-	    (err = action_set_status(a, t, TS_RESOLVED)) != DM_OK)
+	    (err = action_set_status(a, t, TS_RESOLVED)) != DM_OK ||
+	    (err = to_requester(a, t, "resolution", 0, text && *text ? text :
+	    "The work on your request is complete.")) != DM_OK)
 		return err;
-	return to_requester(a, t, "resolution", 0, text && *text ? text :
-	    "The work on your request is complete.");
+	/* a major incident's children are resolved with it */
+	return incident_resolve_children(a, t, text);
 }
 
 dm_err
@@ -404,6 +407,10 @@ do_command(const struct action *a, struct dm_ticket *t,
 		return action_pending(a, t, text);
 	case CMD_UPDATE:
 		return action_update(a, t, text);
+	case CMD_MERGE:
+		return action_merge_into(a, t, cmd->arg);
+	case CMD_PARENT:
+		return action_parent_of(a, t, cmd->arg);
 	}
 	return dm_fail(DM_ESOFTWARE, "command %d", (int)cmd->kind);
 }

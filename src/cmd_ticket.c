@@ -14,6 +14,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/cmd.h"
 #include "deskmail/json.h"
+#include "deskmail/merge.h"
 #include "deskmail/message.h"
 #include "deskmail/notice.h"
 #include "deskmail/token.h"
@@ -56,7 +57,7 @@ list(struct dm_ctx *ctx, int argc, char **argv)
 	if (status != NULL && !ticket_status_valid(status))
 		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "unknown status '%s' "
 		    "(new, assigned, in_progress, pending_customer, resolved, "
-		    "reopened, closed)", status));
+		    "reopened, closed, merged)", status));
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
 		return rc;
 	arr = json_object_new_array();
@@ -242,6 +243,8 @@ static const struct {
 	    " [--as ADDR]" },
 	{ "agency", 1, 0, "agency N AGENCY|- [--as ADDR]" },
 	{ "owner", 1, 0, "owner N AGENCY|- [--as ADDR]" },
+	{ "merge", 1, 0, "merge FROM INTO [--as ADDR]" },
+	{ "parent", 1, 0, "parent N MAJOR|- [--as ADDR]" },
 };
 
 static dm_err
@@ -278,6 +281,10 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 		return action_classify(a, t, TC_AGENCY, arg);
 	if (strcmp(verb, "owner") == 0)
 		return action_classify(a, t, TC_OWNER, arg);
+	if (strcmp(verb, "merge") == 0)
+		return action_merge_into(a, t, arg);
+	if (strcmp(verb, "parent") == 0)
+		return action_parent_of(a, t, arg);
 	return action_close(a, t);
 }
 

@@ -28,6 +28,8 @@ static const struct {
 	{ "category", CMD_CATEGORY, A_WORD, "#category <name>" },
 	{ "agency", CMD_AGENCY, A_WORD, "#agency <name>" },
 	{ "owner", CMD_OWNER, A_WORD, "#owner <name>" },
+	{ "merge", CMD_MERGE, A_WORD, "#merge <ticket>" },
+	{ "parent", CMD_PARENT, A_WORD, "#parent <major incident>|-" },
 };
 
 #define NCOMMANDS	(sizeof(table) / sizeof(table[0]))

@@ -261,3 +261,18 @@ message_list_json(struct dm_store *st, int64_t ticket,
 	free(ids);
 	return err;
 }
+
+static const char sql_move[] =
+    "UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1";
+
+dm_err
+message_move(struct dm_store *st, int64_t from, int64_t into)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_move);
+
+	if (s == NULL)
+		return store_error(st, "messages");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, into);
+	return store_exec_stmt(st, s);
+}

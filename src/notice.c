@@ -309,6 +309,11 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "linked.id", "");
 	tvars_set(v, "linked.subject", "");
 	tvars_set(v, "reopen.how", "");
+	tvars_set(v, "merged.id", "");
+	tvars_set(v, "merged.subject", "");
+	tvars_set(v, "incident.id", "");
+	tvars_set(v, "incident.subject", "");
+	tvars_set(v, "sla.incident", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;

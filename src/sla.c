@@ -555,6 +555,9 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	char *msg;
 	dm_err err;
 
+	/* a child follows its major incident: no timers, no notices */
+	if (t->parent != 0)
+		return DM_OK;
 	if ((err = timer_meet(st, cfg, t, "triage", now)) != DM_OK)
 		return err;
 	e.covered = old != 0 && (from->significant || to->significant);
@@ -592,6 +595,9 @@ sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
 	char *detail;
 	dm_err err;
 
+	/* a child follows its major incident: no timers, no notices */
+	if (t->parent != 0)
+		return DM_OK;
 	if (strcmp(from, to) == 0)
 		return DM_OK;
 	/* the new team's promises replace the old ones from here on */
@@ -619,6 +625,9 @@ sla_on_ack(struct dm_store *st, const struct dm_config *cfg,
 {
 	dm_err err;
 
+	/* a child follows its major incident: no timers, no notices */
+	if (t->parent != 0)
+		return DM_OK;
 	if ((err = timer_meet(st, cfg, t, "ack", now)) != DM_OK)
 		return err;
 	return timers_cancel(st, t->id, "chain", now);	/* the chain stops */
@@ -628,7 +637,9 @@ dm_err
 sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, time_t now)
 {
-	(void)cfg;
+	/* a child follows its major incident: no timers, no notices */
+	if (t->parent != 0)
+		return DM_OK;
 	return timer_meet(st, cfg, t, "assign", now);
 }
 
@@ -698,6 +709,9 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 	struct calendar cal;
 	dm_err err = DM_OK;
 
+	/* a child follows its major incident: no timers, no notices */
+	if (t->parent != 0)
+		return DM_OK;
 	if (strcmp(t->status, TS_PENDING) == 0)
 		return pause_or_resume(st, cfg, t, 1, now);
 	if (strcmp(old, TS_PENDING) == 0 &&
@@ -1073,6 +1087,32 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 	if (err != DM_OK)
 		*fired = 0;	/* the open batch was rolled back */
 	free(v);
+	calendar_free(&cal);
+	return err;
+}
+
+dm_err
+sla_stop(struct dm_store *st, int64_t ticket, time_t now)
+{
+	return timers_cancel(st, ticket, NULL, now);
+}
+
+dm_err
+sla_restart(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, time_t now)
+{
+	struct calendar cal;
+	struct entry e = { now, 0, 0 };
+	dm_err err;
+
+	if ((err = timers_cancel(st, t->id, NULL, now)) != DM_OK ||
+	    strcmp(t->status, TS_RESOLVED) == 0 ||
+	    strcmp(t->status, TS_CLOSED) == 0)
+		return err;
+	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
+		return err;
+	err = enter_row(st, cfg, t, &cal, NULL, row(cfg, t, t->severity), &e,
+	    now);
 	calendar_free(&cal);
 	return err;
 }

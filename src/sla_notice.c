@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <json-c/json.h>
+
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
@@ -360,6 +362,93 @@ resolve(struct dm_store *st, const struct dm_config *cfg,
 	return DM_OK;
 }
 
+/*
+ * The params of a major incident's notice as one of its children's
+ * requesters reads it: under their own ticket's number and subject, with
+ * the incident's severity, team and status, and a line saying what it
+ * is.  The caller frees the result.
+ */
+static char *
+child_params(const char *params, const struct dm_ticket *major,
+    const struct dm_ticket *child)
+{
+	struct json_object *o = json_tokener_parse(params);
+	char num[24], *line, *out;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return xstrdup(params);
+	}
+	line = xasprintf("Your request %lld (%s) is part of major incident "
+	    "%lld: %s. This is that incident's notice.\n\n",
+	    (long long)child->id, child->subject, (long long)major->id,
+	    major->subject);
+	json_object_object_add(o, "sla.incident", json_object_new_string(line));
+	free(line);
+	snprintf(num, sizeof(num), "%d", major->severity);
+	json_object_object_add(o, "ticket.severity",
+	    json_object_new_string(major->severity ? num : "not set"));
+	json_object_object_add(o, "ticket.team",
+	    json_object_new_string(major->team ? major->team : "none"));
+	json_object_object_add(o, "ticket.status_text",
+	    json_object_new_string(ticket_status_text(major->status)));
+	out = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return out;
+}
+
+/*
+ * A major incident's customer notice goes to the requester of every open
+ * child as well, each under their own ticket (their thread, their status
+ * link); *sent counts them.
+ */
+static dm_err
+fan_out(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, const struct sla_mail *m, const char *params,
+    time_t now, size_t *sent)
+{
+	struct dm_outbox_item item;
+	struct dm_ticket child;
+	int64_t *kids;
+	size_t n, i;
+	dm_err err;
+
+	if ((err = ticket_children(st, t->id, 1, &kids, &n)) != DM_OK)
+		return err;
+	for (i = 0; i < n && err == DM_OK; i++) {
+		char *irt = NULL, *refs = NULL, *cp;
+
+		if ((err = ticket_get(st, kids[i], &child)) != DM_OK)
+			break;
+		if (config_is_own_address(cfg, child.requester)) {
+			ticket_clear(&child);
+			continue;
+		}
+		if ((err = message_thread_ids(st, child.id, &irt, &refs)) !=
+		    DM_OK) {
+			ticket_clear(&child);
+			break;
+		}
+		cp = child_params(params, t, &child);
+		memset(&item, 0, sizeof(item));
+		item.ticket = child.id;
+		item.template = templates[m->kind][0];
+		item.recipient = child.requester;
+		item.in_reply_to = irt;
+		item.refs = refs;
+		item.params = cp;
+		err = outbox_queue(st, cfg, &item, now, NULL);
+		(*sent)++;
+		free(cp);
+		free(irt);
+		free(refs);
+		ticket_clear(&child);
+	}
+	free(kids);
+	return err;
+}
+
 static const char *const kind_names[SN_COUNT] = {
 	"initial notice", "update", "significant update", "restored notice",
 	"escalation notice", "severity 1 notice"
@@ -418,6 +507,8 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		free(refs);
 	}
 	*sent = r.n;
+	if (err == DM_OK && (to & SLA_TO_REQUESTER))
+		err = fan_out(st, cfg, t, m, params, now, sent);
 	free(params);
 	recipients_free(&r);
 	return err;

@@ -199,6 +199,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_digest ON outbox(digest);",
 	/* 7: the time zone an agency's people read times in ('': none) */
 	"ALTER TABLE agencies ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+	/* 12: merged tickets and the major incident a ticket is part of */
+	"ALTER TABLE tickets ADD COLUMN merged_into INTEGER"
+	"  REFERENCES tickets(id);"
+	"ALTER TABLE tickets ADD COLUMN parent INTEGER REFERENCES tickets(id);"
+	"CREATE INDEX tickets_parent ON tickets(parent);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

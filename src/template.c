@@ -24,7 +24,7 @@ const char *const template_names[] = {
 	"assigned", "sla_initial", "sla_update", "sla_significant",
 	"sla_restored", "sla_escalation", "sla_escalated", "sla_major",
 	"survey_answer", "digest", "reopened_customer", "ack_linked",
-	"command_failed", NULL
+	"command_failed", "merged", "incident_joined", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -39,7 +39,8 @@ static const char *const known_vars[] = {
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
-	"linked.subject", "reopen.how", "ticket.timezone", "now",
+	"linked.subject", "reopen.how", "merged.id", "merged.subject",
+	"incident.id", "incident.subject", "sla.incident", "ticket.timezone", "now",
 	/* the status page and its fragments */
 	"status.text", "status.team", "status.opened_iso", "status.next",
 	"status.timeline", "entry.kind", "entry.author", "entry.what",

@@ -90,9 +90,9 @@ thread_find(struct dm_store *st, const struct dm_config *cfg,
 		if ((err = ticket_exists(st, n, &yes)) != DM_OK)
 			return err;
 		if (yes) {
-			*ticket = n;
 			*how = "subject tag";
-			return DM_OK;
+			/* a merged ticket's number keeps threading */
+			return ticket_follow_merged(st, n, ticket);
 		}
 	}
 	for (i = 0; i < m->nrefs; i++) {
@@ -100,14 +100,16 @@ thread_find(struct dm_store *st, const struct dm_config *cfg,
 			return err;
 		if (*ticket != 0) {
 			*how = i == 0 ? "in-reply-to" : "references";
-			return DM_OK;
+			return ticket_follow_merged(st, *ticket, ticket);
 		}
 	}
 	if (m->report_refs != NULL) {
 		if ((err = ticket_of_msgid(st, m->report_refs, ticket)) != DM_OK)
 			return err;
-		if (*ticket != 0)
+		if (*ticket != 0) {
 			*how = "bounced mail";
+			return ticket_follow_merged(st, *ticket, ticket);
+		}
 	}
 	return DM_OK;
 }

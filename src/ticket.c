@@ -8,7 +8,7 @@
 #include "deskmail/util.h"
 
 static const char *const states[] = { TS_NEW, TS_ASSIGNED, TS_IN_PROGRESS,
-    TS_PENDING, TS_RESOLVED, TS_REOPENED, TS_CLOSED, NULL };
+    TS_PENDING, TS_RESOLVED, TS_REOPENED, TS_CLOSED, TS_MERGED, NULL };
 
 int
 ticket_status_valid(const char *status)
@@ -61,7 +61,8 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 static const char sql_get[] =
     "SELECT status, severity, team, assignee, category, agency, requester,"
     " requester_name, subject, created, updated, resolved_at, closed_at,"
-    " version, linked_ticket, owner, sla_policy FROM tickets WHERE id = ?1";
+    " version, linked_ticket, owner, sla_policy, merged_into, parent"
+    " FROM tickets WHERE id = ?1";
 
 dm_err
 ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
@@ -102,6 +103,8 @@ ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 	t->linked_ticket = sqlite3_column_int64(s, 14);
 	t->owner = store_column_dup(s, 15);
 	t->sla_policy = store_column_dup(s, 16);
+	t->merged_into = sqlite3_column_int64(s, 17);
+	t->parent = sqlite3_column_int64(s, 18);
 	sqlite3_reset(s);
 	return DM_OK;
 }
@@ -154,6 +157,127 @@ ticket_set_status(struct dm_store *st, struct dm_ticket *t,
 	t->version++;
 	t->updated = now;
 	return err;
+}
+
+static const char sql_merged[] = "UPDATE tickets SET merged_into = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const char sql_parent[] = "UPDATE tickets SET parent = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1";
+
+/* One number field (0 stores NULL). */
+static dm_err
+set_id(struct dm_store *st, const char *sql, struct dm_ticket *t,
+    int64_t *field, int64_t value, time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, t->id);
+	if (value > 0)
+		sqlite3_bind_int64(s, 2, value);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if ((err = store_exec_stmt(st, s)) != DM_OK)
+		return err;
+	*field = value;
+	t->version++;
+	t->updated = now;
+	return DM_OK;
+}
+
+dm_err
+ticket_set_merged(struct dm_store *st, struct dm_ticket *t, int64_t into,
+    const char *actor, time_t now)
+{
+	dm_err err;
+
+	if ((err = set_id(st, sql_merged, t, &t->merged_into, into, now)) !=
+	    DM_OK)
+		return err;
+	return ticket_set_status(st, t, TS_MERGED, actor, now);
+}
+
+dm_err
+ticket_set_parent(struct dm_store *st, struct dm_ticket *t, int64_t parent,
+    time_t now)
+{
+	return set_id(st, sql_parent, t, &t->parent, parent, now);
+}
+
+#define MERGE_HOPS	8	/* a chain of merges followed this far */
+
+static const char sql_merged_into[] =
+    "SELECT merged_into FROM tickets WHERE id = ?1";
+
+dm_err
+ticket_follow_merged(struct dm_store *st, int64_t id, int64_t *out)
+{
+	int64_t next;
+	dm_err err;
+	int hop;
+
+	*out = id;
+	for (hop = 0; hop < MERGE_HOPS; hop++) {
+		if ((err = store_query_int(st, sql_merged_into, *out, &next)) !=
+		    DM_OK)
+			return err;
+		if (next <= 0)
+			return DM_OK;
+		*out = next;
+	}
+	return DM_OK;
+}
+
+static const char sql_adopt[] =
+    "UPDATE tickets SET parent = ?2 WHERE parent = ?1";
+
+dm_err
+ticket_adopt_children(struct dm_store *st, int64_t from, int64_t into)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_adopt);
+
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, into);
+	return store_exec_stmt(st, s);
+}
+
+static const char sql_children[] =
+    "SELECT id FROM tickets WHERE parent = ?1 AND (?2 = 0 OR status NOT IN"
+    " ('resolved', 'closed', 'merged')) ORDER BY id";
+
+dm_err
+ticket_children(struct dm_store *st, int64_t parent, int open_only,
+    int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_children);
+	int64_t *v = NULL;
+	size_t k = 0;
+	dm_err err = DM_OK;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, parent);
+	sqlite3_bind_int(s, 2, open_only);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof(*v));
+		v[k++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_error(st, "tickets");
+	sqlite3_reset(s);
+	if (err != DM_OK) {
+		free(v);
+		return err;
+	}
+	*ids = v;
+	*n = k;
+	return DM_OK;
 }
 
 static const char sql_team[] = "UPDATE tickets SET team = ?2, updated = ?3,"
@@ -334,6 +458,21 @@ event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
 	return store_exec_stmt(st, s);
 }
 
+static const char sql_event_move[] =
+    "UPDATE events SET ticket_id = ?2 WHERE ticket_id = ?1";
+
+dm_err
+event_move(struct dm_store *st, int64_t from, int64_t into)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_event_move);
+
+	if (s == NULL)
+		return store_error(st, "events");
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, into);
+	return store_exec_stmt(st, s);
+}
+
 /* ---- JSON views ------------------------------------------------------ */
 
 #include <json-c/json.h>
@@ -342,7 +481,8 @@ event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
 
 #define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
 	" agency, requester, requester_name, subject, created, updated," \
-	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy"
+	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy," \
+	" merged_into, parent"
 
 static struct json_object *
 ticket_row(sqlite3_stmt *s)
@@ -373,6 +513,12 @@ ticket_row(sqlite3_stmt *s)
 	    json_object_new_int64(sqlite3_column_int64(s, 15)));
 	json_put_text(o, "owner", s, 16);
 	json_put_text(o, "sla_policy", s, 17);
+	json_object_object_add(o, "merged_into",
+	    sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL :
+	    json_object_new_int64(sqlite3_column_int64(s, 18)));
+	json_object_object_add(o, "parent",
+	    sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL :
+	    json_object_new_int64(sqlite3_column_int64(s, 19)));
 	return o;
 }
 
@@ -465,6 +611,7 @@ ticket_status_text(const char *status)
 		{ TS_RESOLVED, "resolved: please confirm" },
 		{ TS_REOPENED, "open again" },
 		{ TS_CLOSED, "closed" },
+		{ TS_MERGED, "handled together with another request" },
 	};
 	size_t i;
 

@@ -255,6 +255,9 @@ static const char sql_entries[] =
     " UNION ALL"
     " SELECT 1, id, at, type, actor, NULL, detail FROM events"
     "  WHERE ticket_id = ?1 AND type = 'progress'"
+    " UNION ALL"	/* a child shows its major incident's progress notes */
+    " SELECT 2, id, at, type, actor, NULL, detail FROM events"
+    "  WHERE ticket_id = ?3 AND type = 'progress'"
     " ORDER BY at DESC, src DESC, id DESC LIMIT ?2)"
     " ORDER BY at, src, id";
 
@@ -265,6 +268,7 @@ entry(struct dm_store *st, const struct dm_config *cfg,
     struct buf *out)
 {
 	int msg = sqlite3_column_int(s, 0) == 0;
+	int incident = sqlite3_column_int(s, 0) == 2;
 	const char *kind = (const char *)sqlite3_column_text(s, 3);
 	const char *who = (const char *)sqlite3_column_text(s, 4);
 	const char *name = (const char *)sqlite3_column_text(s, 5);
@@ -296,8 +300,8 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 		tvars_init(&e);
 		tvars_set(&e, "entry.kind", !msg ? "progress" : staff ?
 		    "staff" : "customer");
-		tvars_set(&e, "entry.what", !msg ? "Progress update" : staff ?
-		    "Reply" : "Message");
+		tvars_set(&e, "entry.what", incident ? "Major incident update" :
+		    !msg ? "Progress update" : staff ? "Reply" : "Message");
 		tvars_set(&e, "entry.author", author);
 		tvars_set(&e, "entry.when", clock_format_human(at, tz, when,
 		    sizeof(when)));
@@ -332,6 +336,7 @@ entries(struct dm_store *st, const struct dm_config *cfg,
 		return store_error(st, "messages");
 	sqlite3_bind_int64(s, 1, t->id);
 	sqlite3_bind_int(s, 2, TIMELINE_MAX);
+	sqlite3_bind_int64(s, 3, t->parent);
 	buf_init(&b);
 	buf_add(&b, "", 0);
 	while (err == DM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -358,11 +363,13 @@ next_update(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err;
 
 	tvars_set(v, "status.next", "");
-	if ((t->severity != 1 && t->severity != 2) ||
+	if ((t->severity != 1 && t->severity != 2 && t->parent == 0) ||
 	    strcmp(t->status, TS_RESOLVED) == 0 ||
 	    strcmp(t->status, TS_CLOSED) == 0)
 		return DM_OK;
-	if ((err = sla_next_update(st, t->id, &due)) != DM_OK || due == 0)
+	/* a child's updates are its major incident's */
+	if ((err = sla_next_update(st, t->parent ? t->parent : t->id, &due)) !=
+	    DM_OK || due == 0)
 		return err;
 	tvars_init(&n);
 	tvars_set(&n, "next.when", clock_format_human(due, tz, when,

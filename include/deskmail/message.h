@@ -65,4 +65,7 @@ struct json_object;
 dm_err	message_list_json(struct dm_store *st, int64_t ticket,
 	    struct json_object *array);
 
+/* Every message of ticket from (and so its attachments) goes to into. */
+dm_err	message_move(struct dm_store *st, int64_t from, int64_t into);
+
 #endif

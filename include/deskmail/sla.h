@@ -43,4 +43,10 @@ dm_err	sla_next_update(struct dm_store *st, int64_t ticket, time_t *when);
 dm_err	sla_tick(struct dm_store *st, const struct dm_config *cfg,
 	    size_t *fired);
 
+/* Stop every timer of ticket (merged, or part of a major incident). */
+dm_err	sla_stop(struct dm_store *st, int64_t ticket, time_t now);
+/* Start t's timers again from now (out of a major incident again). */
+dm_err	sla_restart(struct dm_store *st, const struct dm_config *cfg,
+	    const struct dm_ticket *t, time_t now);
+
 #endif

@@ -18,6 +18,7 @@
 #define TS_RESOLVED		"resolved"
 #define TS_REOPENED		"reopened"
 #define TS_CLOSED		"closed"
+#define TS_MERGED		"merged"	/* into merged_into: it ends there */
 
 struct dm_ticket {
 	int64_t	 id;
@@ -38,6 +39,8 @@ struct dm_ticket {
 	int64_t	 linked_ticket;	/* 0: none */
 	char	*owner;		/* agency owning the device or application */
 	char	*sla_policy;	/* the policy its timers follow */
+	int64_t	 merged_into;	/* merged: the ticket that goes on (0) */
+	int64_t	 parent;	/* the major incident it is part of (0) */
 };
 
 /* Nonzero if status is one of the states above. */
@@ -65,6 +68,26 @@ dm_err	ticket_set_class(struct dm_store *st, struct dm_ticket *t,
 	    enum ticket_class field, const char *value, time_t now);
 dm_err	ticket_set_severity(struct dm_store *st, struct dm_ticket *t,
 	    int severity, time_t now);
+
+/* Record that t was merged into into (status merged, merged_into). */
+dm_err	ticket_set_merged(struct dm_store *st, struct dm_ticket *t,
+	    int64_t into, const char *actor, time_t now);
+/* Make t part of major incident parent (0: of none). */
+dm_err	ticket_set_parent(struct dm_store *st, struct dm_ticket *t,
+	    int64_t parent, time_t now);
+/*
+ * The ticket a ticket number stands for now: id, or the ticket it was
+ * merged into (and so on, a few steps at most).
+ */
+dm_err	ticket_follow_merged(struct dm_store *st, int64_t id, int64_t *out);
+/* The tickets under major incident parent that are still open (not
+ * resolved, closed or merged), oldest first; *ids freed by the caller. */
+dm_err	ticket_children(struct dm_store *st, int64_t parent, int open_only,
+	    int64_t **ids, size_t *n);
+/* The children of major incident from become into's. */
+dm_err	ticket_adopt_children(struct dm_store *st, int64_t from, int64_t into);
+/* Every event of ticket from becomes one of ticket into. */
+dm_err	event_move(struct dm_store *st, int64_t from, int64_t into);
 
 /* Mark the ticket updated (a message arrived); its state is unchanged. */
 dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);

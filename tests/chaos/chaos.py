@@ -328,7 +328,7 @@ def check(dbpath, sink, manifest, crashfile):
 
     # tickets
     valid = ("new", "assigned", "in_progress", "pending_customer",
-             "resolved", "reopened", "closed")
+             "resolved", "reopened", "closed", "merged")
     q = lambda sql: db.execute(sql).fetchone()[0]
     put("tickets", q("SELECT count(*) FROM tickets"))
     put("tickets_by_status", ";".join("%s=%d" % r for r in db.execute(
