@@ -10,38 +10,88 @@
 #include "deskmail/directory.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
 #include "deskmail/sla.h"
 #include "deskmail/survey.h"
 #include "deskmail/util.h"
 
-/* Queue template to the requester, threaded under their mail. */
+/*
+ * Nonzero (an event says so) when to has had auto_reply_limit automatic
+ * mails this hour: an automatic mail to a customer, requester or
+ * participant, never feeds a loop.
+ */
 static dm_err
-to_requester(const struct action *a, const struct dm_ticket *t,
-    const char *template, int automatic, const char *text)
+auto_capped(const struct action *a, const struct dm_ticket *t, const char *to,
+    int *capped)
 {
-	struct dm_outbox_item item;
-	char *irt = NULL, *refs = NULL, *params;
+	long count;
+	char *detail;
 	dm_err err;
 
-	if (config_is_own_address(a->cfg, t->requester))
-		return event_add(a->st, t->id, a->now, "deskmail",
-		    "mail_suppressed", "the requester is our own address");
-	if ((err = message_thread_ids(a->st, t->id, &irt, &refs)) != DM_OK)
+	*capped = 0;
+	if ((err = outbox_count_automatic(a->st, to, a->now - 3600, &count)) !=
+	    DM_OK || count < a->cfg->auto_reply_limit)
 		return err;
+	*capped = 1;
+	detail = xasprintf("%ld automatic mails to %s in the last hour "
+	    "(auto_reply_limit %ld)", count, to, a->cfg->auto_reply_limit);
+	err = event_add(a->st, t->id, a->now, "deskmail",
+	    "auto_reply_suppressed", detail);
+	free(detail);
+	return err;
+}
+
+/*
+ * Queue template to the ticket's customers for mail of kind (a PG_* bit:
+ * the requester, and the participants when participants_get lists it),
+ * one mail each, threaded under the requester's mail.  Participants get
+ * cc_template instead when it is not NULL (the resolution without the
+ * requester's links).
+ */
+static dm_err
+to_customers(const struct action *a, const struct dm_ticket *t, int kind,
+    const char *template, const char *cc_template, int automatic,
+    const char *text)
+{
+	struct dm_outbox_item item;
+	struct dm_customers c;
+	char *irt = NULL, *refs = NULL, *params;
+	size_t i;
+	int capped;
+	dm_err err;
+
+	if (config_is_own_address(a->cfg, t->requester) &&
+	    (err = event_add(a->st, t->id, a->now, "deskmail",
+	    "mail_suppressed", "the requester is our own address")) != DM_OK)
+		return err;
+	if ((err = ticket_customers(a->st, a->cfg, t, kind, &c)) != DM_OK)
+		return err;
+	if (c.n == 0 || (err = message_thread_ids(a->st, t->id, &irt,
+	    &refs)) != DM_OK) {
+		customers_free(&c);
+		return err;
+	}
 	params = outbox_params("message", text ? text : "", "author",
 	    a->actor, (const char *)NULL);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
-	item.template = template;
-	item.recipient = t->requester;
 	item.in_reply_to = irt;
 	item.refs = refs;
 	item.automatic = automatic;
 	item.params = params;
-	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	for (i = 0; i < c.n && err == DM_OK; i++) {
+		if (automatic && ((err = auto_capped(a, t, c.v[i].address,
+		    &capped)) != DM_OK || capped))
+			continue;
+		item.template = c.v[i].requester || cc_template == NULL ?
+		    template : cc_template;
+		item.recipient = c.v[i].address;
+		err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	}
 	free(params);
 	free(irt);
 	free(refs);
+	customers_free(&c);
 	return err;
 }
 
@@ -126,7 +176,8 @@ action_reply(const struct action *a, struct dm_ticket *t, const char *text)
 	if (!is_closed(t) && strcmp(t->status, TS_RESOLVED) != 0 &&
 	    (err = take_up(a, t)) != DM_OK)
 		return err;
-	return to_requester(a, t, "staff_reply", 0, text);
+	return to_customers(a, t, PG_STAFF_REPLY, "staff_reply", NULL, 0,
+	    text);
 }
 
 dm_err
@@ -141,8 +192,8 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	if ((err = store_text(a, t, text)) != DM_OK ||
 	    (err = action_set_status(a, t, TS_RESOLVED)) != DM_OK)
 		return err;
-	return to_requester(a, t, "resolution", 0, text && *text ? text :
-	    "The work on your request is complete.");
+	return to_customers(a, t, PG_RESOLUTION, "resolution", "resolution_cc",
+	    0, text && *text ? text : "The work on your request is complete.");
 }
 
 dm_err
@@ -161,7 +212,7 @@ action_pending(const struct action *a, struct dm_ticket *t, const char *text)
 		return err;
 	if ((err = store_text(a, t, text)) != DM_OK)
 		return err;
-	return to_requester(a, t, "pending", 0, text);
+	return to_customers(a, t, PG_PENDING, "pending", NULL, 0, text);
 }
 
 dm_err
@@ -263,7 +314,8 @@ action_transfer(const struct action *a, struct dm_ticket *t,
 		    team->name);
 	/* the requester hears of it once, and never has to repeat anything */
 	if (err == DM_OK)
-		err = to_requester(a, t, "transferred", 1, NULL);
+		err = to_customers(a, t, PG_TRANSFERRED, "transferred", NULL,
+		    1, NULL);
 	return err;
 }
 
@@ -344,6 +396,21 @@ action_ack(const struct action *a, struct dm_ticket *t)
 	return err;
 }
 
+dm_err
+action_cc(const struct action *a, struct dm_ticket *t, const char *op)
+{
+	char *address;
+	int add;
+	dm_err err;
+
+	if ((err = participant_op_parse(op, &add, &address)) != DM_OK)
+		return err;
+	err = add ? participant_add(a->st, a->cfg, t, address, a->actor,
+	    a->now) : participant_remove(a->st, t, address, a->actor, a->now);
+	free(address);
+	return err;
+}
+
 int
 action_text_relayed(const struct commands *c)
 {
@@ -404,6 +471,8 @@ do_command(const struct action *a, struct dm_ticket *t,
 		return action_pending(a, t, text);
 	case CMD_UPDATE:
 		return action_update(a, t, text);
+	case CMD_CC:
+		return action_cc(a, t, cmd->arg);
 	}
 	return dm_fail(DM_ESOFTWARE, "command %d", (int)cmd->kind);
 }

@@ -18,6 +18,7 @@
 #include "deskmail/notice.h"
 #include "deskmail/token.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
@@ -86,7 +87,7 @@ list(struct dm_ctx *ctx, int argc, char **argv)
 static void
 print_text(struct json_object *t)
 {
-	struct json_object *msgs, *events, *out, *atts;
+	struct json_object *msgs, *events, *out, *atts, *parts;
 	size_t i, j;
 
 	printf("Ticket #%s  %s\n", json_str(t, "id"), json_str(t, "subject"));
@@ -96,6 +97,21 @@ print_text(struct json_object *t)
 	printf("Requester: %s <%s>\nCreated: %s   Updated: %s\n",
 	    json_str(t, "requester_name"), json_str(t, "requester"), json_str(t, "created"),
 	    json_str(t, "updated"));
+	if (json_object_object_get_ex(t, "participants", &parts)) {
+		const char *sep = "Participants: ";
+
+		for (i = 0; i < json_object_array_length(parts); i++) {
+			struct json_object *p = json_object_array_get_idx(parts,
+			    i);
+
+			if (strcmp(json_str(p, "removed"), "-") != 0)
+				continue;
+			printf("%s%s", sep, json_str(p, "address"));
+			sep = ", ";
+		}
+		if (strcmp(sep, ", ") == 0)
+			printf("\n");
+	}
 	if (json_object_object_get_ex(t, "messages", &msgs))
 		for (i = 0; i < json_object_array_length(msgs); i++) {
 			struct json_object *m = json_object_array_get_idx(msgs, i);
@@ -169,6 +185,11 @@ show(struct dm_ctx *ctx, int argc, char **argv)
 		json_object_object_add(t, "outbox", arr);
 		err = outbox_list_json(ctx->st, id, arr);
 	}
+	if (err == DM_OK) {
+		arr = json_object_new_array();
+		json_object_object_add(t, "participants", arr);
+		err = participants_json(ctx->st, id, arr);
+	}
 	if (err != DM_OK) {
 		json_object_put(t);
 		return ctx_fail(ctx, err);
@@ -223,7 +244,7 @@ action_text(const char *m, char **out)
 
 static const struct {
 	const char	*name;
-	int		 arg;		/* needs a word: team, person, 1-3 */
+	int		 arg;		/* words it needs: team, person, 1-3 */
 	int		 text;		/* takes text (-m or stdin) */
 	const char	*usage;
 } verbs[] = {
@@ -242,6 +263,7 @@ static const struct {
 	    " [--as ADDR]" },
 	{ "agency", 1, 0, "agency N AGENCY|- [--as ADDR]" },
 	{ "owner", 1, 0, "owner N AGENCY|- [--as ADDR]" },
+	{ "cc", 2, 0, "cc N add|remove ADDRESS [--as ADDR]" },
 };
 
 static dm_err
@@ -278,6 +300,8 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 		return action_classify(a, t, TC_AGENCY, arg);
 	if (strcmp(verb, "owner") == 0)
 		return action_classify(a, t, TC_OWNER, arg);
+	if (strcmp(verb, "cc") == 0)
+		return action_cc(a, t, arg);
 	return action_close(a, t);
 }
 
@@ -285,10 +309,10 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 static int
 act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 {
-	const char *as = NULL, *m = NULL, *arg = NULL;
+	const char *as = NULL, *m = NULL, *words[2] = { NULL, NULL };
 	struct dm_ticket t;
 	struct action a;
-	char *text = NULL, *actor;
+	char *text = NULL, *actor, *arg = NULL;
 	int64_t id = 0;
 	int i, rc, pos = 0;
 	dm_err err;
@@ -301,8 +325,8 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 			m = argv[++i];
 		else if (pos == 0 && parse_id(argv[i], &id))
 			pos++;
-		else if (pos == 1 && verbs[v].arg) {
-			arg = argv[i];
+		else if (pos >= 1 && pos <= verbs[v].arg) {
+			words[pos - 1] = argv[i];
 			pos++;
 		} else
 			return ctx_usage(ctx, verbs[v].usage);
@@ -313,6 +337,9 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 		return rc;
 	if (verbs[v].text && (err = action_text(m, &text)) != DM_OK)
 		return ctx_fail(ctx, err);
+	if (words[0] != NULL)	/* cc: "add ADDRESS", as #cc has it */
+		arg = words[1] ? xasprintf("%s %s", words[0], words[1]) :
+		    xstrdup(words[0]);
 	actor = cli_actor(as);
 	a.st = ctx->st;
 	a.cfg = ctx->cfg;
@@ -332,6 +359,7 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	}
 	free(text);
 	free(actor);
+	free(arg);
 	if (err != DM_OK)
 		return ctx_fail(ctx, err);
 	printf("ticket %lld %s\n", (long long)id, verbs[v].name);
@@ -401,5 +429,5 @@ cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
 	    "reply|resolve|pending|note|update|reopen|assign|transfer|severity|"
 	    "close|ack|"
-	    "category|agency|owner N ...");
+	    "category|agency|owner|cc N ...");
 }

@@ -75,6 +75,15 @@ static const struct key keys[] = {
 	  "ones start a new, linked ticket" },
 	{ "deskmail", "auto_reply_limit", K_LONG, S(auto_reply_limit), "5", 0,
 	  100000, "automatic mails (acknowledgements) to one address per hour" },
+	{ "deskmail", "participants_get", K_STRING, S(participants_get_text),
+	  "staff_reply, pending, resolution, transferred, reopened_customer, "
+	  "sla", 0, 0, "the mail about a ticket its participants (the "
+	  "customer's colleagues in To/Cc) get besides the requester: "
+	  "staff_reply, pending, resolution, transferred, reopened_customer, "
+	  "sla, or none" },
+	{ "deskmail", "max_participants", K_LONG, S(max_participants), "50", 0,
+	  500, "participants one ticket may have; addresses past it in To/Cc "
+	  "are left out (an event says how many) (0: none)" },
 	{ "deskmail", "staff_notice_limit", K_LONG, S(staff_notice_limit),
 	  "10", 0, 100000, "notices about one ticket to one staff address in "
 	  "an hour; the next ones wait and go as one digest (0: no limit)" },
@@ -154,6 +163,15 @@ static const struct key keys[] = {
 	  "answers at or below this rating also go to the supervisor" },
 	{ "survey", "supervisor", K_STRING, S(supervisor), "", 0, 0,
 	  "address of the supervisor who hears of low ratings (empty: nobody)" },
+	{ "announce", "per_hour", K_LONG, S(announce_per_hour), "600", 1,
+	  1000000, "announcement mails the outbox sends per hour at most; "
+	  "later recipients' mail waits its turn" },
+	{ "announce", "days", K_LONG, S(announce_days), "90", 1, 3650,
+	  "announce --to all, agency: and ticket-requesters: reach the "
+	  "requesters of tickets open or changed in this many days" },
+	{ "announce", "max_recipients", K_LONG, S(announce_max), "5000", 1,
+	  1000000, "most recipients of one announcement; more is refused "
+	  "(choose a narrower --to)" },
 	{ "sla", "policy", K_STRING, S(sla_policy), "ny-ccc", 0, 0,
 	  "service level policy: ny-ccc, colorado, or one of your own" },
 	{ "sla", "contacts", K_STRING, S(sla_contacts), "", 0, 0,
@@ -821,6 +839,46 @@ check_survey(struct dm_config *cfg)
 	return DM_OK;
 }
 
+/* [deskmail] participants_get, into cfg->participants_get (PG_* bits). */
+static dm_err
+check_participants_get(struct dm_config *cfg)
+{
+	static const struct {
+		const char	*name;
+		int		 bit;
+	} kinds[] = { { "staff_reply", PG_STAFF_REPLY },
+	    { "pending", PG_PENDING }, { "resolution", PG_RESOLUTION },
+	    { "transferred", PG_TRANSFERRED },
+	    { "reopened_customer", PG_REOPENED }, { "sla", PG_SLA } };
+	char *copy = xstrdup(cfg->participants_get_text), *tok, *save = NULL;
+	size_t i, n = 0, none = 0;
+	dm_err err = DM_OK;
+
+	cfg->participants_get = 0;
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
+	    tok = strtok_r(NULL, ", \t", &save), n++) {
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strcasecmp(tok, kinds[i].name) == 0)
+				break;
+		if (i < sizeof(kinds) / sizeof(kinds[0]))
+			cfg->participants_get |= kinds[i].bit;
+		else if (strcasecmp(tok, "none") == 0)
+			none++;
+		else
+			err = dm_fail(DM_ECONFIG, "%s: participants_get: '%s' is "
+			    "not a kind of mail participants can get; write a "
+			    "list of staff_reply, pending, resolution, "
+			    "transferred, reopened_customer and sla, or none",
+			    cfg->path, tok);
+	}
+	free(copy);
+	if (err == DM_OK && (n == 0 || (none > 0 && n > none)))
+		err = dm_fail(DM_ECONFIG, "%s: participants_get must list kinds "
+		    "of mail or be none, not '%s'", cfg->path,
+		    cfg->participants_get_text);
+	return err;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
@@ -857,7 +915,8 @@ check(struct dm_config *cfg)
 		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc, "
 		    "colorado or a [policy NAME] of this file, not '%s'",
 		    cfg->path, cfg->sla_policy);
-	if ((err = check_survey(cfg)) != DM_OK)
+	if ((err = check_survey(cfg)) != DM_OK ||
+	    (err = check_participants_get(cfg)) != DM_OK)
 		return err;
 	if ((err = check_addresses(cfg, "[sla] contacts", cfg->sla_contacts)) !=
 	    DM_OK || (err = check_addresses(cfg, "[sla] supervisor",

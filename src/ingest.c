@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/autosender.h"
 #include "deskmail/classify.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
@@ -17,6 +18,7 @@
 #include "deskmail/message.h"
 #include "deskmail/mime.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
 #include "deskmail/people.h"
 #include "deskmail/quarantine.h"
 #include "deskmail/route.h"
@@ -245,6 +247,28 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	return err;
 }
 
+/* Queue template to the ticket's customers for mail of kind (PG_*). */
+static dm_err
+to_customers(struct apply *a, const struct dm_ticket *t, int kind,
+    const char *template)
+{
+	struct dm_customers c;
+	size_t i;
+	dm_err err;
+
+	/* a requester of ours gets nothing, and an event says so */
+	if (config_is_own_address(a->cfg, t->requester) &&
+	    (err = queue_auto_reply(a, t, template, t->requester, NULL)) !=
+	    DM_OK)
+		return err;
+	if ((err = ticket_customers(a->st, a->cfg, t, kind, &c)) != DM_OK)
+		return err;
+	for (i = 0; i < c.n && err == DM_OK; i++)
+		err = queue_auto_reply(a, t, template, c.v[i].address, NULL);
+	customers_free(&c);
+	return err;
+}
+
 /* Queue a notice to the ticket's team, if it has an address, with text
  * (NULL: the text of the message that caused it). */
 static dm_err
@@ -374,6 +398,8 @@ new_ticket(struct apply *a, int64_t linked, char *subject)
 	if (err == DM_OK)
 		err = store_message(a, t.id, people_is_staff(a->cfg, m->from) ?
 		    MK_STAFF : MK_CUSTOMER);
+	if (err == DM_OK)
+		err = participants_from_mail(a->st, a->cfg, &t, m, a->now);
 	if (err == DM_OK && t.team != NULL)
 		err = event_add(a->st, t.id, a->now, "deskmail", "team",
 		    t.team);
@@ -653,8 +679,7 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 			    a->now, "the ticket was reopened before it was sent");
 		/* once per reopening: the next replies find it reopened */
 		if (err == DM_OK)
-			err = queue_auto_reply(a, t, "reopened_customer",
-			    t->requester, NULL);
+			err = to_customers(a, t, PG_REOPENED, "reopened_customer");
 		return err;
 	}
 	if (err == DM_OK)
@@ -694,6 +719,11 @@ apply(struct apply *a)
 	char reason[200], *subject;
 	dm_err err;
 
+	/* no participant, no announcement for whoever sends it */
+	if (a->automatic != NULL && a->m->from != NULL &&
+	    (err = auto_sender_note(a->st, a->m->from, a->automatic,
+	    a->now)) != DM_OK)
+		return err;
 	if ((err = thread_find(a->st, a->cfg, a->m, &id, &how)) != DM_OK)
 		return err;
 	if (id == 0) {

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "deskmail/announce.h"
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
@@ -22,7 +23,7 @@ enum auto_submitted
 notice_auto_submitted(const char *template)
 {
 	static const char *const human[] = { "staff_reply", "pending",
-	    "resolution", NULL };
+	    "resolution", "resolution_cc", NULL };
 	static const char *const replies[] = { "ack", "transferred",
 	    "reopened_customer", "ack_linked", "command_failed", NULL };
 	size_t i;
@@ -309,6 +310,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "linked.id", "");
 	tvars_set(v, "linked.subject", "");
 	tvars_set(v, "reopen.how", "");
+	tvars_set(v, "announce.subject", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;
@@ -340,7 +342,10 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 		tvars_set(v, "history", history);
 		free(history);
 	}
-	return notice_params(params, v);
+	if ((err = notice_params(params, v)) != DM_OK)
+		return err;
+	/* an announcement's subject and text are kept once, in its row */
+	return announce_vars(st, v);
 }
 
 dm_err

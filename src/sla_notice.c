@@ -22,6 +22,7 @@
 #include "deskmail/message.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_notice.h"
 #include "deskmail/util.h"
@@ -280,6 +281,7 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 struct recipients {
 	char	**addr;
 	int	 *staff;	/* on the desk's side */
+	int	 *customer;	/* the requester or a participant */
 	size_t	  n;
 };
 
@@ -293,8 +295,32 @@ recipients_add(struct recipients *r, const char *addr, int staff)
 			return;
 	r->addr = xreallocarray(r->addr, r->n + 1, sizeof(*r->addr));
 	r->staff = xreallocarray(r->staff, r->n + 1, sizeof(*r->staff));
+	r->customer = xreallocarray(r->customer, r->n + 1,
+	    sizeof(*r->customer));
 	r->addr[r->n] = xstrdup(addr);
+	r->customer[r->n] = 0;
 	r->staff[r->n++] = staff;
+}
+
+/* "requester": the ticket's customers for SLA notices (participants.h) */
+static dm_err
+recipients_add_customers(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, struct recipients *r)
+{
+	struct dm_customers c;
+	size_t i, j;
+	dm_err err;
+
+	if ((err = ticket_customers(st, cfg, t, PG_SLA, &c)) != DM_OK)
+		return err;
+	for (i = 0; i < c.n; i++) {
+		recipients_add(r, c.v[i].address, 0);
+		for (j = 0; j < r->n; j++)
+			if (strcasecmp(r->addr[j], c.v[i].address) == 0)
+				r->customer[j] = 1;
+	}
+	customers_free(&c);
+	return DM_OK;
 }
 
 /* Every address of a comma-separated list. */
@@ -318,6 +344,7 @@ recipients_free(struct recipients *r)
 		free(r->addr[i]);
 	free(r->addr);
 	free(r->staff);
+	free(r->customer);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -329,16 +356,19 @@ resolve(struct dm_store *st, const struct dm_config *cfg,
 	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
 	    NULL;
 	struct dm_agency a;
-	dm_err err = DM_ENOTFOUND;
+	dm_err err = DM_ENOTFOUND, err2;
 
 	memset(&a, 0, sizeof(a));
 	if ((to & (SLA_TO_CONTACTS | SLA_TO_ESCALATION)) && t->agency != NULL &&
 	    (err = directory_agency(st, t->agency, &a)) != DM_OK &&
 	    err != DM_ENOTFOUND)
 		return err;
-	if ((to & SLA_TO_REQUESTER) && !config_is_own_address(cfg,
-	    t->requester))
-		recipients_add(r, t->requester, 0);
+	if ((to & SLA_TO_REQUESTER) &&
+	    (err2 = recipients_add_customers(st, cfg, t, r)) != DM_OK) {
+		if (err == DM_OK)
+			directory_agency_clear(&a);
+		return err2;
+	}
 	if (to & SLA_TO_CONTACTS)
 		recipients_add_list(r, a.notify && *a.notify ? a.notify :
 		    cfg->sla_contacts, 0);
@@ -399,11 +429,10 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	}
 	for (i = 0; i < r.n && err == DM_OK; i++) {
-		int requester = strcasecmp(r.addr[i], t->requester) == 0;
 		char *irt = NULL, *refs = NULL;
 
-		/* the requester's copy threads under their own mail */
-		if (requester && (err = message_thread_ids(st, t->id, &irt,
+		/* the customers' copies thread under the requester's mail */
+		if (r.customer[i] && (err = message_thread_ids(st, t->id, &irt,
 		    &refs)) != DM_OK)
 			break;
 		memset(&item, 0, sizeof(item));

@@ -199,6 +199,43 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_digest ON outbox(digest);",
 	/* 7: the time zone an agency's people read times in ('': none) */
 	"ALTER TABLE agencies ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+	/*
+	 * 8: a ticket's participants (the customer's side in To/Cc, or added
+	 * by staff; removed: no longer mailed), the addresses that send us
+	 * automatic mail (never made participants, never announced to; filled
+	 * from what is stored), and announcements with their recipients.
+	 */
+	"CREATE TABLE ticket_participants ("
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  address TEXT NOT NULL,"
+	"  name TEXT,"
+	"  added INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  removed INTEGER,"
+	"  removed_by TEXT,"
+	"  PRIMARY KEY (ticket_id, address));"
+	"CREATE INDEX ticket_participants_address ON"
+	"  ticket_participants(address);"
+	"CREATE TABLE auto_senders ("
+	"  address TEXT PRIMARY KEY,"
+	"  reason TEXT NOT NULL,"
+	"  last INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO auto_senders (address, reason, last)"
+	"  SELECT from_addr, 'automatic mail', max(received) FROM messages"
+	"  WHERE kind = 'auto' AND from_addr IS NOT NULL GROUP BY from_addr;"
+	"CREATE TABLE announcements ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  audience TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  recipients INTEGER NOT NULL);"
+	"CREATE TABLE announcement_recipients ("
+	"  announcement_id INTEGER NOT NULL REFERENCES announcements(id),"
+	"  address TEXT NOT NULL,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+	"  PRIMARY KEY (announcement_id, address));",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

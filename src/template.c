@@ -24,7 +24,7 @@ const char *const template_names[] = {
 	"assigned", "sla_initial", "sla_update", "sla_significant",
 	"sla_restored", "sla_escalation", "sla_escalated", "sla_major",
 	"survey_answer", "digest", "reopened_customer", "ack_linked",
-	"command_failed", NULL
+	"command_failed", "resolution_cc", "announce", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -40,6 +40,7 @@ static const char *const known_vars[] = {
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
 	"linked.subject", "reopen.how", "ticket.timezone", "now",
+	"announce.subject", "announce.id",
 	/* the status page and its fragments */
 	"status.text", "status.team", "status.opened_iso", "status.next",
 	"status.timeline", "entry.kind", "entry.author", "entry.what",

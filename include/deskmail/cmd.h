@@ -45,5 +45,6 @@ int	cmd_key(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_report(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_directory(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_status(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_announce(struct dm_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -44,6 +44,20 @@ enum dm_after { AFTER_SEEN, AFTER_MOVE, AFTER_DELETE };
 #define SURVEY_ON_AUTOCLOSE	0x2	/* no answer: closed by deskmail */
 #define SURVEY_ON_STAFF_CLOSE	0x4	/* staff closed it (ticket close) */
 
+/*
+ * The mail to a ticket's customers ([deskmail] participants_get lists the
+ * kinds its participants get too; ticket_customers() takes one).  The
+ * acknowledgement and the survey are the requester's alone.
+ */
+#define PG_STAFF_REPLY		0x01	/* a staff reply */
+#define PG_PENDING		0x02	/* staff ask for more information */
+#define PG_RESOLUTION		0x04	/* resolved (participants: no links) */
+#define PG_TRANSFERRED		0x08	/* passed to another team */
+#define PG_REOPENED		0x10	/* reopened_customer */
+#define PG_SLA			0x20	/* SLA notices to "requester" */
+#define PG_ACK			0x100	/* never participants' */
+#define PG_SURVEY		0x200	/* never participants' */
+
 struct dm_mailbox {
 	char	*name;
 	/* keys, as written */
@@ -84,6 +98,9 @@ struct dm_config {
 	long	 reopen_days;
 	long	 auto_reply_limit;	/* automatic mails per address per hour */
 	long	 staff_notice_limit;	/* staff notices per ticket, address, hour */
+	char	*participants_get_text;	/* as written */
+	int	 participants_get;	/* PG_* bits from it */
+	long	 max_participants;	/* per ticket */
 	long	 busy_timeout_ms;
 	struct dm_limits limits;
 	char	*staff_auth;		/* authentication-results | none */
@@ -112,6 +129,10 @@ struct dm_config {
 	int	 survey_on;		/* SURVEY_ON_* bits from both */
 	long	 low_rating;
 	char	*supervisor;
+	/* [announce] */
+	long	 announce_per_hour;	/* mails the sender sends per hour */
+	long	 announce_days;		/* "all": tickets of these days */
+	long	 announce_max;		/* recipients of one announcement */
 	/* [sla] */
 	char	*sla_policy;
 	char	*sla_contacts;
