@@ -16,32 +16,6 @@
 #include "deskmail/util.h"
 
 /*
- * Nonzero (an event says so) when to has had auto_reply_limit automatic
- * mails this hour: an automatic mail to a customer, requester or
- * participant, never feeds a loop.
- */
-static dm_err
-auto_capped(const struct action *a, const struct dm_ticket *t, const char *to,
-    int *capped)
-{
-	long count;
-	char *detail;
-	dm_err err;
-
-	*capped = 0;
-	if ((err = outbox_count_automatic(a->st, to, a->now - 3600, &count)) !=
-	    DM_OK || count < a->cfg->auto_reply_limit)
-		return err;
-	*capped = 1;
-	detail = xasprintf("%ld automatic mails to %s in the last hour "
-	    "(auto_reply_limit %ld)", count, to, a->cfg->auto_reply_limit);
-	err = event_add(a->st, t->id, a->now, "deskmail",
-	    "auto_reply_suppressed", detail);
-	free(detail);
-	return err;
-}
-
-/*
  * Queue template to the ticket's customers for mail of kind (a PG_* bit:
  * the requester, and the participants when participants_get lists it),
  * one mail each, threaded under the requester's mail.  Participants get
@@ -80,8 +54,9 @@ to_customers(const struct action *a, const struct dm_ticket *t, int kind,
 	item.automatic = automatic;
 	item.params = params;
 	for (i = 0; i < c.n && err == DM_OK; i++) {
-		if (automatic && ((err = auto_capped(a, t, c.v[i].address,
-		    &capped)) != DM_OK || capped))
+		/* automatic mail to any customer never feeds a loop */
+		if (automatic && ((err = customer_auto_capped(a->st, a->cfg,
+		    t->id, c.v[i].address, a->now, &capped)) != DM_OK || capped))
 			continue;
 		item.template = c.v[i].requester || cc_template == NULL ?
 		    template : cc_template;

@@ -20,6 +20,7 @@
 #include "deskmail/header.h"
 #include "deskmail/json.h"
 #include "deskmail/mime.h"
+#include "deskmail/outbox.h"
 #include "deskmail/participants.h"
 #include "deskmail/people.h"
 #include "deskmail/util.h"
@@ -436,6 +437,27 @@ ticket_customers(struct dm_store *st, const struct dm_config *cfg,
 	sqlite3_reset(s);
 	if (err != DM_OK)
 		customers_free(out);
+	return err;
+}
+
+dm_err
+customer_auto_capped(struct dm_store *st, const struct dm_config *cfg,
+    int64_t ticket, const char *to, time_t now, int *capped)
+{
+	long count;
+	char *detail;
+	dm_err err;
+
+	*capped = 0;
+	if ((err = outbox_count_automatic(st, to, now - 3600, &count)) !=
+	    DM_OK || count < cfg->auto_reply_limit)
+		return err;
+	*capped = 1;
+	detail = xasprintf("%ld automatic mails to %s in the last hour "
+	    "(auto_reply_limit %ld)", count, to, cfg->auto_reply_limit);
+	err = event_add(st, ticket, now, "deskmail", "auto_reply_suppressed",
+	    detail);
+	free(detail);
 	return err;
 }
 

@@ -281,7 +281,7 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 struct recipients {
 	char	**addr;
 	int	 *staff;	/* on the desk's side */
-	int	 *customer;	/* the requester or a participant */
+	int	 *customer;	/* 1 the requester, 2 a participant */
 	size_t	  n;
 };
 
@@ -317,7 +317,7 @@ recipients_add_customers(struct dm_store *st, const struct dm_config *cfg,
 		recipients_add(r, c.v[i].address, 0);
 		for (j = 0; j < r->n; j++)
 			if (strcasecmp(r->addr[j], c.v[i].address) == 0)
-				r->customer[j] = 1;
+				r->customer[j] = c.v[i].requester ? 1 : 2;
 	}
 	customers_free(&c);
 	return DM_OK;
@@ -430,7 +430,16 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 	}
 	for (i = 0; i < r.n && err == DM_OK; i++) {
 		char *irt = NULL, *refs = NULL;
+		int capped;
 
+		/*
+		 * A participant's copy is automatic mail: a stranger's Cc
+		 * and a routing rule's severity must not make the desk mail
+		 * an address more than auto_reply_limit times an hour.
+		 */
+		if (r.customer[i] == 2 && ((err = customer_auto_capped(st, cfg,
+		    t->id, r.addr[i], now, &capped)) != DM_OK || capped))
+			continue;
 		/* the customers' copies thread under the requester's mail */
 		if (r.customer[i] && (err = message_thread_ids(st, t->id, &irt,
 		    &refs)) != DM_OK)
@@ -442,6 +451,7 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		item.in_reply_to = irt;
 		item.refs = refs;
 		item.params = params;
+		item.automatic = r.customer[i] == 2;
 		err = outbox_queue(st, cfg, &item, now, NULL);
 		free(irt);
 		free(refs);

@@ -45,6 +45,15 @@ dm_err	ticket_customers(struct dm_store *st, const struct dm_config *cfg,
 void	customers_free(struct dm_customers *c);
 
 /*
+ * *capped is 1 when to had [deskmail] auto_reply_limit automatic mails in
+ * the hour before now (an event auto_reply_suppressed on ticket says so):
+ * the automatic mail about to be queued to that customer is not.  The
+ * same cap for the requester and every participant, whoever queues it.
+ */
+dm_err	customer_auto_capped(struct dm_store *st, const struct dm_config *cfg,
+	    int64_t ticket, const char *to, time_t now, int *capped);
+
+/*
  * Why address can never be a participant (a sentence fragment: "our own
  * address", "staff", "a mailing list", ...), or NULL if it can be.
  * address is lower case.  Pure: the configuration and the address only.

@@ -8,16 +8,17 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# header zone (default: all).  Crashes land in tests/fuzz/crashes/TARGET-*; the
-# corpora grow in $FUZZ_BUILD (default build-fuzz/) from run to run.  One
-# line per target: "fuzz TARGET: N runs in S s: ok|FAILED (...)", also
-# appended to $FUZZ_BUILD/totals.tsv.  Exit 0 only if every target ran
-# clean.  FUZZ_ARGS adds libFuzzer options (e.g. FUZZ_ARGS=-jobs=1).
+# header zone participants (default: all).  Crashes land in
+# tests/fuzz/crashes/TARGET-*; the corpora grow in $FUZZ_BUILD (default
+# build-fuzz/) from run to run.  One line per target: "fuzz TARGET: N
+# runs in S s: ok|FAILED (...)", also appended to $FUZZ_BUILD/totals.tsv.
+# Exit 0 only if every target ran clean.  FUZZ_ARGS adds libFuzzer
+# options (e.g. FUZZ_ARGS=-jobs=1).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla header zone"
+all="mime commands token config route template web directory sla header zone participants"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
@@ -161,6 +162,13 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'IST-2IDT,M3.4.4/26,M10.5.0' >"$d/rule-hour26"
 		printf '<+0330>-3:30' >"$d/rule-quoted"
 		printf 'EST5EDT,0/0,J365/25' >"$d/rule-all-year"
+		;;
+	participants)
+		printf 'Service Desk <help@example.org>, boss@agency.example.gov\n%%%%\nanna@agency.example.gov, Tech <tech1@example.org>, it-l@agency.example.gov, , noreply@x.example, A@B.example' >"$d/to-cc"
+		printf 'add <Dora@X.Example>' >"$d/cc-add"
+		printf 'remove dora@x.example' >"$d/cc-remove"
+		printf 'ticket-requesters:VPN token' >"$d/audience"
+		printf 'agency:DOT' >"$d/agency"
 		;;
 	header)
 		# a From display name, "%%", a Subject, "%%", message ids
