@@ -199,6 +199,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_digest ON outbox(digest);",
 	/* 7: the time zone an agency's people read times in ('': none) */
 	"ALTER TABLE agencies ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+	/* 8, 9: taken by other parts of issue 17 (merged from their branches) */
+	"",
+	"",
+	/* 10: the queue (help address) a ticket came in by; an agency's
+	 * full-time equivalents, for billing by FTE (NULL: not given) */
+	"ALTER TABLE tickets ADD COLUMN queue TEXT;"
+	"ALTER TABLE agencies ADD COLUMN fte REAL;",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
