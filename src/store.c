@@ -204,8 +204,8 @@ static const char *const migrations[] = {
 	"",
 	/* 10: the queue (help address) a ticket came in by; an agency's
 	 * full-time equivalents, for billing by FTE (NULL: not given) */
-	"ALTER TABLE tickets ADD COLUMN queue TEXT;"
-	"ALTER TABLE agencies ADD COLUMN fte REAL;",
+	("ALTER TABLE tickets ADD COLUMN queue TEXT;"
+	"ALTER TABLE agencies ADD COLUMN fte REAL;"),
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
