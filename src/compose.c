@@ -126,6 +126,8 @@ compose_message(const struct dm_mail *m, char **out, size_t *len)
 	/* every value from input goes through header.c, so none breaks out */
 	header_add_mailbox(&b, "From", m->from_name, m->from_addr);
 	header_add_mailbox(&b, "To", NULL, m->to);
+	if (m->reply_to != NULL && header_address_safe(m->reply_to))
+		header_add_mailbox(&b, "Reply-To", NULL, m->reply_to);
 	header_add_text(&b, "Subject", m->subject);
 	add_ids(&b, "Message-ID: ", m->message_id);
 	add_ids(&b, "In-Reply-To: ", m->in_reply_to);

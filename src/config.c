@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "deskmail/config.h"
+#include "deskmail/queue.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_policy.h"
@@ -131,7 +132,8 @@ static const struct key keys[] = {
 	  "or: the environment variable holding it" },
 	{ "smtp", "envelope_from", K_STRING, S(smtp_envelope_from), "", 0, 0,
 	  "envelope sender (MAIL FROM); {id} becomes the outbox id, for "
-	  "VERP-style bounce addresses; empty: the help address" },
+	  "VERP-style bounce addresses; empty: the mail's From (the help "
+	  "address, or its ticket's queue's)" },
 	{ "smtp", "timeout", K_LONG, S(smtp_timeout), "30", 1, 600,
 	  "seconds to wait for the server" },
 	{ "smtp", "retry_seconds", K_LONG, S(smtp_retry_seconds), "60", 1,
@@ -261,6 +263,9 @@ static const struct key mailbox_keys[] = {
 	  "network timeout in seconds" },
 	{ "mailbox", "poll_seconds", K_LONG, M(poll_seconds), "60", 5, 86400,
 	  "for 'run' on servers without IDLE: how often to look" },
+	{ "mailbox", "queue", K_STRING, M(queue), "", 0, 0,
+	  "the [queue NAME] whose address this mailbox receives; empty: "
+	  "each mail's addresses say" },
 };
 
 #define NMAILBOX_KEYS	(sizeof(mailbox_keys) / sizeof(mailbox_keys[0]))
@@ -559,6 +564,9 @@ dispatch(struct parse_state *st, const char *section, const char *name,
 		return set_mailbox_key(st, section + 8, name, value);
 	if (strncmp(section, "policy ", 7) == 0 && section[7] != '\0')
 		return set_policy_key(st, section + 7, name, value);
+	if (strncmp(section, "queue ", 6) == 0 && section[6] != '\0')
+		return queue_set_key(st->cfg, section + 6, name, value, st->msg,
+		    sizeof(st->msg));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(keys[i].section, section) == 0 &&
 		    strcmp(keys[i].name, name) == 0) {
@@ -969,7 +977,7 @@ check(struct dm_config *cfg)
 	for (i = 0; i < cfg->nmailboxes; i++)
 		if ((err = check_mailbox(cfg, &cfg->mailboxes[i])) != DM_OK)
 			return err;
-	return DM_OK;
+	return queue_check_all(cfg);
 }
 
 dm_err
@@ -1085,6 +1093,7 @@ config_free(struct dm_config *cfg)
 	for (i = 0; i < cfg->npolicies; i++)
 		sla_policy_clear(&cfg->policies[i]);
 	free(cfg->policies);
+	queue_free_all(cfg);
 	route_free(cfg->rules);
 	free(cfg->domain);
 	free(cfg->path);
@@ -1133,6 +1142,16 @@ config_write_default(FILE *fp, const char *dir)
 	    "; severity3 = hours=business referral=2d\n"
 	    "; unset = hours=business assign=4h\n"
 	    "; timezone = America/Chicago   (the times its people read)\n"
+	    "\n; A help address of its own: its mail opens tickets on its "
+	    "team, answered from it:\n"
+	    "; [queue desktop]\n"
+	    "; address = desktop-help@example.org\n"
+	    "; team = servicedesk\n"
+	    "; policy = colorado   (default: the team's)\n"
+	    "; tag = DESK   (default: the [deskmail] tag)\n"
+	    "; from = desktop-help@example.org   (default: address)\n"
+	    "; name = Desktop Help   (From's display name; default: "
+	    "organisation)\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
 	for (i = 0; i < NMAILBOX_KEYS; i++) {
@@ -1203,5 +1222,5 @@ config_is_own_address(const struct dm_config *cfg, const char *address)
 		if (cfg->teams[i].address != NULL &&
 		    strcasecmp(cfg->teams[i].address, address) == 0)
 			return 1;
-	return 0;
+	return queue_is_own_address(cfg, address);
 }

@@ -21,6 +21,7 @@
 #include "deskmail/participants.h"
 #include "deskmail/people.h"
 #include "deskmail/quarantine.h"
+#include "deskmail/queue.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/subject.h"
@@ -305,10 +306,14 @@ store_message(struct apply *a, int64_t ticket, const char *kind)
 	return message_store(a->st, ticket, kind, a->m, a->raw, a->now, &id);
 }
 
-/* The routing rules' and the directory's say on a new ticket. */
+/*
+ * The routing rules' and the directory's say on a new ticket, after its
+ * queue's (q, may be NULL): a rule's team or policy wins over the queue's,
+ * the queue's policy over the team's.
+ */
 static dm_err
-route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
-    char **agency)
+route(struct apply *a, struct dm_ticket *t, const struct dm_queue *q,
+    struct dm_route *r, char **agency)
 {
 	const struct dm_team *team;
 	size_t i;
@@ -342,8 +347,8 @@ route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
 	t->agency = r->agency ? r->agency : *agency;
 	t->owner = r->owner;
 	team = t->team ? config_team(a->cfg, t->team) : NULL;
-	t->sla_policy = r->policy ? r->policy : team && team->sla_policy ?
-	    team->sla_policy : a->cfg->sla_policy;
+	t->sla_policy = r->policy ? r->policy : q && q->policy ? q->policy :
+	    team && team->sla_policy ? team->sla_policy : a->cfg->sla_policy;
 	return DM_OK;
 }
 
@@ -353,22 +358,27 @@ static dm_err
 new_ticket(struct apply *a, int64_t linked, char *subject)
 {
 	const struct dm_parsed *m = a->m;
+	const struct dm_queue *q;
 	struct dm_route r;
 	struct dm_ticket t;
+	const char *qhow;
 	char *detail, *agency = NULL;
 	size_t i;
 	dm_err err;
 
+	q = queue_of_mail(a->cfg, m, a->raw->source, &qhow);
 	memset(&t, 0, sizeof(t));
 	t.status = TS_NEW;
 	t.requester = m->from;
 	t.requester_name = m->from_name;
 	t.subject = subject ? subject : m->subject[0] ? m->subject :
 	    "(no subject)";
-	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
+	t.team = q ? q->team : a->cfg->default_team[0] ?
+	    a->cfg->default_team : NULL;
+	t.queue = q ? q->name : NULL;
 	t.created = a->now;
 	t.linked_ticket = linked;
-	if ((err = route(a, &t, &r, &agency)) == DM_OK &&
+	if ((err = route(a, &t, q, &r, &agency)) == DM_OK &&
 	    (err = ticket_create(a->st, &t)) == DM_OK)
 		for (i = 0; i < r.nmatched && err == DM_OK; i++)
 			err = event_add(a->st, t.id, a->now, "deskmail",
@@ -400,6 +410,14 @@ new_ticket(struct apply *a, int64_t linked, char *subject)
 		    MK_STAFF : MK_CUSTOMER);
 	if (err == DM_OK)
 		err = participants_from_mail(a->st, a->cfg, &t, m, a->now);
+	if (err == DM_OK && q != NULL) {
+		detail = strcmp(qhow, "mailbox") == 0 ? xasprintf("%s: fetched "
+		    "from its mailbox", q->name) : xasprintf("%s: mail to %s "
+		    "(%s)", q->name, q->address, qhow);
+		err = event_add(a->st, t.id, a->now, "deskmail", "queue",
+		    detail);
+		free(detail);
+	}
 	if (err == DM_OK && t.team != NULL)
 		err = event_add(a->st, t.id, a->now, "deskmail", "team",
 		    t.team);

@@ -13,6 +13,7 @@
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
 #include "deskmail/notice.h"
+#include "deskmail/queue.h"
 #include "deskmail/sla_policy.h"
 #include "deskmail/ticket.h"
 #include "deskmail/token.h"
@@ -227,11 +228,14 @@ void
 notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
     struct tvars *v)
 {
+	const struct dm_queue *q = t != NULL ? config_queue(cfg, t->queue) :
+	    NULL;
 	char num[32];
 
 	tvars_set(v, "organisation", cfg->organisation);
-	tvars_set(v, "help_address", cfg->address);
-	tvars_set(v, "tag", cfg->tag);
+	/* a queue's ticket is answered at its address, under its tag */
+	tvars_set(v, "help_address", queue_address(cfg, q));
+	tvars_set(v, "tag", queue_tag(cfg, q));
 	tvars_set(v, "base_url", cfg->base_url);
 	/* times in the policy's zone; notice_zone_vars() knows the agency
 	 * (and a page's own vars, set first, stay) */

@@ -236,6 +236,12 @@ static const char *const migrations[] = {
 	"  address TEXT NOT NULL,"
 	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
 	"  PRIMARY KEY (announcement_id, address));",
+	/* 9: taken by another part of issue 17 (merged from its branch) */
+	"",
+	/* 10: the queue (help address) a ticket came in by; an agency's
+	 * full-time equivalents, for billing by FTE (NULL: not given) */
+	("ALTER TABLE tickets ADD COLUMN queue TEXT;"
+	"ALTER TABLE agencies ADD COLUMN fte REAL;"),
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

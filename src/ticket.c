@@ -24,8 +24,9 @@ ticket_status_valid(const char *status)
 static const char sql_insert[] =
     "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
     " requester, requester_name, subject, created, updated, linked_ticket,"
-    " owner, sla_policy)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)";
+    " owner, sla_policy, queue)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13,"
+    " ?14)";
 
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
@@ -50,6 +51,7 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 		sqlite3_bind_int64(s, 11, t->linked_ticket);
 	store_bind_text(s, 12, t->owner);
 	store_bind_text(s, 13, t->sla_policy);
+	store_bind_text(s, 14, t->queue);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	t->id = store_last_id(st);
@@ -61,7 +63,8 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 static const char sql_get[] =
     "SELECT status, severity, team, assignee, category, agency, requester,"
     " requester_name, subject, created, updated, resolved_at, closed_at,"
-    " version, linked_ticket, owner, sla_policy FROM tickets WHERE id = ?1";
+    " version, linked_ticket, owner, sla_policy, queue FROM tickets"
+    " WHERE id = ?1";
 
 dm_err
 ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
@@ -102,8 +105,28 @@ ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 	t->linked_ticket = sqlite3_column_int64(s, 14);
 	t->owner = store_column_dup(s, 15);
 	t->sla_policy = store_column_dup(s, 16);
+	t->queue = store_column_dup(s, 17);
 	sqlite3_reset(s);
 	return DM_OK;
+}
+
+static const char sql_queue[] = "SELECT queue FROM tickets WHERE id = ?1";
+
+dm_err
+ticket_queue(struct dm_store *st, int64_t id, char **queue)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_queue);
+	int rc;
+
+	*queue = NULL;
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*queue = store_column_dup(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DM_OK :
+	    store_error(st, "tickets");
 }
 
 void
@@ -119,6 +142,7 @@ ticket_clear(struct dm_ticket *t)
 	free(t->subject);
 	free(t->owner);
 	free(t->sla_policy);
+	free(t->queue);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -342,7 +366,8 @@ event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
 
 #define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
 	" agency, requester, requester_name, subject, created, updated," \
-	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy"
+	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy," \
+	" queue"
 
 static struct json_object *
 ticket_row(sqlite3_stmt *s)
@@ -373,6 +398,7 @@ ticket_row(sqlite3_stmt *s)
 	    json_object_new_int64(sqlite3_column_int64(s, 15)));
 	json_put_text(o, "owner", s, 16);
 	json_put_text(o, "sla_policy", s, 17);
+	json_put_text(o, "queue", s, 18);
 	return o;
 }
 

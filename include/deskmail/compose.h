@@ -17,6 +17,7 @@ struct dm_mail {
 	const char		*from_name;	/* display name, UTF-8 */
 	const char		*from_addr;
 	const char		*to;
+	const char		*reply_to;	/* or NULL: none */
 	const char		*subject;	/* UTF-8, any characters */
 	const char		*message_id;	/* without <> */
 	const char		*in_reply_to;	/* without <>, or NULL */

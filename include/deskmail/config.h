@@ -32,6 +32,21 @@ struct dm_team {
 	size_t	  nescalation;
 };
 
+/*
+ * A help address of its own ([queue NAME]): mail to it opens tickets on
+ * its team under its policy, and every mail about them comes from it
+ * (queue.c, queue.h).
+ */
+struct dm_queue {
+	char	*name;
+	char	*address;		/* the queue's help address, lower case */
+	char	*team;			/* its tickets' team */
+	char	*policy;		/* their SLA policy, or NULL: the team's */
+	char	*tag;			/* their subject tag, or NULL: [deskmail] */
+	char	*from;			/* their mail's From, or NULL: address */
+	char	*from_name;		/* its display name, or NULL: organisation */
+};
+
 /* The categories of seed 003, in the order reports list them. */
 #define DM_NCATEGORIES	4
 extern const char *const dm_categories[DM_NCATEGORIES];
@@ -72,6 +87,7 @@ struct dm_mailbox {
 	long	 batch;
 	long	 timeout;
 	long	 poll_seconds;
+	char	*queue;			/* its mail's queue, or "": by address */
 	/* derived from them by config_load() */
 	char	*host;
 	char	*port;
@@ -164,6 +180,8 @@ struct dm_config {
 	size_t		   nmailboxes;
 	struct sla_policy *policies;	/* the presets, then [policy NAME] */
 	size_t		   npolicies;
+	struct dm_queue	  *queues;	/* [queue NAME], in file order */
+	size_t		   nqueues;
 
 	char	*domain;		/* derived: the domain of address */
 };
@@ -202,7 +220,8 @@ const struct sla_policy *config_sla_policy(const struct dm_config *cfg,
 /* The index of a category in dm_categories, or -1. */
 int config_category(const char *name);
 
-/* Nonzero when address is one of ours: the help address or a team's. */
+/* Nonzero when address is one of ours: the help address, a team's, or a
+ * queue's address or From. */
 int config_is_own_address(const struct dm_config *cfg, const char *address);
 
 #endif

@@ -28,6 +28,8 @@ struct dm_parsed {
 	char	*reply_to;	/* first Reply-To address, or NULL */
 	char	*to;		/* "a@x, b@y" (lower case), or NULL */
 	char	*cc;
+	char	*envelope_to;	/* Delivered-To and X-Original-To values, top
+				 * first, joined with ", ", or NULL */
 	char	*subject;	/* decoded, UTF-8, never NULL */
 	char	*date;		/* the Date header as written, or NULL */
 	char	*message_id;	/* without <>, or NULL */

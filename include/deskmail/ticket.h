@@ -38,6 +38,7 @@ struct dm_ticket {
 	int64_t	 linked_ticket;	/* 0: none */
 	char	*owner;		/* agency owning the device or application */
 	char	*sla_policy;	/* the policy its timers follow */
+	char	*queue;		/* the [queue NAME] it came in by, or NULL */
 };
 
 /* Nonzero if status is one of the states above. */
@@ -68,6 +69,10 @@ dm_err	ticket_set_severity(struct dm_store *st, struct dm_ticket *t,
 
 /* Mark the ticket updated (a message arrived); its state is unchanged. */
 dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);
+
+/* The queue ticket id came in by (NULL: the main help address); the
+ * caller frees it.  One column, for the sender of every mail. */
+dm_err	ticket_queue(struct dm_store *st, int64_t id, char **queue);
 
 /* Who resolved the ticket last (an address), else its assignee, else
  * NULL; the caller frees it. */

@@ -1,8 +1,8 @@
 /*
  * fuzz_mime.c - libFuzzer target: one input is one raw message, run
  * through what ingest does before the database: limits, MIME parsing,
- * charset conversion, HTML to text, quote stripping, classification and
- * the subject tag.
+ * charset conversion, HTML to text, quote stripping, classification,
+ * the subject tag and the queue its addresses pick.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include "deskmail/charset.h"
 #include "deskmail/classify.h"
 #include "deskmail/mime.h"
+#include "deskmail/queue.h"
 #include "deskmail/thread.h"
 #include "deskmail/util.h"
 
@@ -21,6 +22,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct dm_limits lim = { 1 << 20, 1000, 65536, 20, 500, 0 };
 	static struct dm_config cfg;
+	static struct dm_queue queues[2];
+	static struct dm_mailbox box;
+	const struct dm_queue *q;
 	struct dm_parsed *m = NULL;
 	char hex[65];
 
@@ -29,11 +33,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.address = "help@example.org";
 		cfg.domain = "example.org";
 		cfg.tag = "HELP";
+		queues[0].name = "desktop";
+		queues[0].address = "desktop-help@example.org";
+		queues[0].tag = "DESK";
+		queues[1].name = "hw";
+		queues[1].address = "hw@example.org";
+		queues[1].from = "hardware@example.org";
+		cfg.queues = queues;
+		cfg.nqueues = 2;
+		box.name = "in";
+		box.queue = "";
+		cfg.mailboxes = &box;
+		cfg.nmailboxes = 1;
 	}
 	sha256_hex(data, size, hex);
 	if (mime_parse((const char *)data, size, &lim, &m) == DM_OK) {
 		(void)classify_automatic(&cfg, m);
 		(void)thread_subject_tag(m->subject, cfg.tag);
+		q = queue_of_mail(&cfg, m, "imap:in:1:1", NULL);
+		if (q != NULL && q != &queues[0] && q != &queues[1])
+			abort();
 		mime_free(m);
 	}
 	return 0;

@@ -113,6 +113,8 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		  printf '[policy gold]\ntriage = 15m\nseverity1 = hours=24x7 ack=15m updates=1h,4h restored\n'
 		  printf '[mailbox main]\nurl = imaps://imap.example.org:993/Help%%20Desk\nuser = help\npassword_env = PW\nafter = move\nmove_to = Done\n'
 		  printf '[billing]\nrate_security = 12.50\n'
+		  printf '[queue desk]\naddress = desk@example.org\nteam = desktop\npolicy = gold\ntag = DESK\nname = Desk\n'
+		  printf '[queue hw]\naddress = hw@example.org\nteam = apps\nfrom = help@example.org\n'
 		  printf '%%%%\n'
 		  cat "$top/contrib/demo/rules.txt"; } >"$d/with-rules"
 		;;
@@ -145,6 +147,7 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		;;
 	directory)
 		cp "$top/contrib/demo/agencies.csv" "$d/demo.csv"
+		printf 'agency,title,senders,notify,escalate,bill_to,timezone,fte\na,A,a.example,,,,America/Denver,12.5\nb,"B, Inc",b.example;x@y.example,,,owner,,0.25\nc,C,c.example,,,,,\n' >"$d/fte.csv"
 		;;
 	sla)
 		printf 'triage 15m\nseverity1 hours=24x7 ack=15m initial=15m updates=every:1h restored significant\n' >"$d/ny1"
