@@ -856,13 +856,15 @@ add_attachment(struct dm_parsed *m, char *name, char *type, int is_inline,
 }
 
 /* Decoded bytes of a single part; *out is malloc'd, NUL-terminated. */
+#define DECODE_PAD	4	/* NULs after a part handed to libetpan */
+
 static void
 decode_single(struct mailmime *mime, char **out, size_t *outlen)
 {
 	struct mailmime_data *d = mime->mm_data.mm_single;
 	int enc = MAILMIME_MECHANISM_8BIT;
-	char *res = NULL;
-	size_t reslen = 0, idx = 0;
+	char *res = NULL, *copy;
+	size_t reslen = 0, idx = 0, len;
 
 	*out = NULL;
 	*outlen = 0;
@@ -875,14 +877,23 @@ decode_single(struct mailmime *mime, char **out, size_t *outlen)
 	if (enc != MAILMIME_MECHANISM_BASE64 &&
 	    enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
 		enc = MAILMIME_MECHANISM_8BIT;
-	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
-	    d->dt_data.dt_text.dt_length, &idx, enc, &res, &reslen) !=
+	/*
+	 * libetpan's quoted-printable decoder reads two bytes from an "="
+	 * even when only one is left: decode a copy with NULs after it,
+	 * not the message itself (whose part may end its buffer).
+	 */
+	len = d->dt_data.dt_text.dt_length;
+	copy = xmalloc(len + DECODE_PAD);
+	memcpy(copy, d->dt_data.dt_text.dt_data, len);
+	memset(copy + len, 0, DECODE_PAD);
+	if (mailmime_part_parse(copy, len, &idx, enc, &res, &reslen) !=
 	    MAILIMF_NO_ERROR || res == NULL) {
-		*out = xstrndup(d->dt_data.dt_text.dt_data,
-		    d->dt_data.dt_text.dt_length);
-		*outlen = d->dt_data.dt_text.dt_length;
+		copy[len] = '\0';
+		*out = copy;
+		*outlen = len;
 		return;
 	}
+	free(copy);
 	*out = xmalloc(reslen + 1);
 	memcpy(*out, res, reslen);
 	(*out)[reslen] = '\0';
