@@ -35,7 +35,8 @@ static const struct {
 	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
 	    "pages and tick, until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
-	    "N [--json] | link N PURPOSE | reply|resolve|pending|note|update|"
+	    "N [--json] | attachment N [PART] [-o FILE] [--json] | link N "
+	    "PURPOSE | reply|resolve|pending|note|update|"
 	    "reopen|assign|transfer|severity|close|ack|category|agency|owner "
 	    "N ..." },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "

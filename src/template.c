@@ -40,6 +40,7 @@ static const char *const known_vars[] = {
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
 	"linked.subject", "reopen.how", "ticket.timezone", "now",
+	"attachments",
 	/* the status page and its fragments */
 	"status.text", "status.team", "status.opened_iso", "status.next",
 	"status.timeline", "entry.kind", "entry.author", "entry.what",
