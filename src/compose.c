@@ -60,6 +60,59 @@ text_part(const char *type, const char *text)
 }
 
 /*
+ * A Content-Type of top-level type (one header_media_type() allows) and
+ * subtype (taken: libetpan's to free), made directly: libetpan's own
+ * parser reads "imagexample/pdf" as an image.
+ */
+static struct mailmime_content *
+content_of(const char *type, char *subtype)
+{
+	static const struct {
+		const char	*name;
+		int		 type;
+	} discrete[] = {
+		{ "text", MAILMIME_DISCRETE_TYPE_TEXT },
+		{ "image", MAILMIME_DISCRETE_TYPE_IMAGE },
+		{ "audio", MAILMIME_DISCRETE_TYPE_AUDIO },
+		{ "video", MAILMIME_DISCRETE_TYPE_VIDEO },
+		{ "application", MAILMIME_DISCRETE_TYPE_APPLICATION },
+	};
+	struct mailmime_discrete_type *dt;
+	struct mailmime_type *mt = NULL;
+	struct mailmime_content *ct = NULL;
+	clist *params;
+	char *ext = NULL;
+	int t = MAILMIME_DISCRETE_TYPE_EXTENSION;
+	size_t i;
+
+	for (i = 0; i < sizeof(discrete) / sizeof(discrete[0]); i++)
+		if (strcmp(type, discrete[i].name) == 0)
+			t = discrete[i].type;
+	if (t == MAILMIME_DISCRETE_TYPE_EXTENSION)
+		ext = xstrdup(type);
+	if ((dt = mailmime_discrete_type_new(t, ext)) == NULL) {
+		free(ext);
+		free(subtype);
+		return NULL;
+	}
+	if ((mt = mailmime_type_new(MAILMIME_TYPE_DISCRETE_TYPE, dt, NULL)) ==
+	    NULL) {
+		mailmime_discrete_type_free(dt);
+		free(subtype);
+		return NULL;
+	}
+	if ((params = clist_new()) == NULL ||
+	    (ct = mailmime_content_new(mt, subtype, params)) == NULL) {
+		if (params)
+			clist_free(params);
+		mailmime_type_free(mt);
+		free(subtype);
+		return NULL;
+	}
+	return ct;
+}
+
+/*
  * One file as an attachment: Content-Type type/subtype with the name,
  * Content-Disposition: attachment with the filename (never inline,
  * whatever the sender said: nothing a customer sent is shown by itself),
@@ -81,13 +134,12 @@ file_part(const struct dm_mail_file *f)
 	struct buf b;
 
 	header_media_type(f->type, type, sizeof(type));
-	if ((ct = mailmime_content_new_with_str(type)) == NULL)
-		return NULL;
 	buf_init(&b);
-	buf_adds(&b, ct->ct_subtype);
+	buf_adds(&b, strchr(type, '/') + 1);
 	header_add_param(&b, "name", f->name, HP_RFC2047);
-	free(ct->ct_subtype);
-	ct->ct_subtype = buf_release(&b);
+	*strchr(type, '/') = '\0';
+	if ((ct = content_of(type, buf_release(&b))) == NULL)
+		return NULL;
 	buf_init(&b);
 	buf_adds(&b, "attachment");
 	header_add_param(&b, "filename", f->name, HP_RFC2231);

@@ -435,6 +435,21 @@ header_http_disposition(const char *name)
 
 /* ---- media types ----------------------------------------------------- */
 
+/* The registered top-level types a file may have (RFC 6838; message and
+ * multipart are not files, example is for documentation). */
+static int
+top_level(const char *p, size_t n)
+{
+	static const char *const types[] = { "application", "audio", "font",
+	    "image", "model", "text", "video", NULL };
+	size_t i;
+
+	for (i = 0; types[i] != NULL; i++)
+		if (n == strlen(types[i]) && strncasecmp(p, types[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 void
 header_media_type(const char *type, char *out, size_t len)
 {
@@ -460,7 +475,7 @@ header_media_type(const char *type, char *out, size_t len)
 		    strchr("!#$&^_.+-", p[i]) == NULL)
 			return;
 	}
-	if (slashes != 1)
+	if (slashes != 1 || !top_level(p, (size_t)(strchr(p, '/') - p)))
 		return;
 	memcpy(out, p, n);
 	out[n] = '\0';

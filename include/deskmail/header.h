@@ -68,9 +68,10 @@ char	*header_http_disposition(const char *name);
  * Content-Type) into out (len >= 128): "type/subtype" of token
  * characters, lower case, taken from type (a sender's; parameters such
  * as charset or name are dropped: they are the sender's to set, not
- * ours to pass on).  Anything else, and a message or multipart type
- * (RFC 2046 allows them no base64; their bytes go as they came), is
- * application/octet-stream.
+ * ours to pass on), of a registered top-level type (application,
+ * audio, font, image, model, text, video).  Anything else, and a message
+ * or multipart type (RFC 2046 allows them no base64; their bytes go as
+ * they came), is application/octet-stream.
  */
 void	header_media_type(const char *type, char *out, size_t len);
 
