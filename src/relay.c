@@ -169,10 +169,11 @@ link_to(const struct dm_config *cfg, const unsigned char key[32],
 	return notice_link(cfg, key, &tk);
 }
 
-/* The files as links, in words, with when the links stop working. */
+/* The files as links, in words, with when the links stop working; why:
+ * they are too large to attach (else a digest names them). */
 static dm_err
 say_links(struct buf *b, const struct dm_config *cfg, struct tvars *vars,
-    const struct dm_file *v, size_t n, int64_t total)
+    const struct dm_file *v, size_t n, int64_t total, int too_large)
 {
 	unsigned char key[32];
 	time_t expires = clock_now() + cfg->attach_link_days * 86400;
@@ -185,9 +186,13 @@ say_links(struct buf *b, const struct dm_config *cfg, struct tvars *vars,
 		return err;
 	human_size(total, size, sizeof(size));
 	clock_format_human(expires, tz ? tz : "UTC", when, sizeof(when));
-	buf_addf(b, "\n\n%zu file%s (%s together) %s too large to send by "
-	    "mail.\nDownload %s until %s:", n, n == 1 ? "" : "s", size, n == 1 ?
-	    "is" : "are", n == 1 ? "it" : "them", when);
+	if (too_large)
+		buf_addf(b, "\n\n%zu file%s (%s together) %s too large to send "
+		    "by mail.\nDownload %s until %s:", n, n == 1 ? "" : "s", size,
+		    n == 1 ? "is" : "are", n == 1 ? "it" : "them", when);
+	else
+		buf_addf(b, "\n\n%zu file%s (%s together), to download until "
+		    "%s:", n, n == 1 ? "" : "s", size, when);
 	for (i = 0; i < n; i++) {
 		name = relay_file_name(&v[i]);
 		human_size(v[i].size, size, sizeof(size));
@@ -229,8 +234,9 @@ relay_files(struct dm_store *st, const struct dm_config *cfg,
 	for (i = 0; i < n; i++)
 		total += v[i].size;
 	buf_init(&b);
-	if (links_only || total > cfg->attach_mail_max) {
-		err = say_links(&b, cfg, vars, v, n, total);
+	if (links_only || cfg->attach_mail_max == 0 ||
+	    total > cfg->attach_mail_max) {
+		err = say_links(&b, cfg, vars, v, n, total, !links_only);
 	} else {
 		ok = xcalloc(n, 1);
 		for (i = 0; i < n && err == DM_OK; i++) {
