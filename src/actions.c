@@ -16,7 +16,7 @@
 #include "deskmail/util.h"
 
 /* Queue template to the requester, threaded under their mail, with the
- * files of stored message files (0: none). */
+ * files of the stored message whose row is files (0: none). */
 static dm_err
 to_requester(const struct action *a, const struct dm_ticket *t,
     const char *template, int automatic, const char *text, int64_t files)

@@ -159,9 +159,9 @@ attachment_get(struct dm_store *st, const struct dm_config *cfg, int64_t id,
 		a = &m->att[f->index];
 		if (strcmp(a->name, f->name) != 0 ||
 		    strcmp(a->type, f->type) != 0) {
-			err = dm_fail(DM_EPARSE, "message %lld no longer yields "
-			    "attachment %lld (%s)", (long long)f->message,
-			    (long long)id, f->name);
+			err = dm_fail(DM_EPARSE, "message %lld no longer "
+			    "yields attachment %lld (%s)",
+			    (long long)f->message, (long long)id, f->name);
 			free(*data);
 			*data = NULL;
 			*len = 0;

@@ -80,7 +80,7 @@ list(struct dm_ctx *ctx, int64_t ticket, const struct dm_file *v, size_t n,
 	for (i = 0; i < n; i++) {
 		char *name = relay_file_name(&v[i]);
 
-		/* names as they would be saved: nothing that moves a terminal */
+		/* names as they are saved: nothing that moves a terminal */
 		printf("%-5zu %12lld  %-28s %-9s %s\n", i + 1,
 		    (long long)v[i].size, v[i].type, v[i].kind, name);
 		free(name);
@@ -191,9 +191,9 @@ cmd_ticket_attachment(struct dm_ctx *ctx, int argc, char **argv)
 	}
 	if ((size_t)part > n) {
 		attachment_list_free(v, n);
-		return ctx_fail(ctx, dm_fail(DM_ENOTFOUND, "ticket %lld has %zu "
-		    "attachment%s, no part %lld", (long long)ticket, n, n == 1 ?
-		    "" : "s", (long long)part));
+		return ctx_fail(ctx, dm_fail(DM_ENOTFOUND, "ticket %lld has "
+		    "%zu attachment%s, no part %lld", (long long)ticket, n,
+		    n == 1 ? "" : "s", (long long)part));
 	}
 	err = attachment_get(ctx->st, ctx->cfg, v[part - 1].id, &f, &data,
 	    &len);

@@ -402,7 +402,8 @@ cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 		if (strcmp(argv[1], verbs[v].name) == 0)
 			return act(ctx, v, argc, argv);
 	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
-	    "attachment N [PART] [-o FILE] | reply|resolve|pending|note|update|reopen|assign|transfer|severity|"
+	    "attachment N [PART] [-o FILE] | "
+	    "reply|resolve|pending|note|update|reopen|assign|transfer|severity|"
 	    "close|ack|"
 	    "category|agency|owner N ...");
 }

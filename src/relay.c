@@ -137,12 +137,11 @@ say_attached(struct buf *b, const struct dm_file *v, size_t n,
 
 	for (pass = 1; pass >= 0; pass--) {
 		if (pass == 1 && nok > 0)
-			buf_addf(b, "\n\nAttached (%zu file%s):", nok, nok == 1 ?
-			    "" : "s");
+			buf_addf(b, "\n\nAttached (%zu file%s):", nok,
+			    nok == 1 ? "" : "s");
 		else if (pass == 0 && nok < n)
-			buf_addf(b, "\n\nNot attached (%s cannot be read from the "
-			    "stored mail; staff: deskmail ticket attachment %lld):",
-			    n - nok == 1 ? "it" : "they", (long long)v[0].ticket);
+			buf_addf(b, "\n\nNot attached (%s cannot be read from "
+			    "the stored mail):", n - nok == 1 ? "it" : "they");
 		for (i = 0; i < n; i++) {
 			if (ok[i] != pass)
 				continue;
@@ -187,9 +186,10 @@ say_links(struct buf *b, const struct dm_config *cfg, struct tvars *vars,
 	human_size(total, size, sizeof(size));
 	clock_format_human(expires, tz ? tz : "UTC", when, sizeof(when));
 	if (too_large)
-		buf_addf(b, "\n\n%zu file%s (%s together) %s too large to send "
-		    "by mail.\nDownload %s until %s:", n, n == 1 ? "" : "s", size,
-		    n == 1 ? "is" : "are", n == 1 ? "it" : "them", when);
+		buf_addf(b, "\n\n%zu file%s (%s together) %s too large to "
+		    "send by mail.\nDownload %s until %s:", n,
+		    n == 1 ? "" : "s", size, n == 1 ? "is" : "are",
+		    n == 1 ? "it" : "them", when);
 	else
 		buf_addf(b, "\n\n%zu file%s (%s together), to download until "
 		    "%s:", n, n == 1 ? "" : "s", size, when);
@@ -197,7 +197,8 @@ say_links(struct buf *b, const struct dm_config *cfg, struct tvars *vars,
 		name = relay_file_name(&v[i]);
 		human_size(v[i].size, size, sizeof(size));
 		url = link_to(cfg, key, &v[i], expires);
-		buf_addf(b, "\n  %s (%s, %s)\n  %s", name, v[i].type, size, url);
+		buf_addf(b, "\n  %s (%s, %s)\n  %s", name, v[i].type, size,
+		    url);
 		free(url);
 		free(name);
 	}
@@ -253,8 +254,7 @@ relay_files(struct dm_store *st, const struct dm_config *cfg,
 		free(ok);
 	}
 	if (err == DM_OK && more > 0)
-		buf_addf(&b, "\n  (and %zu more: deskmail ticket attachment %lld)",
-		    more, (long long)v[0].ticket);
+		buf_addf(&b, "\n  (and %zu more, not named here)", more);
 	if (err == DM_OK)
 		tvars_set(vars, "attachments", b.data ? b.data : "");
 	buf_free(&b);

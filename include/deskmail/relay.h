@@ -28,7 +28,7 @@
 #define RELAY_TICKET	"attach.ticket"		/* every file of the ticket
 						   staff may read */
 
-/* Most files one mail names; staff get the rest with the CLI. */
+/* Most files one mail names (the rest: `deskmail ticket attachment`). */
 #define RELAY_FILES_MAX	100
 
 /* What one outgoing mail carries. */

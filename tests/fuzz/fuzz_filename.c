@@ -13,7 +13,8 @@
  *   - a mail composed with the file under the raw name (what header.c
  *     must survive) and under the safe name (what relay.c writes) has no
  *     bare CR or LF in its header blocks and no line over 76 characters
- *     there; mime_parse() reads one file from each, not inline, of the
+ *     there (but a Content-Type line of a long media type, one token of
+ *     at most 127); mime_parse() reads one file from each, not inline, of the
  *     type header_media_type() made of the input type; under the safe
  *     name, the name read back is that name, and mime_attachment()
  *     decodes the file's bytes as given
@@ -70,6 +71,17 @@ check_safe(const char *s)
 	free(again);
 }
 
+/*
+ * "Content-Type: type/subtype;" with a type that cannot fold: a media
+ * type is one token (some real ones are 73 characters), at most 127.
+ */
+static int
+long_type(const char *p, size_t n)
+{
+	return n <= 14 + 127 + 1 && strncmp(p, "Content-Type: ", 14) == 0 &&
+	    memchr(p + 14, ' ', n - 14) == NULL;
+}
+
 /* The header blocks: from the start, and after each boundary line. */
 static void
 check_lines(const char *m, size_t len)
@@ -91,7 +103,7 @@ check_lines(const char *m, size_t len)
 			in_header = 0;
 		else if (p[0] == '-' && n > 2 && p[1] == '-')
 			in_header = 1;
-		else if (in_header && n > 76)
+		else if (in_header && n > 76 && !long_type(p, n))
 			fail("a header line over 76 characters", p);
 		if (nl == NULL)
 			break;

@@ -140,6 +140,9 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'HEAD\n/deskmail/style.css\n' >"$d/css"
 		printf 'DELETE\n/l/@TOKEN1@\n' >"$d/method"
 		printf 'GET\n/l/AQAAAAAAAAAAAQAAAAAAAAABAAAAAGmlWZSu8VtZ0qkBEjNEVWZ3iJmq\n' >"$d/forged"
+		printf 'GET\n/l/@TOKEN5@\n' >"$d/download"
+		printf 'HEAD\n/l/@TOKEN5@\n' >"$d/download-head"
+		printf 'POST\n/l/@TOKEN5@\ncsrf=@CSRF@\n' >"$d/download-post"
 		printf 'GET\n127.0.0.1:8025\n' >"$d/listen"
 		;;
 	directory)
