@@ -11,6 +11,7 @@
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
 #include "deskmail/participants.h"
+#include "deskmail/relay.h"
 #include "deskmail/sla.h"
 #include "deskmail/survey.h"
 #include "deskmail/util.h"
@@ -20,12 +21,13 @@
  * the requester, and the participants when participants_get lists it),
  * one mail each, threaded under the requester's mail.  Participants get
  * cc_template instead when it is not NULL (the resolution without the
- * requester's links).
+ * requester's links).  Each mail carries the files of the stored message
+ * whose row is files (0: none).
  */
 static dm_err
 to_customers(const struct action *a, const struct dm_ticket *t, int kind,
     const char *template, const char *cc_template, int automatic,
-    const char *text)
+    const char *text, int64_t files)
 {
 	struct dm_outbox_item item;
 	struct dm_customers c;
@@ -45,8 +47,7 @@ to_customers(const struct action *a, const struct dm_ticket *t, int kind,
 		customers_free(&c);
 		return err;
 	}
-	params = outbox_params("message", text ? text : "", "author",
-	    a->actor, (const char *)NULL);
+	params = relay_params(text, a->actor, NULL, files, 0);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.in_reply_to = irt;
@@ -70,17 +71,19 @@ to_customers(const struct action *a, const struct dm_ticket *t, int kind,
 	return err;
 }
 
+/* Queue template to a team or a person; ticket_files: with every file of
+ * the ticket (a team taking it over), else none. */
 static dm_err
 to_address(const struct action *a, const struct dm_ticket *t,
     const char *template, const char *to, const char *text,
-    const char *team)
+    const char *team, int ticket_files)
 {
 	struct dm_outbox_item item;
 	char *params;
 	dm_err err;
 
-	params = outbox_params("message", text ? text : "", "author",
-	    a->actor, "team", team, (const char *)NULL);
+	params = relay_params(text, a->actor, team, 0, ticket_files ? t->id :
+	    0);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
@@ -152,7 +155,7 @@ action_reply(const struct action *a, struct dm_ticket *t, const char *text)
 	    (err = take_up(a, t)) != DM_OK)
 		return err;
 	return to_customers(a, t, PG_STAFF_REPLY, "staff_reply", NULL, 0,
-	    text);
+	    text, a->message);
 }
 
 dm_err
@@ -168,7 +171,8 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	    (err = action_set_status(a, t, TS_RESOLVED)) != DM_OK)
 		return err;
 	return to_customers(a, t, PG_RESOLUTION, "resolution", "resolution_cc",
-	    0, text && *text ? text : "The work on your request is complete.");
+	    0, text && *text ? text : "The work on your request is complete.",
+	    a->message);
 }
 
 dm_err
@@ -187,7 +191,8 @@ action_pending(const struct action *a, struct dm_ticket *t, const char *text)
 		return err;
 	if ((err = store_text(a, t, text)) != DM_OK)
 		return err;
-	return to_customers(a, t, PG_PENDING, "pending", NULL, 0, text);
+	return to_customers(a, t, PG_PENDING, "pending", NULL, 0, text,
+	    a->message);
 }
 
 dm_err
@@ -236,7 +241,7 @@ action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 		free(detail);
 		if (err == DM_OK && team->address != NULL)
 			err = to_address(a, t, "new_ticket", team->address,
-			    NULL, team->name);
+			    NULL, team->name, 1);
 	} else if (config_team_of(a->cfg, who) != NULL) {
 		if ((err = ticket_set_assignee(a->st, t, who, a->now)) != DM_OK)
 			return err;
@@ -245,7 +250,8 @@ action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 		    detail);
 		free(detail);
 		if (err == DM_OK)
-			err = to_address(a, t, "assigned", who, NULL, t->team);
+			err = to_address(a, t, "assigned", who, NULL, t->team,
+			    0);
 	} else
 		return dm_fail(DM_EUSAGE, "'%s' is neither a team nor a staff "
 		    "member", who);
@@ -286,11 +292,11 @@ action_transfer(const struct action *a, struct dm_ticket *t,
 		err = action_set_status(a, t, TS_ASSIGNED);
 	if (err == DM_OK && team->address != NULL)
 		err = to_address(a, t, "transfer", team->address, text,
-		    team->name);
+		    team->name, 1);
 	/* the requester hears of it once, and never has to repeat anything */
 	if (err == DM_OK)
 		err = to_customers(a, t, PG_TRANSFERRED, "transferred", NULL,
-		    1, NULL);
+		    1, NULL, 0);
 	return err;
 }
 
@@ -613,7 +619,7 @@ action_reopen(const struct action *a, struct dm_ticket *t,
 {
 	const char *name = t->requester_name && *t->requester_name ?
 	    t->requester_name : NULL;
-	char *who, *params, *was = xstrdup(t->status), *how_text;
+	char *who, *params, *was = xstrdup(t->status), *how_text, files[24];
 	dm_err err;
 
 	if (strcmp(was, TS_RESOLVED) != 0 && strcmp(was, TS_CLOSED) != 0) {
@@ -641,8 +647,11 @@ action_reopen(const struct action *a, struct dm_ticket *t,
 	if (text == NULL || *text == '\0')
 		text = how == REOPEN_NOT_FIXED ? "(no comment)" :
 		    how == REOPEN_REPLY ? "(no text)" : "(no reason given)";
+	snprintf(files, sizeof(files), "%lld", (long long)a->message);
+	/* the mail that reopened it goes to them with its files */
 	params = outbox_params("message", text, "author", who, "reopen.how",
-	    how_text, (const char *)NULL);
+	    how_text, RELAY_MESSAGE, a->message > 0 ? files : NULL,
+	    (const char *)NULL);
 	err = DM_OK;
 	if (how == REOPEN_STAFF)
 		err = event_add(a->st, t->id, a->now, a->actor, "reopened",

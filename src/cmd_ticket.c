@@ -346,6 +346,7 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	a.actor = actor;
 	a.now = clock_now();
 	a.text_stored = 0;
+	a.message = 0;
 	if ((err = store_begin(ctx->st)) == DM_OK) {
 		if ((err = ticket_get(ctx->st, id, &t)) == DM_OK) {
 			err = do_verb(&a, &t, verbs[v].name, arg, text ? text :
@@ -423,10 +424,13 @@ cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 		return list(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return show(ctx, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "attachment") == 0)
+		return cmd_ticket_attachment(ctx, argc, argv);
 	for (v = 0; argc >= 2 && v < sizeof(verbs) / sizeof(verbs[0]); v++)
 		if (strcmp(argv[1], verbs[v].name) == 0)
 			return act(ctx, v, argc, argv);
 	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
+	    "attachment N [PART] [-o FILE] | "
 	    "reply|resolve|pending|note|update|reopen|assign|transfer|severity|"
 	    "close|ack|"
 	    "category|agency|owner|cc N ...");

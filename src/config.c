@@ -147,6 +147,12 @@ static const struct key keys[] = {
 	  "days the accept, not-fixed and survey links in a mail work" },
 	{ "web", "threads", K_LONG, S(web_threads), "2", 1, 64,
 	  "threads answering requests" },
+	{ "attachments", "mail_max_bytes", K_LONG, S(attach_mail_max),
+	  "10485760", 0, 1073741824, "files a mail passes on are attached "
+	  "while together at most this many bytes; above, the mail carries a "
+	  "download link for each (0: always links)" },
+	{ "attachments", "link_days", K_LONG, S(attach_link_days), "30", 1,
+	  3650, "days a download link in a mail works" },
 	{ "survey", "delay", K_LONG, S(survey_delay), "0", 0, 2592000,
 	  "seconds between closing a ticket and sending its survey" },
 	{ "survey", "window", K_LONG, S(survey_window), "900", 0, 86400,

@@ -22,6 +22,7 @@
 #include "deskmail/people.h"
 #include "deskmail/quarantine.h"
 #include "deskmail/queue.h"
+#include "deskmail/relay.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/subject.h"
@@ -140,6 +141,7 @@ struct apply {
 	int64_t			 retry_of;	/* quarantine entry retried */
 	time_t			 now;
 	struct ingest_result	*res;
+	int64_t			 stored;	/* the message's row, once stored */
 };
 
 static dm_err
@@ -286,8 +288,8 @@ queue_team_notice(struct apply *a, const struct dm_ticket *t,
 		return DM_OK;
 	if (text == NULL)
 		text = a->m->new_text[0] ? a->m->new_text : a->m->body;
-	params = outbox_params("message", text, "author", a->m->from,
-	    (const char *)NULL);
+	/* the team gets the files of the mail it hears of */
+	params = relay_params(text, a->m->from, NULL, a->stored, 0);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
@@ -301,9 +303,8 @@ queue_team_notice(struct apply *a, const struct dm_ticket *t,
 static dm_err
 store_message(struct apply *a, int64_t ticket, const char *kind)
 {
-	int64_t id;
-
-	return message_store(a->st, ticket, kind, a->m, a->raw, a->now, &id);
+	return message_store(a->st, ticket, kind, a->m, a->raw, a->now,
+	    &a->stored);
 }
 
 /*
@@ -470,6 +471,7 @@ change_status(struct apply *a, struct dm_ticket *t, const char *status)
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;
+	act.message = 0;
 	return action_set_status(&act, t, status);
 }
 
@@ -484,6 +486,7 @@ reopen(struct apply *a, struct dm_ticket *t)
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;
+	act.message = a->stored;
 	return action_reopen(&act, t, REOPEN_REPLY, a->m->new_text[0] ?
 	    a->m->new_text : a->m->body);
 }
@@ -630,6 +633,7 @@ staff_mail(struct apply *a, struct dm_ticket *t, const char *why)
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;	/* the staff mail itself */
+	act.message = a->stored;	/* and its files */
 	if ((err = action_apply(&act, t, &c, &failed)) == DM_OK &&
 	    failed.n > 0)
 		err = commands_failed(a, t, failed.v, failed.n, 0);

@@ -35,9 +35,9 @@ static const struct {
 	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
 	    "pages and tick, until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
-	    "N [--json] | link N PURPOSE | reply|resolve|pending|note|update|"
-	    "reopen|assign|transfer|severity|close|ack|category|agency|owner|"
-	    "cc N ..." },
+	    "N [--json] | attachment N [PART] [-o FILE] [--json] | link N "
+	    "PURPOSE | reply|resolve|pending|note|update|reopen|assign|"
+	    "transfer|severity|close|ack|category|agency|owner|cc N ..." },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
 	    "retry N" },
 	{ "outbox",	  cmd_outbox,	    "list [--json]" },

@@ -7,6 +7,7 @@
  * cannot make the parser recurse or allocate without bound.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,11 @@ struct walk {
 	char			*html;		/* first inline text/html part */
 	int			 repairs;	/* multiparts re-parsed */
 	dm_err			 err;
+	/* mime_attachment(): the attachment wanted (its index in m->att),
+	 * or -1; its decoded bytes once walked past */
+	long			 want;
+	char			*got;
+	size_t			 got_len;
 };
 
 static const char *
@@ -938,6 +944,17 @@ decoded_size(struct mailmime *mime)
 }
 
 
+/* The bytes of the attachment mime_attachment() wants, copied. */
+static void
+keep(struct walk *w, const char *data, size_t len)
+{
+	free(w->got);
+	w->got = xmalloc(len + 1);
+	memcpy(w->got, data, len);
+	w->got[len] = '\0';
+	w->got_len = len;
+}
+
 static void walk(struct walk *w, struct mailmime *mime, long depth,
     int in_alternative);
 static size_t decoded_size(struct mailmime *mime);
@@ -994,6 +1011,11 @@ walk_single(struct walk *w, struct mailmime *mime)
 		 * bytes stay in the raw message, so decoding them here would
 		 * only cost time (base64 decoding was a quarter of ingest).
 		 */
+		if (w->want == (long)m->natt) {
+			decode_single(mime, &data, &len);
+			keep(w, data, len);
+			free(data);
+		}
 		add_attachment(m, name, type, is_inline, sf.fld_id, NULL,
 		    decoded_size(mime));
 		return;
@@ -1028,6 +1050,8 @@ walk_single(struct walk *w, struct mailmime *mime)
 		free(type);
 		return;
 	}
+	if (w->want == (long)m->natt)
+		keep(w, data, len);
 	add_attachment(m, name, type, is_inline, sf.fld_id, data, len);
 	free(data);
 }
@@ -1133,6 +1157,11 @@ walk(struct walk *w, struct mailmime *mime, long depth, int in_alternative)
 			name = subject && *subject ? xasprintf("%s.eml",
 			    subject) : xstrdup("message.eml");
 			free(subject);
+			if (w->want == (long)m->natt)
+				keep(w, mime->mm_body ? mime->mm_body->dt_data.
+				    dt_text.dt_data : mime->mm_mime_start,
+				    mime->mm_body ? mime->mm_body->dt_data.
+				    dt_text.dt_length : mime->mm_length);
 			add_attachment(m, safe_name(name), xstrdup("message/rfc822"),
 			    0, NULL, mime->mm_body ? mime->mm_body->dt_data.
 			    dt_text.dt_data : mime->mm_mime_start,
@@ -1188,9 +1217,10 @@ repair_multipart(struct walk *w, struct mailmime *mime, long depth)
 	buf_free(&b);
 }
 
-dm_err
-mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
-    struct dm_parsed **out)
+/* mime_parse(), and with want >= 0 that attachment's bytes (*got). */
+static dm_err
+parse(const char *raw, size_t len, const struct dm_limits *lim, long want,
+    struct dm_parsed **out, char **got, size_t *got_len)
 {
 	struct mailmime *mime = NULL;
 	struct dm_parsed *m;
@@ -1241,6 +1271,7 @@ mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 	memset(&w, 0, sizeof(w));
 	w.m = m;
 	w.lim = lim;
+	w.want = want;
 	buf_init(&w.plain);
 	walk(&w, mime, 0, 0);
 	mailmime_free(mime);
@@ -1248,9 +1279,15 @@ mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 	if (w.err != DM_OK) {
 		buf_free(&w.plain);
 		free(w.html);
+		free(w.got);
 		mime_free(m);
 		return w.err;
 	}
+	if (got != NULL) {
+		*got = w.got;
+		*got_len = w.got_len;
+	} else
+		free(w.got);
 	if (w.plain.len > 0 || w.html == NULL) {
 		m->body = buf_release(&w.plain);
 		free(w.html);
@@ -1264,6 +1301,43 @@ mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 		m->subject = xstrdup("");
 	m->new_text = text_strip_quoted(m->body);
 	*out = m;
+	return DM_OK;
+}
+
+dm_err
+mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
+    struct dm_parsed **out)
+{
+	return parse(raw, len, lim, -1, out, NULL, NULL);
+}
+
+dm_err
+mime_attachment(const char *raw, size_t len, const struct dm_limits *lim,
+    size_t index, struct dm_parsed **parsed, char **data, size_t *size)
+{
+	struct dm_parsed *m = NULL;
+	char *got = NULL;
+	size_t got_len = 0;
+	dm_err err;
+
+	*parsed = NULL;
+	*data = NULL;
+	*size = 0;
+	if (index > LONG_MAX)
+		return dm_fail(DM_ENOTFOUND, "no attachment %zu", index + 1);
+	if ((err = parse(raw, len, lim, (long)index, &m, &got, &got_len)) !=
+	    DM_OK)
+		return err;
+	if (index >= m->natt || got == NULL) {
+		free(got);
+		err = dm_fail(DM_ENOTFOUND, "the message has %zu attachment%s, "
+		    "not %zu", m->natt, m->natt == 1 ? "" : "s", index + 1);
+		mime_free(m);
+		return err;
+	}
+	*parsed = m;
+	*data = got;
+	*size = got_len;
 	return DM_OK;
 }
 

@@ -118,6 +118,12 @@ link_key(const struct dm_config *cfg, unsigned char key[32])
 	return err;
 }
 
+dm_err
+notice_key(const struct dm_config *cfg, unsigned char key[32])
+{
+	return link_key(cfg, key);
+}
+
 char *
 notice_url(const struct dm_config *cfg, const char *path)
 {
@@ -315,6 +321,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "linked.subject", "");
 	tvars_set(v, "reopen.how", "");
 	tvars_set(v, "announce.subject", "");
+	tvars_set(v, "attachments", "");	/* relay_files() sets it */
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;

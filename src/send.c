@@ -25,6 +25,7 @@
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
 #include "deskmail/queue.h"
+#include "deskmail/relay.h"
 #include "deskmail/send.h"
 #include "deskmail/template.h"
 #include "deskmail/ticket.h"
@@ -119,6 +120,7 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	const struct dm_queue *q;
 	struct rendered out;
 	struct tvars vars;
+	struct relay files;
 	struct dm_mail m;
 	dm_err err;
 
@@ -126,11 +128,14 @@ build(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	*from = queue_from(cfg, q);
 	tvars_init(&vars);
-	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) == DM_OK)
+	memset(&files, 0, sizeof(files));
+	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) ==
+	    DM_OK && (err = relay_files(st, cfg, &vars, 0, &files)) == DM_OK)
 		err = strcmp(r->template, "digest") == 0 ? digest_render(st, cfg,
 		    r, &vars, &out) : template_render(cfg, r->template, &vars,
 		    &out);
 	if (err != DM_OK) {
+		relay_free(&files);
 		tvars_free(&vars);
 		return err;
 	}
@@ -149,8 +154,11 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	m.date = now;
 	m.text = out.text;
 	m.html = out.html;
+	m.files = files.files;
+	m.nfiles = files.nfiles;
 	err = compose_message(&m, data, len);
 	rendered_free(&out);
+	relay_free(&files);
 	tvars_free(&vars);
 	return err;
 }

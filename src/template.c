@@ -41,6 +41,7 @@ static const char *const known_vars[] = {
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
 	"linked.subject", "reopen.how", "ticket.timezone", "now",
 	"announce.subject", "announce.id",
+	"attachments",
 	/* the status page and its fragments */
 	"status.text", "status.team", "status.opened_iso", "status.next",
 	"status.timeline", "entry.kind", "entry.author", "entry.what",

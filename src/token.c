@@ -1,8 +1,8 @@
 /*
  * token.c - HMAC-SHA256 link tokens (nettle).
  *
- * Layout before base64: purpose (1), rating (1), ticket (8), version (8),
- * expiry (8), all big-endian, then the first 16 bytes of the HMAC over
+ * Layout before base64: purpose (1), rating (1), ticket (8), version (8;
+ * a download link's file), expiry (8), all big-endian, then the first 16 bytes of the HMAC over
  * them: 42 bytes, 56 characters of URL-safe base64.
  */
 #include <errno.h>
@@ -117,7 +117,8 @@ token_make(const unsigned char key[32], const struct token *t,
 	raw[0] = (unsigned char)t->purpose;
 	raw[1] = (unsigned char)t->rating;
 	put64(raw + 2, (uint64_t)t->ticket);
-	put64(raw + 10, (uint64_t)t->version);
+	put64(raw + 10, (uint64_t)(t->purpose == TOK_ATTACHMENT ?
+	    t->attachment : t->version));
 	put64(raw + 18, (uint64_t)t->expires);
 	mac(key, raw, BODY, m);
 	memcpy(raw + BODY, m, MACLEN);
@@ -160,8 +161,14 @@ token_check(const unsigned char key[32], const char *s, time_t now,
 	t->ticket = (int64_t)get64(raw + 2);
 	t->version = (int64_t)get64(raw + 10);
 	t->expires = (time_t)get64(raw + 18);
-	if (t->purpose < TOK_STATUS || t->purpose > TOK_SURVEY ||
-	    t->rating > 5 || t->ticket <= 0)
+	if (t->purpose == TOK_ATTACHMENT) {
+		t->attachment = t->version;
+		t->version = 0;
+	}
+	if (t->purpose < TOK_STATUS || t->purpose > TOK_ATTACHMENT ||
+	    t->rating > 5 || t->ticket <= 0 ||
+	    (t->purpose == TOK_ATTACHMENT && (t->attachment <= 0 ||
+	    t->rating != 0)))
 		return dm_fail(DM_EPARSE, "token content is invalid");
 	if (now > t->expires)
 		return dm_fail(DM_ESTATE, "link expired");

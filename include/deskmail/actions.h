@@ -21,6 +21,8 @@ struct action {
 	time_t			 now;
 	int			 text_stored;	/* the text came in a mail that
 						   is stored already */
+	int64_t			 message;	/* that mail's row: its files go
+						   with what it relays (0: none) */
 };
 
 /* Change the status (an event) and let the SLA engine follow. */

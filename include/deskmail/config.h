@@ -136,6 +136,9 @@ struct dm_config {
 	char	*web_listen;
 	long	 link_days;
 	long	 web_threads;
+	/* [attachments] */
+	long	 attach_mail_max;	/* bytes of files one mail carries */
+	long	 attach_link_days;	/* download links above it work so long */
 	/* [survey] */
 	long	 survey_delay;
 	long	 survey_window;

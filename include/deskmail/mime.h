@@ -67,6 +67,19 @@ struct dm_parsed {
 dm_err	mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 	    struct dm_parsed **out);
 
+/*
+ * The decoded bytes of the attachment at index (0: the first) in the
+ * order mime_parse() lists them, from the raw message as stored: the
+ * store keeps a file's name, type and size, not its bytes a second time.
+ * *parsed is the whole message parsed (the caller checks that
+ * (*parsed)->att[index] is the file it expects, frees it with
+ * mime_free()); *data (NUL after *size bytes) is freed by the caller.
+ * DM_ENOTFOUND when the message has fewer attachments.
+ */
+dm_err	mime_attachment(const char *raw, size_t len,
+	    const struct dm_limits *lim, size_t index,
+	    struct dm_parsed **parsed, char **data, size_t *size);
+
 void	mime_free(struct dm_parsed *m);
 
 /* The address in a header value ("Ann <a@x>" -> "a@x"), lower case, or

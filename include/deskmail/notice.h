@@ -37,6 +37,9 @@ enum auto_submitted notice_auto_submitted(const char *template);
 struct token;
 struct dm_ticket;
 
+/* The key of the signed links (key_file, read once per process). */
+dm_err	notice_key(const struct dm_config *cfg, unsigned char key[32]);
+
 /* base_url joined with path (one '/' between them); caller frees. */
 char	*notice_url(const struct dm_config *cfg, const char *path);
 

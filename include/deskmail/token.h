@@ -2,7 +2,8 @@
  * token.h - the signed tokens in the links of deskmail's mail.
  *
  * A token carries a purpose, a ticket, the ticket's state version when the
- * link was made, an expiry and (for a survey link) a rating, and an
+ * link was made (for a download link, the file instead), an expiry and
+ * (for a survey link) a rating, and an
  * HMAC-SHA256 over all of them with the key from key_file.  It is printed
  * as URL-safe base64.  A token is worth nothing once it expires or once
  * the ticket's version has moved on (except status links, which carry
@@ -22,7 +23,8 @@ enum token_purpose {
 	TOK_STATUS = 1,		/* the ticket's status page (read only) */
 	TOK_ACCEPT = 2,		/* accept the resolution */
 	TOK_NOTFIXED = 3,	/* the resolution did not fix it */
-	TOK_SURVEY = 4		/* the two-question survey */
+	TOK_SURVEY = 4,		/* the two-question survey */
+	TOK_ATTACHMENT = 5	/* download one file of the ticket's mail */
 };
 
 struct token {
@@ -31,6 +33,12 @@ struct token {
 	int64_t			version;	/* 0: any */
 	time_t			expires;
 	int			rating;		/* survey links: 1-5, else 0 */
+	/*
+	 * TOK_ATTACHMENT: the attachments row, carried where the version
+	 * is (a download works until it expires, whatever the ticket's
+	 * state; its version is 0).
+	 */
+	int64_t			attachment;
 };
 
 /* Length of a printed token, with its NUL. */

@@ -2,7 +2,8 @@
  * fuzz_token.c - libFuzzer target for the signed link tokens, with a
  * fixed key.  The input's first line is checked as a link token at a
  * fixed "now", the second as the CSRF token for it.  Then the first 26
- * bytes are read as a token's fields, signed with token_make() and
+ * bytes are read as a token's fields (for a download link, the version's
+ * bytes as its file), signed with token_make() and
  * checked back: a token deskmail made with valid fields must check with
  * the same fields, and one with a byte changed must not.
  */
@@ -47,11 +48,18 @@ roundtrip(const uint8_t *data)
 	in.ticket = get64(data + 2);
 	in.version = get64(data + 10);
 	in.expires = (time_t)get64(data + 18);
+	if (in.purpose == TOK_ATTACHMENT) {
+		/* a download link carries its file where the version is */
+		in.attachment = in.version;
+		in.version = 0;
+	}
 	token_make(key, &in, s);
 	if (strlen(s) != 56)
 		abort();
-	valid = in.purpose >= TOK_STATUS && in.purpose <= TOK_SURVEY &&
-	    in.rating <= 5 && in.ticket > 0;
+	valid = in.purpose >= TOK_STATUS && in.purpose <= TOK_ATTACHMENT &&
+	    in.rating <= 5 && in.ticket > 0 &&
+	    (in.purpose != TOK_ATTACHMENT || (in.attachment > 0 &&
+	    in.rating == 0));
 	err = token_check(key, s, NOW, &out);
 	if (!valid && err == DM_OK)
 		abort();
@@ -59,7 +67,8 @@ roundtrip(const uint8_t *data)
 		abort();
 	if (err == DM_OK && (out.purpose != in.purpose ||
 	    out.rating != in.rating || out.ticket != in.ticket ||
-	    out.version != in.version || out.expires != in.expires))
+	    out.version != in.version || out.expires != in.expires ||
+	    out.attachment != in.attachment))
 		abort();
 	token_csrf(key, s, csrf);
 	if (!token_csrf_ok(key, s, csrf) || token_csrf_ok(key, s, NULL))

@@ -8,7 +8,7 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# header zone participants (default: all).  Crashes land in
+# header zone participants filename (default: all).  Crashes land in
 # tests/fuzz/crashes/TARGET-*; the corpora grow in $FUZZ_BUILD (default
 # build-fuzz/) from run to run.  One line per target: "fuzz TARGET: N
 # runs in S s: ok|FAILED (...)", also appended to $FUZZ_BUILD/totals.tsv.
@@ -18,7 +18,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla header zone participants"
+all="mime commands token config route template web directory sla header zone participants filename"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
@@ -143,6 +143,9 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'HEAD\n/deskmail/style.css\n' >"$d/css"
 		printf 'DELETE\n/l/@TOKEN1@\n' >"$d/method"
 		printf 'GET\n/l/AQAAAAAAAAAAAQAAAAAAAAABAAAAAGmlWZSu8VtZ0qkBEjNEVWZ3iJmq\n' >"$d/forged"
+		printf 'GET\n/l/@TOKEN5@\n' >"$d/download"
+		printf 'HEAD\n/l/@TOKEN5@\n' >"$d/download-head"
+		printf 'POST\n/l/@TOKEN5@\ncsrf=@CSRF@\n' >"$d/download-post"
 		printf 'GET\n127.0.0.1:8025\n' >"$d/listen"
 		;;
 	directory)
@@ -192,6 +195,18 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 				printf 'Customer\n%%%%\n%s' "${l#Subject: }" >"$d/subject-$i"
 			done
 		;;
+	filename)
+		# a name, "%%", a media type (the names of the attachment tests)
+		printf 'report.pdf' >"$d/plain"
+		printf '../../etc/passwd\n%%%%\ntext/plain; charset=utf-8' >"$d/traversal"
+		printf 'evil\r\nBcc: x@y.txt\n%%%%\napplication/pdf;\r\n x="\r\nTo: z"' >"$d/crlf"
+		printf 'invoice\342\200\256fdp.exe\n%%%%\nmessage/rfc822' >"$d/bidi"
+		printf 'Sch\303\266ne Gr\303\274\303\237e \"=?UTF-8?B?QQ==?=\" %%41.pdf' >"$d/utf8-quote"
+		printf 'CON.txt\n%%%%\nimage/png' >"$d/device"
+		printf '%s.pdf' "$(printf '\303\251%.0s' $(seq 150))" >"$d/long-utf8"
+		printf '%s' "$(printf 'x%.0s' $(seq 300))" >"$d/long-ascii"
+		printf ' .. . \377\376 \n%%%%\n/' >"$d/junk"
+		;;
 	esac
 	# heredocs: CSV files to directory, rules files to route, configs
 	# (a line "[section]") to config
@@ -214,7 +229,8 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 maxlen() {
 	case $1 in
 	mime) echo 65536 ;; template|directory) echo 16384 ;;
-	token) echo 256 ;; sla) echo 2048 ;; *) echo 8192 ;;
+	token) echo 256 ;; sla) echo 2048 ;; filename) echo 4096 ;;
+	*) echo 8192 ;;
 	esac
 }
 

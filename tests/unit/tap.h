@@ -44,5 +44,6 @@ void test_calendar(void);
 void test_subject(void);
 void test_zone(void);
 void test_participants(void);
+void test_filename(void);
 
 #endif

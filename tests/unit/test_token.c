@@ -1,5 +1,6 @@
 /* Unit tests: token.c */
 #include <stdlib.h>
+#include <string.h>
 
 #include "deskmail/token.h"
 #include "tap.h"
@@ -8,7 +9,7 @@ void
 test_token(void)
 {
 	unsigned char key[32], other[32];
-	struct token t = { TOK_SURVEY, 42, 7, 2000000000, 4 }, got;
+	struct token t = { TOK_SURVEY, 42, 7, 2000000000, 4, 0 }, got;
 	char s[TOKEN_LEN], bad[TOKEN_LEN], csrf[TOKEN_LEN];
 	size_t i;
 
@@ -41,4 +42,25 @@ test_token(void)
 	ok(!token_csrf_ok(key, bad, csrf), "token: csrf for another link refused");
 	ok(!token_csrf_ok(key, s, ""), "token: empty csrf refused");
 	ok(!token_csrf_ok(key, s, NULL), "token: missing csrf refused");
+
+	/* a download link: its file where the version is, no version */
+	memset(&t, 0, sizeof(t));
+	t.purpose = TOK_ATTACHMENT;
+	t.ticket = 42;
+	t.attachment = 9001;
+	t.expires = 2000000000;
+	token_make(key, &t, s);
+	ok(token_check(key, s, 1900000000, &got) == DM_OK &&
+	    got.purpose == TOK_ATTACHMENT && got.ticket == 42 &&
+	    got.attachment == 9001 && got.version == 0,
+	    "token: a download link round trip names its file");
+	t.attachment = 0;
+	token_make(key, &t, s);
+	ok(token_check(key, s, 1900000000, &got) == DM_EPARSE,
+	    "token: a download link without a file is refused");
+	t.attachment = 9001;
+	t.rating = 3;
+	token_make(key, &t, s);
+	ok(token_check(key, s, 1900000000, &got) == DM_EPARSE,
+	    "token: a download link with a rating is refused");
 }
