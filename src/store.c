@@ -199,6 +199,27 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_digest ON outbox(digest);",
 	/* 7: the time zone an agency's people read times in ('': none) */
 	"ALTER TABLE agencies ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+	/* 8-10: other parts of issue 17 (participants, attachments,
+	 * queues) take these numbers; empty in this branch until merged */
+	"", "", "",
+	/* 11: full-text search (search.c says how it is read): each
+	 * message's subject and text under (ticket << 32) | message, each
+	 * ticket's subject under its number; built here from what is
+	 * stored already.  tickets_search: recent tickets with what the
+	 * filters test, without their rows. */
+	"CREATE INDEX messages_fts_rid ON messages((ticket_id << 32) | id);"
+	"CREATE VIEW messages_fts_content AS"
+	"  SELECT (ticket_id << 32) | id AS rid, subject, body FROM messages;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
+	"  content='messages_fts_content', content_rowid='rid',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+	"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject,"
+	"  content='tickets', content_rowid='id',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');"
+	"CREATE INDEX tickets_search ON tickets(updated, status, agency,"
+	"  created, closed_at);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
