@@ -20,6 +20,7 @@
 #include "deskmail/token.h"
 #include "deskmail/outbox.h"
 #include "deskmail/report.h"
+#include "deskmail/requests.h"
 #include "deskmail/search.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
@@ -523,6 +524,34 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 
+/* ticket link N requests: the requester's "my requests" link. */
+static int
+print_requests_link(struct dm_ctx *ctx, int64_t id)
+{
+	unsigned char key[32];
+	struct dm_ticket t;
+	char *url;
+	int rc;
+	dm_err err;
+
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if ((err = token_key_load(ctx->cfg, key)) != DM_OK ||
+	    (err = ticket_get(ctx->st, id, &t)) != DM_OK)
+		return ctx_fail(ctx, err);
+	url = requests_url(ctx->cfg, key, t.requester, clock_now());
+	explicit_bzero(key, sizeof(key));
+	if (url == NULL)
+		err = dm_fail(DM_ELIMIT, "ticket %lld: its requester's address "
+		    "cannot be carried by a link", (long long)id);
+	ticket_clear(&t);
+	if (err != DM_OK)
+		return ctx_fail(ctx, err);
+	printf("%s\n", url);
+	free(url);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
 /*
  * ticket link N status|accept|notfixed|survey [RATING]: print a signed
  * link, e.g. to send a requester their status page again.
@@ -542,7 +571,9 @@ print_link(struct dm_ctx *ctx, int argc, char **argv)
 
 	if (argc < 4 || argc > 5 || !parse_id(argv[2], &id))
 		return ctx_usage(ctx, "link N status|accept|notfixed|survey "
-		    "[RATING]");
+		    "[RATING] | link N requests");
+	if (argc == 4 && strcmp(argv[3], "requests") == 0)
+		return print_requests_link(ctx, id);
 	memset(&tk, 0, sizeof(tk));
 	for (p = TOK_STATUS; p <= TOK_SURVEY; p++)
 		if (strcmp(argv[3], names[p]) == 0)

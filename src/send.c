@@ -92,7 +92,8 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err;
 
 	tvars_init(&vars);
-	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) == DM_OK)
+	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) == DM_OK &&
+	    (err = notice_requests_var(&vars, cfg, r->recipient)) == DM_OK)
 		err = strcmp(r->template, "digest") == 0 ? digest_render(st, cfg,
 		    r, &vars, &out) : template_render(cfg, r->template, &vars,
 		    &out);
