@@ -237,7 +237,8 @@ token_check_address(const unsigned char key[32], const char *s, time_t now,
 			return dm_fail(DM_EPARSE, "token has a bad character");
 		std[i] = c;
 	}
-	/* padding back, so that nettle takes every length */
+	/* padding back, so that nettle takes every length (it refuses
+	 * bits the last character does not use: one spelling per token) */
 	while (n % 4 != 0)
 		std[n++] = '=';
 	base64_decode_init(&ctx);

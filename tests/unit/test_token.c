@@ -94,6 +94,14 @@ test_token(void)
 		    2000000000, b) == DM_ELIMIT && token_make_address(key, "",
 		    2000000000, b) == DM_ELIMIT,
 		    "address token: a space, no '@', empty: refused");
+		/* 49 bytes: the last character has 4 bits to spare */
+		ok(token_make_address(key, "anna@agency.example.gov2",
+		    2000000000, b) == DM_OK, "address token: 24-byte address");
+		b[strlen(b) - 1] = (char)(b[strlen(b) - 1] == 'A' ? 'B' :
+		    b[strlen(b) - 1] ^ 1);
+		ok(token_check_address(key, b, 1900000000, addr, &exp) ==
+		    DM_EPARSE, "address token: a second spelling of the same "
+		    "bytes (unused bits set) is refused");
 		ok(token_check_address(key, "", 1900000000, addr, &exp) ==
 		    DM_EPARSE && token_check_address(key, "../../etc/passwd",
 		    1900000000, addr, &exp) == DM_EPARSE,
