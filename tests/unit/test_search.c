@@ -1,8 +1,18 @@
-/* Unit tests: search.c's query (the user's words as FTS5 syntax) */
+/*
+ * Unit tests: search.c's query (the user's words as FTS5 syntax), and the
+ * index kept when messages move to another ticket (what a merge does:
+ * search_unindex_messages() before, search_index_messages() after).
+ */
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "deskmail/config.h"
+#include "deskmail/message.h"
 #include "deskmail/search.h"
+#include "deskmail/ticket.h"
 #include "tap.h"
 
 /* The FTS5 query for q, or "ERR <code>". */
@@ -42,6 +52,8 @@ fts5_takes(sqlite3 *db, const char *s)
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW;
 }
+
+static void test_search_moves(void);
 
 void
 test_search(void)
@@ -116,4 +128,109 @@ test_search(void)
 	ok(!fts5_takes(db, "NEAR("), "search query: (and would refuse "
 	    "'NEAR(' itself)");
 	sqlite3_close(db);
+	test_search_moves();
+}
+
+/* The tickets toner finds, as "[1, 2]". */
+static void
+found(struct dm_store *st, const char *q, char *out, size_t len)
+{
+	struct ticket_filter f;
+	int64_t *ids;
+	size_t n, i, k = 0;
+
+	ticket_filter_init(&f);
+	out[0] = '\0';
+	if (search_ticket_ids(st, q, &f, &ids, &n) != DM_OK) {
+		snprintf(out, len, "ERR %s", dm_errdetail());
+		return;
+	}
+	k += (size_t)snprintf(out + k, len - k, "[");
+	for (i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(out + k, len - k, "%s%lld", i ? ", " : "",
+		    (long long)ids[i]);
+	if (k < len)
+		snprintf(out + k, len - k, "]");
+	free(ids);
+}
+
+static int
+integrity(struct dm_store *st)
+{
+	return sqlite3_exec(store_db(st), "INSERT INTO messages_fts"
+	    " (messages_fts, rank) VALUES ('integrity-check', 1)", NULL, NULL,
+	    NULL) == SQLITE_OK;
+}
+
+static void
+test_search_moves(void)
+{
+	char conf[] = "/tmp/dm-unit-search.XXXXXX", got[128];
+	struct dm_config *cfg = NULL;
+	struct dm_store *st = NULL;
+	struct dm_ticket a, b;
+	struct json_object *arr;
+	struct ticket_filter f;
+	int64_t mid;
+	int fd;
+	static const char text[] = "[deskmail]\naddress = help@example.org\n";
+
+	if ((fd = mkstemp(conf)) < 0 || write(fd, text, sizeof(text) - 1) !=
+	    (ssize_t)sizeof(text) - 1) {
+		ok(0, "search moves: a configuration file");
+		return;
+	}
+	close(fd);
+	if (config_load(conf, &cfg) != DM_OK) {
+		ok(0, "search moves: config_load: %s", dm_errdetail());
+		unlink(conf);
+		return;
+	}
+	unlink(conf);
+	free(cfg->database);
+	cfg->database = strdup(":memory:");
+	if (store_open(cfg, 1, &st) != DM_OK) {
+		ok(0, "search moves: store_open: %s", dm_errdetail());
+		config_free(cfg);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.status = TS_NEW;
+	a.requester = "ann@example.org";
+	a.subject = "Printer jams";
+	a.created = 1772442900;
+	b = a;
+	b.subject = "VPN drops";
+	ok(ticket_create(st, &a) == DM_OK && ticket_create(st, &b) == DM_OK &&
+	    message_store_text(st, a.id, "staff", "tech1@example.org",
+	    a.subject, "Replace the toner cartridge.", a.created, &mid) ==
+	    DM_OK, "search moves: two tickets, a message on the first");
+	found(st, "toner", got, sizeof(got));
+	is_str(got, "[1]", "search moves: found on its ticket");
+	found(st, "vpn", got, sizeof(got));
+	is_str(got, "[2]", "search moves: a ticket by its subject");
+	ok(search_unindex_messages(st, a.id) == DM_OK &&
+	    sqlite3_exec(store_db(st), "UPDATE messages SET ticket_id = 2",
+	    NULL, NULL, NULL) == SQLITE_OK &&
+	    search_index_messages(st, b.id) == DM_OK,
+	    "search moves: the message moved to ticket 2, out of the index "
+	    "and in again");
+	found(st, "toner", got, sizeof(got));
+	is_str(got, "[2]", "search moves: found on the ticket it moved to");
+	ok(integrity(st), "search moves: the index agrees with the rows");
+	/* moved without telling the index: still no error, no snippet */
+	sqlite3_exec(store_db(st), "UPDATE messages SET ticket_id = 1", NULL,
+	    NULL, NULL);
+	ticket_filter_init(&f);
+	arr = json_object_new_array();
+	ok(search_tickets_json(st, "toner", &f, arr) == DM_OK &&
+	    json_object_array_length(arr) == 1,
+	    "search moves: moved without the index: the search still runs");
+	json_object_put(arr);
+	ok(search_index_message(st, (int64_t)1 << 32, 1, "x", "y") ==
+	    DM_ELIMIT && search_index_message(st, 1, (int64_t)1 << 31, "x",
+	    "y") == DM_ELIMIT, "search moves: numbers the index cannot hold "
+	    "are refused");
+	store_close(st);
+	config_free(cfg);
 }
