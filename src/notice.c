@@ -14,6 +14,7 @@
 #include "deskmail/directory.h"
 #include "deskmail/notice.h"
 #include "deskmail/queue.h"
+#include "deskmail/requests.h"
 #include "deskmail/sla_policy.h"
 #include "deskmail/ticket.h"
 #include "deskmail/token.h"
@@ -163,6 +164,31 @@ set_link(struct tvars *v, const struct dm_config *cfg,
 	url = notice_link(cfg, key, &tk);
 	tvars_set(v, name, url);
 	free(url);
+}
+
+static void
+set_requests_url(struct tvars *v, const struct dm_config *cfg,
+    const unsigned char key[32], const char *address, time_t now)
+{
+	char *url = requests_url(cfg, key, address, now);
+
+	/* an address no link can carry gets none (never another's) */
+	tvars_set(v, "requests_url", url ? url : "");
+	free(url);
+}
+
+dm_err
+notice_requests_var(struct tvars *v, const struct dm_config *cfg,
+    const char *address)
+{
+	unsigned char key[32];
+	dm_err err;
+
+	if ((err = link_key(cfg, key)) != DM_OK)
+		return err;
+	set_requests_url(v, cfg, key, address, clock_now());
+	explicit_bzero(key, sizeof(key));
+	return DM_OK;
 }
 
 /*
@@ -322,6 +348,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "reopen.how", "");
 	tvars_set(v, "announce.subject", "");
 	tvars_set(v, "attachments", "");	/* relay_files() sets it */
+	tvars_set(v, "requests_url", "");
 	if (ticket > 0) {
 		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
 			return err;
@@ -347,6 +374,8 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 			snprintf(name, sizeof(name), "survey_url_%d", i);
 			set_link(v, cfg, lkey, name, TOK_SURVEY, &t, i, now);
 		}
+		/* the requester's; the sender puts the recipient's in */
+		set_requests_url(v, cfg, lkey, t.requester, now);
 		ticket_clear(&t);
 		if ((err = notice_history(st, ticket, tz, &history)) != DM_OK)
 			return err;

@@ -236,12 +236,30 @@ static const char *const migrations[] = {
 	"  address TEXT NOT NULL,"
 	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
 	"  PRIMARY KEY (announcement_id, address));",
-	/* 9: taken by another part of issue 17 (merged from its branch) */
+	/* 9: empty (its number went to a part of issue 17 that needed none) */
 	"",
 	/* 10: the queue (help address) a ticket came in by; an agency's
 	 * full-time equivalents, for billing by FTE (NULL: not given) */
 	("ALTER TABLE tickets ADD COLUMN queue TEXT;"
 	"ALTER TABLE agencies ADD COLUMN fte REAL;"),
+	/* 11: full-text search (search.c says how it is read): each
+	 * message's subject and text under (ticket << 32) | message, each
+	 * ticket's subject under its number; built here from what is
+	 * stored already.  tickets_search: recent tickets with what the
+	 * filters test, without their rows. */
+	"CREATE INDEX messages_fts_rid ON messages((ticket_id << 32) | id);"
+	"CREATE VIEW messages_fts_content AS"
+	"  SELECT (ticket_id << 32) | id AS rid, subject, body FROM messages;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
+	"  content='messages_fts_content', content_rowid='rid',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+	"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject,"
+	"  content='tickets', content_rowid='id',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');"
+	"CREATE INDEX tickets_search ON tickets(updated, status, agency,"
+	"  created, closed_at);",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deskmail/search.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
@@ -57,7 +58,7 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 	t->id = store_last_id(st);
 	t->updated = t->created;
 	t->version = 1;
-	return DM_OK;
+	return search_index_ticket(st, t->id, t->subject);
 }
 
 static const char sql_get[] =
@@ -402,26 +403,54 @@ ticket_row(sqlite3_stmt *s)
 	return o;
 }
 
-static const char sql_list_all[] = "SELECT " TICKET_COLUMNS
-    " FROM tickets ORDER BY id DESC";
-static const char sql_list_status[] = "SELECT " TICKET_COLUMNS
-    " FROM tickets WHERE status = ?1 ORDER BY id DESC";
+/* The filter (ticket.h), ?2 the requester: through its index. */
+static const char sql_list[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE (?2 IS NULL OR requester = ?2) AND"
+    TICKET_FILTER_SQL " ORDER BY id DESC LIMIT ?7";
+static const char sql_list_requester[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE requester = ?2 AND" TICKET_FILTER_SQL
+    " ORDER BY id DESC LIMIT ?7";
 static const char sql_one[] = "SELECT " TICKET_COLUMNS
     " FROM tickets WHERE id = ?1";
 
+void
+ticket_filter_init(struct ticket_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->from = f->closed_since = INT64_MIN;
+	f->to = INT64_MAX;
+	f->limit = -1;
+}
+
+void
+ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f)
+{
+	store_bind_text(s, 1, f->status);
+	store_bind_text(s, 2, f->requester);
+	store_bind_text(s, 3, f->agency);
+	sqlite3_bind_int64(s, 4, f->from);
+	sqlite3_bind_int64(s, 5, f->to);
+	sqlite3_bind_int64(s, 6, f->closed_since);
+	sqlite3_bind_int64(s, 7, f->limit < 0 ? -1 : f->limit);
+}
+
 dm_err
-ticket_list_json(struct dm_store *st, const char *status,
+ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
     struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, status ? sql_list_status :
-	    sql_list_all);
+	struct ticket_filter all;
+	sqlite3_stmt *s;
 	dm_err err = DM_OK;
 	int rc;
 
+	if (filter == NULL) {
+		ticket_filter_init(&all);
+		filter = &all;
+	}
+	s = store_stmt(st, filter->requester ? sql_list_requester : sql_list);
 	if (s == NULL)
 		return store_error(st, "tickets");
-	if (status != NULL)
-		store_bind_text(s, 1, status);
+	ticket_filter_bind(s, filter);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		json_object_array_add(array, ticket_row(s));
 	if (rc != SQLITE_DONE)

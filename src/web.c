@@ -29,6 +29,7 @@
 #include "deskmail/log.h"
 #include "deskmail/notice.h"
 #include "deskmail/relay.h"
+#include "deskmail/requests.h"
 #include "deskmail/store.h"
 #include "deskmail/survey.h"
 #include "deskmail/template.h"
@@ -489,6 +490,48 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	return r;
 }
 
+/*
+ * "My requests" (/r/<address token>): a GET shows the page; nothing here
+ * changes anything, so a POST is refused.
+ */
+static enum MHD_Result
+requests_page(struct dm_web *w, struct MHD_Connection *c, const char *tok,
+    int post)
+{
+	char addr[TOKEN_ADDR_MAX + 1];
+	struct dm_store *st;
+	struct tvars v;
+	enum MHD_Result r;
+	time_t expires;
+	int slot;
+	dm_err err;
+
+	if ((err = token_check_address(w->key, tok, clock_now(), addr,
+	    &expires)) != DM_OK)
+		return error_page(w, c, err == DM_ESTATE ? MHD_HTTP_GONE :
+		    MHD_HTTP_NOT_FOUND, err == DM_ESTATE ? "This link has "
+		    "expired. Every mail we send you about a request has a "
+		    "fresh one." : "This link is not valid. It may have been "
+		    "cut short or changed when it was copied.");
+	if (post)
+		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "There is nothing to send here.");
+	if ((st = store_get(w, &slot)) == NULL)
+		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
+		    "busy; please try again in a moment.");
+	tvars_init(&v);
+	err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
+	store_put(w, slot);
+	if (err != DM_OK) {
+		log_error("web: requests: %s", dm_errdetail());
+		r = error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "This page "
+		    "cannot be shown right now; please try again in a moment.");
+	} else
+		r = page(w, c, MHD_HTTP_OK, "page_requests", &v);
+	tvars_free(&v);
+	return r;
+}
+
 static enum MHD_Result
 post_field(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *filename, const char *content_type,
@@ -618,6 +661,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	    strcmp(url + strlen(url) - 10, "/style.css") == 0))
 		return respond(c, MHD_HTTP_OK, "text/css; charset=utf-8",
 		    xstrndup(w->css, w->css_len), w->css_len);
+	if ((tok = strstr(url, "/r/")) != NULL && strchr(tok + 3, '/') == NULL)
+		return requests_page(w, c, tok + 3, post);
 	tok = strstr(url, "/l/");
 	if (tok == NULL || strchr(tok + 3, '/') != NULL)
 		return error_page(w, c, MHD_HTTP_NOT_FOUND, "There is no page "

@@ -54,6 +54,14 @@ void	notice_link_var(struct tvars *v, const struct dm_config *cfg,
 	    const unsigned char key[32], const char *name, int purpose,
 	    const struct dm_ticket *t, int rating);
 
+/*
+ * requests_url: the "my requests" link of address (requests.h), for the
+ * mail to that address: notice_vars() sets the requester's, the sender
+ * the recipient's, so that nobody gets a link to another's requests.
+ */
+dm_err	notice_requests_var(struct tvars *v, const struct dm_config *cfg,
+	    const char *address);
+
 /* The public URL of a signed link (base_url + "l/" + token); caller frees. */
 char	*notice_link(const struct dm_config *cfg, const unsigned char key[32],
 	    const struct token *t);

@@ -8,8 +8,8 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# header zone participants filename (default: all).  Crashes land in
-# tests/fuzz/crashes/TARGET-*; the corpora grow in $FUZZ_BUILD (default
+# header zone participants filename search (default: all).  Crashes
+# land in tests/fuzz/crashes/TARGET-*; the corpora grow in $FUZZ_BUILD (default
 # build-fuzz/) from run to run.  One line per target: "fuzz TARGET: N
 # runs in S s: ok|FAILED (...)", also appended to $FUZZ_BUILD/totals.tsv.
 # Exit 0 only if every target ran clean.  FUZZ_ARGS adds libFuzzer
@@ -18,7 +18,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla header zone participants filename"
+all="mime commands token config route template web directory sla header zone participants filename search"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
@@ -157,6 +157,12 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'severity2 hours=24x7 ack=15m initial=15m updates=1h,4h,8h restored significant\nseverity3 hours=24x7 referral=2d\nunset hours=24x7\n' >"$d/ny2"
 		printf 'severity1 hours=24x7 assign=15m updates=every:30m resolve=4h\nseverity2 hours=business assign=4h updates=every:2d resolve=14d\n' >"$d/colorado"
 		;;
+	search)
+		printf 'printer' >"$d/word"
+		printf '"permit portal" kronos flicker* N\303\272\303\261ez\n%%%%\nThe permit portal of Kronos flickers for N\303\272\303\261ez.' >"$d/words-doc"
+		printf 'NEAR(a b, 3) subject:x OR -y ^z {a b}:c\n%%%%\nnear a b subject x or y z' >"$d/syntax"
+		printf '"unclosed "a""b" * ** "*"* \t\r\n' >"$d/quotes"
+		;;
 	zone)
 		for z in America/Denver America/New_York Europe/Berlin UTC \
 		    Australia/Sydney Asia/Jerusalem Asia/Kolkata; do
@@ -229,7 +235,7 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 maxlen() {
 	case $1 in
 	mime) echo 65536 ;; template|directory) echo 16384 ;;
-	token) echo 256 ;; sla) echo 2048 ;; filename) echo 4096 ;;
+	token) echo 512 ;; sla) echo 2048 ;; filename|search) echo 4096 ;;
 	*) echo 8192 ;;
 	esac
 }

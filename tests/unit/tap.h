@@ -45,5 +45,6 @@ void test_subject(void);
 void test_zone(void);
 void test_participants(void);
 void test_filename(void);
+void test_search(void);
 
 #endif
