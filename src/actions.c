@@ -11,52 +11,80 @@
 #include "deskmail/merge.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
+#include "deskmail/relay.h"
 #include "deskmail/sla.h"
 #include "deskmail/survey.h"
 #include "deskmail/util.h"
 
-/* Queue template to the requester, threaded under their mail. */
+/*
+ * Queue template to the ticket's customers for mail of kind (a PG_* bit:
+ * the requester, and the participants when participants_get lists it),
+ * one mail each, threaded under the requester's mail.  Participants get
+ * cc_template instead when it is not NULL (the resolution without the
+ * requester's links).  Each mail carries the files of the stored message
+ * whose row is files (0: none).
+ */
 static dm_err
-to_requester(const struct action *a, const struct dm_ticket *t,
-    const char *template, int automatic, const char *text)
+to_customers(const struct action *a, const struct dm_ticket *t, int kind,
+    const char *template, const char *cc_template, int automatic,
+    const char *text, int64_t files)
 {
 	struct dm_outbox_item item;
+	struct dm_customers c;
 	char *irt = NULL, *refs = NULL, *params;
+	size_t i;
+	int capped;
 	dm_err err;
 
-	if (config_is_own_address(a->cfg, t->requester))
-		return event_add(a->st, t->id, a->now, "deskmail",
-		    "mail_suppressed", "the requester is our own address");
-	if ((err = message_thread_ids(a->st, t->id, &irt, &refs)) != DM_OK)
+	if (config_is_own_address(a->cfg, t->requester) &&
+	    (err = event_add(a->st, t->id, a->now, "deskmail",
+	    "mail_suppressed", "the requester is our own address")) != DM_OK)
 		return err;
-	params = outbox_params("message", text ? text : "", "author",
-	    a->actor, (const char *)NULL);
+	if ((err = ticket_customers(a->st, a->cfg, t, kind, &c)) != DM_OK)
+		return err;
+	if (c.n == 0 || (err = message_thread_ids(a->st, t->id, &irt,
+	    &refs)) != DM_OK) {
+		customers_free(&c);
+		return err;
+	}
+	params = relay_params(text, a->actor, NULL, files, 0);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
-	item.template = template;
-	item.recipient = t->requester;
 	item.in_reply_to = irt;
 	item.refs = refs;
 	item.automatic = automatic;
 	item.params = params;
-	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	for (i = 0; i < c.n && err == DM_OK; i++) {
+		/* automatic mail to any customer never feeds a loop */
+		if (automatic && ((err = customer_auto_capped(a->st, a->cfg,
+		    t->id, c.v[i].address, a->now, &capped)) != DM_OK || capped))
+			continue;
+		item.template = c.v[i].requester || cc_template == NULL ?
+		    template : cc_template;
+		item.recipient = c.v[i].address;
+		err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	}
 	free(params);
 	free(irt);
 	free(refs);
+	customers_free(&c);
 	return err;
 }
 
+/* Queue template to a team or a person; ticket_files: with every file of
+ * the ticket (a team taking it over), else none. */
 static dm_err
 to_address(const struct action *a, const struct dm_ticket *t,
     const char *template, const char *to, const char *text,
-    const char *team)
+    const char *team, int ticket_files)
 {
 	struct dm_outbox_item item;
 	char *params;
 	dm_err err;
 
-	params = outbox_params("message", text ? text : "", "author",
-	    a->actor, "team", team, (const char *)NULL);
+	params = relay_params(text, a->actor, team, 0, ticket_files ? t->id :
+	    0);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
@@ -127,7 +155,8 @@ action_reply(const struct action *a, struct dm_ticket *t, const char *text)
 	if (!is_closed(t) && strcmp(t->status, TS_RESOLVED) != 0 &&
 	    (err = take_up(a, t)) != DM_OK)
 		return err;
-	return to_requester(a, t, "staff_reply", 0, text);
+	return to_customers(a, t, PG_STAFF_REPLY, "staff_reply", NULL, 0,
+	    text, a->message);
 }
 
 dm_err
@@ -141,8 +170,9 @@ action_resolve(const struct action *a, struct dm_ticket *t, const char *text)
 	/* the text first: the restored notice carries it */
 	if ((err = store_text(a, t, text)) != DM_OK ||
 	    (err = action_set_status(a, t, TS_RESOLVED)) != DM_OK ||
-	    (err = to_requester(a, t, "resolution", 0, text && *text ? text :
-	    "The work on your request is complete.")) != DM_OK)
+	    (err = to_customers(a, t, PG_RESOLUTION, "resolution",
+	    "resolution_cc", 0, text && *text ? text :
+	    "The work on your request is complete.", a->message)) != DM_OK)
 		return err;
 	/* a major incident's children are resolved with it */
 	return incident_resolve_children(a, t, text);
@@ -164,7 +194,8 @@ action_pending(const struct action *a, struct dm_ticket *t, const char *text)
 		return err;
 	if ((err = store_text(a, t, text)) != DM_OK)
 		return err;
-	return to_requester(a, t, "pending", 0, text);
+	return to_customers(a, t, PG_PENDING, "pending", NULL, 0, text,
+	    a->message);
 }
 
 dm_err
@@ -213,7 +244,7 @@ action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 		free(detail);
 		if (err == DM_OK && team->address != NULL)
 			err = to_address(a, t, "new_ticket", team->address,
-			    NULL, team->name);
+			    NULL, team->name, 1);
 	} else if (config_team_of(a->cfg, who) != NULL) {
 		if ((err = ticket_set_assignee(a->st, t, who, a->now)) != DM_OK)
 			return err;
@@ -222,7 +253,8 @@ action_assign(const struct action *a, struct dm_ticket *t, const char *who)
 		    detail);
 		free(detail);
 		if (err == DM_OK)
-			err = to_address(a, t, "assigned", who, NULL, t->team);
+			err = to_address(a, t, "assigned", who, NULL, t->team,
+			    0);
 	} else
 		return dm_fail(DM_EUSAGE, "'%s' is neither a team nor a staff "
 		    "member", who);
@@ -263,10 +295,11 @@ action_transfer(const struct action *a, struct dm_ticket *t,
 		err = action_set_status(a, t, TS_ASSIGNED);
 	if (err == DM_OK && team->address != NULL)
 		err = to_address(a, t, "transfer", team->address, text,
-		    team->name);
+		    team->name, 1);
 	/* the requester hears of it once, and never has to repeat anything */
 	if (err == DM_OK)
-		err = to_requester(a, t, "transferred", 1, NULL);
+		err = to_customers(a, t, PG_TRANSFERRED, "transferred", NULL,
+		    1, NULL, 0);
 	return err;
 }
 
@@ -347,6 +380,21 @@ action_ack(const struct action *a, struct dm_ticket *t)
 	return err;
 }
 
+dm_err
+action_cc(const struct action *a, struct dm_ticket *t, const char *op)
+{
+	char *address;
+	int add;
+	dm_err err;
+
+	if ((err = participant_op_parse(op, &add, &address)) != DM_OK)
+		return err;
+	err = add ? participant_add(a->st, a->cfg, t, address, a->actor,
+	    a->now) : participant_remove(a->st, t, address, a->actor, a->now);
+	free(address);
+	return err;
+}
+
 int
 action_text_relayed(const struct commands *c)
 {
@@ -407,6 +455,8 @@ do_command(const struct action *a, struct dm_ticket *t,
 		return action_pending(a, t, text);
 	case CMD_UPDATE:
 		return action_update(a, t, text);
+	case CMD_CC:
+		return action_cc(a, t, cmd->arg);
 	case CMD_MERGE:
 		return action_merge_into(a, t, cmd->arg);
 	case CMD_PARENT:
@@ -576,7 +626,7 @@ action_reopen(const struct action *a, struct dm_ticket *t,
 {
 	const char *name = t->requester_name && *t->requester_name ?
 	    t->requester_name : NULL;
-	char *who, *params, *was = xstrdup(t->status), *how_text;
+	char *who, *params, *was = xstrdup(t->status), *how_text, files[24];
 	dm_err err;
 
 	if (strcmp(was, TS_RESOLVED) != 0 && strcmp(was, TS_CLOSED) != 0) {
@@ -604,8 +654,11 @@ action_reopen(const struct action *a, struct dm_ticket *t,
 	if (text == NULL || *text == '\0')
 		text = how == REOPEN_NOT_FIXED ? "(no comment)" :
 		    how == REOPEN_REPLY ? "(no text)" : "(no reason given)";
+	snprintf(files, sizeof(files), "%lld", (long long)a->message);
+	/* the mail that reopened it goes to them with its files */
 	params = outbox_params("message", text, "author", who, "reopen.how",
-	    how_text, (const char *)NULL);
+	    how_text, RELAY_MESSAGE, a->message > 0 ? files : NULL,
+	    (const char *)NULL);
 	err = DM_OK;
 	if (how == REOPEN_STAFF)
 		err = event_add(a->st, t->id, a->now, a->actor, "reopened",

@@ -48,6 +48,23 @@ names_address(const char *list, const char *address)
 	return 0;
 }
 
+/* Nonzero if the X-Loop list names one of our help addresses (a queue's
+ * mail carries its own). */
+static int
+names_ours(const struct dm_config *cfg, const char *list)
+{
+	size_t i;
+
+	if (names_address(list, cfg->address))
+		return 1;
+	for (i = 0; i < cfg->nqueues; i++)
+		if (names_address(list, cfg->queues[i].address) ||
+		    (cfg->queues[i].from != NULL &&
+		    names_address(list, cfg->queues[i].from)))
+			return 1;
+	return 0;
+}
+
 const char *
 classify_automatic(const struct dm_config *cfg, const struct dm_parsed *m)
 {
@@ -62,7 +79,7 @@ classify_automatic(const struct dm_config *cfg, const struct dm_parsed *m)
 		return "bounce";
 	if (m->from != NULL && config_is_own_address(cfg, m->from))
 		return "loop: mail from our own address";
-	if (m->x_loop != NULL && names_address(m->x_loop, cfg->address))
+	if (m->x_loop != NULL && names_ours(cfg, m->x_loop))
 		return "loop: our X-Loop header";
 	if (classify_own_msgid(cfg, m->message_id))
 		return "loop: our own Message-ID";

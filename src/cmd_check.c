@@ -70,10 +70,13 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 	for (i = 0; lines != NULL && lines[i] != NULL; i++)
 		log_error("check-config: warning: %s", lines[i]);
 	sla_warnings_free(lines);
-	printf("%s: ok (%zu team%s, %zu mailbox%s, %zu rule%s)\n",
-	    ctx->cfg->path, ctx->cfg->nteams, ctx->cfg->nteams == 1 ? "" : "s",
-	    ctx->cfg->nmailboxes, ctx->cfg->nmailboxes == 1 ? "" : "es",
-	    route_count(ctx->cfg->rules), route_count(ctx->cfg->rules) == 1 ?
-	    "" : "s");
+	printf("%s: ok (%zu team%s, ", ctx->cfg->path, ctx->cfg->nteams,
+	    ctx->cfg->nteams == 1 ? "" : "s");
+	if (ctx->cfg->nqueues > 0)	/* a file without queues reads as before */
+		printf("%zu queue%s, ", ctx->cfg->nqueues,
+		    ctx->cfg->nqueues == 1 ? "" : "s");
+	printf("%zu mailbox%s, %zu rule%s)\n", ctx->cfg->nmailboxes,
+	    ctx->cfg->nmailboxes == 1 ? "" : "es", route_count(ctx->cfg->rules),
+	    route_count(ctx->cfg->rules) == 1 ? "" : "s");
 	return EX_OK;
 }

@@ -57,6 +57,7 @@ list(struct dm_ctx *ctx, int json)
 		json_object_object_get_ex(o, "escalate", &v);
 		print_list("escalate", v);
 		printf("  %-11s%s\n", "bill to", json_str(o, "bill_to"));
+		printf("  %-11s%s\n", "fte", json_str(o, "fte"));
 	}
 	json_object_object_get_ex(out, "teams", &arr);
 	for (i = 0; i < json_object_array_length(arr); i++) {

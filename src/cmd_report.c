@@ -19,7 +19,7 @@
 static const char usage[] = "csat|fcr|sla|ttr|themes|billing|all "
     "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|csv|json|html] "
     "[--by week|month|quarter|year] [--split YYYY-MM-DD] [--detail] "
-    "[--out FILE]";
+    "[--method incident|fte] [--amount TOTAL] [--out FILE]";
 
 /*
  * The report into path: written to a temporary file beside it, synced,
@@ -85,7 +85,7 @@ value(int argc, char **argv, int *i, const char *name, int *missing)
 
 static dm_err
 parse(int argc, char **argv, struct report_opts *o, const char **name,
-    const char **out)
+    const char **out, int *method, int *amount)
 {
 	const char *v;
 	int i, missing = 0;
@@ -112,6 +112,13 @@ parse(int argc, char **argv, struct report_opts *o, const char **name,
 			err = report_parse_by(v, &o->by);
 		else if ((v = value(argc, argv, &i, "--format", &missing)))
 			err = report_parse_format(v, &o->format);
+		else if ((v = value(argc, argv, &i, "--method", &missing))) {
+			err = report_parse_method(v, &o->method);
+			*method = 1;
+		} else if ((v = value(argc, argv, &i, "--amount", &missing))) {
+			err = report_parse_amount(v, &o->amount);
+			*amount = 1;
+		}
 		else if ((v = value(argc, argv, &i, "--out", &missing))) {
 			if (*v == '\0')
 				return dm_fail(DM_EUSAGE, "--out needs a file "
@@ -130,7 +137,7 @@ cmd_report(struct dm_ctx *ctx, int argc, char **argv)
 {
 	struct report_opts o;
 	const char *name = NULL, *out = NULL;
-	int which, rc;
+	int which, rc, method = 0, amount = 0;
 	dm_err err;
 
 	memset(&o, 0, sizeof(o));
@@ -138,7 +145,8 @@ cmd_report(struct dm_ctx *ctx, int argc, char **argv)
 	o.by = BY_DEFAULT;
 	if (argc < 2)
 		return ctx_usage(ctx, usage);
-	if ((err = parse(argc, argv, &o, &name, &out)) != DM_OK)
+	if ((err = parse(argc, argv, &o, &name, &out, &method, &amount)) !=
+	    DM_OK)
 		return ctx_fail(ctx, err);
 	if (name == NULL)
 		return ctx_usage(ctx, usage);
@@ -149,6 +157,16 @@ cmd_report(struct dm_ctx *ctx, int argc, char **argv)
 	    strcmp(o.to_date, o.from_date) < 0)
 		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "--to %s is before "
 		    "--from %s", o.to_date, o.from_date));
+	if ((method || amount) && which != REPORT_ALL &&
+	    strcmp(name, "billing") != 0)
+		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "--%s is an option of "
+		    "the billing report", method ? "method" : "amount"));
+	if (o.method == RM_FTE && !amount)
+		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "--method fte needs "
+		    "--amount TOTAL, the period's cost to share"));
+	if (o.method != RM_FTE && amount)
+		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "--amount goes with "
+		    "--method fte"));
 	if (which == REPORT_ALL && o.format == RF_CSV)
 		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "csv needs one report"));
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)

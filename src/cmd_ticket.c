@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/calendar.h"
 #include "deskmail/clock.h"
 #include "deskmail/cmd.h"
 #include "deskmail/json.h"
@@ -19,6 +20,10 @@
 #include "deskmail/notice.h"
 #include "deskmail/token.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
+#include "deskmail/report.h"
+#include "deskmail/requests.h"
+#include "deskmail/search.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
@@ -37,39 +42,163 @@ parse_id(const char *s, int64_t *id)
 	return 1;
 }
 
+/* What ticket list and ticket search are asked for. */
+struct find {
+	struct ticket_filter	 f;
+	char			 from[11], to[11];
+	char			*requester;
+	struct buf		 query;		/* search: the words */
+	int			 json;
+	int			 usage;		/* an unknown option */
+};
+
+#define FIND_OPTIONS "[--requester ADDR] [--agency A] [--status S] " \
+	"[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--json]"
+
+/* An option's value, or NULL when it is the last word. */
+static const char *
+opt_value(int argc, char **argv, int *i)
+{
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+/*
+ * The options of list and search (search: the other words are the
+ * query); DM_EUSAGE with a sentence for a bad one.
+ */
+static dm_err
+find_parse(int argc, char **argv, int words, struct find *fd)
+{
+	const char *a, *v;
+	char *end;
+	long n;
+	int i, rest = 0;
+	dm_err err = DM_OK;
+
+	memset(fd, 0, sizeof(*fd));
+	ticket_filter_init(&fd->f);
+	buf_init(&fd->query);
+	buf_add(&fd->query, "", 0);
+	for (i = 2; i < argc && err == DM_OK; i++) {
+		a = argv[i];
+		if (!rest && strcmp(a, "--json") == 0) {
+			fd->json = 1;
+			continue;
+		}
+		if (words && strcmp(a, "--") == 0) {
+			rest = 1;	/* words from here on, "--x" too */
+			continue;
+		}
+		if (rest || a[0] != '-' || a[1] != '-') {
+			if (!words) {
+				fd->usage = 1;
+				return dm_fail(DM_EUSAGE, "unexpected '%s'", a);
+			}
+			if (fd->query.len > 0)
+				buf_addc(&fd->query, ' ');
+			buf_adds(&fd->query, a);
+			continue;
+		}
+		if (strcmp(a, "--requester") != 0 && strcmp(a, "--agency") !=
+		    0 && strcmp(a, "--status") != 0 && strcmp(a, "--from") !=
+		    0 && strcmp(a, "--to") != 0 && strcmp(a, "--limit") != 0) {
+			fd->usage = 1;
+			return dm_fail(DM_EUSAGE, "unknown option '%s'", a);
+		}
+		if ((v = opt_value(argc, argv, &i)) == NULL || *v == '\0')
+			return dm_fail(DM_EUSAGE, "%s needs a value", a);
+		if (strcmp(a, "--requester") == 0) {
+			if (strlen(v) > 254 || strchr(v, '@') == NULL)
+				return dm_fail(DM_EUSAGE, "--requester: '%.80s' "
+				    "is not a mail address", v);
+			free(fd->requester);
+			fd->requester = str_lower(xstrdup(v));
+			fd->f.requester = fd->requester;
+		} else if (strcmp(a, "--agency") == 0)
+			fd->f.agency = v;
+		else if (strcmp(a, "--status") == 0) {
+			if (!ticket_status_valid(v))
+				return dm_fail(DM_EUSAGE, "unknown status "
+				    "'%.40s' (new, assigned, in_progress, "
+				    "pending_customer, resolved, reopened, "
+				    "closed, merged)", v);
+			fd->f.status = v;
+		} else if (strcmp(a, "--from") == 0)
+			err = report_parse_date("--from", v, fd->from);
+		else if (strcmp(a, "--to") == 0)
+			err = report_parse_date("--to", v, fd->to);
+		else {
+			n = strtol(v, &end, 10);
+			if (*end != '\0' || n < 1 || n > SEARCH_LIMIT_MAX)
+				return dm_fail(DM_EUSAGE, "--limit: '%.40s' is "
+				    "not a number from 1 to %d", v,
+				    SEARCH_LIMIT_MAX);
+			fd->f.limit = n;
+		}
+	}
+	if (err == DM_OK && fd->from[0] && fd->to[0] &&
+	    strcmp(fd->to, fd->from) < 0)
+		err = dm_fail(DM_EUSAGE, "--to %s is before --from %s", fd->to,
+		    fd->from);
+	return err;
+}
+
+static void
+find_free(struct find *fd)
+{
+	free(fd->requester);
+	buf_free(&fd->query);
+}
+
+/* The dates as times: whole days in [sla] timezone, as in reports. */
+static dm_err
+find_dates(struct dm_ctx *ctx, struct find *fd)
+{
+	dm_err err;
+
+	if (!fd->from[0] && !fd->to[0])
+		return DM_OK;
+	if ((err = calendar_set_timezone(ctx->cfg->sla_timezone)) != DM_OK)
+		return dm_fail(DM_ECONFIG, "[sla] %s", dm_errdetail());
+	if (fd->from[0])
+		fd->f.from = report_day_start(fd->from);
+	if (fd->to[0])
+		fd->f.to = report_day_end(fd->to);
+	return DM_OK;
+}
+
 static int
 list(struct dm_ctx *ctx, int argc, char **argv)
 {
 	struct json_object *arr;
-	const char *status = NULL;
-	int json = 0, i, rc;
+	struct find fd;
+	int rc;
 	size_t k, n;
 	dm_err err;
 
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
-			status = argv[++i];
-		else
-			return ctx_usage(ctx, "list [--status S] [--json]");
+	if ((err = find_parse(argc, argv, 0, &fd)) != DM_OK) {
+		find_free(&fd);
+		return fd.usage ? ctx_usage(ctx, "list " FIND_OPTIONS) :
+		    ctx_fail(ctx, err);
 	}
-	if (status != NULL && !ticket_status_valid(status))
-		return ctx_fail(ctx, dm_fail(DM_EUSAGE, "unknown status '%s' "
-		    "(new, assigned, in_progress, pending_customer, resolved, "
-		    "reopened, closed, merged)", status));
-	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+	if ((rc = ctx_open(ctx, 0)) != EX_OK) {
+		find_free(&fd);
 		return rc;
+	}
 	arr = json_object_new_array();
-	if ((err = ticket_list_json(ctx->st, status, arr)) != DM_OK) {
+	if ((err = find_dates(ctx, &fd)) != DM_OK ||
+	    (err = ticket_list_json(ctx->st, &fd.f, arr)) != DM_OK) {
 		json_object_put(arr);
+		find_free(&fd);
 		return ctx_fail(ctx, err);
 	}
-	if (json) {
+	if (fd.json) {
 		rc = json_print(arr);
 		json_object_put(arr);
+		find_free(&fd);
 		return rc;
 	}
+	find_free(&fd);
 	n = json_object_array_length(arr);
 	printf("%-6s %-16s %-3s %-12s %-28s %s\n", "ID", "STATUS", "SEV",
 	    "TEAM", "REQUESTER", "SUBJECT");
@@ -84,10 +213,68 @@ list(struct dm_ctx *ctx, int argc, char **argv)
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 
+/*
+ * ticket search WORDS... [filters]: the tickets whose mail holds every
+ * word, the most recently updated first, each with a snippet.
+ */
+static int
+search(struct dm_ctx *ctx, int argc, char **argv)
+{
+	struct json_object *arr, *t;
+	struct find fd;
+	char *fts;
+	int rc;
+	size_t k, n;
+	dm_err err;
+
+	if ((err = find_parse(argc, argv, 1, &fd)) == DM_OK &&
+	    (err = search_query_fts(fd.query.data, &fts)) == DM_OK)
+		free(fts);
+	if (err != DM_OK) {
+		find_free(&fd);
+		return fd.usage ? ctx_usage(ctx, "search WORDS... "
+		    FIND_OPTIONS) : ctx_fail(ctx, err);
+	}
+	if (fd.f.limit < 0)
+		fd.f.limit = SEARCH_LIMIT_DEFAULT;
+	if ((rc = ctx_open(ctx, 0)) != EX_OK) {
+		find_free(&fd);
+		return rc;
+	}
+	arr = json_object_new_array();
+	if ((err = find_dates(ctx, &fd)) != DM_OK ||
+	    (err = search_tickets_json(ctx->st, fd.query.data, &fd.f, arr)) !=
+	    DM_OK) {
+		json_object_put(arr);
+		find_free(&fd);
+		return ctx_fail(ctx, err);
+	}
+	if (fd.json) {
+		rc = json_print(arr);
+		json_object_put(arr);
+		find_free(&fd);
+		return rc;
+	}
+	find_free(&fd);
+	n = json_object_array_length(arr);
+	if (n > 0)
+		printf("%-6s %-16s %-20s %-28s %s\n", "ID", "STATUS", "UPDATED",
+		    "REQUESTER", "SUBJECT");
+	for (k = 0; k < n; k++) {
+		t = json_object_array_get_idx(arr, k);
+		printf("%-6s %-16s %-20s %-28s %s\n       %s\n",
+		    json_str(t, "id"), json_str(t, "status"),
+		    json_str(t, "updated"), json_str(t, "requester"),
+		    json_str(t, "subject"), json_str(t, "snippet"));
+	}
+	json_object_put(arr);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
 static void
 print_text(struct json_object *t)
 {
-	struct json_object *msgs, *events, *out, *atts;
+	struct json_object *msgs, *events, *out, *atts, *parts;
 	size_t i, j;
 
 	printf("Ticket #%s  %s\n", json_str(t, "id"), json_str(t, "subject"));
@@ -97,6 +284,21 @@ print_text(struct json_object *t)
 	printf("Requester: %s <%s>\nCreated: %s   Updated: %s\n",
 	    json_str(t, "requester_name"), json_str(t, "requester"), json_str(t, "created"),
 	    json_str(t, "updated"));
+	if (json_object_object_get_ex(t, "participants", &parts)) {
+		const char *sep = "Participants: ";
+
+		for (i = 0; i < json_object_array_length(parts); i++) {
+			struct json_object *p = json_object_array_get_idx(parts,
+			    i);
+
+			if (strcmp(json_str(p, "removed"), "-") != 0)
+				continue;
+			printf("%s%s", sep, json_str(p, "address"));
+			sep = ", ";
+		}
+		if (strcmp(sep, ", ") == 0)
+			printf("\n");
+	}
 	if (json_object_object_get_ex(t, "messages", &msgs))
 		for (i = 0; i < json_object_array_length(msgs); i++) {
 			struct json_object *m = json_object_array_get_idx(msgs, i);
@@ -170,6 +372,11 @@ show(struct dm_ctx *ctx, int argc, char **argv)
 		json_object_object_add(t, "outbox", arr);
 		err = outbox_list_json(ctx->st, id, arr);
 	}
+	if (err == DM_OK) {
+		arr = json_object_new_array();
+		json_object_object_add(t, "participants", arr);
+		err = participants_json(ctx->st, id, arr);
+	}
 	if (err != DM_OK) {
 		json_object_put(t);
 		return ctx_fail(ctx, err);
@@ -224,7 +431,7 @@ action_text(const char *m, char **out)
 
 static const struct {
 	const char	*name;
-	int		 arg;		/* needs a word: team, person, 1-3 */
+	int		 arg;		/* words it needs: team, person, 1-3 */
 	int		 text;		/* takes text (-m or stdin) */
 	const char	*usage;
 } verbs[] = {
@@ -243,6 +450,7 @@ static const struct {
 	    " [--as ADDR]" },
 	{ "agency", 1, 0, "agency N AGENCY|- [--as ADDR]" },
 	{ "owner", 1, 0, "owner N AGENCY|- [--as ADDR]" },
+	{ "cc", 2, 0, "cc N add|remove ADDRESS [--as ADDR]" },
 	{ "merge", 1, 0, "merge FROM INTO [--as ADDR]" },
 	{ "parent", 1, 0, "parent N MAJOR|- [--as ADDR]" },
 };
@@ -281,6 +489,8 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 		return action_classify(a, t, TC_AGENCY, arg);
 	if (strcmp(verb, "owner") == 0)
 		return action_classify(a, t, TC_OWNER, arg);
+	if (strcmp(verb, "cc") == 0)
+		return action_cc(a, t, arg);
 	if (strcmp(verb, "merge") == 0)
 		return action_merge_into(a, t, arg);
 	if (strcmp(verb, "parent") == 0)
@@ -292,10 +502,10 @@ do_verb(struct action *a, struct dm_ticket *t, const char *verb,
 static int
 act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 {
-	const char *as = NULL, *m = NULL, *arg = NULL;
+	const char *as = NULL, *m = NULL, *words[2] = { NULL, NULL };
 	struct dm_ticket t;
 	struct action a;
-	char *text = NULL, *actor;
+	char *text = NULL, *actor, *arg = NULL;
 	int64_t id = 0;
 	int i, rc, pos = 0;
 	dm_err err;
@@ -308,8 +518,8 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 			m = argv[++i];
 		else if (pos == 0 && parse_id(argv[i], &id))
 			pos++;
-		else if (pos == 1 && verbs[v].arg) {
-			arg = argv[i];
+		else if (pos >= 1 && pos <= verbs[v].arg) {
+			words[pos - 1] = argv[i];
 			pos++;
 		} else
 			return ctx_usage(ctx, verbs[v].usage);
@@ -320,12 +530,16 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 		return rc;
 	if (verbs[v].text && (err = action_text(m, &text)) != DM_OK)
 		return ctx_fail(ctx, err);
+	if (words[0] != NULL)	/* cc: "add ADDRESS", as #cc has it */
+		arg = words[1] ? xasprintf("%s %s", words[0], words[1]) :
+		    xstrdup(words[0]);
 	actor = cli_actor(as);
 	a.st = ctx->st;
 	a.cfg = ctx->cfg;
 	a.actor = actor;
 	a.now = clock_now();
 	a.text_stored = 0;
+	a.message = 0;
 	if ((err = store_begin(ctx->st)) == DM_OK) {
 		if ((err = ticket_get(ctx->st, id, &t)) == DM_OK) {
 			err = do_verb(&a, &t, verbs[v].name, arg, text ? text :
@@ -339,9 +553,38 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	}
 	free(text);
 	free(actor);
+	free(arg);
 	if (err != DM_OK)
 		return ctx_fail(ctx, err);
 	printf("ticket %lld %s\n", (long long)id, verbs[v].name);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
+/* ticket link N requests: the requester's "my requests" link. */
+static int
+print_requests_link(struct dm_ctx *ctx, int64_t id)
+{
+	unsigned char key[32];
+	struct dm_ticket t;
+	char *url;
+	int rc;
+	dm_err err;
+
+	if ((rc = ctx_open(ctx, 0)) != EX_OK)
+		return rc;
+	if ((err = token_key_load(ctx->cfg, key)) != DM_OK ||
+	    (err = ticket_get(ctx->st, id, &t)) != DM_OK)
+		return ctx_fail(ctx, err);
+	url = requests_url(ctx->cfg, key, t.requester, clock_now());
+	explicit_bzero(key, sizeof(key));
+	if (url == NULL)
+		err = dm_fail(DM_ELIMIT, "ticket %lld: its requester's address "
+		    "cannot be carried by a link", (long long)id);
+	ticket_clear(&t);
+	if (err != DM_OK)
+		return ctx_fail(ctx, err);
+	printf("%s\n", url);
+	free(url);
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 
@@ -364,7 +607,9 @@ print_link(struct dm_ctx *ctx, int argc, char **argv)
 
 	if (argc < 4 || argc > 5 || !parse_id(argv[2], &id))
 		return ctx_usage(ctx, "link N status|accept|notfixed|survey "
-		    "[RATING]");
+		    "[RATING] | link N requests");
+	if (argc == 4 && strcmp(argv[3], "requests") == 0)
+		return print_requests_link(ctx, id);
 	memset(&tk, 0, sizeof(tk));
 	for (p = TOK_STATUS; p <= TOK_SURVEY; p++)
 		if (strcmp(argv[3], names[p]) == 0)
@@ -400,13 +645,19 @@ cmd_ticket(struct dm_ctx *ctx, int argc, char **argv)
 		return print_link(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return list(ctx, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "search") == 0)
+		return search(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return show(ctx, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "attachment") == 0)
+		return cmd_ticket_attachment(ctx, argc, argv);
 	for (v = 0; argc >= 2 && v < sizeof(verbs) / sizeof(verbs[0]); v++)
 		if (strcmp(argv[1], verbs[v].name) == 0)
 			return act(ctx, v, argc, argv);
-	return ctx_usage(ctx, "list [--status S] [--json] | show N [--json] | "
+	return ctx_usage(ctx, "list [FILTERS] [--json] | search WORDS... "
+	    "[FILTERS] [--json] | show N [--json] | "
+	    "attachment N [PART] [-o FILE] | "
 	    "reply|resolve|pending|note|update|reopen|assign|transfer|severity|"
 	    "close|ack|"
-	    "category|agency|owner N ...");
+	    "category|agency|owner|cc N ...");
 }

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "deskmail/commands.h"
+#include "deskmail/participants.h"
 #include "deskmail/util.h"
 
 enum { A_NONE, A_WORD, A_TEXT };
@@ -28,6 +29,7 @@ static const struct {
 	{ "category", CMD_CATEGORY, A_WORD, "#category <name>" },
 	{ "agency", CMD_AGENCY, A_WORD, "#agency <name>" },
 	{ "owner", CMD_OWNER, A_WORD, "#owner <name>" },
+	{ "cc", CMD_CC, A_WORD, "#cc add|remove <address>" },
 	{ "merge", CMD_MERGE, A_WORD, "#merge <ticket>" },
 	{ "parent", CMD_PARENT, A_WORD, "#parent <major incident>|-" },
 };
@@ -173,6 +175,18 @@ parse_line(const char *line, size_t len, struct commands *c,
 			add_bad(c, trimmed, xasprintf("the severity is 1, 2 or "
 			    "3, not '%s'", arg));
 			goto bad;
+		}
+		if (table[i].kind == CMD_CC) {
+			int add;
+			char *addr;
+
+			if (participant_op_parse(arg, &add, &addr) != DM_OK) {
+				add_bad(c, trimmed, xstrdup(dm_errdetail()));
+				goto bad;
+			}
+			free(arg);
+			arg = xasprintf("%s %s", add ? "add" : "remove", addr);
+			free(addr);
 		}
 		if (arg[0] == '\0') {
 			free(arg);

@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "deskmail/config.h"
+#include "deskmail/queue.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_policy.h"
@@ -75,6 +76,14 @@ static const struct key keys[] = {
 	  "ones start a new, linked ticket" },
 	{ "deskmail", "auto_reply_limit", K_LONG, S(auto_reply_limit), "5", 0,
 	  100000, "automatic mails (acknowledgements) to one address per hour" },
+	{ "deskmail", "participants_get", K_STRING, S(participants_get_text),
+	  "staff_reply, pending, resolution, transferred, reopened_customer, "
+	  "sla, merged, incident_joined", 0, 0, "the mail about a ticket its "
+	  "participants (the customer's colleagues in To/Cc) get besides the "
+	  "requester (the kinds are template names), or none" },
+	{ "deskmail", "max_participants", K_LONG, S(max_participants), "50", 0,
+	  500, "participants one ticket may have; addresses past it in To/Cc "
+	  "are left out (an event says how many) (0: none)" },
 	{ "deskmail", "staff_notice_limit", K_LONG, S(staff_notice_limit),
 	  "10", 0, 100000, "notices about one ticket to one staff address in "
 	  "an hour; the next ones wait and go as one digest (0: no limit)" },
@@ -122,7 +131,8 @@ static const struct key keys[] = {
 	  "or: the environment variable holding it" },
 	{ "smtp", "envelope_from", K_STRING, S(smtp_envelope_from), "", 0, 0,
 	  "envelope sender (MAIL FROM); {id} becomes the outbox id, for "
-	  "VERP-style bounce addresses; empty: the help address" },
+	  "VERP-style bounce addresses; empty: the mail's From (the help "
+	  "address, or its ticket's queue's)" },
 	{ "smtp", "timeout", K_LONG, S(smtp_timeout), "30", 1, 600,
 	  "seconds to wait for the server" },
 	{ "smtp", "retry_seconds", K_LONG, S(smtp_retry_seconds), "60", 1,
@@ -136,6 +146,12 @@ static const struct key keys[] = {
 	  "days the accept, not-fixed and survey links in a mail work" },
 	{ "web", "threads", K_LONG, S(web_threads), "2", 1, 64,
 	  "threads answering requests" },
+	{ "attachments", "mail_max_bytes", K_LONG, S(attach_mail_max),
+	  "10485760", 0, 1073741824, "files a mail passes on are attached "
+	  "while together at most this many bytes; above, the mail carries a "
+	  "download link for each (0: always links)" },
+	{ "attachments", "link_days", K_LONG, S(attach_link_days), "30", 1,
+	  3650, "days a download link in a mail works" },
 	{ "survey", "delay", K_LONG, S(survey_delay), "0", 0, 2592000,
 	  "seconds between closing a ticket and sending its survey" },
 	{ "survey", "window", K_LONG, S(survey_window), "900", 0, 86400,
@@ -154,6 +170,15 @@ static const struct key keys[] = {
 	  "answers at or below this rating also go to the supervisor" },
 	{ "survey", "supervisor", K_STRING, S(supervisor), "", 0, 0,
 	  "address of the supervisor who hears of low ratings (empty: nobody)" },
+	{ "announce", "per_hour", K_LONG, S(announce_per_hour), "600", 1,
+	  1000000, "announcement mails the outbox sends per hour at most; "
+	  "later recipients' mail waits its turn" },
+	{ "announce", "days", K_LONG, S(announce_days), "90", 1, 3650,
+	  "announce --to all, agency: and ticket-requesters: reach the "
+	  "requesters of tickets open or changed in this many days" },
+	{ "announce", "max_recipients", K_LONG, S(announce_max), "5000", 1,
+	  1000000, "most recipients of one announcement; more is refused "
+	  "(choose a narrower --to)" },
 	{ "sla", "policy", K_STRING, S(sla_policy), "ny-ccc", 0, 0,
 	  "service level policy: ny-ccc, colorado, or one of your own" },
 	{ "sla", "contacts", K_STRING, S(sla_contacts), "", 0, 0,
@@ -243,6 +268,9 @@ static const struct key mailbox_keys[] = {
 	  "network timeout in seconds" },
 	{ "mailbox", "poll_seconds", K_LONG, M(poll_seconds), "60", 5, 86400,
 	  "for 'run' on servers without IDLE: how often to look" },
+	{ "mailbox", "queue", K_STRING, M(queue), "", 0, 0,
+	  "the [queue NAME] whose address this mailbox receives; empty: "
+	  "each mail's addresses say" },
 };
 
 #define NMAILBOX_KEYS	(sizeof(mailbox_keys) / sizeof(mailbox_keys[0]))
@@ -541,6 +569,9 @@ dispatch(struct parse_state *st, const char *section, const char *name,
 		return set_mailbox_key(st, section + 8, name, value);
 	if (strncmp(section, "policy ", 7) == 0 && section[7] != '\0')
 		return set_policy_key(st, section + 7, name, value);
+	if (strncmp(section, "queue ", 6) == 0 && section[6] != '\0')
+		return queue_set_key(st->cfg, section + 6, name, value, st->msg,
+		    sizeof(st->msg));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(keys[i].section, section) == 0 &&
 		    strcmp(keys[i].name, name) == 0) {
@@ -821,6 +852,48 @@ check_survey(struct dm_config *cfg)
 	return DM_OK;
 }
 
+/* [deskmail] participants_get, into cfg->participants_get (PG_* bits). */
+static dm_err
+check_participants_get(struct dm_config *cfg)
+{
+	static const struct {
+		const char	*name;
+		int		 bit;
+	} kinds[] = { { "staff_reply", PG_STAFF_REPLY },
+	    { "pending", PG_PENDING }, { "resolution", PG_RESOLUTION },
+	    { "transferred", PG_TRANSFERRED },
+	    { "reopened_customer", PG_REOPENED }, { "sla", PG_SLA },
+	    { "merged", PG_MERGED }, { "incident_joined", PG_INCIDENT } };
+	char *copy = xstrdup(cfg->participants_get_text), *tok, *save = NULL;
+	size_t i, n = 0, none = 0;
+	dm_err err = DM_OK;
+
+	cfg->participants_get = 0;
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && err == DM_OK;
+	    tok = strtok_r(NULL, ", \t", &save), n++) {
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strcasecmp(tok, kinds[i].name) == 0)
+				break;
+		if (i < sizeof(kinds) / sizeof(kinds[0]))
+			cfg->participants_get |= kinds[i].bit;
+		else if (strcasecmp(tok, "none") == 0)
+			none++;
+		else
+			err = dm_fail(DM_ECONFIG, "%s: participants_get: '%s' is "
+			    "not a kind of mail participants can get; write a "
+			    "list of staff_reply, pending, resolution, "
+			    "transferred, reopened_customer, sla, merged and "
+			    "incident_joined, or none",
+			    cfg->path, tok);
+	}
+	free(copy);
+	if (err == DM_OK && (n == 0 || (none > 0 && n > none)))
+		err = dm_fail(DM_ECONFIG, "%s: participants_get must list kinds "
+		    "of mail or be none, not '%s'", cfg->path,
+		    cfg->participants_get_text);
+	return err;
+}
+
 /* Whole-file checks that no single line can make. */
 static dm_err
 check(struct dm_config *cfg)
@@ -857,7 +930,8 @@ check(struct dm_config *cfg)
 		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc, "
 		    "colorado or a [policy NAME] of this file, not '%s'",
 		    cfg->path, cfg->sla_policy);
-	if ((err = check_survey(cfg)) != DM_OK)
+	if ((err = check_survey(cfg)) != DM_OK ||
+	    (err = check_participants_get(cfg)) != DM_OK)
 		return err;
 	if ((err = check_addresses(cfg, "[sla] contacts", cfg->sla_contacts)) !=
 	    DM_OK || (err = check_addresses(cfg, "[sla] supervisor",
@@ -910,7 +984,7 @@ check(struct dm_config *cfg)
 	for (i = 0; i < cfg->nmailboxes; i++)
 		if ((err = check_mailbox(cfg, &cfg->mailboxes[i])) != DM_OK)
 			return err;
-	return DM_OK;
+	return queue_check_all(cfg);
 }
 
 dm_err
@@ -1026,6 +1100,7 @@ config_free(struct dm_config *cfg)
 	for (i = 0; i < cfg->npolicies; i++)
 		sla_policy_clear(&cfg->policies[i]);
 	free(cfg->policies);
+	queue_free_all(cfg);
 	route_free(cfg->rules);
 	free(cfg->domain);
 	free(cfg->path);
@@ -1074,6 +1149,16 @@ config_write_default(FILE *fp, const char *dir)
 	    "; severity3 = hours=business referral=2d\n"
 	    "; unset = hours=business assign=4h\n"
 	    "; timezone = America/Chicago   (the times its people read)\n"
+	    "\n; A help address of its own: its mail opens tickets on its "
+	    "team, answered from it:\n"
+	    "; [queue desktop]\n"
+	    "; address = desktop-help@example.org\n"
+	    "; team = servicedesk\n"
+	    "; policy = colorado   (default: the team's)\n"
+	    "; tag = DESK   (default: the [deskmail] tag)\n"
+	    "; from = desktop-help@example.org   (default: address)\n"
+	    "; name = Desktop Help   (From's display name; default: "
+	    "organisation)\n"
 	    "\n; One section per IMAP mailbox fetched, for example:\n"
 	    "; [mailbox inbox]\n");
 	for (i = 0; i < NMAILBOX_KEYS; i++) {
@@ -1144,5 +1229,5 @@ config_is_own_address(const struct dm_config *cfg, const char *address)
 		if (cfg->teams[i].address != NULL &&
 		    strcasecmp(cfg->teams[i].address, address) == 0)
 			return 1;
-	return 0;
+	return queue_is_own_address(cfg, address);
 }

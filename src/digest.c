@@ -12,6 +12,7 @@
 #include "deskmail/digest.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
+#include "deskmail/relay.h"
 #include "deskmail/util.h"
 
 /*
@@ -19,17 +20,22 @@
  * variables (made once for all of them, as of now) with its own params.
  */
 static dm_err
-add_notice(const struct dm_config *cfg, const struct tvars *ticket_vars,
-    const struct dm_outbox_row *h, size_t i, size_t n, struct buf *b)
+add_notice(struct dm_store *st, const struct dm_config *cfg,
+    const struct tvars *ticket_vars, const struct dm_outbox_row *h, size_t i,
+    size_t n, struct buf *b)
 {
 	struct rendered out;
+	struct relay files;
 	struct tvars vars;
 	char when[64];
 	dm_err err;
 
 	tvars_init(&vars);
+	memset(&files, 0, sizeof(files));
 	tvars_copy(&vars, ticket_vars);
+	/* its files by link: one mail would otherwise gather them all */
 	if ((err = notice_params(h->params, &vars)) == DM_OK &&
+	    (err = relay_files(st, cfg, &vars, 1, &files)) == DM_OK &&
 	    (err = template_render(cfg, h->template, &vars, &out)) == DM_OK) {
 		buf_addf(b, "%s===== %zu of %zu, %s: %s\n\n%s", b->len ? "\n" :
 		    "", i + 1, n, clock_format_human(h->created,
@@ -39,6 +45,7 @@ add_notice(const struct dm_config *cfg, const struct tvars *ticket_vars,
 			buf_addc(b, '\n');
 		rendered_free(&out);
 	}
+	relay_free(&files);
 	tvars_free(&vars);
 	return err;
 }
@@ -59,7 +66,7 @@ digest_render(struct dm_store *st, const struct dm_config *cfg,
 	buf_add(&b, "", 0);
 	/* vars are the digest's own: the ticket's, and its params */
 	for (i = 0, err = DM_OK; i < n && err == DM_OK; i++)
-		err = add_notice(cfg, vars, &held[i], i, n, &b);
+		err = add_notice(st, cfg, vars, &held[i], i, n, &b);
 	outbox_rows_free(held, n);
 	if (err != DM_OK) {
 		buf_free(&b);

@@ -19,16 +19,21 @@
 #include "deskmail/zone.h"
 
 #define CSV_MAX		(16 * 1024 * 1024)
-#define NFIELDS		7
+#define NFIELDS		8
+#define NFIELDS_MIN	6	/* the columns of the first files */
 
-/* The last column, timezone, may be left out (files from before it). */
+/*
+ * The last columns, timezone and fte, may be left out (files from before
+ * them): a file's header is the first 6, 7 or 8 of these.
+ */
 static const char header[] =
-    "agency,title,senders,notify,escalate,bill_to,timezone";
+    "agency,title,senders,notify,escalate,bill_to,timezone,fte";
 
 struct row {
 	int	 line;
 	char	*f[NFIELDS];	/* agency title senders notify escalate bill_to
-				   timezone */
+				   timezone fte */
+	int64_t	 fte;		/* hundredths of an FTE; -1: not given */
 	char   **senders;
 	size_t	 nsenders;
 };
@@ -176,6 +181,13 @@ check_row(const char *path, struct row *r, struct row *rows, size_t nrows)
 	if (zone_check(r->f[6]) != DM_OK)
 		return dm_fail(DM_EPARSE, "%s:%d: timezone: %s", path, r->line,
 		    dm_errdetail());
+	if (r->f[7][0] == '\0')
+		r->fte = -1;
+	else if (!directory_parse_fte(r->f[7], &r->fte))
+		return dm_fail(DM_EPARSE, "%s:%d: fte must be a number of "
+		    "full-time equivalents from 0 to %d with at most two "
+		    "decimals, like 12.5, not '%s'", path, r->line,
+		    DIRECTORY_FTE_MAX, r->f[7]);
 	copy = xstrdup(r->f[2]);
 	for (tok = strtok_r(copy, "; \t", &save); tok != NULL;
 	    tok = strtok_r(NULL, "; \t", &save)) {
@@ -202,6 +214,51 @@ check_row(const char *path, struct row *r, struct row *rows, size_t nrows)
 	}
 	free(copy);
 	return err;
+}
+
+/* Length of the header's first n columns. */
+static size_t
+header_len(size_t n)
+{
+	const char *p = header;
+
+	while (n-- > 0 && (p = strchr(p, ',')) != NULL)
+		p++;
+	return p == NULL ? strlen(header) : (size_t)(p - header - 1);
+}
+
+int
+directory_parse_fte(const char *s, int64_t *hundredths)
+{
+	int64_t whole = 0, frac = 0;
+	int digits = 0, fdigits = 0;
+
+	for (; *s >= '0' && *s <= '9' && digits < 7; s++, digits++)
+		whole = whole * 10 + (*s - '0');
+	if (digits == 0)
+		return 0;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9' && fdigits < 3; s++, fdigits++)
+			frac = frac * 10 + (*s - '0');
+	if (*s != '\0' || fdigits > 2)
+		return 0;
+	if (fdigits == 1)
+		frac *= 10;
+	*hundredths = whole * 100 + frac;
+	return *hundredths <= (int64_t)DIRECTORY_FTE_MAX * 100;
+}
+
+void
+directory_format_fte(int64_t hundredths, char out[24])
+{
+	if (hundredths % 100 == 0)
+		snprintf(out, 24, "%lld", (long long)(hundredths / 100));
+	else if (hundredths % 10 == 0)
+		snprintf(out, 24, "%lld.%lld", (long long)(hundredths / 100),
+		    (long long)(hundredths % 100 / 10));
+	else
+		snprintf(out, 24, "%lld.%02lld", (long long)(hundredths / 100),
+		    (long long)(hundredths % 100));
 }
 
 /* Parse and check the whole file into rows. */
@@ -236,10 +293,10 @@ parse_file(const char *path, struct row **out, size_t *nout)
 		buf_addc(&f[0], ',');
 		buf_adds(&f[0], f[i].data);
 	}
-	/* the header, or the header without its last column */
+	/* the header, or the header without its last columns */
 	ncols = n;
-	hlen = n == NFIELDS ? strlen(header) : strrchr(header, ',') - header;
-	if (rc != 1 || (n != NFIELDS && n != NFIELDS - 1) ||
+	hlen = header_len(n);
+	if (rc != 1 || n < NFIELDS_MIN || n > NFIELDS ||
 	    f[0].len != hlen ||
 	    strncmp(str_lower(f[0].data), header, hlen) != 0) {
 		err = dm_fail(DM_EPARSE, "%s:1: the first line must be the "
@@ -293,8 +350,8 @@ out:
 static const char sql_clear[] =
     "DELETE FROM agency_senders; DELETE FROM agencies;";
 static const char sql_agency[] =
-    "INSERT INTO agencies (name, title, notify, escalate, bill_to, timezone)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO agencies (name, title, notify, escalate, bill_to, timezone,"
+    " fte) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7 / 100.0)";
 static const char sql_sender[] =
     "INSERT INTO agency_senders (sender, agency) VALUES (?1, ?2)";
 
@@ -317,6 +374,8 @@ write_rows(struct dm_store *st, struct row *rows, size_t nrows)
 		store_bind_text(s, 4, rows[i].f[4]);	/* escalate */
 		store_bind_text(s, 5, rows[i].f[5]);	/* bill_to */
 		store_bind_text(s, 6, rows[i].f[6]);	/* timezone */
+		if (rows[i].fte >= 0)			/* fte, or NULL */
+			sqlite3_bind_int64(s, 7, rows[i].fte);
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < rows[i].nsenders; j++) {
@@ -444,7 +503,8 @@ static const char sql_all[] =
     "SELECT a.name, a.title, a.notify, a.escalate, a.bill_to,"
     " (SELECT group_concat(sender, ' ') FROM"
     "   (SELECT sender FROM agency_senders WHERE agency = a.name"
-    "    ORDER BY sender)), a.timezone"
+    "    ORDER BY sender)), a.timezone,"
+    " CAST(round(a.fte * 100) AS INTEGER)"
     " FROM agencies a ORDER BY a.name";
 
 static struct json_object *
@@ -471,6 +531,19 @@ strings_json(char **v, size_t n)
 	return arr;
 }
 
+/* An agency's FTE (hundredths in column col) as a number, or null. */
+static struct json_object *
+fte_json(sqlite3_stmt *s, int col)
+{
+	char text[24];
+
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return NULL;
+	directory_format_fte(sqlite3_column_int64(s, col), text);
+	return json_object_new_double_s((double)sqlite3_column_int64(s, col) /
+	    100, text);
+}
+
 dm_err
 directory_json(struct dm_store *st, const struct dm_config *cfg,
     struct json_object *out)
@@ -495,6 +568,7 @@ directory_json(struct dm_store *st, const struct dm_config *cfg,
 		    sqlite3_column_text(s, 3), ", "));
 		json_put_text(o, "bill_to", s, 4);
 		json_put_text(o, "timezone", s, 6);
+		json_object_object_add(o, "fte", fte_json(s, 7));
 		json_object_array_add(agencies, o);
 	}
 	sqlite3_reset(s);
@@ -547,6 +621,7 @@ dm_err
 directory_export(struct dm_store *st, FILE *fp)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_all);
+	char fte[24];
 	int rc;
 
 	if (s == NULL)
@@ -559,7 +634,12 @@ directory_export(struct dm_store *st, FILE *fp)
 		csv_field(fp, (const char *)sqlite3_column_text(s, 2), 0);
 		csv_field(fp, (const char *)sqlite3_column_text(s, 3), 0);
 		csv_field(fp, (const char *)sqlite3_column_text(s, 4), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 6), 1);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 6), 0);
+		if (sqlite3_column_type(s, 7) == SQLITE_NULL)
+			fte[0] = '\0';
+		else
+			directory_format_fte(sqlite3_column_int64(s, 7), fte);
+		csv_field(fp, fte, 1);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? DM_OK : store_error(st, "agencies");

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/autosender.h"
 #include "deskmail/classify.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
@@ -17,8 +18,11 @@
 #include "deskmail/message.h"
 #include "deskmail/mime.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
 #include "deskmail/people.h"
 #include "deskmail/quarantine.h"
+#include "deskmail/queue.h"
+#include "deskmail/relay.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
 #include "deskmail/subject.h"
@@ -137,6 +141,7 @@ struct apply {
 	int64_t			 retry_of;	/* quarantine entry retried */
 	time_t			 now;
 	struct ingest_result	*res;
+	int64_t			 stored;	/* the message's row, once stored */
 };
 
 static dm_err
@@ -245,6 +250,28 @@ queue_auto_reply(struct apply *a, const struct dm_ticket *t,
 	return err;
 }
 
+/* Queue template to the ticket's customers for mail of kind (PG_*). */
+static dm_err
+to_customers(struct apply *a, const struct dm_ticket *t, int kind,
+    const char *template)
+{
+	struct dm_customers c;
+	size_t i;
+	dm_err err;
+
+	/* a requester of ours gets nothing, and an event says so */
+	if (config_is_own_address(a->cfg, t->requester) &&
+	    (err = queue_auto_reply(a, t, template, t->requester, NULL)) !=
+	    DM_OK)
+		return err;
+	if ((err = ticket_customers(a->st, a->cfg, t, kind, &c)) != DM_OK)
+		return err;
+	for (i = 0; i < c.n && err == DM_OK; i++)
+		err = queue_auto_reply(a, t, template, c.v[i].address, NULL);
+	customers_free(&c);
+	return err;
+}
+
 /* Queue a notice to the ticket's team, if it has an address, with text
  * (NULL: the text of the message that caused it). */
 static dm_err
@@ -261,8 +288,8 @@ queue_team_notice(struct apply *a, const struct dm_ticket *t,
 		return DM_OK;
 	if (text == NULL)
 		text = a->m->new_text[0] ? a->m->new_text : a->m->body;
-	params = outbox_params("message", text, "author", a->m->from,
-	    (const char *)NULL);
+	/* the team gets the files of the mail it hears of */
+	params = relay_params(text, a->m->from, NULL, a->stored, 0);
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
@@ -276,15 +303,18 @@ queue_team_notice(struct apply *a, const struct dm_ticket *t,
 static dm_err
 store_message(struct apply *a, int64_t ticket, const char *kind)
 {
-	int64_t id;
-
-	return message_store(a->st, ticket, kind, a->m, a->raw, a->now, &id);
+	return message_store(a->st, ticket, kind, a->m, a->raw, a->now,
+	    &a->stored);
 }
 
-/* The routing rules' and the directory's say on a new ticket. */
+/*
+ * The routing rules' and the directory's say on a new ticket, after its
+ * queue's (q, may be NULL): a rule's team or policy wins over the queue's,
+ * the queue's policy over the team's.
+ */
 static dm_err
-route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
-    char **agency)
+route(struct apply *a, struct dm_ticket *t, const struct dm_queue *q,
+    struct dm_route *r, char **agency)
 {
 	const struct dm_team *team;
 	size_t i;
@@ -318,8 +348,8 @@ route(struct apply *a, struct dm_ticket *t, struct dm_route *r,
 	t->agency = r->agency ? r->agency : *agency;
 	t->owner = r->owner;
 	team = t->team ? config_team(a->cfg, t->team) : NULL;
-	t->sla_policy = r->policy ? r->policy : team && team->sla_policy ?
-	    team->sla_policy : a->cfg->sla_policy;
+	t->sla_policy = r->policy ? r->policy : q && q->policy ? q->policy :
+	    team && team->sla_policy ? team->sla_policy : a->cfg->sla_policy;
 	return DM_OK;
 }
 
@@ -329,22 +359,27 @@ static dm_err
 new_ticket(struct apply *a, int64_t linked, char *subject)
 {
 	const struct dm_parsed *m = a->m;
+	const struct dm_queue *q;
 	struct dm_route r;
 	struct dm_ticket t;
+	const char *qhow;
 	char *detail, *agency = NULL;
 	size_t i;
 	dm_err err;
 
+	q = queue_of_mail(a->cfg, m, a->raw->source, &qhow);
 	memset(&t, 0, sizeof(t));
 	t.status = TS_NEW;
 	t.requester = m->from;
 	t.requester_name = m->from_name;
 	t.subject = subject ? subject : m->subject[0] ? m->subject :
 	    "(no subject)";
-	t.team = a->cfg->default_team[0] ? a->cfg->default_team : NULL;
+	t.team = q ? q->team : a->cfg->default_team[0] ?
+	    a->cfg->default_team : NULL;
+	t.queue = q ? q->name : NULL;
 	t.created = a->now;
 	t.linked_ticket = linked;
-	if ((err = route(a, &t, &r, &agency)) == DM_OK &&
+	if ((err = route(a, &t, q, &r, &agency)) == DM_OK &&
 	    (err = ticket_create(a->st, &t)) == DM_OK)
 		for (i = 0; i < r.nmatched && err == DM_OK; i++)
 			err = event_add(a->st, t.id, a->now, "deskmail",
@@ -374,6 +409,16 @@ new_ticket(struct apply *a, int64_t linked, char *subject)
 	if (err == DM_OK)
 		err = store_message(a, t.id, people_is_staff(a->cfg, m->from) ?
 		    MK_STAFF : MK_CUSTOMER);
+	if (err == DM_OK)
+		err = participants_from_mail(a->st, a->cfg, &t, m, a->now);
+	if (err == DM_OK && q != NULL) {
+		detail = strcmp(qhow, "mailbox") == 0 ? xasprintf("%s: fetched "
+		    "from its mailbox", q->name) : xasprintf("%s: mail to %s "
+		    "(%s)", q->name, q->address, qhow);
+		err = event_add(a->st, t.id, a->now, "deskmail", "queue",
+		    detail);
+		free(detail);
+	}
 	if (err == DM_OK && t.team != NULL)
 		err = event_add(a->st, t.id, a->now, "deskmail", "team",
 		    t.team);
@@ -426,6 +471,7 @@ change_status(struct apply *a, struct dm_ticket *t, const char *status)
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;
+	act.message = 0;
 	return action_set_status(&act, t, status);
 }
 
@@ -440,6 +486,7 @@ reopen(struct apply *a, struct dm_ticket *t)
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;
+	act.message = a->stored;
 	return action_reopen(&act, t, REOPEN_REPLY, a->m->new_text[0] ?
 	    a->m->new_text : a->m->body);
 }
@@ -586,6 +633,7 @@ staff_mail(struct apply *a, struct dm_ticket *t, const char *why)
 	act.actor = a->m->from;
 	act.now = a->now;
 	act.text_stored = 1;	/* the staff mail itself */
+	act.message = a->stored;	/* and its files */
 	if ((err = action_apply(&act, t, &c, &failed)) == DM_OK &&
 	    failed.n > 0)
 		err = commands_failed(a, t, failed.v, failed.n, 0);
@@ -653,8 +701,7 @@ reply(struct apply *a, struct dm_ticket *t, const char *how)
 			    a->now, "the ticket was reopened before it was sent");
 		/* once per reopening: the next replies find it reopened */
 		if (err == DM_OK)
-			err = queue_auto_reply(a, t, "reopened_customer",
-			    t->requester, NULL);
+			err = to_customers(a, t, PG_REOPENED, "reopened_customer");
 		return err;
 	}
 	if (err == DM_OK)
@@ -694,6 +741,11 @@ apply(struct apply *a)
 	char reason[200], *subject;
 	dm_err err;
 
+	/* no participant, no announcement for whoever sends it */
+	if (a->automatic != NULL && a->m->from != NULL &&
+	    (err = auto_sender_note(a->st, a->m->from, a->automatic,
+	    a->now)) != DM_OK)
+		return err;
 	if ((err = thread_find(a->st, a->cfg, a->m, &id, &how)) != DM_OK)
 		return err;
 	if (id == 0) {

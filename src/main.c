@@ -35,12 +35,15 @@ static const struct {
 	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
 	    "pages and tick, until SIGTERM" },
 	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
-	    "N [--json] | link N PURPOSE | reply|resolve|pending|note|update|"
-	    "reopen|assign|transfer|severity|close|ack|category|agency|owner "
-	    "N ..." },
+	    "N [--json] | attachment N [PART] [-o FILE] [--json] | link N "
+	    "PURPOSE | reply|resolve|pending|note|update|reopen|assign|"
+	    "transfer|severity|close|ack|category|agency|owner|cc N ..." },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
 	    "retry N" },
 	{ "outbox",	  cmd_outbox,	    "list [--json]" },
+	{ "announce",	  cmd_announce,	    "--to all|agency:A|team:T|"
+	    "ticket-requesters:TEXT --subject S [--dry-run]  (body on stdin) "
+	    "| list [--json]" },
 	{ "status",	  cmd_status,	    "[--json]  queues, last fetch, timers "
 	    "overdue: what needs attention" },
 	{ "report",	  cmd_report,	    "csat|fcr|sla|ttr|themes|billing|all "

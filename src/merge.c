@@ -3,6 +3,7 @@
  *
  * Merge: two callers reported the same thing, or one person wrote twice.
  * The merged ticket's messages and events move to the survivor, its
+ * requester and participants become the survivor's participants, its
  * number keeps threading there (thread.c follows merged_into), its SLA
  * timers stop, its requester is told once, and it counts nowhere: its
  * status is "merged", neither resolved nor closed.
@@ -23,6 +24,8 @@
 #include "deskmail/merge.h"
 #include "deskmail/message.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
+#include "deskmail/search.h"
 #include "deskmail/sla.h"
 #include "deskmail/util.h"
 
@@ -33,25 +36,41 @@ ended(const struct dm_ticket *t)
 	    strcmp(t->status, TS_MERGED) == 0;
 }
 
-/* A mail to the requester of t about it, threaded under their mail. */
+/*
+ * A mail to the customers of t (the requester, and participants as
+ * participants_get says for kind) about it, threaded under the
+ * requester's mail; automatic, so capped per address like every
+ * acknowledgement.
+ */
 static dm_err
-tell_requester(const struct action *a, const struct dm_ticket *t,
+tell_customers(const struct action *a, const struct dm_ticket *t, int kind,
     const char *template, const char *params, const char *irt,
     const char *refs)
 {
 	struct dm_outbox_item item;
+	struct dm_customers c;
+	size_t i;
+	int capped;
+	dm_err err;
 
-	if (config_is_own_address(a->cfg, t->requester))
-		return DM_OK;
+	if ((err = ticket_customers(a->st, a->cfg, t, kind, &c)) != DM_OK)
+		return err;
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = template;
-	item.recipient = t->requester;
 	item.in_reply_to = irt;
 	item.refs = refs;
 	item.automatic = 1;
 	item.params = params;
-	return outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	for (i = 0; i < c.n && err == DM_OK; i++) {
+		if ((err = customer_auto_capped(a->st, a->cfg, t->id,
+		    c.v[i].address, a->now, &capped)) != DM_OK || capped)
+			continue;
+		item.recipient = c.v[i].address;
+		err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	}
+	customers_free(&c);
+	return err;
 }
 
 dm_err
@@ -79,8 +98,14 @@ action_merge(const struct action *a, struct dm_ticket *from,
 	/* the thread of the requester's mails, before they move */
 	if ((err = message_thread_ids(a->st, from->id, &irt, &refs)) != DM_OK)
 		return err;
-	if ((err = message_move(a->st, from->id, into->id)) != DM_OK ||
+	/* the index is by ticket: both out before the move, in after it */
+	if ((err = search_unindex_messages(a->st, from->id)) != DM_OK ||
+	    (err = search_unindex_messages(a->st, into->id)) != DM_OK ||
+	    (err = message_move(a->st, from->id, into->id)) != DM_OK ||
+	    (err = search_index_messages(a->st, into->id)) != DM_OK ||
 	    (err = event_move(a->st, from->id, into->id)) != DM_OK ||
+	    (err = participants_merge(a->st, a->cfg, from, into, a->actor,
+	    a->now)) != DM_OK ||
 	    (err = ticket_adopt_children(a->st, from->id, into->id)) !=
 	    DM_OK ||
 	    (err = sla_stop(a->st, from->id, a->now)) != DM_OK ||
@@ -105,7 +130,7 @@ action_merge(const struct action *a, struct dm_ticket *from,
 	snprintf(num, sizeof(num), "%lld", (long long)into->id);
 	params = outbox_params("merged.id", num, "merged.subject",
 	    into->subject, (const char *)NULL);
-	err = tell_requester(a, from, "merged", params, irt, refs);
+	err = tell_customers(a, from, PG_MERGED, "merged", params, irt, refs);
 	free(params);
 out:
 	free(irt);
@@ -175,7 +200,8 @@ action_parent(const struct action *a, struct dm_ticket *child,
 	snprintf(num, sizeof(num), "%lld", (long long)major->id);
 	params = outbox_params("incident.id", num, "incident.subject",
 	    major->subject, (const char *)NULL);
-	err = tell_requester(a, child, "incident_joined", params, irt, refs);
+	err = tell_customers(a, child, PG_INCIDENT, "incident_joined", params,
+	    irt, refs);
 	free(params);
 	free(irt);
 	free(refs);

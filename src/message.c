@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "deskmail/message.h"
+#include "deskmail/search.h"
 #include "deskmail/util.h"
 
 static const char sql_insert[] =
@@ -48,6 +49,9 @@ message_store(struct dm_store *st, int64_t ticket, const char *kind,
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	*id = store_last_id(st);
+	if ((err = search_index_message(st, *id, ticket, m->subject,
+	    m->body)) != DM_OK)
+		return err;
 	for (i = 0; i < m->natt; i++) {
 		const struct dm_attachment *a = &m->att[i];
 

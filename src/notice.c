@@ -8,10 +8,13 @@
 
 #include <json-c/json.h>
 
+#include "deskmail/announce.h"
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
 #include "deskmail/notice.h"
+#include "deskmail/queue.h"
+#include "deskmail/requests.h"
 #include "deskmail/sla_policy.h"
 #include "deskmail/ticket.h"
 #include "deskmail/token.h"
@@ -22,7 +25,7 @@ enum auto_submitted
 notice_auto_submitted(const char *template)
 {
 	static const char *const human[] = { "staff_reply", "pending",
-	    "resolution", NULL };
+	    "resolution", "resolution_cc", NULL };
 	static const char *const replies[] = { "ack", "transferred",
 	    "reopened_customer", "ack_linked", "command_failed", NULL };
 	size_t i;
@@ -116,6 +119,12 @@ link_key(const struct dm_config *cfg, unsigned char key[32])
 	return err;
 }
 
+dm_err
+notice_key(const struct dm_config *cfg, unsigned char key[32])
+{
+	return link_key(cfg, key);
+}
+
 char *
 notice_url(const struct dm_config *cfg, const char *path)
 {
@@ -155,6 +164,31 @@ set_link(struct tvars *v, const struct dm_config *cfg,
 	url = notice_link(cfg, key, &tk);
 	tvars_set(v, name, url);
 	free(url);
+}
+
+static void
+set_requests_url(struct tvars *v, const struct dm_config *cfg,
+    const unsigned char key[32], const char *address, time_t now)
+{
+	char *url = requests_url(cfg, key, address, now);
+
+	/* an address no link can carry gets none (never another's) */
+	tvars_set(v, "requests_url", url ? url : "");
+	free(url);
+}
+
+dm_err
+notice_requests_var(struct tvars *v, const struct dm_config *cfg,
+    const char *address)
+{
+	unsigned char key[32];
+	dm_err err;
+
+	if ((err = link_key(cfg, key)) != DM_OK)
+		return err;
+	set_requests_url(v, cfg, key, address, clock_now());
+	explicit_bzero(key, sizeof(key));
+	return DM_OK;
 }
 
 /*
@@ -226,11 +260,14 @@ void
 notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
     struct tvars *v)
 {
+	const struct dm_queue *q = t != NULL ? config_queue(cfg, t->queue) :
+	    NULL;
 	char num[32];
 
 	tvars_set(v, "organisation", cfg->organisation);
-	tvars_set(v, "help_address", cfg->address);
-	tvars_set(v, "tag", cfg->tag);
+	/* a queue's ticket is answered at its address, under its tag */
+	tvars_set(v, "help_address", queue_address(cfg, q));
+	tvars_set(v, "tag", queue_tag(cfg, q));
 	tvars_set(v, "base_url", cfg->base_url);
 	/* times in the policy's zone; notice_zone_vars() knows the agency
 	 * (and a page's own vars, set first, stay) */
@@ -309,6 +346,9 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "linked.id", "");
 	tvars_set(v, "linked.subject", "");
 	tvars_set(v, "reopen.how", "");
+	tvars_set(v, "announce.subject", "");
+	tvars_set(v, "attachments", "");	/* relay_files() sets it */
+	tvars_set(v, "requests_url", "");
 	tvars_set(v, "merged.id", "");
 	tvars_set(v, "merged.subject", "");
 	tvars_set(v, "incident.id", "");
@@ -339,13 +379,18 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 			snprintf(name, sizeof(name), "survey_url_%d", i);
 			set_link(v, cfg, lkey, name, TOK_SURVEY, &t, i, now);
 		}
+		/* the requester's; the sender puts the recipient's in */
+		set_requests_url(v, cfg, lkey, t.requester, now);
 		ticket_clear(&t);
 		if ((err = notice_history(st, ticket, tz, &history)) != DM_OK)
 			return err;
 		tvars_set(v, "history", history);
 		free(history);
 	}
-	return notice_params(params, v);
+	if ((err = notice_params(params, v)) != DM_OK)
+		return err;
+	/* an announcement's subject and text are kept once, in its row */
+	return announce_vars(st, v);
 }
 
 dm_err

@@ -25,7 +25,8 @@
 #define UNBILLED	"(unbilled)"
 
 static const struct rcol meta_cols[] = {
-	REPORT_META_COMMON, { "currency", "currency" }, { NULL, NULL }
+	REPORT_META_COMMON, { "currency", "currency" }, { "method", "method" },
+	{ NULL, NULL }
 };
 
 static const struct rcol row_cols[] = {
@@ -311,10 +312,13 @@ report_billing(const struct report_env *env, struct report *r)
 	struct rtab *detail;
 	dm_err err;
 
+	if (env->opts->method == RM_FTE)
+		return report_billing_fte(env, r);
 	r->name = "billing";
 	r->title = "Billing";
 	report_meta(r, env, meta_cols);
 	rtab_str(r->meta, env->cfg->billing_currency);
+	rtab_str(r->meta, "incident");
 	b.rules = rmap_new(sizeof(struct rule_of));
 	b.whos = rmap_new(sizeof(uint32_t));
 	b.lines = rmap_new(sizeof(struct line));

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "deskmail/clock.h"
 #include "deskmail/compose.h"
@@ -23,6 +24,8 @@
 #include "deskmail/marker.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
+#include "deskmail/queue.h"
+#include "deskmail/relay.h"
 #include "deskmail/send.h"
 #include "deskmail/template.h"
 #include "deskmail/ticket.h"
@@ -81,51 +84,94 @@ mark_unmarked(struct dm_store *st)
 	return DM_OK;
 }
 
-/* The message bytes of one row. */
+/*
+ * The queue ticket id came in by; NULL for none, or for one no longer
+ * configured (the main address takes its mail).
+ */
+static dm_err
+queue_of_ticket(struct dm_store *st, const struct dm_config *cfg,
+    int64_t id, const struct dm_queue **q)
+{
+	char *name;
+	dm_err err;
+
+	*q = NULL;
+	if (cfg->nqueues == 0 || id <= 0)
+		return DM_OK;
+	if ((err = ticket_queue(st, id, &name)) != DM_OK)
+		return err;
+	*q = config_queue(cfg, name);
+	free(name);
+	return DM_OK;
+}
+
+/*
+ * The message bytes of one row, and the address it comes from.  A
+ * queue's ticket's mail comes from the queue's From; when that is not
+ * the queue's address, Reply-To names the address, so the answer comes
+ * back to the queue and threads.  X-Loop names the address a reply would
+ * reach (classify.c knows every queue's).
+ */
 static dm_err
 build(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_outbox_row *r, time_t now, char **data, size_t *len)
+    const struct dm_outbox_row *r, time_t now, char **data, size_t *len,
+    const char **from)
 {
+	const struct dm_queue *q;
 	struct rendered out;
 	struct tvars vars;
+	struct relay files;
 	struct dm_mail m;
 	dm_err err;
 
+	if ((err = queue_of_ticket(st, cfg, r->ticket, &q)) != DM_OK)
+		return err;
+	*from = queue_from(cfg, q);
 	tvars_init(&vars);
-	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) == DM_OK)
+	memset(&files, 0, sizeof(files));
+	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) ==
+	    DM_OK && (err = notice_requests_var(&vars, cfg, r->recipient)) ==
+	    DM_OK && (err = relay_files(st, cfg, &vars, 0, &files)) == DM_OK)
 		err = strcmp(r->template, "digest") == 0 ? digest_render(st, cfg,
 		    r, &vars, &out) : template_render(cfg, r->template, &vars,
 		    &out);
 	if (err != DM_OK) {
+		relay_free(&files);
 		tvars_free(&vars);
 		return err;
 	}
 	memset(&m, 0, sizeof(m));
-	m.from_name = cfg->organisation;
-	m.from_addr = cfg->address;
+	m.from_name = queue_from_name(cfg, q);
+	m.from_addr = *from;
 	m.to = r->recipient;
+	if (strcasecmp(*from, queue_address(cfg, q)) != 0)
+		m.reply_to = queue_address(cfg, q);
 	m.subject = out.subject;
 	m.message_id = r->message_id;
 	m.in_reply_to = r->in_reply_to;
 	m.refs = r->refs;
-	m.x_loop = cfg->address;
+	m.x_loop = queue_address(cfg, q);
 	m.auto_submitted = notice_auto_submitted(r->template);
 	m.date = now;
 	m.text = out.text;
 	m.html = out.html;
+	m.files = files.files;
+	m.nfiles = files.nfiles;
 	err = compose_message(&m, data, len);
 	rendered_free(&out);
+	relay_free(&files);
 	tvars_free(&vars);
 	return err;
 }
 
+/* MAIL FROM: [smtp] envelope_from, else the mail's From (from). */
 static char *
-envelope_from(const struct dm_config *cfg, int64_t id)
+envelope_from(const struct dm_config *cfg, int64_t id, const char *from)
 {
 	const char *e = cfg->smtp_envelope_from, *mark;
 
 	if (e[0] == '\0')
-		return xstrdup(cfg->address);
+		return xstrdup(from);
 	if ((mark = strstr(e, "{id}")) == NULL)
 		return xstrdup(e);
 	return xasprintf("%.*s%lld%s", (int)(mark - e), e, (long long)id,
@@ -191,6 +237,7 @@ send_one(struct pass *p, const struct dm_config *cfg,
 	struct dm_store *st = p->st;
 	time_t now = clock_now(), wait;
 	char reply[512], *data, *from;
+	const char *from_addr;
 	enum smtp_result res;
 	size_t len;
 	dm_err err;
@@ -199,7 +246,7 @@ send_one(struct pass *p, const struct dm_config *cfg,
 	*down = 0;
 	if (is_unmarked(r->id))
 		return DM_OK;	/* sent; mark_unmarked() failed this pass */
-	if ((err = build(st, cfg, r, now, &data, &len)) != DM_OK) {
+	if ((err = build(st, cfg, r, now, &data, &len, &from_addr)) != DM_OK) {
 		if (err != DM_EPARSE)
 			return err;	/* a template or database problem */
 		if ((err = settle(p)) != DM_OK)
@@ -212,7 +259,7 @@ send_one(struct pass *p, const struct dm_config *cfg,
 			    dm_errdetail());
 		return err;
 	}
-	from = envelope_from(cfg, r->id);
+	from = envelope_from(cfg, r->id, from_addr);
 	res = smtp_send(smtp, from, r->recipient, data, len,
 	    p->marker != NULL ? gate : NULL, p, reply, sizeof(reply));
 	free(from);

@@ -24,6 +24,7 @@
 #include "deskmail/message.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
+#include "deskmail/participants.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_notice.h"
 #include "deskmail/util.h"
@@ -282,6 +283,7 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 struct recipients {
 	char	**addr;
 	int	 *staff;	/* on the desk's side */
+	int	 *customer;	/* 1 the requester, 2 a participant */
 	size_t	  n;
 };
 
@@ -295,8 +297,32 @@ recipients_add(struct recipients *r, const char *addr, int staff)
 			return;
 	r->addr = xreallocarray(r->addr, r->n + 1, sizeof(*r->addr));
 	r->staff = xreallocarray(r->staff, r->n + 1, sizeof(*r->staff));
+	r->customer = xreallocarray(r->customer, r->n + 1,
+	    sizeof(*r->customer));
 	r->addr[r->n] = xstrdup(addr);
+	r->customer[r->n] = 0;
 	r->staff[r->n++] = staff;
+}
+
+/* "requester": the ticket's customers for SLA notices (participants.h) */
+static dm_err
+recipients_add_customers(struct dm_store *st, const struct dm_config *cfg,
+    const struct dm_ticket *t, struct recipients *r)
+{
+	struct dm_customers c;
+	size_t i, j;
+	dm_err err;
+
+	if ((err = ticket_customers(st, cfg, t, PG_SLA, &c)) != DM_OK)
+		return err;
+	for (i = 0; i < c.n; i++) {
+		recipients_add(r, c.v[i].address, 0);
+		for (j = 0; j < r->n; j++)
+			if (strcasecmp(r->addr[j], c.v[i].address) == 0)
+				r->customer[j] = c.v[i].requester ? 1 : 2;
+	}
+	customers_free(&c);
+	return DM_OK;
 }
 
 /* Every address of a comma-separated list. */
@@ -320,6 +346,7 @@ recipients_free(struct recipients *r)
 		free(r->addr[i]);
 	free(r->addr);
 	free(r->staff);
+	free(r->customer);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -331,16 +358,19 @@ resolve(struct dm_store *st, const struct dm_config *cfg,
 	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
 	    NULL;
 	struct dm_agency a;
-	dm_err err = DM_ENOTFOUND;
+	dm_err err = DM_ENOTFOUND, err2;
 
 	memset(&a, 0, sizeof(a));
 	if ((to & (SLA_TO_CONTACTS | SLA_TO_ESCALATION)) && t->agency != NULL &&
 	    (err = directory_agency(st, t->agency, &a)) != DM_OK &&
 	    err != DM_ENOTFOUND)
 		return err;
-	if ((to & SLA_TO_REQUESTER) && !config_is_own_address(cfg,
-	    t->requester))
-		recipients_add(r, t->requester, 0);
+	if ((to & SLA_TO_REQUESTER) &&
+	    (err2 = recipients_add_customers(st, cfg, t, r)) != DM_OK) {
+		if (err == DM_OK)
+			directory_agency_clear(&a);
+		return err2;
+	}
 	if (to & SLA_TO_CONTACTS)
 		recipients_add_list(r, a.notify && *a.notify ? a.notify :
 		    cfg->sla_contacts, 0);
@@ -399,9 +429,10 @@ child_params(const char *params, const struct dm_ticket *major,
 }
 
 /*
- * A major incident's customer notice goes to the requester of every open
- * child as well, each under their own ticket (their thread, their status
- * link); *sent counts them.
+ * A major incident's customer notice goes to the customers of every open
+ * child (requester and, as participants_get says for SLA notices,
+ * participants), each under the child's number and thread, so that they
+ * can answer it there.  *sent counts each mail.
  */
 static dm_err
 fan_out(struct dm_store *st, const struct dm_config *cfg,
@@ -409,9 +440,11 @@ fan_out(struct dm_store *st, const struct dm_config *cfg,
     time_t now, size_t *sent)
 {
 	struct dm_outbox_item item;
+	struct dm_customers c;
 	struct dm_ticket child;
 	int64_t *kids;
-	size_t n, i;
+	size_t n, i, j;
+	int capped;
 	dm_err err;
 
 	if ((err = ticket_children(st, t->id, 1, &kids, &n)) != DM_OK)
@@ -421,25 +454,37 @@ fan_out(struct dm_store *st, const struct dm_config *cfg,
 
 		if ((err = ticket_get(st, kids[i], &child)) != DM_OK)
 			break;
-		if (config_is_own_address(cfg, child.requester)) {
-			ticket_clear(&child);
-			continue;
-		}
-		if ((err = message_thread_ids(st, child.id, &irt, &refs)) !=
+		if ((err = ticket_customers(st, cfg, &child, PG_SLA, &c)) !=
 		    DM_OK) {
 			ticket_clear(&child);
 			break;
+		}
+		if (c.n == 0 || (err = message_thread_ids(st, child.id, &irt,
+		    &refs)) != DM_OK) {
+			customers_free(&c);
+			ticket_clear(&child);
+			continue;
 		}
 		cp = child_params(params, t, &child);
 		memset(&item, 0, sizeof(item));
 		item.ticket = child.id;
 		item.template = templates[m->kind][0];
-		item.recipient = child.requester;
 		item.in_reply_to = irt;
 		item.refs = refs;
 		item.params = cp;
-		err = outbox_queue(st, cfg, &item, now, NULL);
-		(*sent)++;
+		for (j = 0; j < c.n && err == DM_OK; j++) {
+			/* as for the major incident's own participants */
+			if (!c.v[j].requester && ((err = customer_auto_capped(st,
+			    cfg, child.id, c.v[j].address, now, &capped)) !=
+			    DM_OK || capped))
+				continue;
+			item.recipient = c.v[j].address;
+			item.automatic = !c.v[j].requester;
+			if ((err = outbox_queue(st, cfg, &item, now, NULL)) ==
+			    DM_OK)
+				(*sent)++;
+		}
+		customers_free(&c);
 		free(cp);
 		free(irt);
 		free(refs);
@@ -488,11 +533,19 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		return err;
 	}
 	for (i = 0; i < r.n && err == DM_OK; i++) {
-		int requester = strcasecmp(r.addr[i], t->requester) == 0;
 		char *irt = NULL, *refs = NULL;
+		int capped;
 
-		/* the requester's copy threads under their own mail */
-		if (requester && (err = message_thread_ids(st, t->id, &irt,
+		/*
+		 * A participant's copy is automatic mail: a stranger's Cc
+		 * and a routing rule's severity must not make the desk mail
+		 * an address more than auto_reply_limit times an hour.
+		 */
+		if (r.customer[i] == 2 && ((err = customer_auto_capped(st, cfg,
+		    t->id, r.addr[i], now, &capped)) != DM_OK || capped))
+			continue;
+		/* the customers' copies thread under the requester's mail */
+		if (r.customer[i] && (err = message_thread_ids(st, t->id, &irt,
 		    &refs)) != DM_OK)
 			break;
 		memset(&item, 0, sizeof(item));
@@ -502,6 +555,7 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		item.in_reply_to = irt;
 		item.refs = refs;
 		item.params = params;
+		item.automatic = r.customer[i] == 2;
 		err = outbox_queue(st, cfg, &item, now, NULL);
 		free(irt);
 		free(refs);

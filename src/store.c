@@ -199,6 +199,67 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_digest ON outbox(digest);",
 	/* 7: the time zone an agency's people read times in ('': none) */
 	"ALTER TABLE agencies ADD COLUMN timezone TEXT NOT NULL DEFAULT '';",
+	/*
+	 * 8: a ticket's participants (the customer's side in To/Cc, or added
+	 * by staff; removed: no longer mailed), the addresses that send us
+	 * automatic mail (never made participants, never announced to; filled
+	 * from what is stored), and announcements with their recipients.
+	 */
+	"CREATE TABLE ticket_participants ("
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  address TEXT NOT NULL,"
+	"  name TEXT,"
+	"  added INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  removed INTEGER,"
+	"  removed_by TEXT,"
+	"  PRIMARY KEY (ticket_id, address));"
+	"CREATE INDEX ticket_participants_address ON"
+	"  ticket_participants(address);"
+	"CREATE TABLE auto_senders ("
+	"  address TEXT PRIMARY KEY,"
+	"  reason TEXT NOT NULL,"
+	"  last INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO auto_senders (address, reason, last)"
+	"  SELECT from_addr, 'automatic mail', max(received) FROM messages"
+	"  WHERE kind = 'auto' AND from_addr IS NOT NULL GROUP BY from_addr;"
+	"CREATE TABLE announcements ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  audience TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  recipients INTEGER NOT NULL);"
+	"CREATE TABLE announcement_recipients ("
+	"  announcement_id INTEGER NOT NULL REFERENCES announcements(id),"
+	"  address TEXT NOT NULL,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+	"  PRIMARY KEY (announcement_id, address));",
+	/* 9: empty (its number went to a part of issue 17 that needed none) */
+	"",
+	/* 10: the queue (help address) a ticket came in by; an agency's
+	 * full-time equivalents, for billing by FTE (NULL: not given) */
+	("ALTER TABLE tickets ADD COLUMN queue TEXT;"
+	"ALTER TABLE agencies ADD COLUMN fte REAL;"),
+	/* 11: full-text search (search.c says how it is read): each
+	 * message's subject and text under (ticket << 32) | message, each
+	 * ticket's subject under its number; built here from what is
+	 * stored already.  tickets_search: recent tickets with what the
+	 * filters test, without their rows. */
+	"CREATE INDEX messages_fts_rid ON messages((ticket_id << 32) | id);"
+	"CREATE VIEW messages_fts_content AS"
+	"  SELECT (ticket_id << 32) | id AS rid, subject, body FROM messages;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
+	"  content='messages_fts_content', content_rowid='rid',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+	"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject,"
+	"  content='tickets', content_rowid='id',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');"
+	"CREATE INDEX tickets_search ON tickets(updated, status, agency,"
+	"  created, closed_at);",
 	/* 12: merged tickets and the major incident a ticket is part of */
 	"ALTER TABLE tickets ADD COLUMN merged_into INTEGER"
 	"  REFERENCES tickets(id);"

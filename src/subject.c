@@ -109,6 +109,24 @@ subject_clean(const char *subject, const char *tag)
 	return s;
 }
 
+/* subject_clean() for every tag of ours: the [deskmail] one and each
+ * queue's.  The caller frees it. */
+static char *
+clean_ours(const struct dm_config *cfg, const char *subject)
+{
+	char *s = subject_clean(subject, cfg->tag), *t;
+	size_t i;
+
+	for (i = 0; i < cfg->nqueues; i++) {
+		if (cfg->queues[i].tag == NULL)
+			continue;
+		t = subject_clean(s, cfg->queues[i].tag);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 /*
  * *same is nonzero if clean is the cleaned subject of the mail of ours
  * that m answers (its In-Reply-To or References name a mail queued about
@@ -142,7 +160,7 @@ answers_our_subject(struct dm_store *st, const struct dm_config *cfg,
 		if (notice_vars(st, cfg, old->id, params, &v) == DM_OK &&
 		    template_render(cfg, template, &v, &r) == DM_OK &&
 		    r.subject != NULL) {
-			ours = subject_clean(r.subject, cfg->tag);
+			ours = clean_ours(cfg, r.subject);
 			*same = strcasecmp(ours, clean) == 0;
 			free(ours);
 		}
@@ -159,7 +177,7 @@ dm_err
 subject_followup(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_parsed *m, const struct dm_ticket *old, char **out)
 {
-	char *clean = subject_clean(m->subject, cfg->tag);
+	char *clean = clean_ours(cfg, m->subject);
 	int same = 0;
 	dm_err err;
 

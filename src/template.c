@@ -24,7 +24,8 @@ const char *const template_names[] = {
 	"assigned", "sla_initial", "sla_update", "sla_significant",
 	"sla_restored", "sla_escalation", "sla_escalated", "sla_major",
 	"survey_answer", "digest", "reopened_customer", "ack_linked",
-	"command_failed", "merged", "incident_joined", NULL
+	"command_failed", "resolution_cc", "announce", "merged",
+	"incident_joined", NULL
 };
 
 /* Every variable a template may use (templates/README documents them). */
@@ -39,13 +40,20 @@ static const char *const known_vars[] = {
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
-	"linked.subject", "reopen.how", "merged.id", "merged.subject",
-	"incident.id", "incident.subject", "sla.incident", "ticket.timezone", "now",
+	"linked.subject", "reopen.how", "ticket.timezone", "now",
+	"announce.subject", "announce.id", "attachments", "merged.id",
+	"merged.subject", "incident.id", "incident.subject", "sla.incident",
 	/* the status page and its fragments */
 	"status.text", "status.team", "status.opened_iso", "status.next",
 	"status.timeline", "entry.kind", "entry.author", "entry.what",
 	"entry.when", "entry.iso", "entry.text", "entry.files", "file.name",
 	"file.size", "next.when", "next.iso",
+	/* "my requests": its link in mail, its page and a request on it */
+	"requests_url", "requests.address", "requests.days",
+	"requests.open", "requests.closed", "requests.open_text",
+	"requests.closed_text", "item.id", "item.subject", "item.status",
+	"item.url", "item.opened", "item.opened_iso", "item.updated",
+	"item.updated_iso",
 	/* the link pages */
 	"csrf", "action_url", "checked_1", "checked_2", "checked_3",
 	"checked_4", "checked_5", "comment", "page_title", "css_url",
@@ -55,18 +63,20 @@ static const char *const known_vars[] = {
 
 /* Variables holding HTML deskmail built, inserted unescaped: {{{name}}}. */
 static const char *const raw_vars[] = { "report.body", "status.timeline",
-	"status.next", "entry.files", NULL };
+	"status.next", "entry.files", "requests.open", "requests.closed",
+	NULL };
 
 /* The link pages, rendered from NAME.html inside layout.html. */
 const char *const page_names[] = {
 	"page_status", "page_accept", "page_notfixed", "page_survey",
-	"page_done", "page_error", NULL
+	"page_done", "page_error", "page_requests", NULL
 };
 
 /* Parts of a page, each rendered alone (template_render_document()) and
  * put into the page through a {{{raw}}} variable: one a list item. */
 const char *const fragment_names[] = {
-	"page_status_entry", "page_status_file", "page_status_next", NULL
+	"page_status_entry", "page_status_file", "page_status_next",
+	"page_requests_item", NULL
 };
 
 void

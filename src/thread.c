@@ -42,6 +42,22 @@ thread_subject_tag(const char *subject, const char *tag)
 	return 0;
 }
 
+/* The number in any of our tags: the [deskmail] one, then each queue's. */
+static int64_t
+subject_ticket(const struct dm_config *cfg, const char *subject)
+{
+	int64_t n;
+	size_t i;
+
+	if ((n = thread_subject_tag(subject, cfg->tag)) > 0)
+		return n;
+	for (i = 0; i < cfg->nqueues; i++)
+		if (cfg->queues[i].tag != NULL &&
+		    (n = thread_subject_tag(subject, cfg->queues[i].tag)) > 0)
+			return n;
+	return 0;
+}
+
 static const char sql_exists[] = "SELECT id FROM tickets WHERE id = ?1";
 
 static dm_err
@@ -86,7 +102,7 @@ thread_find(struct dm_store *st, const struct dm_config *cfg,
 
 	*ticket = 0;
 	*how = NULL;
-	if ((n = thread_subject_tag(m->subject, cfg->tag)) > 0) {
+	if ((n = subject_ticket(cfg, m->subject)) > 0) {
 		if ((err = ticket_exists(st, n, &yes)) != DM_OK)
 			return err;
 		if (yes) {

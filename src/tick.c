@@ -64,6 +64,7 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 	a.actor = "deskmail";
 	a.now = now;
 	a.text_stored = 1;	/* no text */
+	a.message = 0;
 	for (i = 0; i < n && err == DM_OK; i++) {
 		if ((err = store_begin(st)) != DM_OK)
 			break;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deskmail/search.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
@@ -24,8 +25,9 @@ ticket_status_valid(const char *status)
 static const char sql_insert[] =
     "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
     " requester, requester_name, subject, created, updated, linked_ticket,"
-    " owner, sla_policy)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)";
+    " owner, sla_policy, queue)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13,"
+    " ?14)";
 
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
@@ -50,18 +52,19 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 		sqlite3_bind_int64(s, 11, t->linked_ticket);
 	store_bind_text(s, 12, t->owner);
 	store_bind_text(s, 13, t->sla_policy);
+	store_bind_text(s, 14, t->queue);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	t->id = store_last_id(st);
 	t->updated = t->created;
 	t->version = 1;
-	return DM_OK;
+	return search_index_ticket(st, t->id, t->subject);
 }
 
 static const char sql_get[] =
     "SELECT status, severity, team, assignee, category, agency, requester,"
     " requester_name, subject, created, updated, resolved_at, closed_at,"
-    " version, linked_ticket, owner, sla_policy, merged_into, parent"
+    " version, linked_ticket, owner, sla_policy, queue, merged_into, parent"
     " FROM tickets WHERE id = ?1";
 
 dm_err
@@ -103,10 +106,30 @@ ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 	t->linked_ticket = sqlite3_column_int64(s, 14);
 	t->owner = store_column_dup(s, 15);
 	t->sla_policy = store_column_dup(s, 16);
-	t->merged_into = sqlite3_column_int64(s, 17);
-	t->parent = sqlite3_column_int64(s, 18);
+	t->queue = store_column_dup(s, 17);
+	t->merged_into = sqlite3_column_int64(s, 18);
+	t->parent = sqlite3_column_int64(s, 19);
 	sqlite3_reset(s);
 	return DM_OK;
+}
+
+static const char sql_queue[] = "SELECT queue FROM tickets WHERE id = ?1";
+
+dm_err
+ticket_queue(struct dm_store *st, int64_t id, char **queue)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_queue);
+	int rc;
+
+	*queue = NULL;
+	if (s == NULL)
+		return store_error(st, "tickets");
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*queue = store_column_dup(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DM_OK :
+	    store_error(st, "tickets");
 }
 
 void
@@ -122,6 +145,7 @@ ticket_clear(struct dm_ticket *t)
 	free(t->subject);
 	free(t->owner);
 	free(t->sla_policy);
+	free(t->queue);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -482,7 +506,7 @@ event_move(struct dm_store *st, int64_t from, int64_t into)
 #define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
 	" agency, requester, requester_name, subject, created, updated," \
 	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy," \
-	" merged_into, parent"
+	" queue, merged_into, parent"
 
 static struct json_object *
 ticket_row(sqlite3_stmt *s)
@@ -513,35 +537,64 @@ ticket_row(sqlite3_stmt *s)
 	    json_object_new_int64(sqlite3_column_int64(s, 15)));
 	json_put_text(o, "owner", s, 16);
 	json_put_text(o, "sla_policy", s, 17);
+	json_put_text(o, "queue", s, 18);
 	json_object_object_add(o, "merged_into",
-	    sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL :
-	    json_object_new_int64(sqlite3_column_int64(s, 18)));
-	json_object_object_add(o, "parent",
 	    sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL :
 	    json_object_new_int64(sqlite3_column_int64(s, 19)));
+	json_object_object_add(o, "parent",
+	    sqlite3_column_type(s, 20) == SQLITE_NULL ? NULL :
+	    json_object_new_int64(sqlite3_column_int64(s, 20)));
 	return o;
 }
 
-static const char sql_list_all[] = "SELECT " TICKET_COLUMNS
-    " FROM tickets ORDER BY id DESC";
-static const char sql_list_status[] = "SELECT " TICKET_COLUMNS
-    " FROM tickets WHERE status = ?1 ORDER BY id DESC";
+/* The filter (ticket.h), ?2 the requester: through its index. */
+static const char sql_list[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE (?2 IS NULL OR requester = ?2) AND"
+    TICKET_FILTER_SQL " ORDER BY id DESC LIMIT ?7";
+static const char sql_list_requester[] = "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE requester = ?2 AND" TICKET_FILTER_SQL
+    " ORDER BY id DESC LIMIT ?7";
 static const char sql_one[] = "SELECT " TICKET_COLUMNS
     " FROM tickets WHERE id = ?1";
 
+void
+ticket_filter_init(struct ticket_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->from = f->closed_since = INT64_MIN;
+	f->to = INT64_MAX;
+	f->limit = -1;
+}
+
+void
+ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f)
+{
+	store_bind_text(s, 1, f->status);
+	store_bind_text(s, 2, f->requester);
+	store_bind_text(s, 3, f->agency);
+	sqlite3_bind_int64(s, 4, f->from);
+	sqlite3_bind_int64(s, 5, f->to);
+	sqlite3_bind_int64(s, 6, f->closed_since);
+	sqlite3_bind_int64(s, 7, f->limit < 0 ? -1 : f->limit);
+}
+
 dm_err
-ticket_list_json(struct dm_store *st, const char *status,
+ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
     struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, status ? sql_list_status :
-	    sql_list_all);
+	struct ticket_filter all;
+	sqlite3_stmt *s;
 	dm_err err = DM_OK;
 	int rc;
 
+	if (filter == NULL) {
+		ticket_filter_init(&all);
+		filter = &all;
+	}
+	s = store_stmt(st, filter->requester ? sql_list_requester : sql_list);
 	if (s == NULL)
 		return store_error(st, "tickets");
-	if (status != NULL)
-		store_bind_text(s, 1, status);
+	ticket_filter_bind(s, filter);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		json_object_array_add(array, ticket_row(s));
 	if (rc != SQLITE_DONE)

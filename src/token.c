@@ -1,9 +1,14 @@
 /*
  * token.c - HMAC-SHA256 link tokens (nettle).
  *
- * Layout before base64: purpose (1), rating (1), ticket (8), version (8),
- * expiry (8), all big-endian, then the first 16 bytes of the HMAC over
+ * Layout before base64: purpose (1), rating (1), ticket (8), version (8;
+ * a download link's file), expiry (8), all big-endian, then the first 16 bytes of the HMAC over
  * them: 42 bytes, 56 characters of URL-safe base64.
+ *
+ * An address token: purpose (1, TOK_REQUESTS), expiry (8), the address
+ * (1-254 bytes), the first 16 bytes of the HMAC over them.  The purpose
+ * byte comes first in both and each check wants its own, so neither
+ * kind passes for the other.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -117,7 +122,8 @@ token_make(const unsigned char key[32], const struct token *t,
 	raw[0] = (unsigned char)t->purpose;
 	raw[1] = (unsigned char)t->rating;
 	put64(raw + 2, (uint64_t)t->ticket);
-	put64(raw + 10, (uint64_t)t->version);
+	put64(raw + 10, (uint64_t)(t->purpose == TOK_ATTACHMENT ?
+	    t->attachment : t->version));
 	put64(raw + 18, (uint64_t)t->expires);
 	mac(key, raw, BODY, m);
 	memcpy(raw + BODY, m, MACLEN);
@@ -160,10 +166,103 @@ token_check(const unsigned char key[32], const char *s, time_t now,
 	t->ticket = (int64_t)get64(raw + 2);
 	t->version = (int64_t)get64(raw + 10);
 	t->expires = (time_t)get64(raw + 18);
-	if (t->purpose < TOK_STATUS || t->purpose > TOK_SURVEY ||
-	    t->rating > 5 || t->ticket <= 0)
+	if (t->purpose == TOK_ATTACHMENT) {
+		t->attachment = t->version;
+		t->version = 0;
+	}
+	if (t->purpose < TOK_STATUS || t->purpose > TOK_ATTACHMENT ||
+	    t->rating > 5 || t->ticket <= 0 ||
+	    (t->purpose == TOK_ATTACHMENT && (t->attachment <= 0 ||
+	    t->rating != 0)))
 		return dm_fail(DM_EPARSE, "token content is invalid");
 	if (now > t->expires)
+		return dm_fail(DM_ESTATE, "link expired");
+	return DM_OK;
+}
+
+#define ADDR_HEAD	9	/* purpose, expiry */
+
+/* An address a token may carry: no control, space or DEL; an '@'. */
+static int
+address_ok(const unsigned char *a, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > TOKEN_ADDR_MAX || memchr(a, '@', n) == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (a[i] <= ' ' || a[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+dm_err
+token_make_address(const unsigned char key[32], const char *addr,
+    time_t expires, char out[TOKEN_ADDR_LEN])
+{
+	unsigned char raw[ADDR_HEAD + TOKEN_ADDR_MAX + MACLEN];
+	unsigned char m[SHA256_DIGEST_SIZE];
+	size_t n = strlen(addr);
+
+	out[0] = '\0';
+	if (!address_ok((const unsigned char *)addr, n))
+		return dm_fail(DM_ELIMIT, "an address a link cannot carry");
+	raw[0] = TOK_REQUESTS;
+	put64(raw + 1, (uint64_t)expires);
+	memcpy(raw + ADDR_HEAD, addr, n);
+	mac(key, raw, ADDR_HEAD + n, m);
+	memcpy(raw + ADDR_HEAD + n, m, MACLEN);
+	b64url(raw, ADDR_HEAD + n + MACLEN, out);
+	return DM_OK;
+}
+
+dm_err
+token_check_address(const unsigned char key[32], const char *s, time_t now,
+    char addr[TOKEN_ADDR_MAX + 1], time_t *expires)
+{
+	char std[TOKEN_ADDR_LEN + 4];
+	unsigned char raw[ADDR_HEAD + TOKEN_ADDR_MAX + MACLEN + 3];
+	unsigned char m[SHA256_DIGEST_SIZE];
+	struct base64_decode_ctx ctx;
+	size_t i, n = strlen(s), dlen = sizeof(raw), alen;
+
+	addr[0] = '\0';
+	*expires = 0;
+	/* the shortest: a one-byte address; the longest: TOKEN_ADDR_MAX */
+	if (n < ((ADDR_HEAD + 1 + MACLEN) * 4 + 2) / 3 ||
+	    n > TOKEN_ADDR_LEN - 1)
+		return dm_fail(DM_EPARSE, "token has the wrong length");
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '-')
+			c = '+';
+		else if (c == '_')
+			c = '/';
+		else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9')))
+			return dm_fail(DM_EPARSE, "token has a bad character");
+		std[i] = c;
+	}
+	/* padding back, so that nettle takes every length (it refuses
+	 * bits the last character does not use: one spelling per token) */
+	while (n % 4 != 0)
+		std[n++] = '=';
+	base64_decode_init(&ctx);
+	if (!base64_decode_update(&ctx, &dlen, raw, n, std) ||
+	    !base64_decode_final(&ctx) || dlen < ADDR_HEAD + 1 + MACLEN ||
+	    dlen > ADDR_HEAD + TOKEN_ADDR_MAX + MACLEN)
+		return dm_fail(DM_EPARSE, "token is not base64");
+	alen = dlen - ADDR_HEAD - MACLEN;
+	mac(key, raw, ADDR_HEAD + alen, m);
+	if (!memeql_sec(m, raw + ADDR_HEAD + alen, MACLEN))
+		return dm_fail(DM_EPARSE, "token signature is wrong");
+	if (raw[0] != TOK_REQUESTS || !address_ok(raw + ADDR_HEAD, alen))
+		return dm_fail(DM_EPARSE, "token content is invalid");
+	memcpy(addr, raw + ADDR_HEAD, alen);
+	addr[alen] = '\0';
+	*expires = (time_t)get64(raw + 1);
+	if (now > *expires)
 		return dm_fail(DM_ESTATE, "link expired");
 	return DM_OK;
 }

@@ -7,7 +7,7 @@
  * POSTs, and the POST must carry the CSRF token derived from the link's
  * own token.  Every response is a page from templates/, with a strict
  * Content-Security-Policy, no referrer (tokens must not leak), no framing
- * and no caching.
+ * and no caching; a download link's is the file, as an attachment.
  */
 #include "config.h"
 
@@ -22,10 +22,14 @@
 #include <microhttpd.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/attachment.h"
 #include "deskmail/clock.h"
 #include "deskmail/dyn.h"
+#include "deskmail/header.h"
 #include "deskmail/log.h"
 #include "deskmail/notice.h"
+#include "deskmail/relay.h"
+#include "deskmail/requests.h"
 #include "deskmail/store.h"
 #include "deskmail/survey.h"
 #include "deskmail/template.h"
@@ -49,6 +53,8 @@ static struct {
 	__typeof__(&MHD_post_process) post_process;
 	__typeof__(&MHD_destroy_post_processor) destroy_post_processor;
 	__typeof__(&MHD_http_unescape) http_unescape;
+	__typeof__(&MHD_create_response_from_buffer_with_free_callback_cls)
+	    response_with_free;
 } mhd;
 
 static const struct dyn_sym mhd_syms[] = {
@@ -64,6 +70,8 @@ static const struct dyn_sym mhd_syms[] = {
 	{ "MHD_destroy_post_processor",
 	    (void **)&mhd.destroy_post_processor },
 	{ "MHD_http_unescape", (void **)&mhd.http_unescape },
+	{ "MHD_create_response_from_buffer_with_free_callback_cls",
+	    (void **)&mhd.response_with_free },
 	{ NULL, NULL }
 };
 
@@ -76,6 +84,8 @@ struct dm_web {
 	pthread_mutex_t		 lock;		/* guards stores[] */
 	struct dm_store		*stores[STORES];
 	int			 busy[STORES];
+	size_t			 sending;	/* bytes of downloads being sent
+						   (guarded by lock) */
 };
 
 /* One request's state across libmicrohttpd's calls. */
@@ -284,6 +294,122 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	return r;
 }
 
+/*
+ * Bytes of downloads held in memory while they are sent (each file is
+ * decoded whole): a link's holder opening many connections gets "busy"
+ * past this, not the server's memory.  One download of any size fits.
+ */
+#define SENDING_MAX	((size_t)256 << 20)
+
+/* A download's buffer, and the web whose count it is in. */
+struct sent_file {
+	struct dm_web	*w;
+	char		*data;
+	size_t		 len;
+};
+
+static void
+sent(void *cls)
+{
+	struct sent_file *sf = cls;
+
+	pthread_mutex_lock(&sf->w->lock);
+	sf->w->sending -= sf->len;
+	pthread_mutex_unlock(&sf->w->lock);
+	free(sf->data);
+	free(sf);
+}
+
+/*
+ * A download link (GET or HEAD; nothing changes): the file, decoded from
+ * the stored mail, as an attachment (never shown in the page's origin:
+ * Content-Disposition attachment, nosniff, a sandboxing CSP) with the
+ * type it came with.
+ */
+static enum MHD_Result
+download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
+    int post)
+{
+	struct MHD_Response *r;
+	struct sent_file *sf;
+	struct dm_store *st;
+	struct dm_file f;
+	enum MHD_Result ret;
+	char type[128], *name, *disp, *data;
+	int64_t now_at;
+	size_t len;
+	int slot, busy;
+	dm_err err;
+
+	if (post)
+		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "There is nothing to send here.");
+	if ((st = store_get(w, &slot)) == NULL)
+		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
+		    "busy; please try again in a moment.");
+	err = attachment_get(st, w->cfg, tk->attachment, &f, &data, &len);
+	/* a merged ticket's files went with its messages to the survivor */
+	if (err == DM_OK && f.ticket != tk->ticket &&
+	    ticket_follow_merged(st, tk->ticket, &now_at) == DM_OK &&
+	    now_at == f.ticket)
+		f.ticket = tk->ticket;
+	store_put(w, slot);
+	if (err == DM_OK && f.ticket != tk->ticket) {
+		/* signed by us for another ticket: cannot be, unless the rows
+		 * were renumbered; the file is not this link's */
+		attachment_clear(&f);
+		free(data);
+		err = DM_ENOTFOUND;
+	}
+	if (err == DM_ENOTFOUND)
+		return error_page(w, c, MHD_HTTP_NOT_FOUND, "This file is no "
+		    "longer here.");
+	if (err != DM_OK) {
+		log_error("web: attachment %lld: %s", (long long)tk->attachment,
+		    dm_errdetail());
+		return error_page(w, c, err == DM_ETEMP ?
+		    MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "This file cannot be sent right now.");
+	}
+	pthread_mutex_lock(&w->lock);
+	busy = w->sending > 0 && w->sending + len > SENDING_MAX;
+	if (!busy)
+		w->sending += len;
+	pthread_mutex_unlock(&w->lock);
+	if (busy) {
+		attachment_clear(&f);
+		free(data);
+		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
+		    "busy; please try again in a moment.");
+	}
+	sf = xmalloc(sizeof(*sf));
+	sf->w = w;
+	sf->data = data;
+	sf->len = len;
+	header_media_type(f.type, type, sizeof(type));
+	name = relay_file_name(&f);
+	disp = header_http_disposition(name);
+	free(name);
+	attachment_clear(&f);
+	if ((r = mhd.response_with_free(len, data, sent, sf)) == NULL) {
+		sent(sf);
+		free(disp);
+		return MHD_NO;
+	}
+	mhd.add_header(r, "Content-Type", type);
+	mhd.add_header(r, "Content-Disposition", disp);
+	mhd.add_header(r, "X-Content-Type-Options", "nosniff");
+	mhd.add_header(r, "Content-Security-Policy", "default-src 'none'; "
+	    "sandbox");
+	mhd.add_header(r, "Referrer-Policy", "no-referrer");
+	mhd.add_header(r, "X-Frame-Options", "DENY");
+	mhd.add_header(r, "Cache-Control", "private, no-store");
+	free(disp);
+	ret = mhd.queue_response(c, MHD_HTTP_OK, r);
+	mhd.destroy_response(r);
+	return ret;
+}
+
 /* A POST: the one place state changes, in one transaction. */
 static enum MHD_Result
 act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
@@ -326,6 +452,7 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	/* the requester acts (a link in their mail); from the fresh copy */
 	a.actor = err == DM_OK ? t->requester : "requester";
 	a.text_stored = 1;	/* a comment is an event, not a message */
+	a.message = 0;
 	if (err == DM_OK) {
 		switch (tk->purpose) {
 		case TOK_ACCEPT:
@@ -365,6 +492,48 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	notice_link_var(&v, w->cfg, w->key, "status_url", TOK_STATUS, t, 0);
 	tvars_set(&v, "message", done);
 	r = page(w, c, MHD_HTTP_OK, "page_done", &v);
+	tvars_free(&v);
+	return r;
+}
+
+/*
+ * "My requests" (/r/<address token>): a GET shows the page; nothing here
+ * changes anything, so a POST is refused.
+ */
+static enum MHD_Result
+requests_page(struct dm_web *w, struct MHD_Connection *c, const char *tok,
+    int post)
+{
+	char addr[TOKEN_ADDR_MAX + 1];
+	struct dm_store *st;
+	struct tvars v;
+	enum MHD_Result r;
+	time_t expires;
+	int slot;
+	dm_err err;
+
+	if ((err = token_check_address(w->key, tok, clock_now(), addr,
+	    &expires)) != DM_OK)
+		return error_page(w, c, err == DM_ESTATE ? MHD_HTTP_GONE :
+		    MHD_HTTP_NOT_FOUND, err == DM_ESTATE ? "This link has "
+		    "expired. Every mail we send you about a request has a "
+		    "fresh one." : "This link is not valid. It may have been "
+		    "cut short or changed when it was copied.");
+	if (post)
+		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "There is nothing to send here.");
+	if ((st = store_get(w, &slot)) == NULL)
+		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
+		    "busy; please try again in a moment.");
+	tvars_init(&v);
+	err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
+	store_put(w, slot);
+	if (err != DM_OK) {
+		log_error("web: requests: %s", dm_errdetail());
+		r = error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "This page "
+		    "cannot be shown right now; please try again in a moment.");
+	} else
+		r = page(w, c, MHD_HTTP_OK, "page_requests", &v);
 	tvars_free(&v);
 	return r;
 }
@@ -498,6 +667,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	    strcmp(url + strlen(url) - 10, "/style.css") == 0))
 		return respond(c, MHD_HTTP_OK, "text/css; charset=utf-8",
 		    xstrndup(w->css, w->css_len), w->css_len);
+	if ((tok = strstr(url, "/r/")) != NULL && strchr(tok + 3, '/') == NULL)
+		return requests_page(w, c, tok + 3, post);
 	tok = strstr(url, "/l/");
 	if (tok == NULL || strchr(tok + 3, '/') != NULL)
 		return error_page(w, c, MHD_HTTP_NOT_FOUND, "There is no page "
@@ -508,6 +679,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    MHD_HTTP_NOT_FOUND, err == DM_ESTATE ? "This link has "
 		    "expired." : "This link is not valid. It may have been cut "
 		    "short or changed when it was copied.");
+	if (tk.purpose == TOK_ATTACHMENT)
+		return download(w, c, &tk, post);
 	if ((st = store_get(w, &slot)) == NULL)
 		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
 		    "busy; please try again in a moment.");

@@ -21,13 +21,15 @@ struct action {
 	time_t			 now;
 	int			 text_stored;	/* the text came in a mail that
 						   is stored already */
+	int64_t			 message;	/* that mail's row: its files go
+						   with what it relays (0: none) */
 };
 
 /* Change the status (an event) and let the SLA engine follow. */
 dm_err	action_set_status(const struct action *a, struct dm_ticket *t,
 	    const char *status);
 
-/* A public reply: relayed to the requester. */
+/* A public reply: relayed to the requester (and the participants). */
 dm_err	action_reply(const struct action *a, struct dm_ticket *t,
 	    const char *text);
 /* Resolved: the resolution mail (accept / not fixed) with text. */
@@ -61,6 +63,10 @@ dm_err	action_severity(const struct action *a, struct dm_ticket *t,
 dm_err	action_classify(const struct action *a, struct dm_ticket *t,
 	    enum ticket_class field, const char *value);
 dm_err	action_ack(const struct action *a, struct dm_ticket *t);
+/* "add ADDR" or "remove ADDR": the ticket's participants (participants.h)
+ * gain or lose one (#cc, ticket cc). */
+dm_err	action_cc(const struct action *a, struct dm_ticket *t,
+	    const char *op);
 /* Staff close it (ticket close): survey per [survey] on. */
 dm_err	action_close(const struct action *a, struct dm_ticket *t);
 

@@ -34,6 +34,8 @@ int	cmd_init(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_check_config(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_ingest(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_ticket(struct dm_ctx *ctx, int argc, char **argv);
+/* ticket attachment N [PART] (cmd_attachment.c) */
+int	cmd_ticket_attachment(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_quarantine(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_outbox(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_fetch(struct dm_ctx *ctx, int argc, char **argv);
@@ -45,5 +47,6 @@ int	cmd_key(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_report(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_directory(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_status(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_announce(struct dm_ctx *ctx, int argc, char **argv);
 
 #endif

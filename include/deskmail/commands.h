@@ -2,7 +2,7 @@
  * commands.h - the #commands staff put on lines of their own in a reply:
  * #resolve, #pending, #note, #update, #assign <team|person>,
  * #transfer <team>, #severity <1-3>, #ack, #category <name>,
- * #agency <name>, #owner <name>.
+ * #agency <name>, #owner <name>, #cc add|remove <address>.
  */
 #ifndef DESKMAIL_COMMANDS_H
 #define DESKMAIL_COMMANDS_H
@@ -14,7 +14,7 @@
 enum command_kind {
 	CMD_RESOLVE, CMD_PENDING, CMD_NOTE, CMD_ASSIGN, CMD_TRANSFER,
 	CMD_SEVERITY, CMD_ACK, CMD_CATEGORY, CMD_AGENCY, CMD_OWNER,
-	CMD_UPDATE, CMD_MERGE, CMD_PARENT
+	CMD_UPDATE, CMD_CC, CMD_MERGE, CMD_PARENT
 };
 
 struct command {
@@ -45,7 +45,8 @@ struct commands {
  * command line, as if it stood on the next line.  A word deskmail does
  * not know, a bad or missing argument, or two commands that would each
  * take the text (#note, #update, #resolve, #pending) are recorded in bad,
- * with why.  Free with commands_free().
+ * with why.  The argument of #cc is written "add ADDR" or "remove ADDR"
+ * (ADDR lower case, without <>).  Free with commands_free().
  */
 void	commands_parse(const char *text, struct commands *out);
 void	commands_free(struct commands *c);

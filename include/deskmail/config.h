@@ -32,6 +32,21 @@ struct dm_team {
 	size_t	  nescalation;
 };
 
+/*
+ * A help address of its own ([queue NAME]): mail to it opens tickets on
+ * its team under its policy, and every mail about them comes from it
+ * (queue.c, queue.h).
+ */
+struct dm_queue {
+	char	*name;
+	char	*address;		/* the queue's help address, lower case */
+	char	*team;			/* its tickets' team */
+	char	*policy;		/* their SLA policy, or NULL: the team's */
+	char	*tag;			/* their subject tag, or NULL: [deskmail] */
+	char	*from;			/* their mail's From, or NULL: address */
+	char	*from_name;		/* its display name, or NULL: organisation */
+};
+
 /* The categories of seed 003, in the order reports list them. */
 #define DM_NCATEGORIES	4
 extern const char *const dm_categories[DM_NCATEGORIES];
@@ -43,6 +58,22 @@ enum dm_after { AFTER_SEEN, AFTER_MOVE, AFTER_DELETE };
 #define SURVEY_ON_ACCEPT	0x1	/* the requester accepted */
 #define SURVEY_ON_AUTOCLOSE	0x2	/* no answer: closed by deskmail */
 #define SURVEY_ON_STAFF_CLOSE	0x4	/* staff closed it (ticket close) */
+
+/*
+ * The mail to a ticket's customers ([deskmail] participants_get lists the
+ * kinds its participants get too; ticket_customers() takes one).  The
+ * acknowledgement and the survey are the requester's alone.
+ */
+#define PG_STAFF_REPLY		0x01	/* a staff reply */
+#define PG_PENDING		0x02	/* staff ask for more information */
+#define PG_RESOLUTION		0x04	/* resolved (participants: no links) */
+#define PG_TRANSFERRED		0x08	/* passed to another team */
+#define PG_REOPENED		0x10	/* reopened_customer */
+#define PG_SLA			0x20	/* SLA notices to "requester" */
+#define PG_MERGED		0x40	/* the ticket went into another */
+#define PG_INCIDENT		0x80	/* it joined a major incident */
+#define PG_ACK			0x100	/* never participants' */
+#define PG_SURVEY		0x200	/* never participants' */
 
 struct dm_mailbox {
 	char	*name;
@@ -58,6 +89,7 @@ struct dm_mailbox {
 	long	 batch;
 	long	 timeout;
 	long	 poll_seconds;
+	char	*queue;			/* its mail's queue, or "": by address */
 	/* derived from them by config_load() */
 	char	*host;
 	char	*port;
@@ -84,6 +116,9 @@ struct dm_config {
 	long	 reopen_days;
 	long	 auto_reply_limit;	/* automatic mails per address per hour */
 	long	 staff_notice_limit;	/* staff notices per ticket, address, hour */
+	char	*participants_get_text;	/* as written */
+	int	 participants_get;	/* PG_* bits from it */
+	long	 max_participants;	/* per ticket */
 	long	 busy_timeout_ms;
 	struct dm_limits limits;
 	char	*staff_auth;		/* authentication-results | none */
@@ -103,6 +138,9 @@ struct dm_config {
 	char	*web_listen;
 	long	 link_days;
 	long	 web_threads;
+	/* [attachments] */
+	long	 attach_mail_max;	/* bytes of files one mail carries */
+	long	 attach_link_days;	/* download links above it work so long */
 	/* [survey] */
 	long	 survey_delay;
 	long	 survey_window;
@@ -112,6 +150,10 @@ struct dm_config {
 	int	 survey_on;		/* SURVEY_ON_* bits from both */
 	long	 low_rating;
 	char	*supervisor;
+	/* [announce] */
+	long	 announce_per_hour;	/* mails the sender sends per hour */
+	long	 announce_days;		/* "all": tickets of these days */
+	long	 announce_max;		/* recipients of one announcement */
 	/* [sla] */
 	char	*sla_policy;
 	char	*sla_contacts;
@@ -143,6 +185,8 @@ struct dm_config {
 	size_t		   nmailboxes;
 	struct sla_policy *policies;	/* the presets, then [policy NAME] */
 	size_t		   npolicies;
+	struct dm_queue	  *queues;	/* [queue NAME], in file order */
+	size_t		   nqueues;
 
 	char	*domain;		/* derived: the domain of address */
 };
@@ -181,7 +225,8 @@ const struct sla_policy *config_sla_policy(const struct dm_config *cfg,
 /* The index of a category in dm_categories, or -1. */
 int config_category(const char *name);
 
-/* Nonzero when address is one of ours: the help address or a team's. */
+/* Nonzero when address is one of ours: the help address, a team's, or a
+ * queue's address or From. */
 int config_is_own_address(const struct dm_config *cfg, const char *address);
 
 #endif

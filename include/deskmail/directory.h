@@ -5,6 +5,7 @@
 #ifndef DESKMAIL_DIRECTORY_H
 #define DESKMAIL_DIRECTORY_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "deskmail/err.h"
@@ -25,11 +26,22 @@ struct dm_agency {
 
 /*
  * Replace the directory with the CSV file at path (header
- * agency,title,senders,notify,escalate,bill_to[,timezone]), in one
+ * agency,title,senders,notify,escalate,bill_to[,timezone[,fte]]), in one
  * transaction: a bad row changes nothing and the error names path:line.
  */
 dm_err	directory_import(struct dm_store *st, const char *path,
 	    size_t *nagencies, size_t *nsenders);
+
+/* The most full-time equivalents one agency may have. */
+#define DIRECTORY_FTE_MAX	100000
+
+/*
+ * An FTE as written in the directory ("12.5": digits, at most two
+ * decimals, at most DIRECTORY_FTE_MAX) into hundredths; 0 when it is
+ * not one.  Formatted back without trailing zeros ("12.5", "40").
+ */
+int	directory_parse_fte(const char *s, int64_t *hundredths);
+void	directory_format_fte(int64_t hundredths, char out[24]);
 
 /* The agency of address (exact address, then its domain and parents);
  * *agency is NULL when none.  The caller frees it. */

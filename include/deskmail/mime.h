@@ -28,6 +28,8 @@ struct dm_parsed {
 	char	*reply_to;	/* first Reply-To address, or NULL */
 	char	*to;		/* "a@x, b@y" (lower case), or NULL */
 	char	*cc;
+	char	*envelope_to;	/* Delivered-To and X-Original-To values, top
+				 * first, joined with ", ", or NULL */
 	char	*subject;	/* decoded, UTF-8, never NULL */
 	char	*date;		/* the Date header as written, or NULL */
 	char	*message_id;	/* without <>, or NULL */
@@ -64,6 +66,19 @@ struct dm_parsed {
  */
 dm_err	mime_parse(const char *raw, size_t len, const struct dm_limits *lim,
 	    struct dm_parsed **out);
+
+/*
+ * The decoded bytes of the attachment at index (0: the first) in the
+ * order mime_parse() lists them, from the raw message as stored: the
+ * store keeps a file's name, type and size, not its bytes a second time.
+ * *parsed is the whole message parsed (the caller checks that
+ * (*parsed)->att[index] is the file it expects, frees it with
+ * mime_free()); *data (NUL after *size bytes) is freed by the caller.
+ * DM_ENOTFOUND when the message has fewer attachments.
+ */
+dm_err	mime_attachment(const char *raw, size_t len,
+	    const struct dm_limits *lim, size_t index,
+	    struct dm_parsed **parsed, char **data, size_t *size);
 
 void	mime_free(struct dm_parsed *m);
 

@@ -37,6 +37,9 @@ enum auto_submitted notice_auto_submitted(const char *template);
 struct token;
 struct dm_ticket;
 
+/* The key of the signed links (key_file, read once per process). */
+dm_err	notice_key(const struct dm_config *cfg, unsigned char key[32]);
+
 /* base_url joined with path (one '/' between them); caller frees. */
 char	*notice_url(const struct dm_config *cfg, const char *path);
 
@@ -50,6 +53,14 @@ void	notice_ticket_vars(const struct dm_config *cfg,
 void	notice_link_var(struct tvars *v, const struct dm_config *cfg,
 	    const unsigned char key[32], const char *name, int purpose,
 	    const struct dm_ticket *t, int rating);
+
+/*
+ * requests_url: the "my requests" link of address (requests.h), for the
+ * mail to that address: notice_vars() sets the requester's, the sender
+ * the recipient's, so that nobody gets a link to another's requests.
+ */
+dm_err	notice_requests_var(struct tvars *v, const struct dm_config *cfg,
+	    const char *address);
 
 /* The public URL of a signed link (base_url + "l/" + token); caller frees. */
 char	*notice_link(const struct dm_config *cfg, const unsigned char key[32],

@@ -36,12 +36,17 @@
  *            comments: period comments
  *            terms: period rank term count
  *            phrases: period rank phrase count
- *   billing  currency
+ *   billing  currency method (incident)
  *            rows: month bill_to category incidents rate amount
  *            totals: month bill_to incidents amount
  *            uncategorised: month incidents
  *            detail: ticket closed month category requester agency owner
  *                    bill_to rate
+ *   billing  currency method (fte) amount fte
+ *   (--method fte)
+ *            shares: agency fte share_pct amount
+ *            total: agencies fte share_pct amount
+ *            without_fte: agency
  * CSV is one table per report: the first column, "record", names the
  * table a row comes from, the others are the union of the tables' columns
  * in the order above (empty where a table has no such column).
@@ -64,6 +69,9 @@
 enum report_by { BY_DEFAULT, BY_WEEK, BY_MONTH, BY_QUARTER, BY_YEAR,
 	BY_DAY /* not on the command line: dates in detail lists */ };
 enum report_format { RF_TEXT, RF_CSV, RF_JSON, RF_HTML };
+/* How billing shares the cost: a flat rate per incident (seed 003), or
+ * a period's total by each agency's share of FTE (seed 002). */
+enum report_method { RM_INCIDENT, RM_FTE };
 
 /* What the command line asked for; dates are local days in [sla] timezone. */
 struct report_opts {
@@ -73,6 +81,8 @@ struct report_opts {
 	enum report_by	 by;
 	enum report_format format;
 	int		 detail;	/* text: billing's incident list too */
+	enum report_method method;	/* billing */
+	int64_t		 amount;	/* billing by FTE: the total, in cents */
 	/* set by report_run() from the dates, in the configured zone */
 	int64_t		 from, to;	/* [from, to); INT64_MIN/MAX when open */
 	int64_t		 split;
@@ -90,6 +100,10 @@ int	report_lookup(const char *name);
 dm_err	report_parse_date(const char *opt, const char *s, char out[11]);
 dm_err	report_parse_by(const char *s, enum report_by *by);
 dm_err	report_parse_format(const char *s, enum report_format *f);
+dm_err	report_parse_method(const char *s, enum report_method *m);
+/* An amount like 1250 or 1250.50 (at most REPORT_AMOUNT_MAX) in cents. */
+#define REPORT_AMOUNT_MAX	999999999	/* whole units */
+dm_err	report_parse_amount(const char *s, int64_t *cents);
 
 /*
  * Run report `which` (an index from report_lookup(), or REPORT_ALL) on
@@ -200,6 +214,8 @@ dm_err	report_sla(const struct report_env *env, struct report *r);
 dm_err	report_ttr(const struct report_env *env, struct report *r);
 dm_err	report_themes(const struct report_env *env, struct report *r);
 dm_err	report_billing(const struct report_env *env, struct report *r);
+/* billing with --method fte (report_fte.c) */
+dm_err	report_billing_fte(const struct report_env *env, struct report *r);
 
 /* ---- internal: renderings ----------------------------------------- */
 

@@ -39,6 +39,7 @@ struct dm_ticket {
 	int64_t	 linked_ticket;	/* 0: none */
 	char	*owner;		/* agency owning the device or application */
 	char	*sla_policy;	/* the policy its timers follow */
+	char	*queue;		/* the [queue NAME] it came in by, or NULL */
 	int64_t	 merged_into;	/* merged: the ticket that goes on (0) */
 	int64_t	 parent;	/* the major incident it is part of (0) */
 };
@@ -92,6 +93,10 @@ dm_err	event_move(struct dm_store *st, int64_t from, int64_t into);
 /* Mark the ticket updated (a message arrived); its state is unchanged. */
 dm_err	ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now);
 
+/* The queue ticket id came in by (NULL: the main help address); the
+ * caller frees it.  One column, for the sender of every mail. */
+dm_err	ticket_queue(struct dm_store *st, int64_t id, char **queue);
+
 /* Who resolved the ticket last (an address), else its assignee, else
  * NULL; the caller frees it. */
 dm_err	ticket_resolver(struct dm_store *st, const struct dm_ticket *t,
@@ -105,13 +110,41 @@ dm_err	ticket_count_opened(struct dm_store *st, const char *requester,
 dm_err	event_add(struct dm_store *st, int64_t ticket, time_t at,
 	    const char *actor, const char *type, const char *detail);
 
+/* Which tickets a listing (and search.h's search) lets through. */
+struct ticket_filter {
+	const char	*status;	/* NULL: any */
+	const char	*requester;	/* an address in lower case; NULL: any */
+	const char	*agency;	/* NULL: any */
+	int64_t		 from, to;	/* created in [from, to) */
+	int64_t		 closed_since;	/* closed ones only if closed since */
+	long		 limit;		/* at most; < 0: no limit */
+};
+
+/* f lets every ticket through, without a limit. */
+void	ticket_filter_init(struct ticket_filter *f);
+
+/*
+ * The filter in SQL, on the columns of tickets but the requester's
+ * (?2, which a statement tests itself so that it can use the index
+ * tickets_requester): ?1 status, ?3 agency, ?4 and ?5 created, ?6
+ * closed_since; ?7 is the limit.  ticket_filter_bind() binds ?1-?7.
+ * The unary '+' keeps the planner off the indexes on these columns: a
+ * listing walks the tickets newest first (or a requester's, or what a
+ * search found) and stops at the limit, where a date range through
+ * tickets_created would sort every ticket of the range first.
+ */
+#define TICKET_FILTER_SQL " (?1 IS NULL OR +status = ?1)" \
+	" AND (?3 IS NULL OR +agency = ?3) AND +created >= ?4" \
+	" AND +created < ?5 AND (+status <> 'closed' OR +closed_at >= ?6)"
+void	ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f);
+
 /*
  * JSON views (json-c).  Each appends new objects the caller owns through
  * the array or object it passed.
  */
 struct json_object;
-/* Tickets (newest first), only those in status unless it is NULL. */
-dm_err	ticket_list_json(struct dm_store *st, const char *status,
+/* The tickets f lets through (f NULL: all), newest first. */
+dm_err	ticket_list_json(struct dm_store *st, const struct ticket_filter *f,
 	    struct json_object *array);
 /* The ticket's own fields as a new object in *out. */
 dm_err	ticket_json(struct dm_store *st, int64_t id, struct json_object **out);

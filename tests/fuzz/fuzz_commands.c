@@ -3,13 +3,15 @@
  * reply, split by commands_parse() into #commands and the rest.  Checks
  * what commands.h promises: an argument is trimmed and present exactly
  * for the commands that take one (never for those whose text is the
- * mail's), a severity is 1-3, every command and every line not understood
- * keeps its line (and why), and the text left is no longer than the
- * input.
+ * mail's), a severity is 1-3, #cc's is "add ADDR" or "remove ADDR"
+ * with an address we can write (lower case), every command and every
+ * line not understood keeps its line (and why), and the text left is no
+ * longer than the input.
  */
 #include <string.h>
 
 #include "deskmail/commands.h"
+#include "deskmail/header.h"
 
 #include "fuzz.h"
 
@@ -32,6 +34,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (c.v[i].kind == CMD_SEVERITY && (arg == NULL ||
 		    strlen(arg) != 1 || arg[0] < '1' || arg[0] > '3'))
+			abort();
+		/* #cc: "add ADDR" or "remove ADDR", lower case, writable */
+		if (c.v[i].kind == CMD_CC && (arg == NULL ||
+		    (strncmp(arg, "add ", 4) != 0 &&
+		    strncmp(arg, "remove ", 7) != 0) ||
+		    !header_address_safe(strchr(arg, ' ') + 1) ||
+		    strpbrk(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL))
 			abort();
 		/* text after #note and the like is text, not an argument */
 		if (command_takes_text(c.v[i].kind) && arg != NULL)

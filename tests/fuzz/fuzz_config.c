@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "deskmail/config.h"
+#include "deskmail/queue.h"
 #include "deskmail/route.h"
 #include "deskmail/sla_policy.h"
 
@@ -44,6 +45,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (config_team_of(cfg, cfg->teams[i].members[j]) ==
 			    NULL)
 				abort();
+	}
+	/* a queue it accepts is found by name, and its addresses are ours */
+	for (i = 0; i < cfg->nqueues; i++) {
+		const struct dm_queue *q = &cfg->queues[i];
+
+		if (config_queue(cfg, q->name) != q ||
+		    !config_is_own_address(cfg, q->address) ||
+		    !config_is_own_address(cfg, queue_from(cfg, q)) ||
+		    config_team(cfg, q->team) == NULL ||
+		    queue_tag(cfg, q)[0] == '\0')
+			abort();
 	}
 	for (i = 0; i < cfg->npolicies; i++) {
 		const struct sla_policy *p = config_sla_policy(cfg,

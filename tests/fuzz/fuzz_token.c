@@ -2,9 +2,14 @@
  * fuzz_token.c - libFuzzer target for the signed link tokens, with a
  * fixed key.  The input's first line is checked as a link token at a
  * fixed "now", the second as the CSRF token for it.  Then the first 26
- * bytes are read as a token's fields, signed with token_make() and
+ * bytes are read as a token's fields (for a download link, the version's
+ * bytes as its file), signed with token_make() and
  * checked back: a token deskmail made with valid fields must check with
- * the same fields, and one with a byte changed must not.
+ * the same fields, and one with a byte changed must not.  The first line
+ * is also checked as an address token ("my requests"), and the bytes
+ * after the first 9 (up to a NUL or 254) as an address to sign and check
+ * back: the same address and expiry, never a ticket token, and never
+ * with a character changed.
  */
 #include <string.h>
 #include <time.h>
@@ -47,11 +52,18 @@ roundtrip(const uint8_t *data)
 	in.ticket = get64(data + 2);
 	in.version = get64(data + 10);
 	in.expires = (time_t)get64(data + 18);
+	if (in.purpose == TOK_ATTACHMENT) {
+		/* a download link carries its file where the version is */
+		in.attachment = in.version;
+		in.version = 0;
+	}
 	token_make(key, &in, s);
 	if (strlen(s) != 56)
 		abort();
-	valid = in.purpose >= TOK_STATUS && in.purpose <= TOK_SURVEY &&
-	    in.rating <= 5 && in.ticket > 0;
+	valid = in.purpose >= TOK_STATUS && in.purpose <= TOK_ATTACHMENT &&
+	    in.rating <= 5 && in.ticket > 0 &&
+	    (in.purpose != TOK_ATTACHMENT || (in.attachment > 0 &&
+	    in.rating == 0));
 	err = token_check(key, s, NOW, &out);
 	if (!valid && err == DM_OK)
 		abort();
@@ -59,7 +71,8 @@ roundtrip(const uint8_t *data)
 		abort();
 	if (err == DM_OK && (out.purpose != in.purpose ||
 	    out.rating != in.rating || out.ticket != in.ticket ||
-	    out.version != in.version || out.expires != in.expires))
+	    out.version != in.version || out.expires != in.expires ||
+	    out.attachment != in.attachment))
 		abort();
 	token_csrf(key, s, csrf);
 	if (!token_csrf_ok(key, s, csrf) || token_csrf_ok(key, s, NULL))
@@ -70,20 +83,57 @@ roundtrip(const uint8_t *data)
 		abort();
 }
 
+static void
+address_roundtrip(const uint8_t *data, size_t size)
+{
+	char addr[TOKEN_ADDR_MAX + 2], got[TOKEN_ADDR_MAX + 1];
+	char s[TOKEN_ADDR_LEN];
+	struct token t;
+	time_t expires = (time_t)get64(data + 1), back;
+	size_t n = size - 9 > TOKEN_ADDR_MAX + 1 ? TOKEN_ADDR_MAX + 1 :
+	    size - 9;
+	dm_err err;
+
+	memcpy(addr, data + 9, n);
+	addr[n] = '\0';
+	if (token_make_address(key, addr, expires, s) != DM_OK)
+		return;
+	if (strlen(addr) > TOKEN_ADDR_MAX || strlen(s) >= TOKEN_ADDR_LEN)
+		abort();
+	err = token_check_address(key, s, NOW, got, &back);
+	if (err != (NOW > expires ? DM_ESTATE : DM_OK) ||
+	    strcmp(got, addr) != 0 || back != expires)
+		abort();
+	if (token_check(key, s, NOW, &t) == DM_OK)
+		abort();
+	s[data[0] % strlen(s)] = s[data[0] % strlen(s)] == 'A' ? 'B' : 'A';
+	if (token_check_address(key, s, NOW, got, &back) == DM_OK &&
+	    strcmp(got, addr) == 0 && back == expires)
+		abort();	/* a changed character that still says the same */
+	if (token_check_address(key, s, NOW, got, &back) == DM_OK)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_str(data, size), *csrf;
+	char *text = fuzz_str(data, size), *csrf, addr[TOKEN_ADDR_MAX + 1];
 	struct token t;
+	time_t exp;
 
 	if ((csrf = strchr(text, '\n')) != NULL)
 		*csrf++ = '\0';
 	(void)token_check(key, text, NOW, &t);
+	if (token_check_address(key, text, NOW, addr, &exp) == DM_OK &&
+	    strlen(addr) > TOKEN_ADDR_MAX)
+		abort();
 	(void)token_csrf_ok(key, text, csrf);
 	if (csrf != NULL)
 		(void)token_csrf_ok(key, csrf, text);
 	free(text);
 	if (size >= 26)
 		roundtrip(data);
+	if (size >= 10)
+		address_roundtrip(data, size);
 	return 0;
 }

@@ -12,8 +12,9 @@
  * with ticket 1 (new) and a resolved ticket; the key is fixed.
  *
  * Input: line 1 the method, line 2 the URL, the rest the body.  In the
- * URL "@TOKENn@" (n = 1..4: status, accept, not fixed, survey) becomes a
- * valid token (the resolved ticket for accept and not fixed, else 1), and
+ * URL "@TOKENn@" (n = 1..5: status, accept, not fixed, survey, the
+ * download of ticket 1's file, an HTML page with a script in it) becomes
+ * a valid token (the resolved ticket for accept and not fixed, else 1), and
  * "@CSRF@" in the body its CSRF token, so the fuzzer gets past the MAC.
  * A POST that was answered moved the resolved ticket on, so a new
  * resolved ticket is made for the runs after it (survey answers on
@@ -22,6 +23,8 @@
  * clean_comment()).
  */
 #include "../../src/web.c"
+#include "deskmail/message.h"
+#include "deskmail/mime.h"
 
 #include "fuzz.h"
 
@@ -33,6 +36,8 @@
 
 struct MHD_Response {
 	void	*body;
+	MHD_ContentReaderFreeCallback	 done;	/* a download's, or NULL */
+	void	*cls;
 };
 
 struct MHD_PostProcessor {
@@ -51,6 +56,19 @@ fake_response(size_t len, void *body, enum MHD_ResponseMemoryMode mode)
 	(void)len;
 	(void)mode;			/* web.c always passes MUST_FREE */
 	r->body = body;
+	return r;
+}
+
+static struct MHD_Response *
+fake_response_free(size_t len, void *body, MHD_ContentReaderFreeCallback done,
+    void *cls)
+{
+	struct MHD_Response *r = xcalloc(1, sizeof(*r));
+
+	(void)len;
+	r->body = body;
+	r->done = done;
+	r->cls = cls;
 	return r;
 }
 
@@ -82,7 +100,10 @@ fake_queue(struct MHD_Connection *c, unsigned int status,
 static void
 fake_destroy(struct MHD_Response *r)
 {
-	free(r->body);
+	if (r->done != NULL)
+		r->done(r->cls);	/* frees the body */
+	else
+		free(r->body);
 	free(r);
 }
 
@@ -158,6 +179,34 @@ new_ticket(const char *status)
 	return t.id;
 }
 
+/* A customer mail with a file (attachments row 1) on ticket 1, for the
+ * download links (@TOKEN5@). */
+static void
+file_on_ticket_1(void)
+{
+	static const char raw[] =
+	    "From: ann@dot.ny.gov\r\nSubject: scan\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	    "Content-Type: text/plain\r\n\r\nSee the file.\r\n--b\r\n"
+	    "Content-Type: text/html; name=\"x.html\"\r\n"
+	    "Content-Disposition: inline; filename=\"../x.html\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\r\n--b--\r\n";
+	struct dm_parsed *m;
+	struct dm_store *st;
+	struct dm_raw r = { raw, sizeof(raw) - 1, "0", "fuzz" };
+	int64_t id;
+
+	if (mime_parse(raw, sizeof(raw) - 1, &cfg->limits, &m) != DM_OK ||
+	    store_open(cfg, 0, &st) != DM_OK ||
+	    message_store(st, 1, "customer", m, &r, 1772442900, &id) != DM_OK) {
+		fprintf(stderr, "fuzz_web: %s\n", dm_errdetail());
+		abort();
+	}
+	store_close(st);
+	mime_free(m);
+}
+
 static struct dm_web *
 server(void)
 {
@@ -173,8 +222,10 @@ server(void)
 	}
 	if (new_ticket(TS_NEW) != 1)
 		abort();
+	file_on_ticket_1();
 	resolved_id = new_ticket(TS_RESOLVED);
 	mhd.response_from_buffer = fake_response;
+	mhd.response_with_free = fake_response_free;
 	mhd.add_header = fake_header;
 	mhd.queue_response = fake_queue;
 	mhd.destroy_response = fake_destroy;
@@ -204,12 +255,13 @@ placeholders(struct dm_web *w, const char *s, char *tok)
 	while ((p = strchr(s, '@')) != NULL) {
 		buf_add(&b, s, (size_t)(p - s));
 		if (strncmp(p, "@TOKEN", 6) == 0 && p[6] >= '1' &&
-		    p[6] <= '4' && p[7] == '@') {
+		    p[6] <= '5' && p[7] == '@') {
 			struct token t = { .purpose = (enum token_purpose)(p[6] -
 			    '0'), .ticket = p[6] == '2' || p[6] == '3' ?
 			    resolved_id : 1,
 			    .expires = 1772442900 + 86400,
-			    .rating = p[6] == '4' ? 3 : 0 };
+			    .rating = p[6] == '4' ? 3 : 0,
+			    .attachment = p[6] == '5' ? 1 : 0 };
 
 			token_make(w->key, &t, tok);
 			buf_adds(&b, tok);

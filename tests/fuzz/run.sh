@@ -8,16 +8,17 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# header zone (default: all).  Crashes land in tests/fuzz/crashes/TARGET-*; the
-# corpora grow in $FUZZ_BUILD (default build-fuzz/) from run to run.  One
-# line per target: "fuzz TARGET: N runs in S s: ok|FAILED (...)", also
-# appended to $FUZZ_BUILD/totals.tsv.  Exit 0 only if every target ran
-# clean.  FUZZ_ARGS adds libFuzzer options (e.g. FUZZ_ARGS=-jobs=1).
+# header zone participants filename search (default: all).  Crashes
+# land in tests/fuzz/crashes/TARGET-*; the corpora grow in $FUZZ_BUILD (default
+# build-fuzz/) from run to run.  One line per target: "fuzz TARGET: N
+# runs in S s: ok|FAILED (...)", also appended to $FUZZ_BUILD/totals.tsv.
+# Exit 0 only if every target ran clean.  FUZZ_ARGS adds libFuzzer
+# options (e.g. FUZZ_ARGS=-jobs=1).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla header zone"
+all="mime commands token config route template web directory sla header zone participants filename search"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
@@ -112,6 +113,8 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		  printf '[policy gold]\ntriage = 15m\nseverity1 = hours=24x7 ack=15m updates=1h,4h restored\n'
 		  printf '[mailbox main]\nurl = imaps://imap.example.org:993/Help%%20Desk\nuser = help\npassword_env = PW\nafter = move\nmove_to = Done\n'
 		  printf '[billing]\nrate_security = 12.50\n'
+		  printf '[queue desk]\naddress = desk@example.org\nteam = desktop\npolicy = gold\ntag = DESK\nname = Desk\n'
+		  printf '[queue hw]\naddress = hw@example.org\nteam = apps\nfrom = help@example.org\n'
 		  printf '%%%%\n'
 		  cat "$top/contrib/demo/rules.txt"; } >"$d/with-rules"
 		;;
@@ -140,15 +143,25 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'HEAD\n/deskmail/style.css\n' >"$d/css"
 		printf 'DELETE\n/l/@TOKEN1@\n' >"$d/method"
 		printf 'GET\n/l/AQAAAAAAAAAAAQAAAAAAAAABAAAAAGmlWZSu8VtZ0qkBEjNEVWZ3iJmq\n' >"$d/forged"
+		printf 'GET\n/l/@TOKEN5@\n' >"$d/download"
+		printf 'HEAD\n/l/@TOKEN5@\n' >"$d/download-head"
+		printf 'POST\n/l/@TOKEN5@\ncsrf=@CSRF@\n' >"$d/download-post"
 		printf 'GET\n127.0.0.1:8025\n' >"$d/listen"
 		;;
 	directory)
 		cp "$top/contrib/demo/agencies.csv" "$d/demo.csv"
+		printf 'agency,title,senders,notify,escalate,bill_to,timezone,fte\na,A,a.example,,,,America/Denver,12.5\nb,"B, Inc",b.example;x@y.example,,,owner,,0.25\nc,C,c.example,,,,,\n' >"$d/fte.csv"
 		;;
 	sla)
 		printf 'triage 15m\nseverity1 hours=24x7 ack=15m initial=15m updates=every:1h restored significant\n' >"$d/ny1"
 		printf 'severity2 hours=24x7 ack=15m initial=15m updates=1h,4h,8h restored significant\nseverity3 hours=24x7 referral=2d\nunset hours=24x7\n' >"$d/ny2"
 		printf 'severity1 hours=24x7 assign=15m updates=every:30m resolve=4h\nseverity2 hours=business assign=4h updates=every:2d resolve=14d\n' >"$d/colorado"
+		;;
+	search)
+		printf 'printer' >"$d/word"
+		printf '"permit portal" kronos flicker* N\303\272\303\261ez\n%%%%\nThe permit portal of Kronos flickers for N\303\272\303\261ez.' >"$d/words-doc"
+		printf 'NEAR(a b, 3) subject:x OR -y ^z {a b}:c\n%%%%\nnear a b subject x or y z' >"$d/syntax"
+		printf '"unclosed "a""b" * ** "*"* \t\r\n' >"$d/quotes"
 		;;
 	zone)
 		for z in America/Denver America/New_York Europe/Berlin UTC \
@@ -161,6 +174,13 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'IST-2IDT,M3.4.4/26,M10.5.0' >"$d/rule-hour26"
 		printf '<+0330>-3:30' >"$d/rule-quoted"
 		printf 'EST5EDT,0/0,J365/25' >"$d/rule-all-year"
+		;;
+	participants)
+		printf 'Service Desk <help@example.org>, boss@agency.example.gov\n%%%%\nanna@agency.example.gov, Tech <tech1@example.org>, it-l@agency.example.gov, , noreply@x.example, A@B.example' >"$d/to-cc"
+		printf 'add <Dora@X.Example>' >"$d/cc-add"
+		printf 'remove dora@x.example' >"$d/cc-remove"
+		printf 'ticket-requesters:VPN token' >"$d/audience"
+		printf 'agency:DOT' >"$d/agency"
 		;;
 	header)
 		# a From display name, "%%", a Subject, "%%", message ids
@@ -180,6 +200,18 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 				i=$((i + 1))
 				printf 'Customer\n%%%%\n%s' "${l#Subject: }" >"$d/subject-$i"
 			done
+		;;
+	filename)
+		# a name, "%%", a media type (the names of the attachment tests)
+		printf 'report.pdf' >"$d/plain"
+		printf '../../etc/passwd\n%%%%\ntext/plain; charset=utf-8' >"$d/traversal"
+		printf 'evil\r\nBcc: x@y.txt\n%%%%\napplication/pdf;\r\n x="\r\nTo: z"' >"$d/crlf"
+		printf 'invoice\342\200\256fdp.exe\n%%%%\nmessage/rfc822' >"$d/bidi"
+		printf 'Sch\303\266ne Gr\303\274\303\237e \"=?UTF-8?B?QQ==?=\" %%41.pdf' >"$d/utf8-quote"
+		printf 'CON.txt\n%%%%\nimage/png' >"$d/device"
+		printf '%s.pdf' "$(printf '\303\251%.0s' $(seq 150))" >"$d/long-utf8"
+		printf '%s' "$(printf 'x%.0s' $(seq 300))" >"$d/long-ascii"
+		printf ' .. . \377\376 \n%%%%\n/' >"$d/junk"
 		;;
 	esac
 	# heredocs: CSV files to directory, rules files to route, configs
@@ -203,7 +235,8 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 maxlen() {
 	case $1 in
 	mime) echo 65536 ;; template|directory) echo 16384 ;;
-	token) echo 256 ;; sla) echo 2048 ;; *) echo 8192 ;;
+	token) echo 512 ;; sla) echo 2048 ;; filename|search) echo 4096 ;;
+	*) echo 8192 ;;
 	esac
 }
 

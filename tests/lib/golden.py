@@ -2,7 +2,8 @@
 """golden.py MAILDIR OUTBOX-JSON - every mail an smtp_sink.py stored, as
 its recipient reads it, in the order deskmail queued them: the envelope
 recipient, Date, From, To, Subject and the decoded text/plain body.  What
-differs from run to run is replaced: link tokens by <token>, Message-IDs
+differs from run to run is replaced: link tokens (/l/ and /r/) by <token>,
+Message-IDs
 by <id>, the port of the link pages by PORT.  The tests compare this text
 with a reviewed *.expected file, so that any change to what people
 receive shows up in review (GOLDEN_UPDATE=1 writes the file instead)."""
@@ -31,6 +32,7 @@ mails.sort(key=lambda x: (x[0], x[1]))
 def clean(s):
     s = re.sub(r"http://127\.0\.0\.1:\d+/", "http://127.0.0.1:PORT/", s)
     s = re.sub(r"/l/[A-Za-z0-9_-]{20,}", "/l/<token>", s)
+    s = re.sub(r"/r/[A-Za-z0-9_-]{20,}", "/r/<token>", s)
     return s
 
 

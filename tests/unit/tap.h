@@ -43,5 +43,8 @@ void test_token(void);
 void test_calendar(void);
 void test_subject(void);
 void test_zone(void);
+void test_participants(void);
+void test_filename(void);
+void test_search(void);
 
 #endif

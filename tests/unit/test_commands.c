@@ -87,6 +87,30 @@ test_commands(void)
 	is_str(c.text, "one\ntwo", "two #note lines: both texts");
 	commands_free(&c);
 
+	commands_parse("#cc add <Boss@Agency.Example.GOV>\n"
+	    "#cc: REMOVE old@agency.example.gov\nThanks.\n", &c);
+	is_str(names(&c), "cc cc", "#cc add and #cc: remove");
+	is_str(c.n == 2 ? c.v[0].arg : NULL, "add boss@agency.example.gov",
+	    "#cc add: the address lower case, without <>");
+	is_str(c.n == 2 ? c.v[1].arg : NULL, "remove old@agency.example.gov",
+	    "#cc: REMOVE: any case, written 'remove'");
+	is_str(c.text, "Thanks.", "#cc takes no text");
+	commands_free(&c);
+
+	commands_parse("#cc\n#cc invite x@y.example\n#cc add\n"
+	    "#cc add two words\n", &c);
+	ok(c.n == 0 && c.nbad == 4, "#cc: four lines not understood");
+	is_str(c.nbad == 4 ? c.bad[0].why : NULL, "needs an argument: "
+	    "#cc add|remove <address>", "#cc alone");
+	is_str(c.nbad == 4 ? c.bad[1].why : NULL, "#cc takes add or remove "
+	    "and an address: #cc add <address>, #cc remove <address>",
+	    "#cc invite");
+	is_str(c.nbad == 4 ? c.bad[2].why : NULL, "#cc add needs an address",
+	    "#cc add without an address");
+	is_str(c.nbad == 4 ? c.bad[3].why : NULL, "#cc add: 'two words' is not "
+	    "an e-mail address", "#cc add two words");
+	commands_free(&c);
+
 	commands_parse("#42 is the port\n#hash-tag\n# heading\n#\n", &c);
 	ok(c.n == 0 && c.nbad == 0, "#42, #hash-tag, '# heading', '#': text");
 	is_str(c.text, "#42 is the port\n#hash-tag\n# heading\n#",

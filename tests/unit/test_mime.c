@@ -1,5 +1,6 @@
 /* Unit tests: mime.c on small hand-written messages */
 #include <stdlib.h>
+#include <string.h>
 
 #include "deskmail/mime.h"
 #include "deskmail/util.h"
@@ -66,12 +67,37 @@ nesting(void)
 	    "  ... before libetpan parses them");
 }
 
+/*
+ * A quoted-printable part that ends the message in "=" and one more
+ * character: libetpan's decoder reads two bytes from the "=".  The message is in a buffer of its
+ * exact size, so the ASan build of this test sees any read beyond it.
+ */
+static void
+qp_at_the_end(void)
+{
+	static const char msg[] = "From: a@b.example\r\nSubject: qp\r\n"
+	    "Content-Type: text/plain\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\nabc=4";
+	size_t len = sizeof(msg) - 1;
+	char *raw = malloc(len);
+	struct dm_parsed *m = NULL;
+
+	memcpy(raw, msg, len);
+	ok(mime_parse(raw, len, &limits, &m) == DM_OK && m != NULL,
+	    "mime: a quoted-printable part ending the message in '=4' parses");
+	ok(m != NULL && strncmp(m->body, "abc", 3) == 0,
+	    "  ... to its text, without reading past the message");
+	mime_free(m);
+	free(raw);
+}
+
 void
 test_mime(void)
 {
 	struct dm_parsed *m;
 	struct dm_limits tight = limits;
 
+	qp_at_the_end();
 	m = parse("From: =?UTF-8?Q?Ren=C3=A9e?= <Renee@Example.ORG>\r\n"
 	    "To: help@x.org, b@y.org\r\n"
 	    "Subject: =?ISO-8859-1?Q?caf=E9?= ok\r\n"

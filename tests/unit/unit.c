@@ -27,6 +27,9 @@ main(void)
 	test_subject();
 	test_commands();
 	test_zone();
+	test_participants();
+	test_filename();
+	test_search();
 	printf("1..%d\n", tap_n);
 	printf("# %d passed, %d failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

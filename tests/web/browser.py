@@ -22,6 +22,9 @@ from the accessibility tree (Accessibility.getFullAXTree).
       open a status link at phone and desktop widths: screenshots, the
       accessibility tree (landmarks, headings, lists) and the contrast of
       each kind of text against what is behind it; JSON on stdout
+  browser.py CHROMIUM PROFILE-DIR ARTEFACT-DIR requests URL
+      the same for a "my requests" link, then click the first request's
+      link and report the page it opens; JSON on stdout
 """
 import base64
 import json
@@ -287,6 +290,27 @@ def status(p, art, url):
     return out
 
 
+def requests(p, art, url):
+    """The page of a person's requests at both widths, then its first
+    request's link followed as a person does (a click)."""
+    out = {"page": p.goto(url)}
+    out["html"] = p.html()
+    out["text"] = text_of(out["html"])
+    out["ax"] = p.ax()
+    out["contrast"] = p.contrast([
+        "h1", "h2", "p.count", "ol.requests h3 a", "dt", "dd strong",
+        "dd time", "p.note", "header p", "strong.address"])
+    p.phone()
+    out["shot_phone"] = p.screenshot(os.path.join(art, "requests-phone.png"))
+    p.desktop()
+    out["shot_desktop"] = p.screenshot(os.path.join(art,
+                                                    "requests-desktop.png"))
+    out["after"] = p.click_and_load("ol.requests h3 a")
+    out["after_html"] = p.html()
+    out["after_ax"] = p.ax()
+    return out
+
+
 def main():
     exe, profile, art, what = sys.argv[1:5]
     os.makedirs(art, exist_ok=True)
@@ -299,6 +323,8 @@ def main():
             out.update(accept(p, art, sys.argv[5]))
         elif what == "status":
             out.update(status(p, art, sys.argv[5]))
+        elif what == "requests":
+            out.update(requests(p, art, sys.argv[5]))
         else:
             out.update(survey(p, art, sys.argv[5], sys.argv[6], sys.argv[7]))
     finally:

@@ -7,10 +7,16 @@
       a token signed with the key in KEYFILE (64 hex digits)
   tok.py resign KEYFILE TOKEN [ticket=N] [version=N] [expires=N]
       TOKEN with fields replaced, signed with KEYFILE
+  tok.py addr TOKEN
+      an address token ("my requests"): purpose expires address
+  tok.py makeaddr KEYFILE EXPIRES ADDRESS
+      an address token signed with the key in KEYFILE
 
 The layout (src/token.c): purpose (1), rating (1), ticket (8), version (8),
 expiry (8), big-endian, then the first 16 bytes of HMAC-SHA256 over those
-26 bytes; URL-safe base64 without padding (56 characters)."""
+26 bytes; URL-safe base64 without padding (56 characters).  An address
+token: purpose 6 (1), expiry (8), the address, then the first 16 bytes of
+HMAC-SHA256 over them."""
 import base64
 import hashlib
 import hmac
@@ -36,9 +42,25 @@ def make(k, purpose, rating, ticket, version, expires):
     return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
 
 
+def addr(tok):
+    raw = base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4))
+    purpose, expires = struct.unpack(">BQ", raw[:9])
+    return [purpose, expires, raw[9:-16].decode("utf-8", "replace")]
+
+
+def makeaddr(k, expires, address):
+    body = struct.pack(">BQ", 6, expires) + address.encode()
+    mac = hmac.new(k, body, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+
+
 def main():
     a = sys.argv[1:]
-    if a[0] == "show":
+    if a[0] == "addr":
+        print(*addr(a[1]))
+    elif a[0] == "makeaddr":
+        print(makeaddr(key(a[1]), int(a[2]), a[3]))
+    elif a[0] == "show":
         print(*show(a[1]))
     elif a[0] == "make":
         print(make(key(a[1]), *(int(x) for x in a[2:7])))

@@ -1,0 +1,85 @@
+/*
+ * search.h - finding tickets by the words of their mail (SQLite FTS5).
+ *
+ * Two full-text indexes, made by migration 11 and kept in the transaction
+ * that stores what they index: messages_fts over each message's subject
+ * and text (messages.subject, messages.body), tickets_fts over each
+ * ticket's subject.  Both hold only the index (external content): the
+ * text stays where it is and is read back for snippets.
+ *
+ * A message is indexed under (ticket << 32) | message id, so a search
+ * knows the tickets it matched without reading a row.  The rule for
+ * other code: a message's subject, body and ticket, and a ticket's
+ * subject, never change while indexed.  Code that moves messages to
+ * another ticket (a merge) calls search_unindex_messages() for the
+ * ticket they leave before the move and search_index_messages() for the
+ * ticket they join after it, in the same transaction.
+ */
+#ifndef DESKMAIL_SEARCH_H
+#define DESKMAIL_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deskmail/err.h"
+#include "deskmail/store.h"
+#include "deskmail/ticket.h"
+
+/* Bounds of a query: bytes, and words (a quoted phrase is one word). */
+#define SEARCH_QUERY_MAX	1000
+#define SEARCH_WORDS_MAX	16
+/* Results at most, whatever --limit says. */
+#define SEARCH_LIMIT_MAX	1000
+#define SEARCH_LIMIT_DEFAULT	50
+
+/*
+ * Index message id of ticket (its subject and body as stored; either
+ * may be NULL).  DM_ELIMIT for a message id of 2^32 or more or a ticket
+ * of 2^31 or more, which the index cannot tell apart.
+ */
+dm_err	search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
+	    const char *subject, const char *body);
+
+/* Take every message of ticket out of the index (before they move). */
+dm_err	search_unindex_messages(struct dm_store *st, int64_t ticket);
+/* Index every message of ticket (after messages moved to it). */
+dm_err	search_index_messages(struct dm_store *st, int64_t ticket);
+
+/* Index ticket id's subject as stored. */
+dm_err	search_index_ticket(struct dm_store *st, int64_t id,
+	    const char *subject);
+
+/*
+ * The user's words as an FTS5 query in *out (caller frees): every word
+ * must match, each one quoted, so that no character of the input is
+ * FTS5 syntax ("NEAR(", a stray quote, "subject:", AND, OR, NOT, '-'
+ * are words like any other).  "two words" in double quotes is a phrase;
+ * a word ending in '*' matches as a prefix.  Words without a letter or
+ * digit are left out.  DM_EUSAGE, with a sentence, for a query that is
+ * empty, has no word, is longer than SEARCH_QUERY_MAX bytes or has more
+ * than SEARCH_WORDS_MAX words, or is not UTF-8.
+ */
+dm_err	search_query_fts(const char *query, char **out);
+
+/*
+ * Tickets whose subject, or the subject and text of one of whose
+ * messages, hold every word of query (search_query_fts()), among those f
+ * lets through (f->limit: at most that many; < 0 none, else capped at
+ * SEARCH_LIMIT_MAX), the most recently updated first.  Each is a new
+ * object in array: id, status, severity, team, agency, requester,
+ * requester_name, subject, created, updated and snippet (a few words of
+ * the newest message that matched, or of the subject, the matching
+ * words in [brackets], on one line).
+ */
+struct json_object;
+dm_err	search_tickets_json(struct dm_store *st, const char *query,
+	    const struct ticket_filter *f, struct json_object *array);
+
+/*
+ * The same tickets' numbers only, in the same order, in *ids (caller
+ * frees), *n of them: for code that acts on what a search finds.
+ */
+dm_err	search_ticket_ids(struct dm_store *st, const char *query,
+	    const struct ticket_filter *f, int64_t **ids, size_t *n);
+
+#endif

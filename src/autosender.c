@@ -1,0 +1,52 @@
+/*
+ * autosender.c - owns the auto_senders table: who sent us automatic mail,
+ * why (classify's word) and when last.
+ */
+#include <stdlib.h>
+
+#include "deskmail/autosender.h"
+#include "deskmail/util.h"
+
+static const char sql_note[] =
+    "INSERT INTO auto_senders (address, reason, last) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (address) DO UPDATE SET reason = excluded.reason,"
+    " last = max(last, excluded.last)";
+
+dm_err
+auto_sender_note(struct dm_store *st, const char *address, const char *reason,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_note);
+
+	if (s == NULL)
+		return store_error(st, "auto_senders");
+	store_bind_text(s, 1, address);
+	store_bind_text(s, 2, reason);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	return store_exec_stmt(st, s);
+}
+
+static const char sql_check[] =
+    "SELECT reason FROM auto_senders WHERE address = ?1 AND last > ?2";
+
+dm_err
+auto_sender_check(struct dm_store *st, const char *address, time_t now,
+    char **reason)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_check);
+	dm_err err = DM_OK;
+	int rc;
+
+	*reason = NULL;
+	if (s == NULL)
+		return store_error(st, "auto_senders");
+	store_bind_text(s, 1, address);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)(now -
+	    (time_t)AUTO_SENDER_DAYS * 86400));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*reason = store_column_dup(s, 0);
+	else if (rc != SQLITE_DONE)
+		err = store_error(st, "auto_senders");
+	sqlite3_reset(s);
+	return err;
+}

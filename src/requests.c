@@ -1,0 +1,161 @@
+/*
+ * requests.c - "my requests": one mail address's open and recently
+ * closed requests, for the page behind the link in every customer mail.
+ *
+ * The link carries the address (token.h); the page lists the tickets
+ * whose requester it is, and only those.  Each is a fragment template
+ * (templates/page_requests_item.html) with every value HTML-escaped and
+ * a fresh status link of its own; times are in the zone of each
+ * ticket's people (notice_timezone()).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/notice.h"
+#include "deskmail/requests.h"
+#include "deskmail/ticket.h"
+#include "deskmail/token.h"
+#include "deskmail/util.h"
+#include "deskmail/zone.h"
+
+char *
+requests_url(const struct dm_config *cfg, const unsigned char key[32],
+    const char *address, time_t now)
+{
+	char tok[TOKEN_ADDR_LEN], *lower, *path, *url;
+	dm_err err;
+
+	lower = str_lower(xstrdup(address));
+	err = token_make_address(key, lower, now + REQUESTS_LINK_DAYS * 86400,
+	    tok);
+	free(lower);
+	if (err != DM_OK)
+		return NULL;
+	path = xasprintf("r/%s", tok);
+	url = notice_url(cfg, path);
+	free(path);
+	return url;
+}
+
+/* One request, rendered, onto out. */
+static dm_err
+item(struct dm_store *st, const struct dm_config *cfg,
+    const unsigned char key[32], const struct dm_ticket *t, struct buf *out)
+{
+	char tz[ZONE_NAME_LEN], when[64], iso[32], num[32], *url, *html;
+	struct token tk;
+	struct tvars v;
+	dm_err err;
+
+	notice_timezone(st, cfg, t, tz, sizeof(tz));
+	memset(&tk, 0, sizeof(tk));
+	tk.purpose = TOK_STATUS;
+	tk.ticket = t->id;
+	tk.expires = clock_now() + 365 * 86400;	/* as in the mail */
+	url = notice_link(cfg, key, &tk);
+	tvars_init(&v);
+	snprintf(num, sizeof(num), "%lld", (long long)t->id);
+	tvars_set(&v, "item.id", num);
+	tvars_set(&v, "item.subject", t->subject);
+	tvars_set(&v, "item.status", ticket_status_text(t->status));
+	tvars_set(&v, "item.url", url);
+	tvars_set(&v, "item.opened", clock_format_human(t->created, tz, when,
+	    sizeof(when)));
+	tvars_set(&v, "item.opened_iso", clock_format_iso(t->created, iso,
+	    sizeof(iso)));
+	tvars_set(&v, "item.updated", clock_format_human(t->updated, tz, when,
+	    sizeof(when)));
+	tvars_set(&v, "item.updated_iso", clock_format_iso(t->updated, iso,
+	    sizeof(iso)));
+	if ((err = template_render_document(cfg, "page_requests_item", &v,
+	    &html)) == DM_OK) {
+		buf_adds(out, html);
+		free(html);
+	}
+	tvars_free(&v);
+	free(url);
+	return err;
+}
+
+/* "You have no open requests.", "1 open request.", "3 open requests." */
+static char *
+count_text(size_t n, const char *what, const char *none)
+{
+	if (n == 0)
+		return xstrdup(none);
+	return xasprintf("%zu %s request%s%s.", n, what, n == 1 ? "" : "s",
+	    n > 1 ? ", the newest first" : "");
+}
+
+dm_err
+requests_vars(struct dm_store *st, const struct dm_config *cfg,
+    const unsigned char key[32], const char *address, time_t now,
+    struct tvars *v)
+{
+	struct json_object *arr, *o, *id;
+	struct ticket_filter f;
+	struct dm_ticket t;
+	struct buf open, closed;
+	size_t i, n, nopen = 0, nclosed = 0;
+	char num[32], *text;
+	int zoned = 0;
+	dm_err err = DM_OK;
+
+	ticket_filter_init(&f);
+	f.requester = address;
+	f.closed_since = now - (int64_t)REQUESTS_CLOSED_DAYS * 86400;
+	f.limit = REQUESTS_MAX;
+	arr = json_object_new_array();
+	if ((err = ticket_list_json(st, &f, arr)) != DM_OK) {
+		json_object_put(arr);
+		return err;
+	}
+	buf_init(&open);
+	buf_add(&open, "", 0);
+	buf_init(&closed);
+	buf_add(&closed, "", 0);
+	n = json_object_array_length(arr);
+	for (i = 0; err == DM_OK && i < n; i++) {
+		o = json_object_array_get_idx(arr, i);
+		json_object_object_get_ex(o, "id", &id);
+		if ((err = ticket_get(st, json_object_get_int64(id), &t)) !=
+		    DM_OK)
+			break;
+		/* the listing's own test, again on the row itself */
+		if (strcmp(t.requester, address) == 0) {
+			if (!zoned++)
+				notice_zone_vars(st, cfg, &t, v);
+			if (strcmp(t.status, TS_CLOSED) == 0) {
+				err = item(st, cfg, key, &t, &closed);
+				nclosed++;
+			} else {
+				err = item(st, cfg, key, &t, &open);
+				nopen++;
+			}
+		}
+		ticket_clear(&t);
+	}
+	json_object_put(arr);
+	if (err == DM_OK) {
+		if (!zoned)
+			notice_zone_vars(st, cfg, NULL, v);
+		tvars_set(v, "requests.address", address);
+		snprintf(num, sizeof(num), "%d", REQUESTS_CLOSED_DAYS);
+		tvars_set(v, "requests.days", num);
+		tvars_set(v, "requests.open", open.data);
+		tvars_set(v, "requests.closed", closed.data);
+		text = count_text(nopen, "open", "You have no open requests.");
+		tvars_set(v, "requests.open_text", text);
+		free(text);
+		text = count_text(nclosed, "closed", "None.");
+		tvars_set(v, "requests.closed_text", text);
+		free(text);
+	}
+	buf_free(&open);
+	buf_free(&closed);
+	return err;
+}

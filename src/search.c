@@ -1,0 +1,543 @@
+/*
+ * search.c - owns the full-text indexes (messages_fts, tickets_fts) and
+ * finds tickets by the words of their mail.
+ *
+ * What the user types is never FTS5 syntax: search_query_fts() quotes
+ * every word.
+ *
+ * Speed.  A command is a process of its own, whose SQLite cache starts
+ * empty, and on the machines measured every page read costs 20-50 us
+ * (bench/README), so a search is as fast as the pages it touches.  A
+ * common word matches thousands of messages; the tickets they are on
+ * come straight from the index (the upper half of the rowid), and only
+ * then does the order decide how to reach the newest of them:
+ *   - few tickets matched (SEARCH_DIRECT): read each one;
+ *   - a requester: their tickets, through tickets_requester;
+ *   - else walk tickets_search, the tickets by their last update with
+ *     every column the filters test, newest first, until the limit is
+ *     reached; no ticket's row is read but those shown.
+ * Snippets are made for the results only, from the newest matching
+ * message of each.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "deskmail/json.h"
+#include "deskmail/search.h"
+#include "deskmail/util.h"
+
+#define SNIPPET_TOKENS	12	/* words around the match in a snippet */
+#define DM_STR2(x)	#x
+#define DM_STR(x)	DM_STR2(x)
+#define SNIPPET_LOOK	500	/* newest messages of a ticket looked at */
+
+#define SNIPPET_TOKENS	12	/* words around the match in a snippet */
+#define DM_STR2(x)	#x
+#define DM_STR(x)	DM_STR2(x)
+#define SEARCH_DIRECT	300	/* tickets matched: read each one */
+
+/* messages_fts's rowid of a message: the view messages_fts_content's */
+#define RID(ticket, id)	(((ticket) << 32) | (id))
+#define MESSAGE_MAX	((int64_t)1 << 32)
+#define TICKET_MAX	((int64_t)1 << 31)
+
+static const char sql_index_message[] =
+    "INSERT INTO messages_fts (rowid, subject, body) VALUES (?1, ?2, ?3)";
+static const char sql_index_ticket[] =
+    "INSERT INTO tickets_fts (rowid, subject) VALUES (?1, ?2)";
+static const char sql_unindex[] =
+    "INSERT INTO messages_fts (messages_fts, rowid, subject, body)"
+    " SELECT 'delete', (ticket_id << 32) | id, subject, body FROM messages"
+    " WHERE ticket_id = ?1";
+static const char sql_reindex[] =
+    "INSERT INTO messages_fts (rowid, subject, body)"
+    " SELECT (ticket_id << 32) | id, subject, body FROM messages"
+    " WHERE ticket_id = ?1";
+
+dm_err
+search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
+    const char *subject, const char *body)
+{
+	sqlite3_stmt *s;
+
+	if (id <= 0 || id >= MESSAGE_MAX || ticket <= 0 || ticket >= TICKET_MAX)
+		return dm_fail(DM_ELIMIT, "message %lld of ticket %lld: beyond "
+		    "what the search index can number", (long long)id,
+		    (long long)ticket);
+	if ((s = store_stmt(st, sql_index_message)) == NULL)
+		return store_error(st, "messages_fts");
+	sqlite3_bind_int64(s, 1, RID(ticket, id));
+	/* the very values of the row: the index must agree with it */
+	store_bind_text(s, 2, subject);
+	store_bind_text(s, 3, body);
+	return store_exec_stmt(st, s);
+}
+
+dm_err
+search_index_ticket(struct dm_store *st, int64_t id, const char *subject)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_index_ticket);
+
+	if (s == NULL)
+		return store_error(st, "tickets_fts");
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, subject);
+	return store_exec_stmt(st, s);
+}
+
+static dm_err
+by_ticket(struct dm_store *st, const char *sql, int64_t ticket)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	if (s == NULL)
+		return store_error(st, "messages_fts");
+	sqlite3_bind_int64(s, 1, ticket);
+	return store_exec_stmt(st, s);
+}
+
+dm_err
+search_unindex_messages(struct dm_store *st, int64_t ticket)
+{
+	return by_ticket(st, sql_unindex, ticket);
+}
+
+dm_err
+search_index_messages(struct dm_store *st, int64_t ticket)
+{
+	return by_ticket(st, sql_reindex, ticket);
+}
+
+/* ---- the query --------------------------------------------------------- */
+
+static int
+space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
+/*
+ * Nonzero if s[0..n) has something the tokenizer keeps: an ASCII letter
+ * or digit, or any non-ASCII character (unicode61 keeps letters and
+ * digits of every script; a non-ASCII mark alone makes an empty phrase,
+ * which matches nothing and is no error).
+ */
+static int
+has_word(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || (c >= '0' && c <= '9') ||
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			return 1;
+	}
+	return 0;
+}
+
+/* One word or phrase as an FTS5 string: "..." with '"' doubled. */
+static void
+add_unit(struct buf *b, const char *s, size_t n, int prefix)
+{
+	size_t i;
+
+	if (b->len > 0)
+		buf_addc(b, ' ');
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_addc(b, '"');
+		buf_addc(b, s[i]);
+	}
+	buf_addc(b, '"');
+	if (prefix)
+		buf_addc(b, '*');
+}
+
+dm_err
+search_query_fts(const char *query, char **out)
+{
+	const char *p = query, *start;
+	struct buf b;
+	size_t n, words = 0, len = strlen(query);
+	int prefix;
+
+	*out = NULL;
+	if (len > SEARCH_QUERY_MAX)
+		return dm_fail(DM_EUSAGE, "the query is longer than %d bytes",
+		    SEARCH_QUERY_MAX);
+	if (!utf8_valid(query, len))
+		return dm_fail(DM_EUSAGE, "the query is not UTF-8");
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (;;) {
+		while (space(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '"') {
+			/* a phrase, to the next quote (or the end) */
+			start = ++p;
+			while (*p != '\0' && *p != '"')
+				p++;
+			n = (size_t)(p - start);
+			if (*p == '"')
+				p++;
+			prefix = *p == '*';
+			while (*p == '*')
+				p++;
+		} else {
+			start = p;
+			while (*p != '\0' && !space(*p))
+				p++;
+			n = (size_t)(p - start);
+			for (prefix = 0; n > 0 && start[n - 1] == '*'; n--)
+				prefix = 1;
+		}
+		if (!has_word(start, n))
+			continue;
+		if (++words > SEARCH_WORDS_MAX) {
+			buf_free(&b);
+			return dm_fail(DM_EUSAGE, "the query has more than %d "
+			    "words", SEARCH_WORDS_MAX);
+		}
+		add_unit(&b, start, n, prefix);
+	}
+	if (words == 0) {
+		buf_free(&b);
+		return dm_fail(DM_EUSAGE, *query == '\0' || len ==
+		    strspn(query, " \t\r\n\v\f") ? "the query is empty" :
+		    "the query has no word to search for (a letter or a digit)");
+	}
+	*out = buf_release(&b);
+	return DM_OK;
+}
+
+/* ---- finding tickets ---------------------------------------------------- */
+
+/* The tickets ?8 matches (IN keeps each once). */
+#define MATCHED "SELECT rowid >> 32 FROM messages_fts WHERE messages_fts" \
+	" MATCH ?8 UNION ALL SELECT rowid FROM tickets_fts WHERE tickets_fts" \
+	" MATCH ?8"
+#define COLUMNS "id, status, severity, team, agency, requester," \
+	" requester_name, subject, created, updated"
+#define ORDER " ORDER BY updated DESC, id DESC LIMIT ?7"
+
+/* How many matched, near enough to choose the way (a ticket of many
+ * matching messages counts many times) */
+static const char sql_count[] = "SELECT (SELECT count(*) FROM messages_fts"
+    " WHERE messages_fts MATCH ?8) + (SELECT count(*) FROM tickets_fts"
+    " WHERE tickets_fts MATCH ?8)";
+/* ?1-?7 the filter (ticket.h), ?8 the FTS5 query; the file's comment
+ * says which is used when */
+static const char sql_direct[] = "SELECT " COLUMNS " FROM tickets"
+    " WHERE id IN (" MATCHED ") AND (?2 IS NULL OR requester = ?2) AND"
+    TICKET_FILTER_SQL ORDER;
+static const char sql_requester[] = "SELECT " COLUMNS " FROM tickets"
+    " INDEXED BY tickets_requester WHERE requester = ?2 AND id IN ("
+    MATCHED ") AND" TICKET_FILTER_SQL ORDER;
+/* updated >= created: the walk stops at the first ticket before --from */
+static const char sql_walk[] = "SELECT " COLUMNS " FROM tickets"
+    " INDEXED BY tickets_search WHERE id IN (" MATCHED ") AND"
+    TICKET_FILTER_SQL " AND updated >= ?4" ORDER;
+
+/*
+ * Snippets, for the results only, in three passes that each read the
+ * index once (a prefix word costs milliseconds a read): the newest
+ * matching message of each ticket (?2 a JSON array of ticket numbers,
+ * ?3-?4 the rowids they span), a snippet of each of those messages (?2
+ * their rowids), and of the subject of a ticket none of whose messages
+ * matched.  The '+' keeps a rowid list from being read one by one.
+ */
+static const char sql_newest[] =
+    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
+    " AND rowid BETWEEN ?3 AND ?4"
+    " AND (rowid >> 32) IN (SELECT value FROM json_each(?2))"
+    " ORDER BY rowid DESC";
+static const char sql_snippet_message[] =
+    "SELECT rowid, snippet(messages_fts, -1, '[', ']', '...', "
+    DM_STR(SNIPPET_TOKENS) ") FROM messages_fts WHERE messages_fts MATCH ?1"
+    " AND rowid BETWEEN ?3 AND ?4"
+    " AND +rowid IN (SELECT value FROM json_each(?2))";
+static const char sql_snippet_ticket[] =
+    "SELECT rowid, snippet(tickets_fts, 0, '[', ']', '...', "
+    DM_STR(SNIPPET_TOKENS) ") FROM tickets_fts WHERE tickets_fts MATCH ?1"
+    " AND rowid BETWEEN ?3 AND ?4"
+    " AND +rowid IN (SELECT value FROM json_each(?2))";
+
+/* A snippet on one line: every run of spaces and controls one space. */
+static char *
+one_line(const char *s)
+{
+	struct buf b;
+	int gap = 0;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ' || *s == 0x7f) {
+			gap = b.len > 0;
+			continue;
+		}
+		if (gap)
+			buf_addc(&b, ' ');
+		gap = 0;
+		buf_addc(&b, *s);
+	}
+	return buf_release(&b);
+}
+
+/* The results: each ticket, and what became of it. */
+struct hit {
+	int64_t	 ticket;
+	int64_t	 rid;		/* its newest matching message, 0: none */
+	char	*snippet;
+};
+
+/* ?1 the query, ?2 the JSON array of ids, ?3-?4 their range. */
+static sqlite3_stmt *
+ranged(struct dm_store *st, const char *sql, const char *fts,
+    const struct buf *ids, int64_t lo, int64_t hi)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	if (s == NULL)
+		return NULL;
+	store_bind_text(s, 1, fts);
+	store_bind_text(s, 2, ids->data);
+	sqlite3_bind_int64(s, 3, lo);
+	sqlite3_bind_int64(s, 4, hi);
+	return s;
+}
+
+static struct hit *
+hit_of(struct hit *h, size_t n, int64_t ticket)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (h[i].ticket == ticket)
+			return &h[i];
+	return NULL;
+}
+
+/*
+ * A few words around the match in each h[i].snippet: the newest
+ * matching message's, else the subject's.  A message whose row is gone
+ * from under the index (moved without search_unindex_messages()) has no
+ * snippet, but its ticket is still found.
+ */
+static dm_err
+snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
+{
+	struct buf ids;
+	sqlite3_stmt *s;
+	struct hit *x;
+	int64_t lo = INT64_MAX, hi = 0, tlo = INT64_MAX, thi = 0;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	if (n == 0)
+		return DM_OK;
+	buf_init(&ids);
+	buf_addc(&ids, '[');
+	for (i = 0; i < n; i++) {
+		buf_addf(&ids, "%s%lld", i ? "," : "", (long long)h[i].ticket);
+		tlo = h[i].ticket < tlo ? h[i].ticket : tlo;
+		thi = h[i].ticket > thi ? h[i].ticket : thi;
+	}
+	buf_addc(&ids, ']');
+	if ((s = ranged(st, sql_newest, fts, &ids, RID(tlo, 0),
+	    RID(thi, MESSAGE_MAX - 1))) != NULL) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t rid = sqlite3_column_int64(s, 0);
+
+			if ((x = hit_of(h, n, rid >> 32)) != NULL && x->rid == 0)
+				x->rid = rid;
+		}
+		sqlite3_reset(s);
+	}
+	/* the messages' snippets */
+	ids.len = 0;
+	buf_addc(&ids, '[');
+	for (i = 0; i < n; i++)
+		if (h[i].rid != 0) {
+			buf_addf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+			    (long long)h[i].rid);
+			lo = h[i].rid < lo ? h[i].rid : lo;
+			hi = h[i].rid > hi ? h[i].rid : hi;
+		}
+	buf_addc(&ids, ']');
+	if (rc == SQLITE_DONE && hi > 0 && (s = ranged(st, sql_snippet_message,
+	    fts, &ids, lo, hi)) != NULL) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			if ((x = hit_of(h, n, sqlite3_column_int64(s, 0) >>
+			    32)) != NULL && x->snippet == NULL &&
+			    sqlite3_column_type(s, 1) != SQLITE_NULL)
+				x->snippet = one_line((const char *)
+				    sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+	}
+	/* the subjects of the rest */
+	if ((s = ranged(st, sql_snippet_ticket, fts, &ids, tlo, thi)) != NULL) {
+		ids.len = 0;
+		buf_addc(&ids, '[');
+		for (i = 0; i < n; i++)
+			if (h[i].snippet == NULL)
+				buf_addf(&ids, "%s%lld", ids.len > 1 ? "," : "",
+				    (long long)h[i].ticket);
+		buf_addc(&ids, ']');
+		store_bind_text(s, 2, ids.data);
+		while (ids.len > 2 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+			if ((x = hit_of(h, n, sqlite3_column_int64(s, 0))) !=
+			    NULL && x->snippet == NULL &&
+			    sqlite3_column_type(s, 1) != SQLITE_NULL)
+				x->snippet = one_line((const char *)
+				    sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+	}
+	buf_free(&ids);
+	/* a snippet is a courtesy: a failure above leaves it empty */
+	for (i = 0; i < n; i++)
+		if (h[i].snippet == NULL)
+			h[i].snippet = xstrdup("");
+	return DM_OK;
+}
+
+/* Run the search; each result's row is handed to row() with arg. */
+static dm_err
+run(struct dm_store *st, const char *query, const struct ticket_filter *f,
+    char **fts, dm_err (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	struct ticket_filter capped = *f;
+	sqlite3_stmt *s;
+	const char *sql;
+	int64_t n = 0;
+	dm_err err;
+	int rc;
+
+	if ((err = search_query_fts(query, fts)) != DM_OK)
+		return err;
+	if (capped.limit < 0 || capped.limit > SEARCH_LIMIT_MAX)
+		capped.limit = SEARCH_LIMIT_MAX;
+	if (capped.requester != NULL)
+		sql = sql_requester;
+	else {
+		if ((s = store_stmt(st, sql_count)) == NULL)
+			return store_error(st, "search");
+		store_bind_text(s, 8, *fts);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW)
+			return store_error(st, "search");
+		sql = n <= SEARCH_DIRECT ? sql_direct : sql_walk;
+	}
+	if ((s = store_stmt(st, sql)) == NULL)
+		return store_error(st, "search");
+	ticket_filter_bind(s, &capped);
+	store_bind_text(s, 8, *fts);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((err = row(s, arg)) != DM_OK)
+			break;
+	if (err == DM_OK && rc != SQLITE_DONE)
+		err = store_error(st, "search");
+	sqlite3_reset(s);
+	return err;
+}
+
+static dm_err
+json_row(sqlite3_stmt *s, void *arg)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id",
+	    json_object_new_int64(sqlite3_column_int64(s, 0)));
+	json_put_text(o, "status", s, 1);
+	json_object_object_add(o, "severity",
+	    sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL :
+	    json_object_new_int(sqlite3_column_int(s, 2)));
+	json_put_text(o, "team", s, 3);
+	json_put_text(o, "agency", s, 4);
+	json_put_text(o, "requester", s, 5);
+	json_put_text(o, "requester_name", s, 6);
+	json_put_text(o, "subject", s, 7);
+	json_put_time(o, "created", (time_t)sqlite3_column_int64(s, 8));
+	json_put_time(o, "updated", (time_t)sqlite3_column_int64(s, 9));
+	json_object_array_add(arg, o);
+	return DM_OK;
+}
+
+dm_err
+search_tickets_json(struct dm_store *st, const char *query,
+    const struct ticket_filter *f, struct json_object *array)
+{
+	struct json_object *o, *id;
+	size_t i, first = json_object_array_length(array), n;
+	struct hit *h;
+	char *fts = NULL;
+	dm_err err;
+
+	err = run(st, query, f, &fts, json_row, array);
+	/* snippets after the walk: the cached statements are not reentrant */
+	n = json_object_array_length(array) - first;
+	h = xcalloc(n ? n : 1, sizeof(*h));
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(array, first + i);
+		json_object_object_get_ex(o, "id", &id);
+		h[i].ticket = json_object_get_int64(id);
+	}
+	if (err == DM_OK)
+		err = snippets(st, fts, h, n);
+	for (i = 0; i < n; i++) {
+		if (err == DM_OK)
+			json_object_object_add(json_object_array_get_idx(array,
+			    first + i), "snippet",
+			    json_object_new_string(h[i].snippet));
+		free(h[i].snippet);
+	}
+	free(h);
+	free(fts);
+	return err;
+}
+
+struct ids {
+	int64_t	*v;
+	size_t	 n;
+};
+
+static dm_err
+id_row(sqlite3_stmt *s, void *arg)
+{
+	struct ids *ids = arg;
+
+	ids->v = xreallocarray(ids->v, ids->n + 1, sizeof(*ids->v));
+	ids->v[ids->n++] = sqlite3_column_int64(s, 0);
+	return DM_OK;
+}
+
+dm_err
+search_ticket_ids(struct dm_store *st, const char *query,
+    const struct ticket_filter *f, int64_t **out, size_t *n)
+{
+	struct ids ids = { NULL, 0 };
+	char *fts = NULL;
+	dm_err err;
+
+	err = run(st, query, f, &fts, id_row, &ids);
+	free(fts);
+	if (err != DM_OK) {
+		free(ids.v);
+		ids.v = NULL;
+		ids.n = 0;
+	}
+	*out = ids.v;
+	*n = ids.n;
+	return err;
+}
