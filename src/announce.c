@@ -1,8 +1,8 @@
 /*
  * announce.c - owns the announcements and announcement_recipients tables:
  * who an announcement goes to (announce_select(), the one place that
- * decides; a full-text search can take the place of the subject match
- * there), its mail queued through the outbox at a bounded rate, and
+ * decides; ticket-requesters: is the search `ticket search` makes), its
+ * mail queued through the outbox at a bounded rate, and
  * what became of each.
  *
  * The text is kept once, in the announcement's row; each outbox row
@@ -23,6 +23,7 @@
 #include "deskmail/json.h"
 #include "deskmail/outbox.h"
 #include "deskmail/people.h"
+#include "deskmail/search.h"
 #include "deskmail/template.h"
 #include "deskmail/util.h"
 
@@ -193,9 +194,8 @@ static const char sql_all[] =
 static const char sql_team[] =
     "SELECT DISTINCT requester FROM tickets WHERE team = ?2 AND"
     " status NOT IN ('resolved', 'closed')";
-static const char sql_subject[] =
-    "SELECT DISTINCT requester FROM tickets WHERE " IN_WINDOW
-    " AND instr(lower(subject), lower(?2)) > 0";
+static const char sql_requester[] =
+    "SELECT requester FROM tickets WHERE id = ?1 AND status <> 'merged'";
 static const char sql_agency_filed[] =
     "SELECT DISTINCT requester FROM tickets WHERE " IN_WINDOW
     " AND agency = ?2";
@@ -217,6 +217,36 @@ run(struct dm_store *st, const char *sql, time_t since, const char *arg,
 	if (arg != NULL)
 		store_bind_text(s, 2, arg);
 	return collect(st, s, agency, c);
+}
+
+/*
+ * The requesters of the tickets of the window whose subject or text
+ * holds every word of query: what `ticket search` finds (search.h).
+ */
+static dm_err
+run_search(struct dm_store *st, const char *query, time_t since,
+    struct cands *c)
+{
+	struct ticket_filter f;
+	sqlite3_stmt *s;
+	int64_t *ids;
+	size_t n, i;
+	dm_err err;
+
+	ticket_filter_init(&f);
+	f.closed_since = since;
+	if ((err = search_ticket_ids(st, query, &f, &ids, &n)) != DM_OK)
+		return err;
+	for (i = 0; i < n && err == DM_OK; i++) {
+		if ((s = store_stmt(st, sql_requester)) == NULL) {
+			err = store_error(st, "tickets");
+			break;
+		}
+		sqlite3_bind_int64(s, 1, ids[i]);
+		err = collect(st, s, NULL, c);
+	}
+	free(ids);
+	return err;
 }
 
 /* The agency's notify contacts, "a@x, b@y". */
@@ -248,7 +278,7 @@ candidates(struct dm_store *st, const struct dm_config *cfg,
 			    "section)", a->arg, a->arg);
 		return run(st, sql_team, since, a->arg, NULL, c);
 	case AN_REQUESTERS:
-		return run(st, sql_subject, since, a->arg, NULL, c);
+		return run_search(st, a->arg, since, c);
 	case AN_AGENCY:
 		if ((err = directory_agency(st, a->arg, &ag)) != DM_OK)
 			return err == DM_ENOTFOUND ? dm_fail(err, "no agency "
