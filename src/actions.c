@@ -528,33 +528,49 @@ action_apply(const struct action *a, struct dm_ticket *t,
 /*
  * The survey, when [survey] on lists the way the ticket was closed (way,
  * a SURVEY_ON_* bit) and the ticket never had one: a ticket closed,
- * reopened and closed again is surveyed once.
+ * reopened and closed again is surveyed once.  It goes to the ticket's
+ * customers (participants too when participants_get lists survey); the
+ * ticket has one answer, the first given (action_survey()).
  */
 static dm_err
 queue_survey(const struct action *a, struct dm_ticket *t, int way)
 {
 	struct dm_outbox_item item;
+	struct dm_customers c;
 	char *irt = NULL, *refs = NULL;
+	size_t i;
 	long sent;
+	int capped;
 	dm_err err;
 
-	if ((a->cfg->survey_on & way) == 0 ||
-	    config_is_own_address(a->cfg, t->requester))
+	if ((a->cfg->survey_on & way) == 0)
 		return DM_OK;
 	if ((err = outbox_count_template(a->st, t->id, "survey", &sent)) !=
 	    DM_OK || sent > 0)
 		return err;
-	if ((err = message_thread_ids(a->st, t->id, &irt, &refs)) != DM_OK)
+	if ((err = ticket_customers(a->st, a->cfg, t, PG_SURVEY, &c)) != DM_OK)
 		return err;
+	if (c.n == 0 || (err = message_thread_ids(a->st, t->id, &irt,
+	    &refs)) != DM_OK) {
+		customers_free(&c);
+		return err;
+	}
 	memset(&item, 0, sizeof(item));
 	item.ticket = t->id;
 	item.template = "survey";
-	item.recipient = t->requester;
 	item.in_reply_to = irt;
 	item.refs = refs;
 	item.automatic = 1;
 	item.delay = a->cfg->survey_delay;
-	err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	for (i = 0; i < c.n && err == DM_OK; i++) {
+		if (!c.v[i].requester && ((err = customer_auto_capped(a->st,
+		    a->cfg, t->id, c.v[i].address, a->now, &capped)) !=
+		    DM_OK || capped))
+			continue;
+		item.recipient = c.v[i].address;
+		err = outbox_queue(a->st, a->cfg, &item, a->now, NULL);
+	}
+	customers_free(&c);
 	free(irt);
 	free(refs);
 	return err;

@@ -89,22 +89,6 @@ read_body(char **out)
 	return err;
 }
 
-/* Who the CLI acts as: --as, $DESKMAIL_ACTOR, else cli:<login>. */
-static char *
-actor_of(const char *as)
-{
-	const char *e = getenv("DESKMAIL_ACTOR"), *user;
-
-	if (as != NULL)
-		return xstrdup(as);
-	if (e != NULL && *e)
-		return xstrdup(e);
-	user = getenv("USER");
-	if (user == NULL || *user == '\0')
-		user = getenv("LOGNAME");
-	return xasprintf("cli:%s", user && *user ? user : "unknown");
-}
-
 static void
 print_left(const struct announce_list *l)
 {
@@ -185,7 +169,7 @@ cmd_announce(struct dm_ctx *ctx, int argc, char **argv)
 	if (l.n == 0)
 		err = dm_fail(DM_ESTATE, "--to %s reaches nobody; nothing "
 		    "queued", to);
-	actor = actor_of(as);
+	actor = ctx_actor(as);
 	if (err == DM_OK)
 		err = announce_queue(ctx->st, ctx->cfg, actor, to, subject,
 		    body, &l, now, &id, &last);

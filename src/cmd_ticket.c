@@ -167,6 +167,37 @@ find_dates(struct dm_ctx *ctx, struct find *fd)
 	return DM_OK;
 }
 
+/*
+ * Open the store and fill *arr with what fd finds: the tickets holding
+ * fd's words (search), else the listing.  EX_OK with *arr, or with *arr
+ * NULL when it went out as JSON already; else the exit code.  fd is
+ * freed either way.
+ */
+static int
+find_run(struct dm_ctx *ctx, struct find *fd, int by_words,
+    struct json_object **arr)
+{
+	dm_err err;
+	int rc;
+
+	*arr = NULL;
+	if ((rc = ctx_open(ctx, 0)) != EX_OK) {
+		find_free(fd);
+		return rc;
+	}
+	*arr = json_object_new_array();
+	if ((err = find_dates(ctx, fd)) == DM_OK)
+		err = by_words ? search_tickets_json(ctx->st, fd->query.data,
+		    &fd->f, *arr) : ticket_list_json(ctx->st, &fd->f, *arr);
+	if (err != DM_OK || fd->json) {
+		rc = err != DM_OK ? ctx_fail(ctx, err) : json_print(*arr);
+		json_object_put(*arr);
+		*arr = NULL;
+	}
+	find_free(fd);
+	return rc;
+}
+
 static int
 list(struct dm_ctx *ctx, int argc, char **argv)
 {
@@ -181,24 +212,8 @@ list(struct dm_ctx *ctx, int argc, char **argv)
 		return fd.usage ? ctx_usage(ctx, "list " FIND_OPTIONS) :
 		    ctx_fail(ctx, err);
 	}
-	if ((rc = ctx_open(ctx, 0)) != EX_OK) {
-		find_free(&fd);
+	if ((rc = find_run(ctx, &fd, 0, &arr)) != EX_OK || arr == NULL)
 		return rc;
-	}
-	arr = json_object_new_array();
-	if ((err = find_dates(ctx, &fd)) != DM_OK ||
-	    (err = ticket_list_json(ctx->st, &fd.f, arr)) != DM_OK) {
-		json_object_put(arr);
-		find_free(&fd);
-		return ctx_fail(ctx, err);
-	}
-	if (fd.json) {
-		rc = json_print(arr);
-		json_object_put(arr);
-		find_free(&fd);
-		return rc;
-	}
-	find_free(&fd);
 	n = json_object_array_length(arr);
 	printf("%-6s %-16s %-3s %-12s %-28s %s\n", "ID", "STATUS", "SEV",
 	    "TEAM", "REQUESTER", "SUBJECT");
@@ -237,25 +252,8 @@ search(struct dm_ctx *ctx, int argc, char **argv)
 	}
 	if (fd.f.limit < 0)
 		fd.f.limit = SEARCH_LIMIT_DEFAULT;
-	if ((rc = ctx_open(ctx, 0)) != EX_OK) {
-		find_free(&fd);
+	if ((rc = find_run(ctx, &fd, 1, &arr)) != EX_OK || arr == NULL)
 		return rc;
-	}
-	arr = json_object_new_array();
-	if ((err = find_dates(ctx, &fd)) != DM_OK ||
-	    (err = search_tickets_json(ctx->st, fd.query.data, &fd.f, arr)) !=
-	    DM_OK) {
-		json_object_put(arr);
-		find_free(&fd);
-		return ctx_fail(ctx, err);
-	}
-	if (fd.json) {
-		rc = json_print(arr);
-		json_object_put(arr);
-		find_free(&fd);
-		return rc;
-	}
-	find_free(&fd);
 	n = json_object_array_length(arr);
 	if (n > 0)
 		printf("%-6s %-16s %-20s %-28s %s\n", "ID", "STATUS", "UPDATED",
@@ -391,22 +389,6 @@ show(struct dm_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-/* Who the CLI acts as: --as, $DESKMAIL_ACTOR, else cli:<login>. */
-static char *
-cli_actor(const char *as)
-{
-	const char *e = getenv("DESKMAIL_ACTOR"), *user;
-
-	if (as != NULL)
-		return xstrdup(as);
-	if (e != NULL && *e)
-		return xstrdup(e);
-	user = getenv("USER");
-	if (user == NULL || *user == '\0')
-		user = getenv("LOGNAME");
-	return xasprintf("cli:%s", user && *user ? user : "unknown");
-}
-
 /* The text of an action: -m TEXT, else standard input when it is not a
  * terminal, else none. */
 static dm_err
@@ -533,7 +515,7 @@ act(struct dm_ctx *ctx, size_t v, int argc, char **argv)
 	if (words[0] != NULL)	/* cc: "add ADDRESS", as #cc has it */
 		arg = words[1] ? xasprintf("%s %s", words[0], words[1]) :
 		    xstrdup(words[0]);
-	actor = cli_actor(as);
+	actor = ctx_actor(as);
 	a.st = ctx->st;
 	a.cfg = ctx->cfg;
 	a.actor = actor;

@@ -78,7 +78,7 @@ static const struct key keys[] = {
 	  100000, "automatic mails (acknowledgements) to one address per hour" },
 	{ "deskmail", "participants_get", K_STRING, S(participants_get_text),
 	  "staff_reply, pending, resolution, transferred, reopened_customer, "
-	  "sla, merged, incident_joined", 0, 0, "the mail about a ticket its "
+	  "sla, merged, incident_joined, survey", 0, 0, "the mail about a ticket its "
 	  "participants (the customer's colleagues in To/Cc) get besides the "
 	  "requester (the kinds are template names), or none" },
 	{ "deskmail", "max_participants", K_LONG, S(max_participants), "50", 0,
@@ -863,7 +863,8 @@ check_participants_get(struct dm_config *cfg)
 	    { "pending", PG_PENDING }, { "resolution", PG_RESOLUTION },
 	    { "transferred", PG_TRANSFERRED },
 	    { "reopened_customer", PG_REOPENED }, { "sla", PG_SLA },
-	    { "merged", PG_MERGED }, { "incident_joined", PG_INCIDENT } };
+	    { "merged", PG_MERGED }, { "incident_joined", PG_INCIDENT },
+	    { "survey", PG_SURVEY } };
 	char *copy = xstrdup(cfg->participants_get_text), *tok, *save = NULL;
 	size_t i, n = 0, none = 0;
 	dm_err err = DM_OK;
@@ -882,8 +883,8 @@ check_participants_get(struct dm_config *cfg)
 			err = dm_fail(DM_ECONFIG, "%s: participants_get: '%s' is "
 			    "not a kind of mail participants can get; write a "
 			    "list of staff_reply, pending, resolution, "
-			    "transferred, reopened_customer, sla, merged and "
-			    "incident_joined, or none",
+			    "transferred, reopened_customer, sla, merged, "
+			    "incident_joined and survey, or none",
 			    cfg->path, tok);
 	}
 	free(copy);

@@ -3,6 +3,7 @@
  * database, and one way to report failure.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -10,6 +11,7 @@
 #include "deskmail/ingest_socket.h"
 #include "deskmail/log.h"
 #include "deskmail/store.h"
+#include "deskmail/util.h"
 
 int
 ctx_fail(struct dm_ctx *ctx, dm_err err)
@@ -61,4 +63,19 @@ ctx_close(struct dm_ctx *ctx)
 	ctx->st = NULL;
 	config_free(ctx->cfg);
 	ctx->cfg = NULL;
+}
+
+char *
+ctx_actor(const char *as)
+{
+	const char *e = getenv("DESKMAIL_ACTOR"), *user;
+
+	if (as != NULL)
+		return xstrdup(as);
+	if (e != NULL && *e)
+		return xstrdup(e);
+	user = getenv("USER");
+	if (user == NULL || *user == '\0')
+		user = getenv("LOGNAME");
+	return xasprintf("cli:%s", user && *user ? user : "unknown");
 }

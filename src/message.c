@@ -272,11 +272,5 @@ static const char sql_move[] =
 dm_err
 message_move(struct dm_store *st, int64_t from, int64_t into)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_move);
-
-	if (s == NULL)
-		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, into);
-	return store_exec_stmt(st, s);
+	return store_exec_ints(st, sql_move, "messages", from, into);
 }

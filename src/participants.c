@@ -456,7 +456,7 @@ ticket_customers(struct dm_store *st, const struct dm_config *cfg,
 	memset(out, 0, sizeof(*out));
 	if (!config_is_own_address(cfg, t->requester))
 		customers_add(out, t->requester, 1);
-	if ((kind & (PG_ACK | PG_SURVEY)) || (cfg->participants_get & kind) == 0)
+	if ((kind & PG_ACK) || (cfg->participants_get & kind) == 0)
 		return DM_OK;
 	if ((s = store_stmt(st, sql_current)) == NULL)
 		return store_error(st, "ticket_participants");

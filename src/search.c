@@ -88,27 +88,16 @@ search_index_ticket(struct dm_store *st, int64_t id, const char *subject)
 	return store_exec_stmt(st, s);
 }
 
-static dm_err
-by_ticket(struct dm_store *st, const char *sql, int64_t ticket)
-{
-	sqlite3_stmt *s = store_stmt(st, sql);
-
-	if (s == NULL)
-		return store_error(st, "messages_fts");
-	sqlite3_bind_int64(s, 1, ticket);
-	return store_exec_stmt(st, s);
-}
-
 dm_err
 search_unindex_messages(struct dm_store *st, int64_t ticket)
 {
-	return by_ticket(st, sql_unindex, ticket);
+	return store_exec_ints(st, sql_unindex, "messages_fts", ticket, 0);
 }
 
 dm_err
 search_index_messages(struct dm_store *st, int64_t ticket)
 {
-	return by_ticket(st, sql_reindex, ticket);
+	return store_exec_ints(st, sql_reindex, "messages_fts", ticket, 0);
 }
 
 /* ---- the query --------------------------------------------------------- */
@@ -225,8 +214,7 @@ search_query_fts(const char *query, char **out)
 #define MATCHED "SELECT rowid >> 32 FROM messages_fts WHERE messages_fts" \
 	" MATCH ?8 UNION ALL SELECT rowid FROM tickets_fts WHERE tickets_fts" \
 	" MATCH ?8"
-#define COLUMNS "id, status, severity, team, agency, requester," \
-	" requester_name, subject, created, updated"
+#define COLUMNS TICKET_COLUMNS
 #define ORDER " ORDER BY updated DESC, id DESC LIMIT ?7"
 
 /* How many matched, near enough to choose the way (a ticket of many
@@ -455,22 +443,7 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 static dm_err
 json_row(sqlite3_stmt *s, void *arg)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "id",
-	    json_object_new_int64(sqlite3_column_int64(s, 0)));
-	json_put_text(o, "status", s, 1);
-	json_object_object_add(o, "severity",
-	    sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL :
-	    json_object_new_int(sqlite3_column_int(s, 2)));
-	json_put_text(o, "team", s, 3);
-	json_put_text(o, "agency", s, 4);
-	json_put_text(o, "requester", s, 5);
-	json_put_text(o, "requester_name", s, 6);
-	json_put_text(o, "subject", s, 7);
-	json_put_time(o, "created", (time_t)sqlite3_column_int64(s, 8));
-	json_put_time(o, "updated", (time_t)sqlite3_column_int64(s, 9));
-	json_object_array_add(arg, o);
+	json_object_array_add(arg, ticket_row_json(s));
 	return DM_OK;
 }
 

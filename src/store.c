@@ -677,6 +677,20 @@ store_query_int(struct dm_store *st, const char *sql, int64_t arg,
 	return query_one(st, sql, NULL, arg, out);
 }
 
+dm_err
+store_exec_ints(struct dm_store *st, const char *sql, const char *what,
+    int64_t a, int64_t b)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	if (s == NULL)
+		return store_error(st, what);
+	sqlite3_bind_int64(s, 1, a);
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int64(s, 2, b);
+	return store_exec_stmt(st, s);
+}
+
 int64_t
 store_last_id(struct dm_store *st)
 {

@@ -259,13 +259,7 @@ static const char sql_adopt[] =
 dm_err
 ticket_adopt_children(struct dm_store *st, int64_t from, int64_t into)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_adopt);
-
-	if (s == NULL)
-		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, into);
-	return store_exec_stmt(st, s);
+	return store_exec_ints(st, sql_adopt, "tickets", from, into);
 }
 
 static const char sql_children[] =
@@ -488,13 +482,7 @@ static const char sql_event_move[] =
 dm_err
 event_move(struct dm_store *st, int64_t from, int64_t into)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_event_move);
-
-	if (s == NULL)
-		return store_error(st, "events");
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, into);
-	return store_exec_stmt(st, s);
+	return store_exec_ints(st, sql_event_move, "events", from, into);
 }
 
 /* ---- JSON views ------------------------------------------------------ */
@@ -503,13 +491,8 @@ event_move(struct dm_store *st, int64_t from, int64_t into)
 
 #include "deskmail/json.h"
 
-#define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
-	" agency, requester, requester_name, subject, created, updated," \
-	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy," \
-	" queue, merged_into, parent"
-
-static struct json_object *
-ticket_row(sqlite3_stmt *s)
+struct json_object *
+ticket_row_json(sqlite3_stmt *s)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -596,7 +579,7 @@ ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
 		return store_error(st, "tickets");
 	ticket_filter_bind(s, filter);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		json_object_array_add(array, ticket_row(s));
+		json_object_array_add(array, ticket_row_json(s));
 	if (rc != SQLITE_DONE)
 		err = store_error(st, "tickets");
 	sqlite3_reset(s);
@@ -616,7 +599,7 @@ ticket_json(struct dm_store *st, int64_t id, struct json_object **out)
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*out = ticket_row(s);
+		*out = ticket_row_json(s);
 	else if (rc == SQLITE_DONE)
 		err = dm_fail(DM_ENOTFOUND, "no ticket %lld", (long long)id);
 	else

@@ -130,18 +130,13 @@ token_make(const unsigned char key[32], const struct token *t,
 	b64url(raw, RAW, out);
 }
 
-dm_err
-token_check(const unsigned char key[32], const char *s, time_t now,
-    struct token *t)
+/* The URL-safe base64 of a link (s, n bytes) in the standard alphabet
+ * nettle reads, into std; a character of neither is refused. */
+static dm_err
+url_to_std(const char *s, size_t n, char *std)
 {
-	char std[TOKEN_LEN + 4];
-	unsigned char raw[RAW + 3], m[SHA256_DIGEST_SIZE];
-	struct base64_decode_ctx ctx;
-	size_t i, n = strlen(s), dlen = sizeof(raw);
+	size_t i;
 
-	memset(t, 0, sizeof(*t));
-	if (n != 56)
-		return dm_fail(DM_EPARSE, "token has the wrong length");
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
@@ -154,6 +149,24 @@ token_check(const unsigned char key[32], const char *s, time_t now,
 			return dm_fail(DM_EPARSE, "token has a bad character");
 		std[i] = c;
 	}
+	return DM_OK;
+}
+
+dm_err
+token_check(const unsigned char key[32], const char *s, time_t now,
+    struct token *t)
+{
+	char std[TOKEN_LEN + 4];
+	unsigned char raw[RAW + 3], m[SHA256_DIGEST_SIZE];
+	struct base64_decode_ctx ctx;
+	size_t n = strlen(s), dlen = sizeof(raw);
+	dm_err err;
+
+	memset(t, 0, sizeof(*t));
+	if (n != 56)
+		return dm_fail(DM_EPARSE, "token has the wrong length");
+	if ((err = url_to_std(s, n, std)) != DM_OK)
+		return err;
 	base64_decode_init(&ctx);
 	if (!base64_decode_update(&ctx, &dlen, raw, n, std) ||
 	    !base64_decode_final(&ctx) || dlen != RAW)
@@ -224,7 +237,8 @@ token_check_address(const unsigned char key[32], const char *s, time_t now,
 	unsigned char raw[ADDR_HEAD + TOKEN_ADDR_MAX + MACLEN + 3];
 	unsigned char m[SHA256_DIGEST_SIZE];
 	struct base64_decode_ctx ctx;
-	size_t i, n = strlen(s), dlen = sizeof(raw), alen;
+	size_t n = strlen(s), dlen = sizeof(raw), alen;
+	dm_err err;
 
 	addr[0] = '\0';
 	*expires = 0;
@@ -232,18 +246,8 @@ token_check_address(const unsigned char key[32], const char *s, time_t now,
 	if (n < ((ADDR_HEAD + 1 + MACLEN) * 4 + 2) / 3 ||
 	    n > TOKEN_ADDR_LEN - 1)
 		return dm_fail(DM_EPARSE, "token has the wrong length");
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '-')
-			c = '+';
-		else if (c == '_')
-			c = '/';
-		else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9')))
-			return dm_fail(DM_EPARSE, "token has a bad character");
-		std[i] = c;
-	}
+	if ((err = url_to_std(s, n, std)) != DM_OK)
+		return err;
 	/* padding back, so that nettle takes every length (it refuses
 	 * bits the last character does not use: one spelling per token) */
 	while (n % 4 != 0)

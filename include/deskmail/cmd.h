@@ -29,6 +29,9 @@ void	ctx_close(struct dm_ctx *ctx);
 int	ctx_fail(struct dm_ctx *ctx, dm_err err);
 /* Log a usage error for the command and return EX_USAGE. */
 int	ctx_usage(struct dm_ctx *ctx, const char *usage);
+/* Who the CLI acts as, for events: --as (as, may be NULL), else
+ * $DESKMAIL_ACTOR, else cli:<login>.  The caller frees it. */
+char	*ctx_actor(const char *as);
 
 int	cmd_init(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_check_config(struct dm_ctx *ctx, int argc, char **argv);

@@ -73,7 +73,7 @@ enum dm_after { AFTER_SEEN, AFTER_MOVE, AFTER_DELETE };
 #define PG_MERGED		0x40	/* the ticket went into another */
 #define PG_INCIDENT		0x80	/* it joined a major incident */
 #define PG_ACK			0x100	/* never participants' */
-#define PG_SURVEY		0x200	/* never participants' */
+#define PG_SURVEY		0x200	/* the survey: one answer a ticket */
 
 struct dm_mailbox {
 	char	*name;

@@ -37,7 +37,7 @@ struct dm_customers {
  * participants_get lists kind, the ticket's participants in the order
  * they were added.  Our own addresses and staff are never in it (the
  * configuration may have changed since an address was added), so the
- * list may be empty; PG_ACK and PG_SURVEY are the requester's alone.
+ * list may be empty; PG_ACK is the requester's alone.
  * Free *out with customers_free().
  */
 dm_err	ticket_customers(struct dm_store *st, const struct dm_config *cfg,

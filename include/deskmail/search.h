@@ -66,8 +66,8 @@ dm_err	search_query_fts(const char *query, char **out);
  * messages, hold every word of query (search_query_fts()), among those f
  * lets through (f->limit: at most that many; < 0 none, else capped at
  * SEARCH_LIMIT_MAX), the most recently updated first.  Each is a new
- * object in array: id, status, severity, team, agency, requester,
- * requester_name, subject, created, updated and snippet (a few words of
+ * object in array: what `ticket list --json` gives (ticket_row_json())
+ * and snippet (a few words of
  * the newest message that matched, or of the subject, the matching
  * words in [brackets], on one line).
  */

@@ -82,6 +82,14 @@ dm_err	store_query_id(struct dm_store *st, const char *sql, const char *key,
 dm_err	store_query_int(struct dm_store *st, const char *sql, int64_t arg,
 	    int64_t *out);
 
+/*
+ * Run sql (a constant that returns no rows) with integers ?1 = a and
+ * ?2 = b (b is not bound when sql has only ?1); what names the table
+ * for an error.
+ */
+dm_err	store_exec_ints(struct dm_store *st, const char *sql, const char *what,
+	    int64_t a, int64_t b);
+
 int64_t	store_last_id(struct dm_store *st);
 sqlite3	*store_db(struct dm_store *st);
 

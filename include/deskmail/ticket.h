@@ -138,6 +138,15 @@ void	ticket_filter_init(struct ticket_filter *f);
 	" AND +created < ?5 AND (+status <> 'closed' OR +closed_at >= ?6)"
 void	ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f);
 
+/* The columns of tickets a listing selects, first in its SELECT, and
+ * the JSON object of a row of them (ticket list --json, search). */
+#define TICKET_COLUMNS "id, status, severity, team, assignee, category," \
+	" agency, requester, requester_name, subject, created, updated," \
+	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy," \
+	" queue, merged_into, parent"
+struct json_object;
+struct json_object *ticket_row_json(sqlite3_stmt *s);
+
 /*
  * JSON views (json-c).  Each appends new objects the caller owns through
  * the array or object it passed.
