@@ -1,5 +1,5 @@
 /*
- * search.c - owns the full-text indexes (messages_fts, tickets_fts) and
+ * search.c - owns the full-text index (messages_fts) and
  * finds tickets by the words of their mail.
  *
  * What the user types is never FTS5 syntax: search_query_fts() quotes
@@ -9,7 +9,7 @@
  * empty, and on the machines measured every page read costs 20-50 us
  * (bench/README), so a search is as fast as the pages it touches.  A
  * common word matches thousands of messages; the tickets they are on
- * come straight from the index (the upper half of the rowid), and only
+ * come straight from the index (the low 31 bits of the rowid), and only
  * then does the order decide how to reach the newest of them:
  *   - few tickets matched (SEARCH_DIRECT): read each one;
  *   - a requester: their tickets, through tickets_requester;
@@ -33,28 +33,30 @@
 #define DM_STR2(x)	#x
 #define DM_STR(x)	DM_STR2(x)
 #define SNIPPET_LOOK	500	/* newest messages of a ticket looked at */
-
-#define SNIPPET_TOKENS	12	/* words around the match in a snippet */
-#define DM_STR2(x)	#x
-#define DM_STR(x)	DM_STR2(x)
 #define SEARCH_DIRECT	300	/* tickets matched: read each one */
 
-/* messages_fts's rowid of a message: the view messages_fts_content's */
-#define RID(ticket, id)	(((ticket) << 32) | (id))
+/*
+ * messages_fts's rowid of a message (the view messages_fts_content's):
+ * the message id above, the ticket below.  Rowids grow with the message
+ * id, as FTS5 wants them: one lower than the last pending one (a reply
+ * to an older ticket, were the ticket above) flushes its pending terms,
+ * a segment each time (bench/README: that was most of what the index
+ * cost ingest).
+ */
+#define RID(ticket, id)	(((id) << 31) | (ticket))
+#define TICKET_OF(rid)	((rid) & (TICKET_MAX - 1))
 #define MESSAGE_MAX	((int64_t)1 << 32)
 #define TICKET_MAX	((int64_t)1 << 31)
 
 static const char sql_index_message[] =
     "INSERT INTO messages_fts (rowid, subject, body) VALUES (?1, ?2, ?3)";
-static const char sql_index_ticket[] =
-    "INSERT INTO tickets_fts (rowid, subject) VALUES (?1, ?2)";
 static const char sql_unindex[] =
     "INSERT INTO messages_fts (messages_fts, rowid, subject, body)"
-    " SELECT 'delete', (ticket_id << 32) | id, subject, body FROM messages"
+    " SELECT 'delete', (id << 31) | ticket_id, subject, body FROM messages"
     " WHERE ticket_id = ?1";
 static const char sql_reindex[] =
     "INSERT INTO messages_fts (rowid, subject, body)"
-    " SELECT (ticket_id << 32) | id, subject, body FROM messages"
+    " SELECT (id << 31) | ticket_id, subject, body FROM messages"
     " WHERE ticket_id = ?1";
 
 dm_err
@@ -73,18 +75,6 @@ search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
 	/* the very values of the row: the index must agree with it */
 	store_bind_text(s, 2, subject);
 	store_bind_text(s, 3, body);
-	return store_exec_stmt(st, s);
-}
-
-dm_err
-search_index_ticket(struct dm_store *st, int64_t id, const char *subject)
-{
-	sqlite3_stmt *s = store_stmt(st, sql_index_ticket);
-
-	if (s == NULL)
-		return store_error(st, "tickets_fts");
-	sqlite3_bind_int64(s, 1, id);
-	store_bind_text(s, 2, subject);
 	return store_exec_stmt(st, s);
 }
 
@@ -211,17 +201,15 @@ search_query_fts(const char *query, char **out)
 /* ---- finding tickets ---------------------------------------------------- */
 
 /* The tickets ?8 matches (IN keeps each once). */
-#define MATCHED "SELECT rowid >> 32 FROM messages_fts WHERE messages_fts" \
-	" MATCH ?8 UNION ALL SELECT rowid FROM tickets_fts WHERE tickets_fts" \
-	" MATCH ?8"
+#define MATCHED "SELECT rowid & 2147483647 FROM messages_fts WHERE" \
+	" messages_fts MATCH ?8"
 #define COLUMNS TICKET_COLUMNS
 #define ORDER " ORDER BY updated DESC, id DESC LIMIT ?7"
 
 /* How many matched, near enough to choose the way (a ticket of many
  * matching messages counts many times) */
-static const char sql_count[] = "SELECT (SELECT count(*) FROM messages_fts"
-    " WHERE messages_fts MATCH ?8) + (SELECT count(*) FROM tickets_fts"
-    " WHERE tickets_fts MATCH ?8)";
+static const char sql_count[] = "SELECT count(*) FROM messages_fts"
+    " WHERE messages_fts MATCH ?8";
 /* ?1-?7 the filter (ticket.h), ?8 the FTS5 query; the file's comment
  * says which is used when */
 static const char sql_direct[] = "SELECT " COLUMNS " FROM tickets"
@@ -236,26 +224,21 @@ static const char sql_walk[] = "SELECT " COLUMNS " FROM tickets"
     TICKET_FILTER_SQL " AND updated >= ?4" ORDER;
 
 /*
- * Snippets, for the results only, in three passes that each read the
+ * Snippets, for the results only, in two passes that each read the
  * index once (a prefix word costs milliseconds a read): the newest
- * matching message of each ticket (?2 a JSON array of ticket numbers,
- * ?3-?4 the rowids they span), a snippet of each of those messages (?2
- * their rowids), and of the subject of a ticket none of whose messages
- * matched.  The '+' keeps a rowid list from being read one by one.
+ * matching message of each ticket (?2 a JSON array of ticket numbers;
+ * ?3-?4 every rowid: a ticket's do not make a range), and a snippet of
+ * each of those messages (?2 their rowids, ?3-?4 the range they span).
+ * The '+' keeps a rowid list from being read one by one.
  */
 static const char sql_newest[] =
     "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
     " AND rowid BETWEEN ?3 AND ?4"
-    " AND (rowid >> 32) IN (SELECT value FROM json_each(?2))"
+    " AND (rowid & 2147483647) IN (SELECT value FROM json_each(?2))"
     " ORDER BY rowid DESC";
 static const char sql_snippet_message[] =
     "SELECT rowid, snippet(messages_fts, -1, '[', ']', '...', "
     DM_STR(SNIPPET_TOKENS) ") FROM messages_fts WHERE messages_fts MATCH ?1"
-    " AND rowid BETWEEN ?3 AND ?4"
-    " AND +rowid IN (SELECT value FROM json_each(?2))";
-static const char sql_snippet_ticket[] =
-    "SELECT rowid, snippet(tickets_fts, 0, '[', ']', '...', "
-    DM_STR(SNIPPET_TOKENS) ") FROM tickets_fts WHERE tickets_fts MATCH ?1"
     " AND rowid BETWEEN ?3 AND ?4"
     " AND +rowid IN (SELECT value FROM json_each(?2))";
 
@@ -327,7 +310,7 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 	struct buf ids;
 	sqlite3_stmt *s;
 	struct hit *x;
-	int64_t lo = INT64_MAX, hi = 0, tlo = INT64_MAX, thi = 0;
+	int64_t lo = INT64_MAX, hi = 0;
 	size_t i;
 	int rc = SQLITE_DONE;
 
@@ -337,16 +320,15 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 	buf_addc(&ids, '[');
 	for (i = 0; i < n; i++) {
 		buf_addf(&ids, "%s%lld", i ? "," : "", (long long)h[i].ticket);
-		tlo = h[i].ticket < tlo ? h[i].ticket : tlo;
-		thi = h[i].ticket > thi ? h[i].ticket : thi;
 	}
 	buf_addc(&ids, ']');
-	if ((s = ranged(st, sql_newest, fts, &ids, RID(tlo, 0),
-	    RID(thi, MESSAGE_MAX - 1))) != NULL) {
+	/* any message's: the rowids of a ticket do not make a range */
+	if ((s = ranged(st, sql_newest, fts, &ids, 0, INT64_MAX)) != NULL) {
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			int64_t rid = sqlite3_column_int64(s, 0);
 
-			if ((x = hit_of(h, n, rid >> 32)) != NULL && x->rid == 0)
+			if ((x = hit_of(h, n, TICKET_OF(rid))) != NULL &&
+			    x->rid == 0)
 				x->rid = rid;
 		}
 		sqlite3_reset(s);
@@ -365,26 +347,8 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 	if (rc == SQLITE_DONE && hi > 0 && (s = ranged(st, sql_snippet_message,
 	    fts, &ids, lo, hi)) != NULL) {
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			if ((x = hit_of(h, n, sqlite3_column_int64(s, 0) >>
-			    32)) != NULL && x->snippet == NULL &&
-			    sqlite3_column_type(s, 1) != SQLITE_NULL)
-				x->snippet = one_line((const char *)
-				    sqlite3_column_text(s, 1));
-		sqlite3_reset(s);
-	}
-	/* the subjects of the rest */
-	if ((s = ranged(st, sql_snippet_ticket, fts, &ids, tlo, thi)) != NULL) {
-		ids.len = 0;
-		buf_addc(&ids, '[');
-		for (i = 0; i < n; i++)
-			if (h[i].snippet == NULL)
-				buf_addf(&ids, "%s%lld", ids.len > 1 ? "," : "",
-				    (long long)h[i].ticket);
-		buf_addc(&ids, ']');
-		store_bind_text(s, 2, ids.data);
-		while (ids.len > 2 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-			if ((x = hit_of(h, n, sqlite3_column_int64(s, 0))) !=
-			    NULL && x->snippet == NULL &&
+			if ((x = hit_of(h, n, TICKET_OF(sqlite3_column_int64(s,
+			    0)))) != NULL && x->snippet == NULL &&
 			    sqlite3_column_type(s, 1) != SQLITE_NULL)
 				x->snippet = one_line((const char *)
 				    sqlite3_column_text(s, 1));

@@ -243,21 +243,17 @@ static const char *const migrations[] = {
 	("ALTER TABLE tickets ADD COLUMN queue TEXT;"
 	"ALTER TABLE agencies ADD COLUMN fte REAL;"),
 	/* 11: full-text search (search.c says how it is read): each
-	 * message's subject and text under (ticket << 32) | message, each
-	 * ticket's subject under its number; built here from what is
-	 * stored already.  tickets_search: recent tickets with what the
+	 * message's subject and text under (message << 31) | ticket (a
+	 * ticket's subject is its first message's); built here from what
+	 * is stored already.  tickets_search: recent tickets with what the
 	 * filters test, without their rows. */
-	"CREATE INDEX messages_fts_rid ON messages((ticket_id << 32) | id);"
+	"CREATE INDEX messages_fts_rid ON messages((id << 31) | ticket_id);"
 	"CREATE VIEW messages_fts_content AS"
-	"  SELECT (ticket_id << 32) | id AS rid, subject, body FROM messages;"
+	"  SELECT (id << 31) | ticket_id AS rid, subject, body FROM messages;"
 	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
 	"  content='messages_fts_content', content_rowid='rid',"
 	"  tokenize='porter unicode61 remove_diacritics 2');"
 	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
-	"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject,"
-	"  content='tickets', content_rowid='id',"
-	"  tokenize='porter unicode61 remove_diacritics 2');"
-	"INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');"
 	"CREATE INDEX tickets_search ON tickets(updated, status, agency,"
 	"  created, closed_at);",
 	/* 12: merged tickets and the major incident a ticket is part of */

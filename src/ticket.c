@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deskmail/search.h"
 #include "deskmail/ticket.h"
 #include "deskmail/util.h"
 
@@ -58,7 +57,7 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 	t->id = store_last_id(st);
 	t->updated = t->created;
 	t->version = 1;
-	return search_index_ticket(st, t->id, t->subject);
+	return DM_OK;
 }
 
 static const char sql_get[] =

@@ -1,16 +1,16 @@
 /*
  * search.h - finding tickets by the words of their mail (SQLite FTS5).
  *
- * Two full-text indexes, made by migration 11 and kept in the transaction
- * that stores what they index: messages_fts over each message's subject
- * and text (messages.subject, messages.body), tickets_fts over each
- * ticket's subject.  Both hold only the index (external content): the
+ * One full-text index, made by migration 11 and kept in the transaction
+ * that stores what it indexes: messages_fts over each message's subject
+ * and text (messages.subject, messages.body); a ticket's subject is its
+ * first message's.  It holds only the index (external content): the
  * text stays where it is and is read back for snippets.
  *
- * A message is indexed under (ticket << 32) | message id, so a search
+ * A message is indexed under (message id << 31) | ticket, so a search
  * knows the tickets it matched without reading a row.  The rule for
- * other code: a message's subject, body and ticket, and a ticket's
- * subject, never change while indexed.  Code that moves messages to
+ * other code: a message's subject, body and ticket never change while
+ * indexed.  Code that moves messages to
  * another ticket (a merge) calls search_unindex_messages() for the
  * ticket they leave before the move and search_index_messages() for the
  * ticket they join after it, in the same transaction.
@@ -44,10 +44,6 @@ dm_err	search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
 dm_err	search_unindex_messages(struct dm_store *st, int64_t ticket);
 /* Index every message of ticket (after messages moved to it). */
 dm_err	search_index_messages(struct dm_store *st, int64_t ticket);
-
-/* Index ticket id's subject as stored. */
-dm_err	search_index_ticket(struct dm_store *st, int64_t id,
-	    const char *subject);
 
 /*
  * The user's words as an FTS5 query in *out (caller frees): every word

@@ -204,12 +204,17 @@ test_search_moves(void)
 	ok(ticket_create(st, &a) == DM_OK && ticket_create(st, &b) == DM_OK &&
 	    message_store_text(st, a.id, "staff", "tech1@example.org",
 	    a.subject, "Replace the toner cartridge.", a.created, &mid) ==
-	    DM_OK, "search moves: two tickets, a message on the first");
+	    DM_OK && message_store_text(st, b.id, "customer",
+	    "ann@example.org", b.subject, "It drops.", b.created, &mid) ==
+	    DM_OK, "search moves: two tickets, a message on each");
 	found(st, "toner", got, sizeof(got));
 	is_str(got, "[1]", "search moves: found on its ticket");
 	found(st, "vpn", got, sizeof(got));
-	is_str(got, "[2]", "search moves: a ticket by its subject");
+	is_str(got, "[2]", "search moves: a ticket by its (first message's) "
+	    "subject");
+	/* as a merge does: both tickets' messages out, then in again */
 	ok(search_unindex_messages(st, a.id) == DM_OK &&
+	    search_unindex_messages(st, b.id) == DM_OK &&
 	    sqlite3_exec(store_db(st), "UPDATE messages SET ticket_id = 2",
 	    NULL, NULL, NULL) == SQLITE_OK &&
 	    search_index_messages(st, b.id) == DM_OK,
