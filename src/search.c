@@ -63,30 +63,35 @@ dm_err
 search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
     const char *subject, const char *body)
 {
-	sqlite3_stmt *s;
-
 	if (id <= 0 || id >= MESSAGE_MAX || ticket <= 0 || ticket >= TICKET_MAX)
 		return dm_fail(DM_ELIMIT, "message %lld of ticket %lld: beyond "
 		    "what the search index can number", (long long)id,
 		    (long long)ticket);
-	if ((s = store_stmt(st, sql_index_message)) == NULL)
-		return store_error(st, "messages_fts");
-	sqlite3_bind_int64(s, 1, RID(ticket, id));
-	/* the very values of the row: the index must agree with it */
-	store_bind_text(s, 2, subject);
-	store_bind_text(s, 3, body);
-	return store_exec_stmt(st, s);
+	/* the very values of the row: the index must agree with it; just
+	 * before COMMIT, in its transaction (store_defer() says why) */
+	return store_defer(st, sql_index_message, RID(ticket, id), subject,
+	    body);
 }
 
 dm_err
 search_unindex_messages(struct dm_store *st, int64_t ticket)
 {
+	dm_err err;
+
+	/* what waits for COMMIT first: a 'delete' of what is not in the
+	 * index yet would corrupt it */
+	if ((err = store_run_deferred(st)) != DM_OK)
+		return err;
 	return store_exec_ints(st, sql_unindex, "messages_fts", ticket, 0);
 }
 
 dm_err
 search_index_messages(struct dm_store *st, int64_t ticket)
 {
+	dm_err err;
+
+	if ((err = store_run_deferred(st)) != DM_OK)
+		return err;
 	return store_exec_ints(st, sql_reindex, "messages_fts", ticket, 0);
 }
 
@@ -374,7 +379,8 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 	dm_err err;
 	int rc;
 
-	if ((err = search_query_fts(query, fts)) != DM_OK)
+	if ((err = search_query_fts(query, fts)) != DM_OK ||
+	    (err = store_run_deferred(st)) != DM_OK)
 		return err;
 	if (capped.limit < 0 || capped.limit > SEARCH_LIMIT_MAX)
 		capped.limit = SEARCH_LIMIT_MAX;

@@ -28,7 +28,21 @@ struct dm_store {
 	int		 counted;	/* in open_stores */
 	int		 keep_wal;	/* store_keep_wal() */
 	sqlite3_int64	 wal_room;	/* store_wal_reserve(), once known */
+	/* store_defer(): writes that wait for COMMIT, and how many of them
+	 * each open savepoint had when it began */
+	struct deferred	*deferred;
+	size_t		 ndeferred;
+	size_t		*marks;
+	size_t		 nmarks;
 };
+
+struct deferred {
+	const char	*sql;
+	int64_t		 id;
+	char		*a, *b;
+};
+
+static void	deferred_drop(struct dm_store *st, size_t n);
 
 /* Migration N brings user_version from N-1 to N.  Never edit one; add. */
 static const char *const migrations[] = {
@@ -447,6 +461,9 @@ store_close(struct dm_store *st)
 	for (i = 0; i < STMT_CACHE; i++)
 		if (st->cache[i].stmt != NULL)
 			sqlite3_finalize(st->cache[i].stmt);
+	deferred_drop(st, 0);
+	free(st->deferred);
+	free(st->marks);
 	/*
 	 * Leave the WAL empty when nobody else is using it: the next process
 	 * to open the file alone must otherwise rebuild its index from every
@@ -545,6 +562,8 @@ store_keep_wal(struct dm_store *st)
 dm_err
 store_begin(struct dm_store *st)
 {
+	deferred_drop(st, 0);	/* left by a transaction that ended elsewhere */
+	st->nmarks = 0;
 	return exec(st, "BEGIN IMMEDIATE");
 }
 
@@ -554,15 +573,81 @@ store_begin_read(struct dm_store *st)
 	return exec(st, "BEGIN DEFERRED");
 }
 
+/* Forget the deferred writes from the n-th on. */
+static void
+deferred_drop(struct dm_store *st, size_t n)
+{
+	while (st->ndeferred > n) {
+		st->ndeferred--;
+		free(st->deferred[st->ndeferred].a);
+		free(st->deferred[st->ndeferred].b);
+	}
+}
+
+dm_err
+store_defer(struct dm_store *st, const char *sql, int64_t id, const char *a,
+    const char *b)
+{
+	struct deferred *d;
+	sqlite3_stmt *s;
+
+	if (sqlite3_get_autocommit(st->db)) {
+		/* no transaction to wait for */
+		if ((s = store_stmt(st, sql)) == NULL)
+			return store_error(st, "deferred write");
+		sqlite3_bind_int64(s, 1, id);
+		store_bind_text(s, 2, a);
+		store_bind_text(s, 3, b);
+		return store_exec_stmt(st, s);
+	}
+	st->deferred = xreallocarray(st->deferred, st->ndeferred + 1,
+	    sizeof(*st->deferred));
+	d = &st->deferred[st->ndeferred++];
+	d->sql = sql;
+	d->id = id;
+	d->a = a ? xstrdup(a) : NULL;
+	d->b = b ? xstrdup(b) : NULL;
+	return DM_OK;
+}
+
+dm_err
+store_run_deferred(struct dm_store *st)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	dm_err err = DM_OK;
+
+	for (i = 0; i < st->ndeferred && err == DM_OK; i++) {
+		if ((s = store_stmt(st, st->deferred[i].sql)) == NULL) {
+			err = store_error(st, "deferred write");
+			break;
+		}
+		sqlite3_bind_int64(s, 1, st->deferred[i].id);
+		store_bind_text(s, 2, st->deferred[i].a);
+		store_bind_text(s, 3, st->deferred[i].b);
+		err = store_exec_stmt(st, s);
+	}
+	/* done (or the transaction fails with them): either way not again */
+	deferred_drop(st, 0);
+	return err;
+}
+
 dm_err
 store_commit(struct dm_store *st)
 {
+	dm_err err;
+
+	if ((err = store_run_deferred(st)) != DM_OK)
+		return err;
+	st->nmarks = 0;
 	return exec(st, "COMMIT");
 }
 
 void
 store_rollback(struct dm_store *st)
 {
+	deferred_drop(st, 0);
+	st->nmarks = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -576,18 +661,33 @@ store_in_transaction(struct dm_store *st)
 dm_err
 store_savepoint(struct dm_store *st)
 {
-	return exec(st, "SAVEPOINT unit");
+	dm_err err;
+
+	if ((err = exec(st, "SAVEPOINT unit")) != DM_OK)
+		return err;
+	st->marks = xreallocarray(st->marks, st->nmarks + 1,
+	    sizeof(*st->marks));
+	st->marks[st->nmarks++] = st->ndeferred;
+	return DM_OK;
 }
 
 dm_err
 store_release(struct dm_store *st)
 {
-	return exec(st, "RELEASE unit");
+	dm_err err;
+
+	if ((err = exec(st, "RELEASE unit")) == DM_OK && st->nmarks > 0)
+		st->nmarks--;
+	return err;
 }
 
 void
 store_rollback_savepoint(struct dm_store *st)
 {
+	/* what was deferred inside it goes with it (what ran already is
+	 * rolled back by SQLite) */
+	if (st->nmarks > 0)
+		deferred_drop(st, st->marks[--st->nmarks]);
 	/* ROLLBACK TO keeps the savepoint open; RELEASE then drops it */
 	if (sqlite3_exec(st->db, "ROLLBACK TO unit", NULL, NULL, NULL) ==
 	    SQLITE_OK)

@@ -90,6 +90,19 @@ dm_err	store_query_int(struct dm_store *st, const char *sql, int64_t arg,
 dm_err	store_exec_ints(struct dm_store *st, const char *sql, const char *what,
 	    int64_t a, int64_t b);
 
+/*
+ * A write (sql, a constant, with ?1 = id, ?2 = a, ?3 = b) that waits
+ * until just before the transaction's COMMIT, and is forgotten with the
+ * savepoint or transaction it was deferred in; outside a transaction it
+ * runs now.  For the full-text index: FTS5 writes out its pending terms
+ * at every SAVEPOINT, which ingest takes for each message.
+ * store_run_deferred() runs what waits now (before reading what it
+ * writes within the transaction); store_commit() does.
+ */
+dm_err	store_defer(struct dm_store *st, const char *sql, int64_t id,
+	    const char *a, const char *b);
+dm_err	store_run_deferred(struct dm_store *st);
+
 int64_t	store_last_id(struct dm_store *st);
 sqlite3	*store_db(struct dm_store *st);
 
