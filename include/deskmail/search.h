@@ -58,8 +58,8 @@ dm_err	search_index_messages(struct dm_store *st, int64_t ticket);
 dm_err	search_query_fts(const char *query, char **out);
 
 /*
- * Tickets whose subject, or the subject and text of one of whose
- * messages, hold every word of query (search_query_fts()), among those f
+ * Tickets the subject and text of one of whose messages hold every
+ * word of query (search_query_fts()), among those f
  * lets through (f->limit: at most that many; < 0 none, else capped at
  * SEARCH_LIMIT_MAX), the most recently updated first.  Each is a new
  * object in array: what `ticket list --json` gives (ticket_row_json())
