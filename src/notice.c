@@ -178,16 +178,24 @@ set_requests_url(struct tvars *v, const struct dm_config *cfg,
 }
 
 dm_err
-notice_requests_var(struct tvars *v, const struct dm_config *cfg,
+notice_recipient_vars(struct tvars *v, const struct dm_config *cfg,
     const char *address)
 {
 	unsigned char key[32];
+	const char *req = tvars_get(v, "requester.address");
+	char *hello;
 	dm_err err;
 
 	if ((err = link_key(cfg, key)) != DM_OK)
 		return err;
 	set_requests_url(v, cfg, key, address, clock_now());
 	explicit_bzero(key, sizeof(key));
+	/* a participant is not greeted with the requester's name */
+	hello = req != NULL && strcasecmp(req, address) == 0 ?
+	    xasprintf("Hello %s,", tvars_get(v, "requester.name")) :
+	    xstrdup("Hello,");
+	tvars_set(v, "hello", hello);
+	free(hello);
 	return DM_OK;
 }
 
@@ -349,6 +357,7 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "announce.subject", "");
 	tvars_set(v, "attachments", "");	/* relay_files() sets it */
 	tvars_set(v, "requests_url", "");
+	tvars_set(v, "hello", "Hello,");	/* notice_recipient_vars() */
 	tvars_set(v, "merged.id", "");
 	tvars_set(v, "merged.subject", "");
 	tvars_set(v, "incident.id", "");

@@ -130,7 +130,7 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	tvars_init(&vars);
 	memset(&files, 0, sizeof(files));
 	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) ==
-	    DM_OK && (err = notice_requests_var(&vars, cfg, r->recipient)) ==
+	    DM_OK && (err = notice_recipient_vars(&vars, cfg, r->recipient)) ==
 	    DM_OK && (err = relay_files(st, cfg, &vars, 0, &files)) == DM_OK)
 		err = strcmp(r->template, "digest") == 0 ? digest_render(st, cfg,
 		    r, &vars, &out) : template_render(cfg, r->template, &vars,

@@ -41,8 +41,9 @@ static const char *const known_vars[] = {
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
 	"linked.subject", "reopen.how", "ticket.timezone", "now",
-	"announce.subject", "announce.id", "attachments", "merged.id",
-	"merged.subject", "incident.id", "incident.subject", "sla.incident",
+	"announce.subject", "announce.id", "attachments", "hello",
+	"merged.id", "merged.subject", "incident.id", "incident.subject",
+	"sla.incident",
 	/* the status page and its fragments */
 	"status.text", "status.team", "status.opened_iso", "status.next",
 	"status.timeline", "entry.kind", "entry.author", "entry.what",

@@ -55,11 +55,13 @@ void	notice_link_var(struct tvars *v, const struct dm_config *cfg,
 	    const struct dm_ticket *t, int rating);
 
 /*
- * requests_url: the "my requests" link of address (requests.h), for the
- * mail to that address: notice_vars() sets the requester's, the sender
- * the recipient's, so that nobody gets a link to another's requests.
+ * What is the recipient's own in the mail to address: requests_url, its
+ * "my requests" link (requests.h: notice_vars() sets the requester's,
+ * this the recipient's, so that nobody gets a link to another's
+ * requests), and hello, the greeting line: "Hello NAME," with the
+ * requester's name for the requester, else "Hello,".
  */
-dm_err	notice_requests_var(struct tvars *v, const struct dm_config *cfg,
+dm_err	notice_recipient_vars(struct tvars *v, const struct dm_config *cfg,
 	    const char *address);
 
 /* The public URL of a signed link (base_url + "l/" + token); caller frees. */
