@@ -170,6 +170,31 @@ retry(struct dm_ctx *ctx, int argc, char **argv)
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 }
 
+/* quarantine drop N [--as ADDR]: its bytes deleted, the row says so */
+static int
+drop(struct dm_ctx *ctx, int argc, char **argv)
+{
+	const char *as = NULL;
+	char *actor;
+	int64_t id;
+	dm_err err;
+	int rc;
+
+	if (argc == 5 && strcmp(argv[3], "--as") == 0)
+		as = argv[4];
+	else if (argc != 3)
+		return ctx_usage(ctx, "drop N [--as ADDR]");
+	if ((rc = parse_entry(ctx, 3, argv, &id)) != EX_OK)
+		return rc;
+	actor = ctx_actor(as);
+	err = quarantine_drop(ctx->st, id, actor, clock_now());
+	free(actor);
+	if (err != DM_OK)
+		return ctx_fail(ctx, err);
+	printf("quarantined %lld dropped\n", (long long)id);
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}
+
 int
 cmd_quarantine(struct dm_ctx *ctx, int argc, char **argv)
 {
@@ -179,5 +204,8 @@ cmd_quarantine(struct dm_ctx *ctx, int argc, char **argv)
 		return show(ctx, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "retry") == 0)
 		return retry(ctx, argc, argv);
-	return ctx_usage(ctx, "list [--all] [--json] | show N | retry N");
+	if (argc >= 2 && strcmp(argv[1], "drop") == 0)
+		return drop(ctx, argc, argv);
+	return ctx_usage(ctx, "list [--all] [--json] | show N | retry N | "
+	    "drop N [--as ADDR]");
 }

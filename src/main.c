@@ -1,6 +1,7 @@
 /*
  * main.c - parses the global options and dispatches to a subcommand.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/cmd.h"
 #include "deskmail/log.h"
+#include "deskmail/version.h"
 
 static const struct {
 	const char	*name;
@@ -34,15 +36,18 @@ static const struct {
 	{ "serve",	  cmd_serve,	    "  the link pages only, until SIGTERM" },
 	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
 	    "pages and tick, until SIGTERM" },
-	{ "ticket",	  cmd_ticket,	    "list [--status S] [--json] | show "
-	    "N [--json] | attachment N [PART] [-o FILE] [--json] | link N "
-	    "PURPOSE | reply|resolve|pending|note|update|reopen|assign|"
-	    "transfer|severity|close|ack|category|agency|owner|cc N ..." },
+	{ "ticket",	  cmd_ticket,	    "list [FILTERS] [--json] | search "
+	    "WORDS... [FILTERS] [--json] | show N [--json] | attachment N "
+	    "[PART] [-o FILE] [--json] | link N PURPOSE | reply|resolve|"
+	    "pending|note|update|reopen|assign|transfer|severity|close|ack|"
+	    "category|agency|owner|cc|merge|parent N ...  (FILTERS: --status "
+	    "S --requester A --agency A --from D --to D --limit N)" },
 	{ "quarantine",	  cmd_quarantine,   "list [--all] [--json] | show N | "
-	    "retry N" },
-	{ "outbox",	  cmd_outbox,	    "list [--json]" },
+	    "retry N | drop N [--as ADDR]" },
+	{ "outbox",	  cmd_outbox,	    "list [--json] | show ID | retry "
+	    "ID|--failed [--as ADDR] | cancel ID [--as ADDR]" },
 	{ "announce",	  cmd_announce,	    "--to all|agency:A|team:T|"
-	    "ticket-requesters:TEXT --subject S [--dry-run]  (body on stdin) "
+	    "ticket-requesters:WORDS --subject S [--dry-run]  (body on stdin) "
 	    "| list [--json]" },
 	{ "status",	  cmd_status,	    "[--json]  queues, last fetch, timers "
 	    "overdue: what needs attention" },
@@ -53,17 +58,46 @@ static const struct {
 	    "[--json] | lookup ADDRESS" },
 };
 
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
 static void
 usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: deskmail [-c FILE] COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	fprintf(fp, "usage: deskmail [-c FILE] COMMAND [ARGS]\n"
+	    "       deskmail help [COMMAND] | --help | --version\n\n"
+	    "commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp, "\nThe configuration is FILE, else $DESKMAIL_CONFIG, else "
-	    "/etc/deskmail/deskmail.conf.\n");
+	    "/etc/deskmail/deskmail.conf.  More in deskmail(1).\n");
 }
+
+/* `deskmail help NAME`, `deskmail NAME --help`: that command's usage. */
+static int
+usage_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0) {
+			printf("usage: deskmail [-c FILE] %s %s\n\nMore in "
+			    "deskmail(1).\n", commands[i].name,
+			    commands[i].help);
+			return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+		}
+	log_error("help: %s: unknown command (deskmail help lists them)",
+	    name);
+	return EX_USAGE;
+}
+
+static const struct option options[] = {
+	{ "config",	required_argument,	NULL,	'c' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 }
+};
 
 int
 main(int argc, char **argv)
@@ -80,7 +114,8 @@ main(int argc, char **argv)
 	ctx.config_path = getenv("DESKMAIL_CONFIG");
 	if (ctx.config_path == NULL || *ctx.config_path == '\0')
 		ctx.config_path = "/etc/deskmail/deskmail.conf";
-	while ((c = getopt(argc, argv, "+c:hV")) != -1) {
+	opterr = 0;	/* our own one line, below */
+	while ((c = getopt_long(argc, argv, "+:c:hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			ctx.config_path = optarg;
@@ -89,29 +124,39 @@ main(int argc, char **argv)
 			usage(stdout);
 			return EX_OK;
 		case 'V':
-			printf("deskmail %s\n", PACKAGE_VERSION);
-			return EX_OK;
+			version_print(stdout);
+			return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+		case ':':
+			log_error("%s needs a value (deskmail --help)",
+			    argv[optind - 1]);
+			return EX_USAGE;
 		default:
-			usage(stderr);
+			log_error("%s: unknown option (deskmail --help lists "
+			    "them)", argv[optind - 1]);
 			return EX_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		usage(stderr);
+		log_error("no command given (deskmail help lists them)");
 		return EX_USAGE;
 	}
 	if (strcmp(argv[0], "help") == 0) {
+		if (argc > 1)
+			return usage_of(argv[1]);
 		usage(stdout);
 		return EX_OK;
 	}
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return usage_of(argv[0]);
 	if ((err = clock_init()) != DM_OK) {
 		log_error("%s", dm_errdetail());
 		return dm_exit_code(err);
 	}
 	charset_install();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[0], commands[i].name) == 0) {
 			ctx.command = commands[i].name;
 			optind = 1;

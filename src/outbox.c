@@ -362,6 +362,117 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 	return DM_OK;
 }
 
+static dm_err	mark(struct dm_store *st, const char *sql, int64_t id,
+		    time_t t, const char *why);
+
+void
+outbox_row_clear(struct dm_outbox_row *r)
+{
+	free(r->template);
+	free(r->recipient);
+	free(r->message_id);
+	free(r->in_reply_to);
+	free(r->refs);
+	free(r->params);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char sql_one_row[] = "SELECT " ROW_COLUMNS " WHERE id = ?1";
+static const char sql_status[] = "SELECT status FROM outbox WHERE id = ?1";
+
+dm_err
+outbox_get(struct dm_store *st, int64_t id, struct dm_outbox_row *r,
+    char **status)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_one_row);
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	*status = NULL;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		read_row(s, r);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return dm_fail(DM_ENOTFOUND, "no outgoing mail %lld",
+		    (long long)id);
+	if (rc != SQLITE_ROW)
+		return store_error(st, "outbox");
+	if ((s = store_stmt(st, sql_status)) == NULL) {
+		outbox_row_clear(r);
+		return store_error(st, "outbox");
+	}
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*status = store_column_dup(s, 0);
+	sqlite3_reset(s);
+	return DM_OK;
+}
+
+static const char sql_retry_failed[] =
+    "UPDATE outbox SET status = 'queued', next_attempt = ?2,"
+    " last_error = NULL WHERE id = ?1 AND status = 'failed'";
+static const char sql_cancel_one[] =
+    "UPDATE outbox SET status = 'cancelled', last_error = ?3"
+    " WHERE id = ?1 AND status IN ('queued', 'failed')";
+
+/* sql on row id; DM_ESTATE with what it is when no row changed. */
+static dm_err
+change(struct dm_store *st, const char *sql, int64_t id, time_t now,
+    const char *why, const char *allowed)
+{
+	struct dm_outbox_row r;
+	char *status;
+	dm_err err;
+
+	if ((err = mark(st, sql, id, now, why)) != DM_OK)
+		return err;
+	if (sqlite3_changes(store_db(st)) == 1)
+		return DM_OK;
+	if ((err = outbox_get(st, id, &r, &status)) != DM_OK)
+		return err;
+	err = dm_fail(DM_ESTATE, "outgoing mail %lld is %s: only %s mail "
+	    "can be", (long long)id, status ? status : "?", allowed);
+	free(status);
+	outbox_row_clear(&r);
+	return err;
+}
+
+dm_err
+outbox_requeue(struct dm_store *st, int64_t id, time_t now)
+{
+	return change(st, sql_retry_failed, id, now, NULL, "failed");
+}
+
+dm_err
+outbox_cancel(struct dm_store *st, int64_t id, time_t now, const char *why)
+{
+	return change(st, sql_cancel_one, id, now, why, "queued or failed");
+}
+
+static const char sql_failed_ids[] =
+    "SELECT id FROM outbox WHERE status = 'failed' ORDER BY id";
+
+dm_err
+outbox_failed_ids(struct dm_store *st, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_failed_ids);
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? DM_OK : store_error(st, "outbox");
+}
+
 static const char sql_seal[] = "UPDATE outbox SET sealed = 1 WHERE id = ?1";
 static const char sql_held[] = "SELECT " ROW_COLUMNS
     " WHERE digest = ?1 ORDER BY id";
@@ -409,14 +520,8 @@ outbox_rows_free(struct dm_outbox_row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(rows[i].template);
-		free(rows[i].recipient);
-		free(rows[i].message_id);
-		free(rows[i].in_reply_to);
-		free(rows[i].refs);
-		free(rows[i].params);
-	}
+	for (i = 0; i < n; i++)
+		outbox_row_clear(&rows[i]);
 	free(rows);
 }
 

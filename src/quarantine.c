@@ -190,3 +190,35 @@ quarantine_release(struct dm_store *st, int64_t id, const char *to,
 	store_bind_text(s, 3, to);
 	return store_exec_stmt(st, s);
 }
+
+static const char sql_drop[] =
+    "UPDATE quarantine SET released_at = ?2, released_to = ?3,"
+    " raw = zeroblob(0) WHERE id = ?1 AND released_at IS NULL";
+
+dm_err
+quarantine_drop(struct dm_store *st, int64_t id, const char *actor,
+    time_t now)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_drop);
+	struct dm_quarantined q;
+	char *to;
+	dm_err err;
+
+	if (s == NULL)
+		return store_error(st, "quarantine");
+	to = xasprintf("dropped by %s", actor);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	store_bind_text(s, 3, to);
+	free(to);
+	if ((err = store_exec_stmt(st, s)) != DM_OK ||
+	    sqlite3_changes(store_db(st)) == 1)
+		return err;
+	if ((err = quarantine_get(st, id, &q, NULL, NULL)) != DM_OK)
+		return err;
+	err = dm_fail(DM_ESTATE, "quarantined message %lld was released "
+	    "already (%s)", (long long)id, q.released_to ? q.released_to :
+	    "");
+	quarantine_clear(&q);
+	return err;
+}

@@ -165,6 +165,23 @@ build(struct dm_store *st, const struct dm_config *cfg,
 }
 
 /* MAIL FROM: [smtp] envelope_from, else the mail's From (from). */
+dm_err
+send_render(struct dm_store *st, const struct dm_config *cfg, int64_t id,
+    time_t now, char **data, size_t *len)
+{
+	struct dm_outbox_row r;
+	const char *from;
+	char *status;
+	dm_err err;
+
+	if ((err = outbox_get(st, id, &r, &status)) != DM_OK)
+		return err;
+	free(status);
+	err = build(st, cfg, &r, now, data, len, &from);
+	outbox_row_clear(&r);
+	return err;
+}
+
 static char *
 envelope_from(const struct dm_config *cfg, int64_t id, const char *from)
 {

@@ -124,6 +124,23 @@ dm_err	outbox_mark_retry(struct dm_store *st, int64_t id, time_t next,
 dm_err	outbox_mark_failed(struct dm_store *st, int64_t id, time_t now,
 	    const char *why);
 
+/*
+ * Row id, whatever its state, and that state (queued, held, sent,
+ * failed, cancelled) in *status; both freed by the caller (r with
+ * outbox_row_clear()).  DM_ENOTFOUND for no such row.
+ */
+dm_err	outbox_get(struct dm_store *st, int64_t id, struct dm_outbox_row *r,
+	    char **status);
+void	outbox_row_clear(struct dm_outbox_row *r);
+/* The admin's queue commands: a failed mail is tried again at now; a
+ * queued or failed one is never sent (why is kept).  DM_ESTATE, saying
+ * what it is, for one in another state. */
+dm_err	outbox_requeue(struct dm_store *st, int64_t id, time_t now);
+dm_err	outbox_cancel(struct dm_store *st, int64_t id, time_t now,
+	    const char *why);
+/* The failed rows, oldest first (*ids freed by the caller). */
+dm_err	outbox_failed_ids(struct dm_store *st, int64_t **ids, size_t *n);
+
 struct json_object;
 /* Outbox rows, oldest first: one ticket's, or all when ticket is 0. */
 dm_err	outbox_list_json(struct dm_store *st, int64_t ticket,

@@ -53,4 +53,13 @@ void	quarantine_clear(struct dm_quarantined *q);
 dm_err	quarantine_release(struct dm_store *st, int64_t id, const char *to,
 	    time_t now);
 
+/*
+ * The admin drops quarantined message id: its bytes are deleted and it
+ * is released to "dropped by ACTOR" (the row stays, saying so; the same
+ * mail delivered again is quarantined anew).  DM_ENOTFOUND, or
+ * DM_ESTATE for one released already.
+ */
+dm_err	quarantine_drop(struct dm_store *st, int64_t id, const char *actor,
+	    time_t now);
+
 #endif

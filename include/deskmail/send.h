@@ -6,6 +6,8 @@
 #define DESKMAIL_SEND_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "deskmail/config.h"
 #include "deskmail/err.h"
@@ -26,5 +28,14 @@ struct send_stats {
  */
 dm_err	send_due(struct dm_store *st, const struct dm_config *cfg,
 	    struct dm_smtp *smtp, struct send_stats *stats, volatile int *stop);
+
+/*
+ * Outgoing mail id as the sender would write it at now (headers and
+ * body, CRLF), whatever its state: `deskmail outbox show`.  Rendering a
+ * digest seals it, so the caller renders inside a transaction it rolls
+ * back.  *data is freed by the caller.
+ */
+dm_err	send_render(struct dm_store *st, const struct dm_config *cfg,
+	    int64_t id, time_t now, char **data, size_t *len);
 
 #endif
