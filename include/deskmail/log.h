@@ -5,7 +5,12 @@
 #ifndef DESKMAIL_LOG_H
 #define DESKMAIL_LOG_H
 
-/* Send log lines to syslog instead of stderr (config key log = syslog). */
+/*
+ * Send log lines to syslog instead of stderr (config key log = syslog);
+ * when nothing listens on /dev/log, one warning on stderr and stderr
+ * from then on.  On stderr that systemd's journal reads
+ * ($JOURNAL_STREAM), each line starts with its priority ("<3>").
+ */
 void	log_use_syslog(int on);
 
 void	log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
