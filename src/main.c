@@ -33,6 +33,8 @@ static const struct {
 	{ "send",	  cmd_send,	    "[-q]  send what the outbox holds" },
 	{ "tick",	  cmd_tick,	    "[-q]  fire the SLA timers due, close "
 	    "unanswered resolutions" },
+	{ "cron",	  cmd_cron,	    "  one pass for cron or a timer: fetch, "
+	    "tick and send, in that order" },
 	{ "serve",	  cmd_serve,	    "  the link pages only, until SIGTERM" },
 	{ "run",	  cmd_run,	    "  the service: IMAP IDLE, sending, link "
 	    "pages and tick, until SIGTERM" },

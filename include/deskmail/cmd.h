@@ -46,6 +46,8 @@ int	cmd_run(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_send(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_serve(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_tick(struct dm_ctx *ctx, int argc, char **argv);
+/* fetch, tick and send, once, for cron (cmd_cron.c) */
+int	cmd_cron(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_key(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_report(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_directory(struct dm_ctx *ctx, int argc, char **argv);
