@@ -70,6 +70,7 @@ class Feeder:
         self.seen = set()
         self.tickets = {}	# id -> (requester, subject, a Message-ID of ours)
         self.links = []		# [kind, url, tries]
+        self.link_mids = set()	# mails whose links were taken
         self.stats = {"delivered": 0, "new": 0, "customer_reply": 0,
                       "staff_reply": 0, "clicks_ok": 0, "clicks_refused": 0,
                       "clicks_failed": 0, "clicks_gone": 0, "http": {}}
@@ -155,6 +156,14 @@ class Feeder:
                 if t not in self.tickets:
                     base = re.sub(r"^.*?\]\s*(Resolved:\s*)?", "", subj)
                     self.tickets[t] = (to[0], base, mid_of(raw))
+            # a mail the sink got twice (a crash between the server's
+            # 250 and the outbox's mark: the documented bound) is one
+            # mail: its links once, or a second click on the same rating
+            # would be an answer that changes nothing (200, no event)
+            mid = mid_of(raw)
+            if mid is not None and mid in self.link_mids:
+                continue
+            self.link_mids.add(mid)
             a = re.search(r"Yes, close it:\s+(\S+)", text)
             nf = re.search(r"not fixed:\s+(\S+)", text)
             if a and nf:
