@@ -584,22 +584,29 @@ deferred_drop(struct dm_store *st, size_t n)
 	}
 }
 
+/* Run one write of store_defer()'s shape now. */
+static dm_err
+deferred_exec(struct dm_store *st, const char *sql, int64_t id, const char *a,
+    const char *b)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	if (s == NULL)
+		return store_error(st, "deferred write");
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, a);
+	store_bind_text(s, 3, b);
+	return store_exec_stmt(st, s);
+}
+
 dm_err
 store_defer(struct dm_store *st, const char *sql, int64_t id, const char *a,
     const char *b)
 {
 	struct deferred *d;
-	sqlite3_stmt *s;
 
-	if (sqlite3_get_autocommit(st->db)) {
-		/* no transaction to wait for */
-		if ((s = store_stmt(st, sql)) == NULL)
-			return store_error(st, "deferred write");
-		sqlite3_bind_int64(s, 1, id);
-		store_bind_text(s, 2, a);
-		store_bind_text(s, 3, b);
-		return store_exec_stmt(st, s);
-	}
+	if (sqlite3_get_autocommit(st->db))	/* no transaction to wait for */
+		return deferred_exec(st, sql, id, a, b);
 	st->deferred = xreallocarray(st->deferred, st->ndeferred + 1,
 	    sizeof(*st->deferred));
 	d = &st->deferred[st->ndeferred++];
@@ -613,20 +620,12 @@ store_defer(struct dm_store *st, const char *sql, int64_t id, const char *a,
 dm_err
 store_run_deferred(struct dm_store *st)
 {
-	sqlite3_stmt *s;
 	size_t i;
 	dm_err err = DM_OK;
 
-	for (i = 0; i < st->ndeferred && err == DM_OK; i++) {
-		if ((s = store_stmt(st, st->deferred[i].sql)) == NULL) {
-			err = store_error(st, "deferred write");
-			break;
-		}
-		sqlite3_bind_int64(s, 1, st->deferred[i].id);
-		store_bind_text(s, 2, st->deferred[i].a);
-		store_bind_text(s, 3, st->deferred[i].b);
-		err = store_exec_stmt(st, s);
-	}
+	for (i = 0; i < st->ndeferred && err == DM_OK; i++)
+		err = deferred_exec(st, st->deferred[i].sql, st->deferred[i].id,
+		    st->deferred[i].a, st->deferred[i].b);
 	/* done (or the transaction fails with them): either way not again */
 	deferred_drop(st, 0);
 	return err;
