@@ -46,6 +46,20 @@ struct deferred {
 
 static void	deferred_drop(struct dm_store *st, size_t n);
 
+/*
+ * The full-text index over messages (search.c says how it is read), as
+ * migrations 11 and 13 make it: each message's subject and text under
+ * (message << 31) | ticket, built from what is stored.
+ */
+#define SEARCH_INDEX \
+	"CREATE INDEX messages_fts_rid ON messages((id << 31) | ticket_id);" \
+	"CREATE VIEW messages_fts_content AS" \
+	"  SELECT (id << 31) | ticket_id AS rid, subject, body FROM messages;" \
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body," \
+	"  content='messages_fts_content', content_rowid='rid'," \
+	"  tokenize='porter unicode61 remove_diacritics 2');" \
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+
 /* Migration N brings user_version from N-1 to N.  Never edit one; add. */
 static const char *const migrations[] = {
 	/* 1: the foundation */
@@ -263,13 +277,7 @@ static const char *const migrations[] = {
 	 * ticket's subject is its first message's); built here from what
 	 * is stored already.  tickets_search: recent tickets with what the
 	 * filters test, without their rows. */
-	"CREATE INDEX messages_fts_rid ON messages((id << 31) | ticket_id);"
-	"CREATE VIEW messages_fts_content AS"
-	"  SELECT (id << 31) | ticket_id AS rid, subject, body FROM messages;"
-	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
-	"  content='messages_fts_content', content_rowid='rid',"
-	"  tokenize='porter unicode61 remove_diacritics 2');"
-	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+	SEARCH_INDEX
 	"CREATE INDEX tickets_search ON tickets(updated, status, agency,"
 	"  created, closed_at);",
 	/* 12: merged tickets and the major incident a ticket is part of */
@@ -286,13 +294,7 @@ static const char *const migrations[] = {
 	"DROP TABLE messages_fts;"
 	"DROP VIEW messages_fts_content;"
 	"DROP INDEX messages_fts_rid;"
-	"CREATE INDEX messages_fts_rid ON messages((id << 31) | ticket_id);"
-	"CREATE VIEW messages_fts_content AS"
-	"  SELECT (id << 31) | ticket_id AS rid, subject, body FROM messages;"
-	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
-	"  content='messages_fts_content', content_rowid='rid',"
-	"  tokenize='porter unicode61 remove_diacritics 2');"
-	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
+	SEARCH_INDEX,
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
