@@ -96,12 +96,12 @@ counter(struct dm_store *st, struct buf *b, const char *table_name,
 		const char *l = (const char *)sqlite3_column_text(s, 0);
 
 		sample(b, name, label, l, (double)sqlite3_column_int64(s, 1));
-		for (i = 0; always != NULL && always[i] != NULL && i < 8; i++)
+		for (i = 0; always != NULL && i < 8 && always[i] != NULL; i++)
 			if (strcmp(always[i], l) == 0)
 				found[i] = 1;
 	}
 	sqlite3_reset(s);
-	for (i = 0; always != NULL && always[i] != NULL && i < 8; i++)
+	for (i = 0; always != NULL && i < 8 && always[i] != NULL; i++)
 		if (!found[i])
 			sample(b, name, label, always[i], 0);
 	return rc == SQLITE_DONE ? DM_OK : store_error(st, "counters");
