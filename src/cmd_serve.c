@@ -40,7 +40,7 @@ cmd_serve(struct dm_ctx *ctx, int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	log_info("serve: link pages on %s", ctx->cfg->web_listen);
+	log_info("serve: link pages on %s", web_where(w));
 	while (!stop)
 		nanosleep(&tick, NULL);
 	web_stop(w);

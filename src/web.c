@@ -11,7 +11,8 @@
  *
  * With [web] metrics_listen, a second listener answers /metrics only
  * (metrics.h), with the requests the pages answered counted here, in
- * memory, by status code.
+ * memory, by status code.  Either listener may be a socket systemd
+ * passed (activation.h) instead.
  */
 #include "config.h"
 
@@ -23,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "deskmail/actions.h"
+#include "deskmail/activation.h"
 #include "deskmail/attachment.h"
 #include "deskmail/clock.h"
 #include "deskmail/dyn.h"
@@ -91,6 +94,7 @@ struct dm_web {
 	const struct dm_config	*cfg;
 	struct MHD_Daemon	*daemon;
 	struct MHD_Daemon	*metrics;	/* NULL: no metrics_listen */
+	int			 activated;	/* the pages' socket is systemd's */
 	_Atomic uint64_t	 answered[NCODES + 1];	/* by codes[] */
 	unsigned char		 key[32];
 	char			*css;
@@ -819,6 +823,16 @@ handle_metrics(void *cls, struct MHD_Connection *c, const char *url,
 	    "charset=utf-8", buf_release(&b), i);
 }
 
+/* Sockets systemd passed that no daemon took (a daemon closes its own). */
+static void
+close_passed(int fd, int mfd)
+{
+	if (fd >= 0)
+		close(fd);
+	if (mfd >= 0)
+		close(mfd);
+}
+
 /* ADDRESS:PORT (IPv4), or PORT alone on 127.0.0.1. */
 static dm_err
 parse_listen(const char *key, const char *listen, struct sockaddr_in *sa)
@@ -845,24 +859,53 @@ parse_listen(const char *key, const char *listen, struct sockaddr_in *sa)
 	return DM_OK;
 }
 
-/* The metrics listener, if configured: one thread, a few connections. */
+/*
+ * Where a daemon listens, as libmicrohttpd options: the socket systemd
+ * passed (fd >= 0), else key's address in sa.
+ */
 static dm_err
-metrics_start(struct dm_web *w)
+where(const char *key, const char *listen, int fd, struct sockaddr_in *sa,
+    struct MHD_OptionItem opt[2])
 {
+	dm_err err;
+
+	memset(opt, 0, 2 * sizeof(*opt));
+	opt[0].option = opt[1].option = MHD_OPTION_END;
+	if (fd >= 0) {
+		opt[0].option = MHD_OPTION_LISTEN_SOCKET;
+		opt[0].value = fd;
+		return DM_OK;
+	}
+	if ((err = parse_listen(key, listen, sa)) != DM_OK)
+		return err;
+	opt[0].option = MHD_OPTION_SOCK_ADDR;
+	opt[0].ptr_value = sa;
+	return DM_OK;
+}
+
+/* The metrics listener, if configured or passed: one thread, a few
+ * connections. */
+static dm_err
+metrics_start(struct dm_web *w, int fd)
+{
+	struct MHD_OptionItem opt[2];
 	struct sockaddr_in sa;
 	dm_err err;
 
-	if (w->cfg->metrics_listen[0] == '\0')
+	if (w->cfg->metrics_listen[0] == '\0' && fd < 0)
 		return DM_OK;
-	if ((err = parse_listen("metrics_listen", w->cfg->metrics_listen,
-	    &sa)) != DM_OK)
+	if ((err = where("metrics_listen", w->cfg->metrics_listen, fd, &sa,
+	    opt)) != DM_OK)
 		return err;
 	w->metrics = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL, 0, NULL, NULL, handle_metrics, w,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_ARRAY, opt,
 	    MHD_OPTION_CONNECTION_LIMIT, 16u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_END);
+	if (w->metrics == NULL && fd >= 0)
+		return dm_fail(DM_ENET, "cannot serve /metrics on the socket "
+		    "systemd passed");
 	if (w->metrics == NULL)
 		return dm_fail(DM_ENET, "cannot listen on %s for /metrics (in "
 		    "use, or not an address of this machine?)",
@@ -873,27 +916,34 @@ metrics_start(struct dm_web *w)
 dm_err
 web_start(const struct dm_config *cfg, struct dm_web **out)
 {
+	struct MHD_OptionItem opt[2];
 	struct sockaddr_in sa;
 	struct dm_web *w;
+	int fd, mfd;
 	dm_err err;
 
 	*out = NULL;
-	if ((err = parse_listen("listen", cfg->web_listen, &sa)) != DM_OK)
+	if ((err = activation_sockets(&fd, &mfd)) != DM_OK)
 		return err;
-	if ((err = dyn_load(MHD_SONAME, mhd_syms)) != DM_OK)
+	if ((err = where("listen", cfg->web_listen, fd, &sa, opt)) != DM_OK ||
+	    (err = dyn_load(MHD_SONAME, mhd_syms)) != DM_OK) {
+		close_passed(fd, mfd);
 		return err;
+	}
 	w = xcalloc(1, sizeof(*w));
 	w->cfg = cfg;
+	w->activated = fd >= 0;
 	pthread_mutex_init(&w->lock, NULL);
 	if ((err = token_key_load(cfg, w->key)) != DM_OK ||
 	    (err = template_file(cfg, "page.css", &w->css, &w->css_len)) !=
 	    DM_OK) {
+		close_passed(fd, mfd);
 		web_stop(w);
 		return err;
 	}
 	w->daemon = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL, 0, NULL, NULL, handle, w,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_ARRAY, opt,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->web_threads,
 	    MHD_OPTION_CONNECTION_LIMIT, 512u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
@@ -903,16 +953,27 @@ web_start(const struct dm_config *cfg, struct dm_web **out)
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (w->daemon == NULL) {
+		close_passed(fd, mfd);
 		web_stop(w);
+		if (fd >= 0)
+			return dm_fail(DM_ENET, "cannot serve the link pages on "
+			    "the socket systemd passed");
 		return dm_fail(DM_ENET, "cannot listen on %s (in use, or not "
 		    "an address of this machine?)", cfg->web_listen);
 	}
-	if ((err = metrics_start(w)) != DM_OK) {
+	if ((err = metrics_start(w, mfd)) != DM_OK) {
+		close_passed(-1, mfd);
 		web_stop(w);
 		return err;
 	}
 	*out = w;
 	return DM_OK;
+}
+
+const char *
+web_where(const struct dm_web *w)
+{
+	return w->activated ? "the socket systemd passed" : w->cfg->web_listen;
 }
 
 void

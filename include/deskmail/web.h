@@ -11,8 +11,14 @@
 
 struct dm_web;
 
-/* Listen on cfg's [web] listen address; requests are answered by threads. */
+/*
+ * Listen on cfg's [web] listen address, or on the socket systemd passed
+ * (socket activation), and on metrics_listen (or the passed socket named
+ * metrics) for /metrics; requests are answered by threads.
+ */
 dm_err	web_start(const struct dm_config *cfg, struct dm_web **out);
+/* Where the pages listen, for a log line: the address or the socket. */
+const char *web_where(const struct dm_web *w);
 void	web_stop(struct dm_web *w);
 
 #endif
