@@ -12,7 +12,7 @@
  * With [web] metrics_listen, a second listener answers /metrics only
  * (metrics.h), with the requests the pages answered counted here, in
  * memory, by status code.  Either listener may be a socket systemd
- * passed (activation.h) instead.
+ * passed instead (web_start_on()).
  */
 #include "config.h"
 
@@ -29,7 +29,6 @@
 #include <microhttpd.h>
 
 #include "deskmail/actions.h"
-#include "deskmail/activation.h"
 #include "deskmail/attachment.h"
 #include "deskmail/clock.h"
 #include "deskmail/dyn.h"
@@ -916,15 +915,19 @@ metrics_start(struct dm_web *w, int fd)
 dm_err
 web_start(const struct dm_config *cfg, struct dm_web **out)
 {
+	return web_start_on(cfg, -1, -1, out);
+}
+
+dm_err
+web_start_on(const struct dm_config *cfg, int fd, int mfd,
+    struct dm_web **out)
+{
 	struct MHD_OptionItem opt[2];
 	struct sockaddr_in sa;
 	struct dm_web *w;
-	int fd, mfd;
 	dm_err err;
 
 	*out = NULL;
-	if ((err = activation_sockets(&fd, &mfd)) != DM_OK)
-		return err;
 	if ((err = where("listen", cfg->web_listen, fd, &sa, opt)) != DM_OK ||
 	    (err = dyn_load(MHD_SONAME, mhd_syms)) != DM_OK) {
 		close_passed(fd, mfd);
