@@ -215,8 +215,11 @@ open_store(struct dm_ctx *ctx)
 	dm_err err;
 	int rc;
 
+	/* a database waiting for `deskmail upgrade` keeps the mail queued
+	 * at the MTA: Postfix bounces on EX_CONFIG */
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
-		return rc == EX_CANTCREAT ? EX_TEMPFAIL : rc;
+		return rc == EX_CANTCREAT || ctx->err == DM_ESCHEMA ?
+		    EX_TEMPFAIL : rc;
 	if ((err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
 		return ctx_fail(ctx, err);
 	return EX_OK;

@@ -95,7 +95,8 @@ cmd_init(struct dm_ctx *ctx, int argc, char **argv)
 		ctx->config_path = path;
 	}
 	rc = ctx_open(ctx, 1);
-	if (rc == EX_OK && (err = store_open(ctx->cfg, 1, &ctx->st)) != DM_OK)
+	if (rc == EX_OK && (err = store_open(ctx->cfg, STORE_CREATE,
+	    &ctx->st)) != DM_OK)
 		rc = ctx_fail(ctx, err);
 	if (rc == EX_OK && (err = people_sync(ctx->st, ctx->cfg)) != DM_OK)
 		rc = ctx_fail(ctx, err);

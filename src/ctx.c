@@ -18,6 +18,7 @@ ctx_fail(struct dm_ctx *ctx, dm_err err)
 {
 	const char *d = dm_errdetail();
 
+	ctx->err = err;
 	log_error("%s: %s", ctx->command ? ctx->command : "deskmail",
 	    d[0] ? d : dm_strerror(err));
 	return dm_exit_code(err);
@@ -47,7 +48,7 @@ ctx_open(struct dm_ctx *ctx, int config_only)
 		return ctx_fail(ctx, err);
 	if (config_only || ctx->st != NULL)
 		return EX_OK;
-	if ((err = store_open(ctx->cfg, 0, &ctx->st)) != DM_OK)
+	if ((err = store_open(ctx->cfg, STORE_CURRENT, &ctx->st)) != DM_OK)
 		return ctx_fail(ctx, err);
 	return EX_OK;
 }

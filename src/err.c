@@ -30,6 +30,7 @@ dm_strerror(dm_err err)
 	case DM_EAUTH:		return "authentication failed";
 	case DM_ETLS:		return "TLS failed";
 	case DM_ESOFTWARE:	return "internal error";
+	case DM_ESCHEMA:	return "database not upgraded";
 	}
 	return "unknown error";
 }
@@ -54,6 +55,7 @@ dm_exit_code(dm_err err)
 	case DM_ETLS:		return EX_PROTOCOL;
 	case DM_ENOMEM:		return EX_OSERR;
 	case DM_ESOFTWARE:	return EX_SOFTWARE;
+	case DM_ESCHEMA:	return EX_CONFIG;
 	}
 	return EX_SOFTWARE;
 }

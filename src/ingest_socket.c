@@ -137,7 +137,8 @@ connection(struct ingest_socket *s, struct dm_store **st)
 {
 	dm_err err;
 
-	if (*st == NULL && (err = store_open(s->cfg, 0, st)) != DM_OK)
+	if (*st == NULL &&
+	    (err = store_open(s->cfg, STORE_CURRENT, st)) != DM_OK)
 		return err;
 	if (time(NULL) >= s->reserve_after && store_wal_reserve(*st) != DM_OK)
 		s->reserve_after = time(NULL) + 60;

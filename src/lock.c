@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deskmail/lock.h"
@@ -39,4 +41,49 @@ lock_release(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+dm_err
+lock_use(const struct dm_config *cfg, int exclusive, long wait_ms, int *fd)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	char *path = xasprintf("%s.use.lock", cfg->database);
+	dm_err err = DM_OK;
+	long waited = 0;
+
+	/* readable by all: whoever runs a command (root, the service's
+	 * user) can take it, whoever made the file */
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*fd >= 0)
+		(void)fchmod(*fd, 0644);
+	else if (errno == EACCES)
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		err = dm_fail(DM_EIO, "%s: %s", path, strerror(errno));
+		free(path);
+		return err;
+	}
+	while (flock(*fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			err = dm_fail(DM_EIO, "%s: %s", path, strerror(errno));
+			break;
+		}
+		if (waited >= wait_ms) {
+			err = exclusive ? dm_fail(DM_EBUSY, "%s is in use by "
+			    "another deskmail (run, serve or a command): stop "
+			    "it and try again", cfg->database) :
+			    dm_fail(DM_EBUSY, "%s is being upgraded; try "
+			    "again when 'deskmail upgrade' is done",
+			    cfg->database);
+			break;
+		}
+		nanosleep(&pause, NULL);
+		waited += 20;
+	}
+	if (err != DM_OK) {
+		close(*fd);
+		*fd = -1;
+	}
+	free(path);
+	return err;
 }

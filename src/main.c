@@ -25,6 +25,10 @@ static const struct {
 	    "(DIR: also write DIR/deskmail.conf)" },
 	{ "key",	  cmd_key,	    "rotate  a new key for links (old links "
 	    "stop working)" },
+	{ "upgrade",	  cmd_upgrade,	    "[--backup FILE]  back the database "
+	    "up, then migrate it to this version's schema" },
+	{ "backup",	  cmd_backup,	    "FILE  a consistent copy of the "
+	    "database, also while it is in use" },
 	{ "check-config", cmd_check_config, "  check the configuration" },
 	{ "ingest",	  cmd_ingest,	    "[--maildir DIR | FILE...]  store "
 	    "mail (stdin: one message)" },

@@ -60,7 +60,7 @@ marker_start(const struct dm_config *cfg, struct marker **out)
 	int rc;
 
 	*out = NULL;
-	if ((err = store_open(cfg, 0, &m->st)) != DM_OK) {
+	if ((err = store_open(cfg, STORE_CURRENT, &m->st)) != DM_OK) {
 		free(m);
 		return err;
 	}

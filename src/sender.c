@@ -34,7 +34,8 @@ run(void *arg)
 	dm_err err;
 
 	while (!*s->stop) {
-		if (st == NULL && (err = store_open(s->cfg, 0, &st)) != DM_OK)
+		if (st == NULL && (err = store_open(s->cfg, STORE_CURRENT,
+		    &st)) != DM_OK)
 			goto fail;
 		if (smtp == NULL && (err = smtp_open(s->cfg, &smtp)) != DM_OK)
 			goto fail;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deskmail/lock.h"
 #include "deskmail/store.h"
 #include "deskmail/util.h"
 
@@ -26,6 +27,7 @@ struct dm_store {
 		sqlite3_stmt	*stmt;
 	} cache[STMT_CACHE];
 	int		 counted;	/* in open_stores */
+	int		 use_lock;	/* lock_use()'s descriptor */
 	int		 keep_wal;	/* store_keep_wal() */
 	sqlite3_int64	 wal_room;	/* store_wal_reserve(), once known */
 	/* store_defer(): writes that wait for COMMIT, and how many of them
@@ -275,9 +277,22 @@ static const char *const migrations[] = {
 	"  REFERENCES tickets(id);"
 	"ALTER TABLE tickets ADD COLUMN parent INTEGER REFERENCES tickets(id);"
 	"CREATE INDEX tickets_parent ON tickets(parent);",
-	/* 13: taken by another part of issue 18 (languages); replaced by
-	 * its migration when the branches meet */
-	"",
+	/* 13: the search index as 11 makes it now.  Databases made between
+	 * 19cc6ff and 453f7cc have 11's first layout: rowids (ticket << 32)
+	 * | message, which search.c now reads as another ticket, and a
+	 * tickets_fts nothing writes any more.  Rebuilt for every database:
+	 * the layout is not recorded anywhere else. */
+	"DROP TABLE IF EXISTS tickets_fts;"
+	"DROP TABLE messages_fts;"
+	"DROP VIEW messages_fts_content;"
+	"DROP INDEX messages_fts_rid;"
+	"CREATE INDEX messages_fts_rid ON messages((id << 31) | ticket_id);"
+	"CREATE VIEW messages_fts_content AS"
+	"  SELECT (id << 31) | ticket_id AS rid, subject, body FROM messages;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
+	"  content='messages_fts_content', content_rowid='rid',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
 	/*
 	 * 14: counters for the metrics (metrics.c reads them): counted by
 	 * triggers in the transaction that changes the rows, so they only
@@ -369,6 +384,13 @@ exec(struct dm_store *st, const char *sql)
 }
 
 static dm_err
+newer(int v)
+{
+	return dm_fail(DM_ECONFIG, "schema version %d is newer than this "
+	    "deskmail (%d); upgrade deskmail", v, NMIGRATIONS);
+}
+
+static dm_err
 user_version(struct dm_store *st, int *v)
 {
 	sqlite3_stmt *s;
@@ -385,26 +407,32 @@ user_version(struct dm_store *st, int *v)
 	return DM_OK;
 }
 
-static dm_err
-migrate(struct dm_store *st, const char *path)
+dm_err
+store_version(struct dm_store *st, int *v)
+{
+	return user_version(st, v);
+}
+
+/*
+ * Bring the schema to this build's, in one transaction: a process killed
+ * on the way leaves the file as it was.  *from is the version it had.
+ */
+dm_err
+store_migrate(struct dm_store *st, int *from)
 {
 	char pragma[64];
 	dm_err err;
 	int v, i;
 
-	if ((err = user_version(st, &v)) != DM_OK)
-		return err;
-	if (v == NMIGRATIONS)
-		return DM_OK;
-	if (v > NMIGRATIONS)
-		return dm_fail(DM_ECONFIG, "%s: schema version %d is newer than "
-		    "this deskmail (%d); upgrade deskmail", path, v,
-		    NMIGRATIONS);
 	if ((err = store_begin(st)) != DM_OK)
 		return err;
-	/* another process may have migrated while we waited for the lock */
 	if ((err = user_version(st, &v)) != DM_OK)
 		goto fail;
+	*from = v;
+	if (v > NMIGRATIONS) {
+		err = newer(v);
+		goto fail;
+	}
 	for (i = v; i < NMIGRATIONS; i++) {
 		if ((err = exec(st, migrations[i])) != DM_OK)
 			goto fail;
@@ -417,6 +445,30 @@ migrate(struct dm_store *st, const char *path)
 fail:
 	store_rollback(st);
 	return err;
+}
+
+/*
+ * What a command may do with the schema it finds.  Only `upgrade` (and
+ * `init`, on a new file) migrates: a silent migration leaves the admin
+ * without a backup and the previous binary refusing the file.
+ */
+static dm_err
+check_schema(struct dm_store *st, int mode)
+{
+	dm_err err;
+	int v, from;
+
+	if ((err = user_version(st, &v)) != DM_OK)
+		return err;
+	if (v > NMIGRATIONS)
+		return newer(v);
+	if (mode == STORE_CREATE && v == 0)
+		return store_migrate(st, &from);
+	if (v < NMIGRATIONS && (mode == STORE_CURRENT || mode == STORE_CREATE))
+		return dm_fail(DM_ESCHEMA, "schema %d is older than this "
+		    "deskmail's (%d); run 'deskmail upgrade' (it backs the "
+		    "database up first)", v, NMIGRATIONS);
+	return DM_OK;
 }
 
 /* the WAL is checkpointed once it holds this many frames */
@@ -435,8 +487,9 @@ fail:
 static atomic_int open_stores;
 
 dm_err
-store_open(const struct dm_config *cfg, int create, struct dm_store **out)
+store_open(const struct dm_config *cfg, int mode, struct dm_store **out)
 {
+	int create = mode == STORE_CREATE;
 	struct dm_store *st;
 	const char *path = cfg->database;
 	char pragma[256];
@@ -465,6 +518,12 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 		free(dir);
 	}
 	st = xcalloc(1, sizeof(*st));
+	st->use_lock = -1;
+	if ((err = lock_use(cfg, mode == STORE_UPGRADE,
+	    (long)cfg->busy_timeout_ms, &st->use_lock)) != DM_OK) {
+		store_close(st);
+		return err;
+	}
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		err = dm_fail(DM_ECONFIG, "cannot open database %s: %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -493,8 +552,9 @@ store_open(const struct dm_config *cfg, int create, struct dm_store **out)
 	    "PRAGMA cache_size = -16384;",
 	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL");
 	if ((err = exec(st, pragma)) != DM_OK ||
-	    (err = migrate(st, path)) != DM_OK) {
-		err = dm_fail(err == DM_ETEMP ? DM_ETEMP : DM_ECONFIG,
+	    (err = check_schema(st, mode)) != DM_OK) {
+		err = dm_fail(err == DM_ETEMP || err == DM_ESCHEMA ? err :
+		    DM_ECONFIG,
 		    "database %s: %s", path, dm_errdetail());
 		store_close(st);
 		return err;
@@ -537,6 +597,7 @@ store_close(struct dm_store *st)
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	}
 	sqlite3_close(st->db);
+	lock_release(st->use_lock);
 	free(st);
 }
 

@@ -93,7 +93,8 @@ run(void *arg)
 	dm_err err;
 
 	while (!*w->stop) {
-		if (st == NULL && (err = store_open(w->cfg, 0, &st)) != DM_OK)
+		if (st == NULL && (err = store_open(w->cfg, STORE_CURRENT,
+		    &st)) != DM_OK)
 			goto retry;
 		if ((err = imap_open(w->mb, &im)) != DM_OK)
 			goto retry;

@@ -135,7 +135,7 @@ store_get(struct dm_web *w, int *slot)
 	*slot = i;
 	if (i == STORES)
 		return NULL;
-	if (st == NULL && store_open(w->cfg, 0, &st) == DM_OK)
+	if (st == NULL && store_open(w->cfg, STORE_CURRENT, &st) == DM_OK)
 		w->stores[i] = st;
 	if (st == NULL) {
 		pthread_mutex_lock(&w->lock);

@@ -14,6 +14,7 @@ struct dm_ctx {
 	const char		*command;	/* for error lines */
 	struct dm_config	*cfg;		/* loaded by ctx_open() */
 	struct dm_store		*st;
+	dm_err			 err;		/* the last ctx_fail()'s */
 };
 
 /*
@@ -49,6 +50,8 @@ int	cmd_tick(struct dm_ctx *ctx, int argc, char **argv);
 /* fetch, tick and send, once, for cron (cmd_cron.c) */
 int	cmd_cron(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_key(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_backup(struct dm_ctx *ctx, int argc, char **argv);
+int	cmd_upgrade(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_report(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_directory(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_status(struct dm_ctx *ctx, int argc, char **argv);

@@ -25,7 +25,8 @@ typedef enum {
 	DM_ENET,	/* a network peer failed or cannot be reached */
 	DM_EAUTH,	/* the peer refused our credentials */
 	DM_ETLS,	/* TLS failed: the certificate did not verify, ... */
-	DM_ESOFTWARE	/* an internal error: a bug */
+	DM_ESOFTWARE,	/* an internal error: a bug */
+	DM_ESCHEMA	/* the database needs `deskmail upgrade` first */
 } dm_err;
 
 /* A constant sentence for the code. */

@@ -14,6 +14,15 @@
  */
 dm_err	lock_take(const struct dm_config *cfg, const char *what, int *fd);
 
+/*
+ * The database's use lock, "<database>.use.lock": every open store holds
+ * it shared and `upgrade` exclusive, so no deskmail runs its code on a
+ * schema it was not built for, or reads one half made.  Waits up to
+ * wait_ms for it, then DM_EBUSY.
+ */
+dm_err	lock_use(const struct dm_config *cfg, int exclusive, long wait_ms,
+	    int *fd);
+
 /* Release it (closing the descriptor releases the flock). */
 void	lock_release(int fd);
 

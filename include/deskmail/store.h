@@ -14,17 +14,34 @@
 
 struct dm_store;
 
+/* What store_open() does with the schema it finds. */
+enum {
+	STORE_CURRENT,	/* this build's schema, else DM_ECONFIG */
+	STORE_CREATE,	/* make a missing or empty file, else as CURRENT */
+	STORE_ANY,	/* any schema not newer than this build's (backup) */
+	STORE_UPGRADE	/* as ANY, and nobody else has the file open */
+};
+
 /*
- * Open the database named in cfg.  With create nonzero a missing file is
- * made; otherwise it is a configuration error that says to run init.
- * Migrations run here.  *out is freed with store_close().
+ * Open the database named in cfg, holding its use lock (lock.h) shared,
+ * or exclusive for STORE_UPGRADE.  A missing file is a configuration
+ * error that says to run init, except for STORE_CREATE.  Only
+ * STORE_CREATE on an empty file migrates; an older schema otherwise
+ * says to run `deskmail upgrade`.  *out is freed with store_close().
  */
-dm_err	store_open(const struct dm_config *cfg, int create,
+dm_err	store_open(const struct dm_config *cfg, int mode,
 	    struct dm_store **out);
 void	store_close(struct dm_store *st);
 
-/* The schema version this build writes. */
+/* The schema version this build writes, and the one st has. */
 int	store_schema_version(void);
+dm_err	store_version(struct dm_store *st, int *v);
+
+/*
+ * Migrate st to this build's schema in one transaction (`deskmail
+ * upgrade`); *from is the version it had.
+ */
+dm_err	store_migrate(struct dm_store *st, int *from);
 
 /* A read snapshot (BEGIN DEFERRED): end it with store_rollback(). */
 dm_err	store_begin_read(struct dm_store *st);
