@@ -1,5 +1,6 @@
 /*
- * cmd_status.c - `deskmail status [--json]`: what an admin checks first.
+ * cmd_status.c - `deskmail status [--json | --format FORMAT]`: what an
+ * admin checks first, for people, scripts (json) or Prometheus.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/cmd.h"
 #include "deskmail/json.h"
+#include "deskmail/metrics.h"
 #include "deskmail/status.h"
 
 static void
@@ -58,24 +60,54 @@ print_text(struct json_object *o)
 		printf("%-12snothing\n", "attention");
 }
 
+/* --format prometheus: the metrics, for node_exporter's textfile collector
+ * (the web's request counts are the web process's: not here) */
+static int
+print_metrics(struct dm_ctx *ctx)
+{
+	struct buf b;
+	dm_err err;
+	int rc;
+
+	buf_init(&b);
+	if ((err = metrics_text(ctx->st, ctx->cfg, clock_now(), NULL, 0, &b)) !=
+	    DM_OK) {
+		buf_free(&b);
+		return ctx_fail(ctx, err);
+	}
+	rc = fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0 ?
+	    EX_OK : EX_IOERR;
+	buf_free(&b);
+	return rc;
+}
+
 int
 cmd_status(struct dm_ctx *ctx, int argc, char **argv)
 {
 	struct json_object *o;
-	int json, rc;
+	const char *format = "text";
+	int rc;
 	dm_err err;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0))
-		return ctx_usage(ctx, "[--json]");
-	json = argc == 2;
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		format = "json";
+	else if (argc == 3 && strcmp(argv[1], "--format") == 0)
+		format = argv[2];
+	else if (argc != 1)
+		return ctx_usage(ctx, "[--json | --format text|json|prometheus]");
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "prometheus") != 0)
+		return ctx_usage(ctx, "[--json | --format text|json|prometheus]");
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
 		return rc;
+	if (strcmp(format, "prometheus") == 0)
+		return print_metrics(ctx);
 	o = json_object_new_object();
 	if ((err = status_json(ctx->st, ctx->cfg, clock_now(), o)) != DM_OK) {
 		json_object_put(o);
 		return ctx_fail(ctx, err);
 	}
-	if (json)
+	if (strcmp(format, "json") == 0)
 		rc = json_print(o);
 	else {
 		print_text(o);

@@ -142,6 +142,10 @@ static const struct key keys[] = {
 	  "seconds a mail is retried before it is marked failed" },
 	{ "web", "listen", K_STRING, S(web_listen), "127.0.0.1:8025", 0, 0,
 	  "address and port of the link pages (behind a reverse proxy)" },
+	{ "web", "metrics_listen", K_STRING, S(metrics_listen), "", 0, 0,
+	  "address and port of /metrics for Prometheus, a listener of its "
+	  "own beside the link pages; a port alone is on 127.0.0.1 (empty: "
+	  "no /metrics)" },
 	{ "web", "link_days", K_LONG, S(link_days), "30", 1, 3650,
 	  "days the accept, not-fixed and survey links in a mail work" },
 	{ "web", "threads", K_LONG, S(web_threads), "2", 1, 64,
@@ -945,6 +949,13 @@ check(struct dm_config *cfg)
 	if (strrchr(cfg->web_listen, ':') == NULL)
 		return dm_fail(DM_ECONFIG, "%s: [web] listen must be "
 		    "ADDRESS:PORT, not '%s'", cfg->path, cfg->web_listen);
+	/* /metrics must not reach the world through the pages' proxy */
+	if (cfg->metrics_listen[0] != '\0' && (strcmp(cfg->metrics_listen,
+	    cfg->web_listen) == 0 || strspn(cfg->metrics_listen,
+	    "0123456789.:") != strlen(cfg->metrics_listen)))
+		return dm_fail(DM_ECONFIG, "%s: [web] metrics_listen must be "
+		    "PORT or ADDRESS:PORT, not that of the link pages, not "
+		    "'%s'", cfg->path, cfg->metrics_listen);
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		return dm_fail(DM_ECONFIG, "%s: log must be stderr or syslog, "
 		    "not '%s'", cfg->path, cfg->log);

@@ -55,8 +55,9 @@ static const struct {
 	{ "announce",	  cmd_announce,	    "--to all|agency:A|team:T|"
 	    "ticket-requesters:WORDS --subject S [--dry-run]  (body on stdin) "
 	    "| list [--json]" },
-	{ "status",	  cmd_status,	    "[--json]  queues, last fetch, timers "
-	    "overdue: what needs attention" },
+	{ "status",	  cmd_status,	    "[--json | --format "
+	    "text|json|prometheus]  queues, last fetch, timers overdue: what "
+	    "needs attention" },
 	{ "report",	  cmd_report,	    "csat|fcr|sla|ttr|themes|billing|all "
 	    "[--from D] [--to D] [--format text|csv|json|html] [--by P] "
 	    "[--split D] [--detail] [--out FILE]" },

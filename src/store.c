@@ -295,6 +295,59 @@ static const char *const migrations[] = {
 	"DROP VIEW messages_fts_content;"
 	"DROP INDEX messages_fts_rid;"
 	SEARCH_INDEX,
+	/*
+	 * 14: counters for the metrics (metrics.c reads them): counted by
+	 * triggers in the transaction that changes the rows, so they only
+	 * ever grow (an outbox retry or a released quarantine entry changes
+	 * a row, not what was counted) and are read in one lookup whatever
+	 * the size of the tables.  Started from the rows already stored;
+	 * deferred attempts before this migration are not known apart from
+	 * failed ones, and count as deferred.  A message written with the
+	 * CLI (source 'cli') was not ingested.  A quarantine reason is
+	 * counted by its words before the first colon, without "for no
+	 * ticket", spaces as underscores: flood, over_limit, unparseable,
+	 * no_sender_address, auto-reply, bounce, loop, ...
+	 */
+	"CREATE TABLE counters ("
+	"  name TEXT NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  value INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, label)) WITHOUT ROWID;"
+	"CREATE TRIGGER counters_ingested AFTER INSERT ON messages"
+	"  WHEN NEW.source IS NOT 'cli' BEGIN"
+	"  INSERT INTO counters VALUES ('messages_ingested', NEW.kind, 1)"
+	"  ON CONFLICT (name, label) DO UPDATE SET value = value + 1;"
+	"  END;"
+	"CREATE TRIGGER counters_quarantined AFTER INSERT ON quarantine BEGIN"
+	"  INSERT INTO counters VALUES ('messages_quarantined',"
+	"  replace(trim(replace(lower(CASE WHEN instr(NEW.reason, ':') > 0"
+	"  THEN substr(NEW.reason, 1, instr(NEW.reason, ':') - 1)"
+	"  ELSE NEW.reason END), ' for no ticket', '')), ' ', '_'), 1)"
+	"  ON CONFLICT (name, label) DO UPDATE SET value = value + 1;"
+	"  END;"
+	/* an attempt is one more in attempts; a sent row marked again
+	 * (after a crash between sending and marking) is not another */
+	"CREATE TRIGGER counters_sent AFTER UPDATE OF attempts ON outbox"
+	"  WHEN NEW.attempts > OLD.attempts AND OLD.status IS NOT 'sent' BEGIN"
+	"  INSERT INTO counters VALUES ('send_attempts', CASE NEW.status"
+	"  WHEN 'sent' THEN 'sent' WHEN 'failed' THEN 'failed'"
+	"  ELSE 'deferred' END, 1)"
+	"  ON CONFLICT (name, label) DO UPDATE SET value = value + 1;"
+	"  END;"
+	"INSERT INTO counters SELECT 'messages_ingested', kind, count(*)"
+	"  FROM messages WHERE source IS NOT 'cli' GROUP BY kind;"
+	"INSERT INTO counters SELECT 'messages_quarantined',"
+	"  replace(trim(replace(lower(CASE WHEN instr(reason, ':') > 0"
+	"  THEN substr(reason, 1, instr(reason, ':') - 1)"
+	"  ELSE reason END), ' for no ticket', '')), ' ', '_'), count(*)"
+	"  FROM quarantine GROUP BY 2;"
+	"INSERT INTO counters SELECT 'send_attempts', 'sent', count(*)"
+	"  FROM outbox WHERE status = 'sent';"
+	"INSERT INTO counters SELECT 'send_attempts', 'failed', count(*)"
+	"  FROM outbox WHERE status = 'failed';"
+	"INSERT INTO counters SELECT 'send_attempts', 'deferred',"
+	"  max(0, coalesce(sum(attempts), 0) - count(CASE WHEN status IN"
+	"  ('sent', 'failed') THEN 1 END)) FROM outbox;",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -8,16 +8,23 @@
  * own token.  Every response is a page from templates/, with a strict
  * Content-Security-Policy, no referrer (tokens must not leak), no framing
  * and no caching; a download link's is the file, as an attachment.
+ *
+ * With [web] metrics_listen, a second listener answers /metrics only
+ * (metrics.h), with the requests the pages answered counted here, in
+ * memory, by status code.  Either listener may be a socket systemd
+ * passed instead (web_start_on()).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -27,6 +34,7 @@
 #include "deskmail/dyn.h"
 #include "deskmail/header.h"
 #include "deskmail/log.h"
+#include "deskmail/metrics.h"
 #include "deskmail/notice.h"
 #include "deskmail/relay.h"
 #include "deskmail/requests.h"
@@ -41,6 +49,12 @@
 
 #define POST_MAX	16384	/* bytes of form data we accept */
 #define STORES		16
+
+/* The status codes the pages answer, counted one by one; the last slot
+ * counts any other. */
+static const unsigned codes[] = { 200, 400, 403, 404, 405, 409, 410, 413,
+    415, 500, 503 };
+#define NCODES		(sizeof(codes) / sizeof(codes[0]))
 
 static struct {
 	__typeof__(&MHD_start_daemon) start_daemon;
@@ -78,6 +92,9 @@ static const struct dyn_sym mhd_syms[] = {
 struct dm_web {
 	const struct dm_config	*cfg;
 	struct MHD_Daemon	*daemon;
+	struct MHD_Daemon	*metrics;	/* NULL: no metrics_listen */
+	int			 activated;	/* the pages' socket is systemd's */
+	_Atomic uint64_t	 answered[NCODES + 1];	/* by codes[] */
 	unsigned char		 key[32];
 	char			*css;
 	size_t			 css_len;
@@ -136,9 +153,22 @@ store_put(struct dm_web *w, int slot)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* Queue r with status, counted for the metrics. */
 static enum MHD_Result
-respond(struct MHD_Connection *c, unsigned status, const char *type,
-    char *body, size_t len)
+queue(struct dm_web *w, struct MHD_Connection *c, unsigned status,
+    struct MHD_Response *r)
+{
+	size_t i;
+
+	for (i = 0; i < NCODES && codes[i] != status; i++)
+		;
+	atomic_fetch_add_explicit(&w->answered[i], 1, memory_order_relaxed);
+	return mhd.queue_response(c, status, r);
+}
+
+static enum MHD_Result
+respond(struct dm_web *w, struct MHD_Connection *c, unsigned status,
+    const char *type, char *body, size_t len)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -156,7 +186,7 @@ respond(struct MHD_Connection *c, unsigned status, const char *type,
 	mhd.add_header(r, "X-Frame-Options", "DENY");
 	mhd.add_header(r, "X-Content-Type-Options", "nosniff");
 	mhd.add_header(r, "Cache-Control", "no-store");
-	ret = mhd.queue_response(c, status, r);
+	ret = queue(w, c, status, r);
 	mhd.destroy_response(r);
 	return ret;
 }
@@ -184,7 +214,7 @@ page(struct dm_web *w, struct MHD_Connection *c, unsigned status,
 		    "<p>This page cannot be shown right now.</p>");
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
-	return respond(c, status, "text/html; charset=utf-8", html,
+	return respond(w, c, status, "text/html; charset=utf-8", html,
 	    strlen(html));
 }
 
@@ -405,7 +435,7 @@ download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
 	mhd.add_header(r, "X-Frame-Options", "DENY");
 	mhd.add_header(r, "Cache-Control", "private, no-store");
 	free(disp);
-	ret = mhd.queue_response(c, MHD_HTTP_OK, r);
+	ret = queue(w, c, MHD_HTTP_OK, r);
 	mhd.destroy_response(r);
 	return ret;
 }
@@ -665,7 +695,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    "not be read.");
 	if (strcmp(url, "/style.css") == 0 || (strlen(url) > 10 &&
 	    strcmp(url + strlen(url) - 10, "/style.css") == 0))
-		return respond(c, MHD_HTTP_OK, "text/css; charset=utf-8",
+		return respond(w, c, MHD_HTTP_OK, "text/css; charset=utf-8",
 		    xstrndup(w->css, w->css_len), w->css_len);
 	if ((tok = strstr(url, "/r/")) != NULL && strchr(tok + 3, '/') == NULL)
 		return requests_page(w, c, tok + 3, post);
@@ -712,53 +742,211 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	return mhd.http_unescape(s);
 }
 
+/*
+ * A plain-text answer of the metrics listener (not counted: the pages'
+ * counts are what it shows).
+ */
+static enum MHD_Result
+plain(struct MHD_Connection *c, unsigned status, const char *type,
+    char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = mhd.response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	mhd.add_header(r, "Content-Type", type);
+	mhd.add_header(r, "Cache-Control", "no-store");
+	ret = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+note(struct MHD_Connection *c, unsigned status, const char *line)
+{
+	char *body = xasprintf("%s\n", line);
+
+	return plain(c, status, "text/plain; charset=utf-8", body,
+	    strlen(body));
+}
+
+/* The metrics listener: GET /metrics, and nothing else. */
+static enum MHD_Result
+handle_metrics(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct dm_web *w = cls;
+	struct metrics_http http[NCODES + 1];
+	struct dm_store *st;
+	struct buf b;
+	size_t i;
+	int slot;
+	dm_err err;
+
+	(void)version; (void)upload;
+	if (*con_cls == NULL) {		/* the headers: wait for the body */
+		*con_cls = w;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {		/* no body means anything here */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(url, "/metrics") != 0)
+		return note(c, MHD_HTTP_NOT_FOUND, "Only /metrics is here.");
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return note(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET /metrics.");
+	if ((st = store_get(w, &slot)) == NULL)
+		return note(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Busy.");
+	for (i = 0; i <= NCODES; i++) {
+		http[i].code = i < NCODES ? codes[i] : 0;
+		http[i].count = atomic_load_explicit(&w->answered[i],
+		    memory_order_relaxed);
+	}
+	buf_init(&b);
+	err = metrics_text(st, w->cfg, clock_now(), http, NCODES + 1, &b);
+	store_put(w, slot);
+	if (err != DM_OK) {
+		log_error("web: metrics: %s", dm_errdetail());
+		buf_free(&b);
+		return note(c, MHD_HTTP_SERVICE_UNAVAILABLE, "The database "
+		    "cannot be read right now.");
+	}
+	i = b.len;
+	return plain(c, MHD_HTTP_OK, "text/plain; version=0.0.4; "
+	    "charset=utf-8", buf_release(&b), i);
+}
+
+/* Sockets systemd passed that no daemon took (a daemon closes its own). */
+static void
+close_passed(int fd, int mfd)
+{
+	if (fd >= 0)
+		close(fd);
+	if (mfd >= 0)
+		close(mfd);
+}
+
+/* ADDRESS:PORT (IPv4), or PORT alone on 127.0.0.1. */
 static dm_err
-parse_listen(const char *listen, struct sockaddr_in *sa)
+parse_listen(const char *key, const char *listen, struct sockaddr_in *sa)
 {
 	const char *colon = strrchr(listen, ':');
-	char host[64];
+	char host[64] = "127.0.0.1", *end;
 	long port;
 
 	memset(sa, 0, sizeof(*sa));
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
-		return dm_fail(DM_ECONFIG, "[web] listen '%s' is not "
-		    "ADDRESS:PORT", listen);
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	port = strtol(colon + 1, NULL, 10);
+	if (colon != NULL) {
+		if ((size_t)(colon - listen) >= sizeof(host))
+			return dm_fail(DM_ECONFIG, "[web] %s '%s' is not "
+			    "ADDRESS:PORT", key, listen);
+		memcpy(host, listen, (size_t)(colon - listen));
+		host[colon - listen] = '\0';
+	}
+	port = strtol(colon != NULL ? colon + 1 : listen, &end, 10);
 	sa->sin_family = AF_INET;
 	sa->sin_port = htons((uint16_t)port);
-	if (port < 1 || port > 65535 ||
+	if (*end != '\0' || port < 1 || port > 65535 ||
 	    inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return dm_fail(DM_ECONFIG, "[web] listen '%s': an IPv4 address "
-		    "and a port, e.g. 127.0.0.1:8025", listen);
+		return dm_fail(DM_ECONFIG, "[web] %s '%s': an IPv4 address "
+		    "and a port, e.g. 127.0.0.1:8025", key, listen);
+	return DM_OK;
+}
+
+/*
+ * Where a daemon listens, as libmicrohttpd options: the socket systemd
+ * passed (fd >= 0), else key's address in sa.
+ */
+static dm_err
+where(const char *key, const char *listen, int fd, struct sockaddr_in *sa,
+    struct MHD_OptionItem opt[2])
+{
+	dm_err err;
+
+	memset(opt, 0, 2 * sizeof(*opt));
+	opt[0].option = opt[1].option = MHD_OPTION_END;
+	if (fd >= 0) {
+		opt[0].option = MHD_OPTION_LISTEN_SOCKET;
+		opt[0].value = fd;
+		return DM_OK;
+	}
+	if ((err = parse_listen(key, listen, sa)) != DM_OK)
+		return err;
+	opt[0].option = MHD_OPTION_SOCK_ADDR;
+	opt[0].ptr_value = sa;
+	return DM_OK;
+}
+
+/* The metrics listener, if configured or passed: one thread, a few
+ * connections. */
+static dm_err
+metrics_start(struct dm_web *w, int fd)
+{
+	struct MHD_OptionItem opt[2];
+	struct sockaddr_in sa;
+	dm_err err;
+
+	if (w->cfg->metrics_listen[0] == '\0' && fd < 0)
+		return DM_OK;
+	if ((err = where("metrics_listen", w->cfg->metrics_listen, fd, &sa,
+	    opt)) != DM_OK)
+		return err;
+	w->metrics = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL, 0, NULL, NULL, handle_metrics, w,
+	    MHD_OPTION_ARRAY, opt,
+	    MHD_OPTION_CONNECTION_LIMIT, 16u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_END);
+	if (w->metrics == NULL && fd >= 0)
+		return dm_fail(DM_ENET, "cannot serve /metrics on the socket "
+		    "systemd passed");
+	if (w->metrics == NULL)
+		return dm_fail(DM_ENET, "cannot listen on %s for /metrics (in "
+		    "use, or not an address of this machine?)",
+		    w->cfg->metrics_listen);
 	return DM_OK;
 }
 
 dm_err
 web_start(const struct dm_config *cfg, struct dm_web **out)
 {
+	return web_start_on(cfg, -1, -1, out);
+}
+
+dm_err
+web_start_on(const struct dm_config *cfg, int fd, int mfd,
+    struct dm_web **out)
+{
+	struct MHD_OptionItem opt[2];
 	struct sockaddr_in sa;
 	struct dm_web *w;
 	dm_err err;
 
 	*out = NULL;
-	if ((err = parse_listen(cfg->web_listen, &sa)) != DM_OK)
+	if ((err = where("listen", cfg->web_listen, fd, &sa, opt)) != DM_OK ||
+	    (err = dyn_load(MHD_SONAME, mhd_syms)) != DM_OK) {
+		close_passed(fd, mfd);
 		return err;
-	if ((err = dyn_load(MHD_SONAME, mhd_syms)) != DM_OK)
-		return err;
+	}
 	w = xcalloc(1, sizeof(*w));
 	w->cfg = cfg;
+	w->activated = fd >= 0;
 	pthread_mutex_init(&w->lock, NULL);
 	if ((err = token_key_load(cfg, w->key)) != DM_OK ||
 	    (err = template_file(cfg, "page.css", &w->css, &w->css_len)) !=
 	    DM_OK) {
+		close_passed(fd, mfd);
 		web_stop(w);
 		return err;
 	}
 	w->daemon = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL, 0, NULL, NULL, handle, w,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_ARRAY, opt,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->web_threads,
 	    MHD_OPTION_CONNECTION_LIMIT, 512u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
@@ -768,12 +956,27 @@ web_start(const struct dm_config *cfg, struct dm_web **out)
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (w->daemon == NULL) {
+		close_passed(fd, mfd);
 		web_stop(w);
+		if (fd >= 0)
+			return dm_fail(DM_ENET, "cannot serve the link pages on "
+			    "the socket systemd passed");
 		return dm_fail(DM_ENET, "cannot listen on %s (in use, or not "
 		    "an address of this machine?)", cfg->web_listen);
 	}
+	if ((err = metrics_start(w, mfd)) != DM_OK) {
+		close_passed(-1, mfd);
+		web_stop(w);
+		return err;
+	}
 	*out = w;
 	return DM_OK;
+}
+
+const char *
+web_where(const struct dm_web *w)
+{
+	return w->activated ? "the socket systemd passed" : w->cfg->web_listen;
 }
 
 void
@@ -783,6 +986,8 @@ web_stop(struct dm_web *w)
 
 	if (w == NULL)
 		return;
+	if (w->metrics != NULL)
+		mhd.stop_daemon(w->metrics);
 	if (w->daemon != NULL)
 		mhd.stop_daemon(w->daemon);
 	for (i = 0; i < STORES; i++)

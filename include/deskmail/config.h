@@ -136,6 +136,7 @@ struct dm_config {
 	long	 smtp_max_age;
 	/* [web] */
 	char	*web_listen;
+	char	*metrics_listen;	/* "" (off), PORT or ADDRESS:PORT */
 	long	 link_days;
 	long	 web_threads;
 	/* [attachments] */

@@ -305,7 +305,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	*url++ = '\0';
 	if ((body = strchr(url, '\n')) != NULL)
 		*body++ = '\0';
-	(void)parse_listen(url, &sa);
+	(void)parse_listen("listen", url, &sa);
 	url = placeholders(w, url, tok);
 	body = placeholders(w, body ? body : "", tok);
 	comment = xstrdup(body);
