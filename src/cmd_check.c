@@ -54,7 +54,7 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 	/* a warning: the directory may be imported after the rules */
 	if (route_check_agencies(ctx->cfg->rules, in_directory, ctx->st) !=
 	    DM_OK)
-		log_error("check-config: warning: %s", dm_errdetail());
+		log_warning("check-config: %s", dm_errdetail());
 	if ((err = template_check_all(ctx->cfg)) != DM_OK)
 		return ctx_fail(ctx, err);
 	if ((err = calendar_from_config(ctx->cfg, &cal)) != DM_OK)
@@ -63,12 +63,12 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 	/* not an error: a desk may take no staff mail at all */
 	if (strcmp(ctx->cfg->staff_auth, "authentication-results") == 0 &&
 	    ctx->cfg->auth_serv_id[0] == '\0')
-		log_error("check-config: warning: auth_serv_id is empty, so no "
+		log_warning("check-config: auth_serv_id is empty, so no "
 		    "staff mail is trusted (#commands and replies by mail are "
 		    "refused); set it to your MTA's authserv-id");
 	sla_audience_warnings(ctx->cfg, &lines);
 	for (i = 0; lines != NULL && lines[i] != NULL; i++)
-		log_error("check-config: warning: %s", lines[i]);
+		log_warning("check-config: %s", lines[i]);
 	sla_warnings_free(lines);
 	printf("%s: ok (%zu team%s, ", ctx->cfg->path, ctx->cfg->nteams,
 	    ctx->cfg->nteams == 1 ? "" : "s");

@@ -52,8 +52,8 @@ log_use_syslog(int on)
 
 	if (on && !use_syslog && !syslog_reachable(why, sizeof(why))) {
 		/* one warning, then standard error: errors must not vanish */
-		fprintf(stderr, "deskmail: warning: log = syslog, but syslog "
-		    "is not reachable (%s): logging to standard error\n", why);
+		log_warning("log = syslog, but syslog is not reachable (%s): "
+		    "logging to standard error", why);
 		on = 0;
 	}
 	if (on && !use_syslog)
@@ -77,9 +77,13 @@ stderr_is_journal(void)
 static void
 vlog(int prio, const char *fmt, va_list ap)
 {
+	const char *level = prio == LOG_WARNING ? "warning: " :
+	    prio == LOG_INFO ? "info: " : "";
 	char line[1024];
+	int n;
 
-	vsnprintf(line, sizeof(line), fmt, ap);
+	n = snprintf(line, sizeof(line), "%s", level);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	if (use_syslog) {
 		syslog(prio, "%s", line);
 		return;
@@ -99,6 +103,16 @@ log_error(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vlog(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap);
 	va_end(ap);
 }
 
