@@ -72,7 +72,7 @@ ingest_raw(struct dm_ctx *ctx, const char *raw, size_t len, size_t total,
 	err = ingest_message(ctx->st, ctx->cfg, raw, len, total, source, 0,
 	    res);
 	if (err == DM_OK && res->warning[0] != '\0')
-		log_error("ingest: %s: %s", source, res->warning);
+		log_warning("ingest: %s: %s", source, res->warning);
 	return err;
 }
 

@@ -98,7 +98,7 @@ store_batch(struct dm_store *st, const struct dm_config *cfg,
 		if (err != DM_OK)
 			goto fail;
 		if (res[i].warning[0] != '\0')
-			log_error("fetch: %s: %s", source, res[i].warning);
+			log_warning("fetch: %s: %s", source, res[i].warning);
 	}
 	if ((err = mailbox_state_set(st, mb->name, uidvalidity, last,
 	    clock_now())) != DM_OK)
