@@ -275,6 +275,11 @@ static const char *const migrations[] = {
 	"  REFERENCES tickets(id);"
 	"ALTER TABLE tickets ADD COLUMN parent INTEGER REFERENCES tickets(id);"
 	"CREATE INDEX tickets_parent ON tickets(parent);",
+	/* 13: the language an agency's people are written to in ('': the
+	 * mail's), and the one a ticket's customers get (lang.h; NULL: the
+	 * [deskmail] language) */
+	"ALTER TABLE agencies ADD COLUMN lang TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE tickets ADD COLUMN lang TEXT;",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
