@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,16 +285,41 @@ lang_word(const struct dm_config *cfg, const char *code, const char *key,
 }
 
 char *
-lang_word_with(const struct dm_config *cfg, const char *code,
-    const char *key, const char *fallback, const char *value)
+lang_say(const struct dm_config *cfg, const char *code, const char *key,
+    const char *fallback, ...)
 {
-	const char *w = lang_word(cfg, code, key, fallback);
-	const char *mark = strstr(w, "{name}");
+	const char *w = lang_word(cfg, code, key, fallback), *p, *close;
+	const char *name, *value;
+	struct buf b;
+	va_list ap;
+	size_t n;
+	int done;
 
-	if (mark == NULL)
-		return xstrdup(w);
-	return xasprintf("%.*s%s%s", (int)(mark - w), w, value ? value : "",
-	    mark + 6);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = w; *p != '\0'; p++) {
+		if (*p != '{' || (close = strchr(p, '}')) == NULL) {
+			buf_addc(&b, *p);
+			continue;
+		}
+		n = (size_t)(close - p - 1);
+		done = 0;
+		va_start(ap, fallback);
+		while (!done && (name = va_arg(ap, const char *)) != NULL) {
+			value = va_arg(ap, const char *);
+			if (strlen(name) == n && strncmp(name, p + 1, n) == 0) {
+				buf_adds(&b, value ? value : "");
+				done = 1;
+			}
+		}
+		va_end(ap);
+		if (!done) {		/* not ours: as written */
+			buf_addc(&b, *p);
+			continue;
+		}
+		p = close;
+	}
+	return buf_release(&b);
 }
 
 /* The i-th of n words in list (space separated) into out; 0 if absent. */

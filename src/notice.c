@@ -194,8 +194,8 @@ notice_recipient_vars(struct tvars *v, const struct dm_config *cfg,
 	explicit_bzero(key, sizeof(key));
 	/* a participant is not greeted with the requester's name */
 	hello = req != NULL && strcasecmp(req, address) == 0 ?
-	    lang_word_with(cfg, lang, "hello_name", "Hello {name},",
-	    tvars_get(v, "requester.name")) :
+	    lang_say(cfg, lang, "hello_name", "Hello {name},", "name",
+	    tvars_get(v, "requester.name"), (const char *)NULL) :
 	    xstrdup(lang_word(cfg, lang, "hello", "Hello,"));
 	tvars_set(v, "hello", hello);
 	free(hello);

@@ -58,11 +58,13 @@ const char *lang_word(const struct dm_config *cfg, const char *code,
 	    const char *key, const char *fallback);
 
 /*
- * The word key with "{name}" replaced by value (for "Hello {name},");
- * caller frees.
+ * The word key with each "{NAME}" in it replaced by its value: the
+ * arguments after fallback are NAME, VALUE pairs, then NULL ("Hello
+ * {name},": "name", "Ana", NULL).  A {NAME} not given stays as written.
+ * Caller frees.
  */
-char	*lang_word_with(const struct dm_config *cfg, const char *code,
-	    const char *key, const char *fallback, const char *value);
+char	*lang_say(const struct dm_config *cfg, const char *code,
+	    const char *key, const char *fallback, ...);
 
 /*
  * Time t for people in zone tz and language code: its words file's
