@@ -83,14 +83,32 @@ item(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-/* "You have no open requests.", "1 open request.", "3 open requests." */
+/*
+ * "You have no open requests.", "1 open request.", "3 open requests, the
+ * newest first." in lang: open nonzero for the open ones, else the
+ * closed ones.
+ */
 static char *
-count_text(size_t n, const char *what, const char *none)
+count_text(const struct dm_config *cfg, const char *lang, size_t n,
+    int open)
 {
+	char num[24];
+
+	snprintf(num, sizeof(num), "%zu", n);
 	if (n == 0)
-		return xstrdup(none);
-	return xasprintf("%zu %s request%s%s.", n, what, n == 1 ? "" : "s",
-	    n > 1 ? ", the newest first" : "");
+		return open ? lang_say(cfg, lang, "requests.open_none", "You "
+		    "have no open requests.", (const char *)NULL) :
+		    lang_say(cfg, lang, "requests.closed_none", "None.",
+		    (const char *)NULL);
+	if (n == 1)
+		return open ? lang_say(cfg, lang, "requests.open_one", "1 open "
+		    "request.", (const char *)NULL) : lang_say(cfg, lang,
+		    "requests.closed_one", "1 closed request.",
+		    (const char *)NULL);
+	return open ? lang_say(cfg, lang, "requests.open_many", "{n} open "
+	    "requests, the newest first.", "n", num, (const char *)NULL) :
+	    lang_say(cfg, lang, "requests.closed_many", "{n} closed requests, "
+	    "the newest first.", "n", num, (const char *)NULL);
 }
 
 dm_err
@@ -161,10 +179,10 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
 		tvars_set(v, "requests.days", num);
 		tvars_set(v, "requests.open", open.data);
 		tvars_set(v, "requests.closed", closed.data);
-		text = count_text(nopen, "open", "You have no open requests.");
+		text = count_text(cfg, tvars_get(v, "lang"), nopen, 1);
 		tvars_set(v, "requests.open_text", text);
 		free(text);
-		text = count_text(nclosed, "closed", "None.");
+		text = count_text(cfg, tvars_get(v, "lang"), nclosed, 0);
 		tvars_set(v, "requests.closed_text", text);
 		free(text);
 	}
