@@ -357,12 +357,14 @@ route(struct apply *a, struct dm_ticket *t, const struct dm_queue *q,
 /*
  * The language t's customers get (lang.h), into buf: their agency's in
  * the directory, else the one their mail is in (its Content-Language),
- * if there is such a language here; else none (t->lang NULL), which is
- * the [deskmail] language when each mail is written.
+ * if there is such a language here, else the closed ticket's it
+ * continues; else none (t->lang NULL), which is the [deskmail] language
+ * when each mail is written.
  */
 static dm_err
 ticket_lang(struct apply *a, struct dm_ticket *t, char buf[LANG_LEN])
 {
+	struct dm_ticket old;
 	struct dm_agency ag;
 	dm_err err;
 
@@ -377,6 +379,14 @@ ticket_lang(struct apply *a, struct dm_ticket *t, char buf[LANG_LEN])
 	}
 	if (buf[0] == '\0')
 		lang_from_header(a->cfg, a->m->content_language, buf);
+	/* a ticket that continues a closed one speaks as that one did */
+	if (buf[0] == '\0' && t->linked_ticket > 0) {
+		if ((err = ticket_get(a->st, t->linked_ticket, &old)) != DM_OK)
+			return err;
+		if (old.lang != NULL && lang_code_ok(old.lang))
+			snprintf(buf, LANG_LEN, "%s", old.lang);
+		ticket_clear(&old);
+	}
 	t->lang = buf[0] != '\0' ? buf : NULL;
 	return DM_OK;
 }
