@@ -356,9 +356,9 @@ route(struct apply *a, struct dm_ticket *t, const struct dm_queue *q,
 
 /*
  * The language t's customers get (lang.h), into buf: their agency's in
- * the directory, else the one their mail is in (its Content-Language),
- * if there is such a language here, else the closed ticket's it
- * continues; else none (t->lang NULL), which is the [deskmail] language
+ * the directory, else the one their mail is in (its Content-Language,
+ * else as libexttextcat guesses it from a mail without one), if there is
+ * such a language here, else the closed ticket's it continues; else none (t->lang NULL), which is the [deskmail] language
  * when each mail is written.
  */
 static dm_err
@@ -379,6 +379,10 @@ ticket_lang(struct apply *a, struct dm_ticket *t, char buf[LANG_LEN])
 	}
 	if (buf[0] == '\0')
 		lang_from_header(a->cfg, a->m->content_language, buf);
+	/* what it says, not what it quotes */
+	if (buf[0] == '\0' && a->m->content_language == NULL)
+		lang_guess(a->cfg, a->m->new_text && *a->m->new_text ?
+		    a->m->new_text : a->m->body, buf);
 	/* a ticket that continues a closed one speaks as that one did */
 	if (buf[0] == '\0' && t->linked_ticket > 0) {
 		if ((err = ticket_get(a->st, t->linked_ticket, &old)) != DM_OK)

@@ -49,6 +49,15 @@ const char *lang_from_header(const struct dm_config *cfg, const char *value,
 	    char out[LANG_LEN]);
 
 /*
+ * The language text is written in, as libexttextcat guesses it (loaded
+ * on first use), into out (LANG_LEN bytes), which it returns: the
+ * library's likeliest, when it exists here, else "".  Built without
+ * libexttextcat, or with it not installed: always "".  Thread-safe.
+ */
+const char *lang_guess(const struct dm_config *cfg, const char *text,
+	    char out[LANG_LEN]);
+
+/*
  * The word key in language code: its value in code's words file, else
  * in LANG_SHARED's, else fallback.  The string lives as long as the
  * process (words files are read once; lang_cache_clear() reads them
