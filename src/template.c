@@ -38,8 +38,7 @@ const char *const template_names[] = {
 static const char *const shared_names[] = {
 	"new_ticket", "customer_reply", "reopened", "assigned", "transfer",
 	"sla_escalation", "sla_major", "survey_answer", "digest",
-	"command_failed",
-	"report", NULL
+	"command_failed", "report", NULL
 };
 
 int
@@ -176,7 +175,7 @@ rendered_free(struct rendered *r)
  * and each page served does not ask the file system again.
  * template_cache_clear() forgets it along with the files.
  */
-#define FOUND_MAX	64
+#define FOUND_MAX	256	/* names x extensions x languages */
 
 static struct {
 	char	*file;		/* template_dir/lang/name.ext */
@@ -362,7 +361,7 @@ expand(const char *path, const char *text, const struct tvars *vars,
  * Template files read once per process: the link pages render one per
  * request.  template_cache_clear() forgets them (run's SIGHUP).
  */
-#define CACHE_MAX	64
+#define CACHE_MAX	256
 
 static struct {
 	char	*path, *subject, *body;
