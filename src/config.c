@@ -59,7 +59,8 @@ static const struct key keys[] = {
 	{ "deskmail", "default_team", K_STRING, S(default_team), "", 0, 0,
 	  "team a new ticket goes to when no rule names one (empty: none)" },
 	{ "deskmail", "template_dir", K_PATH, S(template_dir), "", 0, 0,
-	  "directory whose templates override the installed ones (empty: none)" },
+	  "directory whose templates override the installed ones (LANG/NAME: "
+	  "for one language; a new LANG/ is a new language; empty: none)" },
 	{ "deskmail", "ingest_socket", K_STRING, S(ingest_socket), "", 0, 0,
 	  "socket on which run takes mail piped to ingest (empty: the "
 	  "database's path + .sock; none: ingest always stores by itself)" },
