@@ -58,6 +58,9 @@ list(struct dm_ctx *ctx, int json)
 		print_list("escalate", v);
 		printf("  %-11s%s\n", "bill to", json_str(o, "bill_to"));
 		printf("  %-11s%s\n", "fte", json_str(o, "fte"));
+		/* a language of its own only (the rest: their mail's) */
+		if (*json_str(o, "lang") != '\0')
+			printf("  %-11s%s\n", "lang", json_str(o, "lang"));
 	}
 	json_object_object_get_ex(out, "teams", &arr);
 	for (i = 0; i < json_object_array_length(arr); i++) {

@@ -11,6 +11,7 @@
 
 #include "deskmail/compose.h"
 #include "deskmail/header.h"
+#include "deskmail/lang.h"
 #include "deskmail/util.h"
 
 static void
@@ -299,6 +300,9 @@ compose_message(const struct dm_mail *m, char **out, size_t *len)
 		buf_adds(&b, "Auto-Submitted: auto-generated\r\n");
 	if (m->auto_submitted != AS_NONE)
 		buf_adds(&b, "X-Auto-Response-Suppress: All\r\n");
+	/* RFC 3282; a code is letters, digits and '-' (lang_code_ok()) */
+	if (m->content_language != NULL && lang_code_ok(m->content_language))
+		buf_addf(&b, "Content-Language: %s\r\n", m->content_language);
 	if (m->x_loop != NULL && header_address_safe(m->x_loop))
 		buf_addf(&b, "X-Loop: %s\r\n", m->x_loop);
 	if ((err = mime_body(m, &b)) != DM_OK) {

@@ -18,6 +18,7 @@
 #include <ini.h>
 
 #include "deskmail/config.h"
+#include "deskmail/lang.h"
 #include "deskmail/queue.h"
 #include "deskmail/route.h"
 #include "deskmail/sla.h"
@@ -58,7 +59,8 @@ static const struct key keys[] = {
 	{ "deskmail", "default_team", K_STRING, S(default_team), "", 0, 0,
 	  "team a new ticket goes to when no rule names one (empty: none)" },
 	{ "deskmail", "template_dir", K_PATH, S(template_dir), "", 0, 0,
-	  "directory whose templates override the installed ones (empty: none)" },
+	  "directory whose templates override the installed ones (LANG/NAME: "
+	  "for one language; a new LANG/ is a new language; empty: none)" },
 	{ "deskmail", "ingest_socket", K_STRING, S(ingest_socket), "", 0, 0,
 	  "socket on which run takes mail piped to ingest (empty: the "
 	  "database's path + .sock; none: ingest always stores by itself)" },
@@ -71,6 +73,10 @@ static const struct key keys[] = {
 	  "time zone of the times written for people (mail, link pages) when "
 	  "neither the ticket's agency nor its policy names one, e.g. "
 	  "America/New_York; empty: the [sla] timezone" },
+	{ "deskmail", "language", K_STRING, S(language), "en", 0, 0,
+	  "language of customers' mail and link pages when neither the "
+	  "requester's agency nor their mail names one: a directory of the "
+	  "templates, e.g. en or es" },
 	{ "deskmail", "reopen_days", K_LONG, S(reopen_days), "14", 0, 3650,
 	  "a reply this many days after closing reopens the ticket; later "
 	  "ones start a new, linked ticket" },
@@ -931,6 +937,10 @@ check(struct dm_config *cfg)
 	if (zone_check(cfg->timezone) != DM_OK)
 		return dm_fail(DM_ECONFIG, "%s: timezone: %s", cfg->path,
 		    dm_errdetail());
+	if (!lang_code_ok(cfg->language))
+		return dm_fail(DM_ECONFIG, "%s: language must be the name of "
+		    "a templates directory such as en or es, not '%s'",
+		    cfg->path, cfg->language);
 	if (config_sla_policy(cfg, cfg->sla_policy) == NULL)
 		return dm_fail(DM_ECONFIG, "%s: [sla] policy must be ny-ccc, "
 		    "colorado or a [policy NAME] of this file, not '%s'",

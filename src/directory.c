@@ -15,24 +15,25 @@
 #include "deskmail/config.h"
 #include "deskmail/directory.h"
 #include "deskmail/json.h"
+#include "deskmail/lang.h"
 #include "deskmail/util.h"
 #include "deskmail/zone.h"
 
 #define CSV_MAX		(16 * 1024 * 1024)
-#define NFIELDS		8
+#define NFIELDS		9
 #define NFIELDS_MIN	6	/* the columns of the first files */
 
 /*
- * The last columns, timezone and fte, may be left out (files from before
- * them): a file's header is the first 6, 7 or 8 of these.
+ * The last columns, timezone, fte and lang, may be left out (files from
+ * before them): a file's header is the first 6, 7, 8 or 9 of these.
  */
 static const char header[] =
-    "agency,title,senders,notify,escalate,bill_to,timezone,fte";
+    "agency,title,senders,notify,escalate,bill_to,timezone,fte,lang";
 
 struct row {
 	int	 line;
 	char	*f[NFIELDS];	/* agency title senders notify escalate bill_to
-				   timezone fte */
+				   timezone fte lang */
 	int64_t	 fte;		/* hundredths of an FTE; -1: not given */
 	char   **senders;
 	size_t	 nsenders;
@@ -188,6 +189,11 @@ check_row(const char *path, struct row *r, struct row *rows, size_t nrows)
 		    "full-time equivalents from 0 to %d with at most two "
 		    "decimals, like 12.5, not '%s'", path, r->line,
 		    DIRECTORY_FTE_MAX, r->f[7]);
+	str_lower(r->f[8]);
+	if (r->f[8][0] != '\0' && !lang_code_ok(r->f[8]))
+		return dm_fail(DM_EPARSE, "%s:%d: lang must name a language "
+		    "of the templates, such as en or es, not '%s'", path,
+		    r->line, r->f[8]);
 	copy = xstrdup(r->f[2]);
 	for (tok = strtok_r(copy, "; \t", &save); tok != NULL;
 	    tok = strtok_r(NULL, "; \t", &save)) {
@@ -351,7 +357,7 @@ static const char sql_clear[] =
     "DELETE FROM agency_senders; DELETE FROM agencies;";
 static const char sql_agency[] =
     "INSERT INTO agencies (name, title, notify, escalate, bill_to, timezone,"
-    " fte) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7 / 100.0)";
+    " fte, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7 / 100.0, ?8)";
 static const char sql_sender[] =
     "INSERT INTO agency_senders (sender, agency) VALUES (?1, ?2)";
 
@@ -376,6 +382,7 @@ write_rows(struct dm_store *st, struct row *rows, size_t nrows)
 		store_bind_text(s, 6, rows[i].f[6]);	/* timezone */
 		if (rows[i].fte >= 0)			/* fte, or NULL */
 			sqlite3_bind_int64(s, 7, rows[i].fte);
+		store_bind_text(s, 8, rows[i].f[8]);	/* lang */
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < rows[i].nsenders; j++) {
@@ -459,8 +466,8 @@ directory_lookup(struct dm_store *st, const char *address, char **agency)
 }
 
 static const char sql_get[] =
-    "SELECT name, title, notify, escalate, bill_to, timezone FROM agencies"
-    " WHERE name = ?1";
+    "SELECT name, title, notify, escalate, bill_to, timezone, lang"
+    " FROM agencies WHERE name = ?1";
 
 dm_err
 directory_agency(struct dm_store *st, const char *name, struct dm_agency *a)
@@ -479,6 +486,7 @@ directory_agency(struct dm_store *st, const char *name, struct dm_agency *a)
 		a->escalate = store_column_dup(s, 3);
 		a->bill_to = store_column_dup(s, 4);
 		a->timezone = store_column_dup(s, 5);
+		a->lang = store_column_dup(s, 6);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
@@ -496,6 +504,7 @@ directory_agency_clear(struct dm_agency *a)
 	free(a->escalate);
 	free(a->bill_to);
 	free(a->timezone);
+	free(a->lang);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -504,7 +513,7 @@ static const char sql_all[] =
     " (SELECT group_concat(sender, ' ') FROM"
     "   (SELECT sender FROM agency_senders WHERE agency = a.name"
     "    ORDER BY sender)), a.timezone,"
-    " CAST(round(a.fte * 100) AS INTEGER)"
+    " CAST(round(a.fte * 100) AS INTEGER), a.lang"
     " FROM agencies a ORDER BY a.name";
 
 static struct json_object *
@@ -569,6 +578,7 @@ directory_json(struct dm_store *st, const struct dm_config *cfg,
 		json_put_text(o, "bill_to", s, 4);
 		json_put_text(o, "timezone", s, 6);
 		json_object_object_add(o, "fte", fte_json(s, 7));
+		json_put_text(o, "lang", s, 8);
 		json_object_array_add(agencies, o);
 	}
 	sqlite3_reset(s);
@@ -639,7 +649,8 @@ directory_export(struct dm_store *st, FILE *fp)
 			fte[0] = '\0';
 		else
 			directory_format_fte(sqlite3_column_int64(s, 7), fte);
-		csv_field(fp, fte, 1);
+		csv_field(fp, fte, 0);
+		csv_field(fp, (const char *)sqlite3_column_text(s, 8), 1);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? DM_OK : store_error(st, "agencies");

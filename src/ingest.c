@@ -15,6 +15,7 @@
 #include "deskmail/directory.h"
 #include "deskmail/clock.h"
 #include "deskmail/ingest.h"
+#include "deskmail/lang.h"
 #include "deskmail/message.h"
 #include "deskmail/mime.h"
 #include "deskmail/outbox.h"
@@ -353,6 +354,47 @@ route(struct apply *a, struct dm_ticket *t, const struct dm_queue *q,
 	return DM_OK;
 }
 
+/*
+ * The language t's customers get (lang.h), into buf: their agency's in
+ * the directory, else the one their mail is in (its Content-Language,
+ * else as libexttextcat guesses it from a mail without one), if there is
+ * such a language here, else the closed ticket's it continues; else none (t->lang NULL), which is the [deskmail] language
+ * when each mail is written.
+ */
+static dm_err
+ticket_lang(struct apply *a, struct dm_ticket *t, char buf[LANG_LEN])
+{
+	struct dm_ticket old;
+	struct dm_agency ag;
+	dm_err err;
+
+	buf[0] = '\0';
+	if (t->agency != NULL) {
+		if ((err = directory_agency(a->st, t->agency, &ag)) == DM_OK) {
+			if (ag.lang != NULL && lang_exists(a->cfg, ag.lang))
+				snprintf(buf, LANG_LEN, "%s", ag.lang);
+			directory_agency_clear(&ag);
+		} else if (err != DM_ENOTFOUND)
+			return err;
+	}
+	if (buf[0] == '\0')
+		lang_from_header(a->cfg, a->m->content_language, buf);
+	/* what it says, not what it quotes */
+	if (buf[0] == '\0' && a->m->content_language == NULL)
+		lang_guess(a->cfg, a->m->new_text && *a->m->new_text ?
+		    a->m->new_text : a->m->body, buf);
+	/* a ticket that continues a closed one speaks as that one did */
+	if (buf[0] == '\0' && t->linked_ticket > 0) {
+		if ((err = ticket_get(a->st, t->linked_ticket, &old)) != DM_OK)
+			return err;
+		if (old.lang != NULL && lang_code_ok(old.lang))
+			snprintf(buf, LANG_LEN, "%s", old.lang);
+		ticket_clear(&old);
+	}
+	t->lang = buf[0] != '\0' ? buf : NULL;
+	return DM_OK;
+}
+
 /* A new ticket from the mail; linked: the closed ticket it continues,
  * subject: its title then (NULL: the mail's subject). */
 static dm_err
@@ -363,7 +405,7 @@ new_ticket(struct apply *a, int64_t linked, char *subject)
 	struct dm_route r;
 	struct dm_ticket t;
 	const char *qhow;
-	char *detail, *agency = NULL;
+	char *detail, *agency = NULL, lang[LANG_LEN];
 	size_t i;
 	dm_err err;
 
@@ -380,6 +422,7 @@ new_ticket(struct apply *a, int64_t linked, char *subject)
 	t.created = a->now;
 	t.linked_ticket = linked;
 	if ((err = route(a, &t, q, &r, &agency)) == DM_OK &&
+	    (err = ticket_lang(a, &t, lang)) == DM_OK &&
 	    (err = ticket_create(a->st, &t)) == DM_OK)
 		for (i = 0; i < r.nmatched && err == DM_OK; i++)
 			err = event_add(a->st, t.id, a->now, "deskmail",

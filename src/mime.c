@@ -1252,6 +1252,8 @@ parse(const char *raw, size_t len, const struct dm_limits *lim, long want,
 	if (mime->mm_type == MAILMIME_MESSAGE)
 		header_fields(m, mime->mm_data.mm_message.mm_fields);
 	m->date = raw_field(start, len, "date");
+	/* a MIME field: libetpan keeps it from the header's fields */
+	m->content_language = raw_field(start, len, "content-language");
 	check_from(m, start, len);
 	{
 		struct mailmime *top = mime->mm_type == MAILMIME_MESSAGE ?
@@ -1370,6 +1372,7 @@ mime_free(struct dm_parsed *m)
 	}
 	free(m->att);
 	free(m->auto_submitted);
+	free(m->content_language);
 	free(m->precedence);
 	free(m->list_id);
 	free(m->x_loop);

@@ -12,6 +12,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
+#include "deskmail/lang.h"
 #include "deskmail/notice.h"
 #include "deskmail/queue.h"
 #include "deskmail/requests.h"
@@ -59,12 +60,12 @@ static const char sql_history[] =
     " ORDER BY id";
 
 dm_err
-notice_history(struct dm_store *st, int64_t ticket, const char *tz,
-    char **out)
+notice_history(struct dm_store *st, const struct dm_config *cfg,
+    int64_t ticket, const char *tz, const char *lang, char **out)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_history);
 	struct buf b;
-	char when[64];
+	char when[96];
 	dm_err err = DM_OK;
 	int rc;
 
@@ -84,8 +85,8 @@ notice_history(struct dm_store *st, int64_t ticket, const char *tz,
 		/* a staff reply as the customer got it: no command lines */
 		commands_parse(text ? text : "", &c);
 		buf_addf(&b, "%s--- %s, %s (%s):\n%s\n", b.len ? "\n" : "",
-		    clock_format_human((time_t)sqlite3_column_int64(s, 0), tz,
-		    when, sizeof(when)), sqlite3_column_text(s, 1) ?
+		    lang_time(cfg, lang, (time_t)sqlite3_column_int64(s, 0),
+		    tz, when, sizeof(when)), sqlite3_column_text(s, 1) ?
 		    (const char *)sqlite3_column_text(s, 1) : "?", kind,
 		    strcmp(kind, "staff") == 0 ? c.text : (text ? text : ""));
 		commands_free(&c);
@@ -183,6 +184,7 @@ notice_recipient_vars(struct tvars *v, const struct dm_config *cfg,
 {
 	unsigned char key[32];
 	const char *req = tvars_get(v, "requester.address");
+	const char *lang = tvars_get(v, "lang");
 	char *hello;
 	dm_err err;
 
@@ -192,8 +194,9 @@ notice_recipient_vars(struct tvars *v, const struct dm_config *cfg,
 	explicit_bzero(key, sizeof(key));
 	/* a participant is not greeted with the requester's name */
 	hello = req != NULL && strcasecmp(req, address) == 0 ?
-	    xasprintf("Hello %s,", tvars_get(v, "requester.name")) :
-	    xstrdup("Hello,");
+	    lang_say(cfg, lang, "hello_name", "Hello {name},", "name",
+	    tvars_get(v, "requester.name"), (const char *)NULL) :
+	    xstrdup(lang_word(cfg, lang, "hello", "Hello,"));
 	tvars_set(v, "hello", hello);
 	free(hello);
 	return DM_OK;
@@ -249,19 +252,37 @@ notice_timezone(struct dm_store *st, const struct dm_config *cfg,
 	return buf;
 }
 
+const char *
+notice_lang(const struct dm_config *cfg, const struct dm_ticket *t,
+    char buf[LANG_LEN])
+{
+	return lang_pick(cfg, t != NULL ? t->lang : NULL, buf);
+}
+
 void
 notice_zone_vars(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, struct tvars *v)
 {
-	char tz[ZONE_NAME_LEN], when[64];
+	const char *lang = tvars_get(v, "lang");
+	char tz[ZONE_NAME_LEN], when[96];
 
 	notice_timezone(st, cfg, t, tz, sizeof(tz));
 	tvars_set(v, "ticket.timezone", tz);
-	tvars_set(v, "now", clock_format_human(clock_now(), tz, when,
+	tvars_set(v, "now", lang_time(cfg, lang, clock_now(), tz, when,
 	    sizeof(when)));
 	if (t != NULL)
-		tvars_set(v, "ticket.created", clock_format_human(t->created,
+		tvars_set(v, "ticket.created", lang_time(cfg, lang, t->created,
 		    tz, when, sizeof(when)));
+}
+
+const char *
+notice_status_text(const struct dm_config *cfg, const char *lang,
+    const char *status)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "status.%s", status);
+	return lang_word(cfg, lang, key, ticket_status_text(status));
 }
 
 void
@@ -270,13 +291,19 @@ notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
 {
 	const struct dm_queue *q = t != NULL ? config_queue(cfg, t->queue) :
 	    NULL;
-	char num[32];
+	char num[32], pick[LANG_LEN];
+	const char *lang;
 
 	tvars_set(v, "organisation", cfg->organisation);
 	/* a queue's ticket is answered at its address, under its tag */
 	tvars_set(v, "help_address", queue_address(cfg, q));
 	tvars_set(v, "tag", queue_tag(cfg, q));
 	tvars_set(v, "base_url", cfg->base_url);
+	/* a caller that set no language writes in the ticket's */
+	if ((lang = tvars_get(v, "lang")) == NULL) {
+		tvars_set(v, "lang", notice_lang(cfg, t, pick));
+		lang = tvars_get(v, "lang");
+	}
 	/* times in the policy's zone; notice_zone_vars() knows the agency
 	 * (and a page's own vars, set first, stay) */
 	if (t != NULL || tvars_get(v, "ticket.timezone") == NULL)
@@ -287,12 +314,15 @@ notice_ticket_vars(const struct dm_config *cfg, const struct dm_ticket *t,
 	tvars_set(v, "ticket.id", num);
 	tvars_set(v, "ticket.subject", t->subject);
 	tvars_set(v, "ticket.status", t->status);
-	tvars_set(v, "ticket.status_text", ticket_status_text(t->status));
+	tvars_set(v, "ticket.status_text", notice_status_text(cfg, lang,
+	    t->status));
 	snprintf(num, sizeof(num), "%d", t->severity);
-	tvars_set(v, "ticket.severity", t->severity ? num : "not set");
-	tvars_set(v, "ticket.team", t->team ? t->team : "none");
+	tvars_set(v, "ticket.severity", t->severity ? num : lang_word(cfg,
+	    lang, "severity.none", "not set"));
+	tvars_set(v, "ticket.team", t->team ? t->team : lang_word(cfg, lang,
+	    "team.none", "none"));
 	tvars_set(v, "ticket.assignee", t->assignee ? t->assignee :
-	    "nobody yet");
+	    lang_word(cfg, lang, "assignee.none", "nobody yet"));
 	tvars_set(v, "requester.name", t->requester_name &&
 	    *t->requester_name ? t->requester_name : t->requester);
 	tvars_set(v, "requester.address", t->requester);
@@ -327,15 +357,25 @@ linked_vars(struct dm_store *st, int64_t id, struct tvars *v)
 
 dm_err
 notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
-    const char *params, struct tvars *v)
+    const char *template, const char *params, struct tvars *v)
 {
 	struct dm_ticket t;
-	char *history, tz[ZONE_NAME_LEN];
+	char *history, tz[ZONE_NAME_LEN], lang[LANG_LEN];
 	unsigned char lkey[32];
 	time_t now;
 	dm_err err;
 	int i;
 
+	/* staff read the shared templates, in LANG_SHARED; customers their
+	 * ticket's language (none: [deskmail] language) */
+	memset(&t, 0, sizeof(t));
+	if (ticket > 0 && (err = ticket_get(st, ticket, &t)) != DM_OK)
+		return err;
+	if (template != NULL && template_shared(template))
+		snprintf(lang, sizeof(lang), "%s", LANG_SHARED);
+	else
+		notice_lang(cfg, ticket > 0 ? &t : NULL, lang);
+	tvars_set(v, "lang", lang);
 	notice_ticket_vars(cfg, NULL, v);
 	/* values a notice's params may replace */
 	tvars_set(v, "author", cfg->organisation);
@@ -357,15 +397,14 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 	tvars_set(v, "announce.subject", "");
 	tvars_set(v, "attachments", "");	/* relay_files() sets it */
 	tvars_set(v, "requests_url", "");
-	tvars_set(v, "hello", "Hello,");	/* notice_recipient_vars() */
+	/* notice_recipient_vars() sets the recipient's */
+	tvars_set(v, "hello", lang_word(cfg, lang, "hello", "Hello,"));
 	tvars_set(v, "merged.id", "");
 	tvars_set(v, "merged.subject", "");
 	tvars_set(v, "incident.id", "");
 	tvars_set(v, "incident.subject", "");
 	tvars_set(v, "sla.incident", "");
 	if (ticket > 0) {
-		if ((err = ticket_get(st, ticket, &t)) != DM_OK)
-			return err;
 		notice_ticket_vars(cfg, &t, v);
 		if (t.linked_ticket > 0 &&
 		    (err = linked_vars(st, t.linked_ticket, v)) != DM_OK) {
@@ -391,7 +430,8 @@ notice_vars(struct dm_store *st, const struct dm_config *cfg, int64_t ticket,
 		/* the requester's; the sender puts the recipient's in */
 		set_requests_url(v, cfg, lkey, t.requester, now);
 		ticket_clear(&t);
-		if ((err = notice_history(st, ticket, tz, &history)) != DM_OK)
+		if ((err = notice_history(st, cfg, ticket, tz, lang,
+		    &history)) != DM_OK)
 			return err;
 		tvars_set(v, "history", history);
 		free(history);

@@ -10,6 +10,7 @@
 #include "deskmail/attachment.h"
 #include "deskmail/clock.h"
 #include "deskmail/filename.h"
+#include "deskmail/lang.h"
 #include "deskmail/message.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
@@ -128,20 +129,31 @@ add(struct relay *r, const struct dm_file *f, char *data, size_t len)
 /* The files attached, in words: "a.png (image/png, 12.0 KB)" each,
  * and those that could not be read from their stored mail. */
 static void
-say_attached(struct buf *b, const struct dm_file *v, size_t n,
-    const unsigned char *ok, size_t nok)
+say_attached(struct buf *b, const struct dm_config *cfg, const char *lang,
+    const struct dm_file *v, size_t n, const unsigned char *ok, size_t nok)
 {
-	char size[32], *name;
+	char size[32], num[24], *name, *s;
 	size_t i;
 	int pass;
 
 	for (pass = 1; pass >= 0; pass--) {
+		s = NULL;
+		snprintf(num, sizeof(num), "%zu", nok);
 		if (pass == 1 && nok > 0)
-			buf_addf(b, "\n\nAttached (%zu file%s):", nok,
-			    nok == 1 ? "" : "s");
+			s = nok == 1 ? lang_say(cfg, lang, "files.attached_one",
+			    "Attached (1 file):", (const char *)NULL) :
+			    lang_say(cfg, lang, "files.attached", "Attached "
+			    "({n} files):", "n", num, (const char *)NULL);
 		else if (pass == 0 && nok < n)
-			buf_addf(b, "\n\nNot attached (%s cannot be read from "
-			    "the stored mail):", n - nok == 1 ? "it" : "they");
+			s = n - nok == 1 ? lang_say(cfg, lang,
+			    "files.unreadable_one", "Not attached (it cannot be "
+			    "read from the stored mail):", (const char *)NULL) :
+			    lang_say(cfg, lang, "files.unreadable", "Not "
+			    "attached (they cannot be read from the stored "
+			    "mail):", (const char *)NULL);
+		if (s != NULL)
+			buf_addf(b, "\n\n%s", s);
+		free(s);
 		for (i = 0; i < n; i++) {
 			if (ok[i] != pass)
 				continue;
@@ -177,22 +189,37 @@ say_links(struct buf *b, const struct dm_config *cfg, struct tvars *vars,
 	unsigned char key[32];
 	time_t expires = clock_now() + cfg->attach_link_days * 86400;
 	const char *tz = tvars_get(vars, "ticket.timezone");
-	char size[32], when[64], *name, *url;
+	const char *lang = tvars_get(vars, "lang");
+	char size[32], when[96], num[24], *name, *url, *s1, *s2;
 	size_t i;
 	dm_err err;
 
 	if ((err = notice_key(cfg, key)) != DM_OK)
 		return err;
 	human_size(total, size, sizeof(size));
-	clock_format_human(expires, tz ? tz : "UTC", when, sizeof(when));
-	if (too_large)
-		buf_addf(b, "\n\n%zu file%s (%s together) %s too large to "
-		    "send by mail.\nDownload %s until %s:", n,
-		    n == 1 ? "" : "s", size, n == 1 ? "is" : "are",
-		    n == 1 ? "it" : "them", when);
-	else
-		buf_addf(b, "\n\n%zu file%s (%s together), to download until "
-		    "%s:", n, n == 1 ? "" : "s", size, when);
+	lang_time(cfg, lang, expires, tz ? tz : "UTC", when, sizeof(when));
+	snprintf(num, sizeof(num), "%zu", n);
+	if (too_large) {
+		s1 = lang_say(cfg, lang, n == 1 ? "files.too_large_one" :
+		    "files.too_large", n == 1 ? "1 file ({size} together) is "
+		    "too large to send by mail." : "{n} files ({size} together) "
+		    "are too large to send by mail.", "n", num, "size", size,
+		    (const char *)NULL);
+		s2 = lang_say(cfg, lang, n == 1 ? "files.download_one" :
+		    "files.download", n == 1 ? "Download it until {when}:" :
+		    "Download them until {when}:", "when", when,
+		    (const char *)NULL);
+		buf_addf(b, "\n\n%s\n%s", s1, s2);
+		free(s2);
+	} else {
+		s1 = lang_say(cfg, lang, n == 1 ? "files.links_one" :
+		    "files.links", n == 1 ? "1 file ({size} together), to "
+		    "download until {when}:" : "{n} files ({size} together), "
+		    "to download until {when}:", "n", num, "size", size, "when",
+		    when, (const char *)NULL);
+		buf_addf(b, "\n\n%s", s1);
+	}
+	free(s1);
 	for (i = 0; i < n; i++) {
 		name = relay_file_name(&v[i]);
 		human_size(v[i].size, size, sizeof(size));
@@ -250,11 +277,19 @@ relay_files(struct dm_store *st, const struct dm_config *cfg,
 				err = DM_OK;	/* named as not attached */
 		}
 		if (err == DM_OK)
-			say_attached(&b, v, n, ok, r->nfiles);
+			say_attached(&b, cfg, tvars_get(vars, "lang"), v, n,
+			    ok, r->nfiles);
 		free(ok);
 	}
-	if (err == DM_OK && more > 0)
-		buf_addf(&b, "\n  (and %zu more, not named here)", more);
+	if (err == DM_OK && more > 0) {
+		char num[24], *s;
+
+		snprintf(num, sizeof(num), "%zu", more);
+		s = lang_say(cfg, tvars_get(vars, "lang"), "files.more", "(and "
+		    "{n} more, not named here)", "n", num, (const char *)NULL);
+		buf_addf(&b, "\n  %s", s);
+		free(s);
+	}
 	if (err == DM_OK)
 		tvars_set(vars, "attachments", b.data ? b.data : "");
 	buf_free(&b);

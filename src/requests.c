@@ -44,9 +44,10 @@ requests_url(const struct dm_config *cfg, const unsigned char key[32],
 /* One request, rendered, onto out. */
 static dm_err
 item(struct dm_store *st, const struct dm_config *cfg,
-    const unsigned char key[32], const struct dm_ticket *t, struct buf *out)
+    const unsigned char key[32], const struct dm_ticket *t, const char *lang,
+    struct buf *out)
 {
-	char tz[ZONE_NAME_LEN], when[64], iso[32], num[32], *url, *html;
+	char tz[ZONE_NAME_LEN], when[96], iso[32], num[32], *url, *html;
 	struct token tk;
 	struct tvars v;
 	dm_err err;
@@ -58,16 +59,17 @@ item(struct dm_store *st, const struct dm_config *cfg,
 	tk.expires = clock_now() + 365 * 86400;	/* as in the mail */
 	url = notice_link(cfg, key, &tk);
 	tvars_init(&v);
+	tvars_set(&v, "lang", lang);
 	snprintf(num, sizeof(num), "%lld", (long long)t->id);
 	tvars_set(&v, "item.id", num);
 	tvars_set(&v, "item.subject", t->subject);
-	tvars_set(&v, "item.status", ticket_status_text(t->status));
+	tvars_set(&v, "item.status", notice_status_text(cfg, lang, t->status));
 	tvars_set(&v, "item.url", url);
-	tvars_set(&v, "item.opened", clock_format_human(t->created, tz, when,
+	tvars_set(&v, "item.opened", lang_time(cfg, lang, t->created, tz, when,
 	    sizeof(when)));
 	tvars_set(&v, "item.opened_iso", clock_format_iso(t->created, iso,
 	    sizeof(iso)));
-	tvars_set(&v, "item.updated", clock_format_human(t->updated, tz, when,
+	tvars_set(&v, "item.updated", lang_time(cfg, lang, t->updated, tz, when,
 	    sizeof(when)));
 	tvars_set(&v, "item.updated_iso", clock_format_iso(t->updated, iso,
 	    sizeof(iso)));
@@ -81,14 +83,32 @@ item(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-/* "You have no open requests.", "1 open request.", "3 open requests." */
+/*
+ * "You have no open requests.", "1 open request.", "3 open requests, the
+ * newest first." in lang: open nonzero for the open ones, else the
+ * closed ones.
+ */
 static char *
-count_text(size_t n, const char *what, const char *none)
+count_text(const struct dm_config *cfg, const char *lang, size_t n,
+    int open)
 {
+	char num[24];
+
+	snprintf(num, sizeof(num), "%zu", n);
 	if (n == 0)
-		return xstrdup(none);
-	return xasprintf("%zu %s request%s%s.", n, what, n == 1 ? "" : "s",
-	    n > 1 ? ", the newest first" : "");
+		return open ? lang_say(cfg, lang, "requests.open_none", "You "
+		    "have no open requests.", (const char *)NULL) :
+		    lang_say(cfg, lang, "requests.closed_none", "None.",
+		    (const char *)NULL);
+	if (n == 1)
+		return open ? lang_say(cfg, lang, "requests.open_one", "1 open "
+		    "request.", (const char *)NULL) : lang_say(cfg, lang,
+		    "requests.closed_one", "1 closed request.",
+		    (const char *)NULL);
+	return open ? lang_say(cfg, lang, "requests.open_many", "{n} open "
+	    "requests, the newest first.", "n", num, (const char *)NULL) :
+	    lang_say(cfg, lang, "requests.closed_many", "{n} closed requests, "
+	    "the newest first.", "n", num, (const char *)NULL);
 }
 
 dm_err
@@ -101,7 +121,7 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
 	struct dm_ticket t;
 	struct buf open, closed;
 	size_t i, n, nopen = 0, nclosed = 0;
-	char num[32], *text;
+	char num[32], lang[LANG_LEN], *text;
 	int zoned = 0;
 	dm_err err = DM_OK;
 
@@ -127,13 +147,20 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
 			break;
 		/* the listing's own test, again on the row itself */
 		if (strcmp(t.requester, address) == 0) {
-			if (!zoned++)
+			/* the page is in the language of the newest */
+			if (!zoned++) {
+				if (tvars_get(v, "lang") == NULL)
+					tvars_set(v, "lang", notice_lang(cfg,
+					    &t, lang));
 				notice_zone_vars(st, cfg, &t, v);
+			}
 			if (strcmp(t.status, TS_CLOSED) == 0) {
-				err = item(st, cfg, key, &t, &closed);
+				err = item(st, cfg, key, &t,
+				    tvars_get(v, "lang"), &closed);
 				nclosed++;
 			} else {
-				err = item(st, cfg, key, &t, &open);
+				err = item(st, cfg, key, &t,
+				    tvars_get(v, "lang"), &open);
 				nopen++;
 			}
 		}
@@ -141,17 +168,21 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
 	}
 	json_object_put(arr);
 	if (err == DM_OK) {
-		if (!zoned)
+		if (!zoned) {
+			if (tvars_get(v, "lang") == NULL)
+				tvars_set(v, "lang", notice_lang(cfg, NULL,
+				    lang));
 			notice_zone_vars(st, cfg, NULL, v);
+		}
 		tvars_set(v, "requests.address", address);
 		snprintf(num, sizeof(num), "%d", REQUESTS_CLOSED_DAYS);
 		tvars_set(v, "requests.days", num);
 		tvars_set(v, "requests.open", open.data);
 		tvars_set(v, "requests.closed", closed.data);
-		text = count_text(nopen, "open", "You have no open requests.");
+		text = count_text(cfg, tvars_get(v, "lang"), nopen, 1);
 		tvars_set(v, "requests.open_text", text);
 		free(text);
-		text = count_text(nclosed, "closed", "None.");
+		text = count_text(cfg, tvars_get(v, "lang"), nclosed, 0);
 		tvars_set(v, "requests.closed_text", text);
 		free(text);
 	}

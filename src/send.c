@@ -129,9 +129,10 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	*from = queue_from(cfg, q);
 	tvars_init(&vars);
 	memset(&files, 0, sizeof(files));
-	if ((err = notice_vars(st, cfg, r->ticket, r->params, &vars)) ==
-	    DM_OK && (err = notice_recipient_vars(&vars, cfg, r->recipient)) ==
-	    DM_OK && (err = relay_files(st, cfg, &vars, 0, &files)) == DM_OK)
+	if ((err = notice_vars(st, cfg, r->ticket, r->template, r->params,
+	    &vars)) == DM_OK && (err = notice_recipient_vars(&vars, cfg,
+	    r->recipient)) == DM_OK && (err = relay_files(st, cfg, &vars, 0,
+	    &files)) == DM_OK)
 		err = strcmp(r->template, "digest") == 0 ? digest_render(st, cfg,
 		    r, &vars, &out) : template_render(cfg, r->template, &vars,
 		    &out);
@@ -152,6 +153,8 @@ build(struct dm_store *st, const struct dm_config *cfg,
 	m.refs = r->refs;
 	m.x_loop = queue_address(cfg, q);
 	m.auto_submitted = notice_auto_submitted(r->template);
+	/* what a customer's mail is written in (the shared ones: English) */
+	m.content_language = tvars_get(&vars, "lang");
 	m.date = now;
 	m.text = out.text;
 	m.html = out.html;

@@ -21,12 +21,14 @@
 #include "deskmail/clock.h"
 #include "deskmail/commands.h"
 #include "deskmail/directory.h"
+#include "deskmail/lang.h"
 #include "deskmail/message.h"
 #include "deskmail/notice.h"
 #include "deskmail/outbox.h"
 #include "deskmail/participants.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_notice.h"
+#include "deskmail/template.h"
 #include "deskmail/util.h"
 #include "deskmail/zone.h"
 
@@ -183,43 +185,46 @@ sla_notice_last(struct dm_store *st, int64_t ticket, time_t *when)
 	return err;
 }
 
-/* Times for the people the notice goes to, in their zone tz. */
-static const char *
-when_text(const char *tz, time_t t, char *buf, size_t len)
-{
-	return clock_format_human(t, tz, buf, len);
-}
-
-/* "Latest from the resolver (...)", or that nothing is new. */
+/* "Latest from the resolver (...)", or that nothing is new, in lang. */
 static char *
-known_text(const char *tz, const struct sla_mail *m, const struct words *w,
-    time_t last)
+known_text(const struct dm_config *cfg, const char *lang, const char *tz,
+    const struct sla_mail *m, const struct words *w, time_t last)
 {
-	char at[64], before[64];
+	char at[96], before[96], *head, *out;
 
 	if (w->text == NULL)
-		return xstrdup(m->kind == SN_RESTORED ? "The resolver left no "
-		    "words on how it was resolved." : "No word from the "
-		    "resolver yet.");
-	when_text(tz, w->when, at, sizeof(at));
+		return m->kind == SN_RESTORED ? lang_say(cfg, lang,
+		    "sla.no_words_restored", "The resolver left no words on "
+		    "how it was resolved.", (const char *)NULL) : lang_say(cfg,
+		    lang, "sla.no_words", "No word from the resolver yet.",
+		    (const char *)NULL);
+	lang_time(cfg, lang, w->when, tz, at, sizeof(at));
+	lang_time(cfg, lang, last, tz, before, sizeof(before));
 	if (m->kind == SN_RESTORED)
-		return xasprintf("How it was resolved (%s, %s):\n\n%s", w->who,
-		    at, w->text);
-	if (last == 0 || w->when > last)
-		return xasprintf("Latest from the resolver (%s, %s):\n\n%s",
-		    w->who, at, w->text);
-	when_text(tz, last, before, sizeof(before));
-	return xasprintf("Nothing new since the last update (%s). The last "
-	    "word from the resolver (%s, %s):\n\n%s", before, w->who, at,
-	    w->text);
+		head = lang_say(cfg, lang, "sla.how_resolved", "How it was "
+		    "resolved ({who}, {when}):", "who", w->who, "when", at,
+		    (const char *)NULL);
+	else if (last == 0 || w->when > last)
+		head = lang_say(cfg, lang, "sla.latest", "Latest from the "
+		    "resolver ({who}, {when}):", "who", w->who, "when", at,
+		    (const char *)NULL);
+	else
+		head = lang_say(cfg, lang, "sla.nothing_new", "Nothing new "
+		    "since the last update ({before}). The last word from the "
+		    "resolver ({who}, {when}):", "before", before, "who",
+		    w->who, "when", at, (const char *)NULL);
+	out = xasprintf("%s\n\n%s", head, w->text);
+	free(head);
+	return out;
 }
 
 /* When the customer hears next. */
 static dm_err
-next_text(struct dm_store *st, const char *tz, const struct dm_ticket *t,
-    const struct sla_policy *p, const struct sla_mail *m, char **out)
+next_text(struct dm_store *st, const struct dm_config *cfg, const char *lang,
+    const char *tz, const struct dm_ticket *t, const struct sla_policy *p,
+    const struct sla_mail *m, char **out)
 {
-	char at[64];
+	char at[96];
 	time_t next;
 	dm_err err;
 
@@ -231,24 +236,27 @@ next_text(struct dm_store *st, const char *tz, const struct dm_ticket *t,
 	if ((err = sla_next_update(st, t->id, &next)) != DM_OK)
 		return err;
 	if (next != 0)
-		*out = xasprintf("The next update will be sent by %s.",
-		    when_text(tz, next, at, sizeof(at)));
+		*out = lang_say(cfg, lang, "sla.next", "The next update will "
+		    "be sent by {when}.", "when", lang_time(cfg, lang, next,
+		    tz, at, sizeof(at)), (const char *)NULL);
 	else if (sla_policy_row(p, t->severity)->restored)
-		*out = xstrdup("You will hear from us again when service is "
-		    "restored.");
+		*out = lang_say(cfg, lang, "sla.next_restored", "You will hear "
+		    "from us again when service is restored.",
+		    (const char *)NULL);
 	else
-		*out = xstrdup("No further updates are scheduled; you will "
-		    "hear from us when it is resolved.");
+		*out = lang_say(cfg, lang, "sla.next_none", "No further "
+		    "updates are scheduled; you will hear from us when it is "
+		    "resolved.", (const char *)NULL);
 	return DM_OK;
 }
 
-/* The template variables of the notice. */
+/* The template variables of the notice, their words and times in lang. */
 static dm_err
 params_of(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct sla_policy *p,
-    const struct sla_mail *m, time_t now, char **params)
+    const struct sla_mail *m, const char *lang, time_t now, char **params)
 {
-	char due[64], late[32], open[32], tz[ZONE_NAME_LEN], *known, *next;
+	char due[96], late[32], open[32], tz[ZONE_NAME_LEN], *known, *next;
 	struct words w;
 	time_t last;
 	dm_err err;
@@ -258,13 +266,13 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 	if ((err = latest_words(st, cfg, t, &w)) != DM_OK)
 		return err;
 	if ((err = sla_notice_last(st, t->id, &last)) != DM_OK ||
-	    (err = next_text(st, tz, t, p, m, &next)) != DM_OK) {
+	    (err = next_text(st, cfg, lang, tz, t, p, m, &next)) != DM_OK) {
 		words_clear(&w);
 		return err;
 	}
-	known = known_text(tz, m, &w, last);
+	known = known_text(cfg, lang, tz, m, &w, last);
 	words_clear(&w);
-	when_text(tz, m->due ? m->due : now, due, sizeof(due));
+	lang_time(cfg, lang, m->due ? m->due : now, tz, due, sizeof(due));
 	sla_duration_text(m->due && now > m->due ? (long)(now - m->due) : 0,
 	    late, sizeof(late));
 	sla_duration_text((long)(now - t->created), open, sizeof(open));
@@ -399,29 +407,38 @@ resolve(struct dm_store *st, const struct dm_config *cfg,
  * is.  The caller frees the result.
  */
 static char *
-child_params(const char *params, const struct dm_ticket *major,
+child_params(const struct dm_config *cfg, const char *lang,
+    const char *params, const struct dm_ticket *major,
     const struct dm_ticket *child)
 {
 	struct json_object *o = json_tokener_parse(params);
-	char num[24], *line, *out;
+	char num[24], mnum[24], *line, *out;
 
 	if (o == NULL || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		return xstrdup(params);
 	}
-	line = xasprintf("Your request %lld (%s) is part of major incident "
-	    "%lld: %s. This is that incident's notice.\n\n",
-	    (long long)child->id, child->subject, (long long)major->id,
-	    major->subject);
-	json_object_object_add(o, "sla.incident", json_object_new_string(line));
+	snprintf(num, sizeof(num), "%lld", (long long)child->id);
+	snprintf(mnum, sizeof(mnum), "%lld", (long long)major->id);
+	line = lang_say(cfg, lang, "sla.incident", "Your request {id} "
+	    "({subject}) is part of major incident {major}: {major_subject}. "
+	    "This is that incident's notice.", "id", num, "subject",
+	    child->subject, "major", mnum, "major_subject", major->subject,
+	    (const char *)NULL);
+	out = xasprintf("%s\n\n", line);
+	json_object_object_add(o, "sla.incident", json_object_new_string(out));
+	free(out);
 	free(line);
 	snprintf(num, sizeof(num), "%d", major->severity);
 	json_object_object_add(o, "ticket.severity",
-	    json_object_new_string(major->severity ? num : "not set"));
+	    json_object_new_string(major->severity ? num : lang_word(cfg,
+	    lang, "severity.none", "not set")));
 	json_object_object_add(o, "ticket.team",
-	    json_object_new_string(major->team ? major->team : "none"));
+	    json_object_new_string(major->team ? major->team : lang_word(cfg,
+	    lang, "team.none", "none")));
 	json_object_object_add(o, "ticket.status_text",
-	    json_object_new_string(ticket_status_text(major->status)));
+	    json_object_new_string(notice_status_text(cfg, lang,
+	    major->status)));
 	out = xstrdup(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
@@ -436,9 +453,10 @@ child_params(const char *params, const struct dm_ticket *major,
  */
 static dm_err
 fan_out(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const struct sla_mail *m, const char *params,
-    time_t now, size_t *sent)
+    const struct dm_ticket *t, const struct sla_policy *p,
+    const struct sla_mail *m, time_t now, size_t *sent)
 {
+	char lang[LANG_LEN], *params;
 	struct dm_outbox_item item;
 	struct dm_customers c;
 	struct dm_ticket child;
@@ -465,7 +483,18 @@ fan_out(struct dm_store *st, const struct dm_config *cfg,
 			ticket_clear(&child);
 			continue;
 		}
-		cp = child_params(params, t, &child);
+		/* each child's customers read it in their own language */
+		notice_lang(cfg, &child, lang);
+		if ((err = params_of(st, cfg, t, p, m, lang, now, &params)) !=
+		    DM_OK) {
+			free(irt);
+			free(refs);
+			customers_free(&c);
+			ticket_clear(&child);
+			break;
+		}
+		cp = child_params(cfg, lang, params, t, &child);
+		free(params);
 		memset(&item, 0, sizeof(item));
 		item.ticket = child.id;
 		item.template = templates[m->kind][0];
@@ -506,7 +535,8 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 {
 	struct recipients r;
 	struct dm_outbox_item item;
-	char *params = NULL, *detail, words[96];
+	char *params = NULL, *shared = NULL, *detail, words[96];
+	char lang[LANG_LEN];
 	unsigned to = m->staff_only ? 0 : p->to[m->kind];
 	dm_err err;
 	size_t i;
@@ -528,7 +558,12 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		free(detail);
 		return err;
 	}
-	if ((err = params_of(st, cfg, t, p, m, now, &params)) != DM_OK) {
+	/* the words of a customer template in the ticket's language, of a
+	 * staff one (template_shared()) in theirs */
+	if ((err = params_of(st, cfg, t, p, m, notice_lang(cfg, t, lang), now,
+	    &params)) != DM_OK || (err = params_of(st, cfg, t, p, m,
+	    LANG_SHARED, now, &shared)) != DM_OK) {
+		free(params);
 		recipients_free(&r);
 		return err;
 	}
@@ -554,7 +589,7 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 		item.recipient = r.addr[i];
 		item.in_reply_to = irt;
 		item.refs = refs;
-		item.params = params;
+		item.params = template_shared(item.template) ? shared : params;
 		item.automatic = r.customer[i] == 2;
 		err = outbox_queue(st, cfg, &item, now, NULL);
 		free(irt);
@@ -562,8 +597,9 @@ sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 	}
 	*sent = r.n;
 	if (err == DM_OK && (to & SLA_TO_REQUESTER))
-		err = fan_out(st, cfg, t, m, params, now, sent);
+		err = fan_out(st, cfg, t, p, m, now, sent);
 	free(params);
+	free(shared);
 	recipients_free(&r);
 	return err;
 }

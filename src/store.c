@@ -348,6 +348,11 @@ static const char *const migrations[] = {
 	"INSERT INTO counters SELECT 'send_attempts', 'deferred',"
 	"  max(0, coalesce(sum(attempts), 0) - count(CASE WHEN status IN"
 	"  ('sent', 'failed') THEN 1 END)) FROM outbox;",
+	/* 15: the language an agency's people are written to in ('': the
+	 * mail's), and the one a ticket's customers get (lang.h; NULL: the
+	 * [deskmail] language) */
+	"ALTER TABLE agencies ADD COLUMN lang TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE tickets ADD COLUMN lang TEXT;",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

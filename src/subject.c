@@ -157,7 +157,7 @@ answers_our_subject(struct dm_store *st, const struct dm_config *cfg,
 		}
 		tvars_init(&v);
 		memset(&r, 0, sizeof(r));
-		if (notice_vars(st, cfg, old->id, params, &v) == DM_OK &&
+		if (notice_vars(st, cfg, old->id, template, params, &v) == DM_OK &&
 		    template_render(cfg, template, &v, &r) == DM_OK &&
 		    r.subject != NULL) {
 			ours = clean_ours(cfg, r.subject);

@@ -3,7 +3,12 @@
  *
  * Where a template comes from, first match wins: the configured
  * template_dir, the installed data directory, and (for a build tree that
- * was not installed) the source tree's templates/.
+ * was not installed) the source tree's templates/.  In each, a customer
+ * template is looked for in the language's directory (es/ack.txt), then
+ * beside it (an override written before languages serves them all); the
+ * templates staff read are shared, one for every language.  A language
+ * that lacks a file borrows it from [deskmail] language, then from
+ * LANG_SHARED: check-config names the hole, a customer still gets mail.
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -11,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "deskmail/lang.h"
 #include "deskmail/template.h"
 #include "deskmail/util.h"
 
@@ -28,6 +34,24 @@ const char *const template_names[] = {
 	"incident_joined", NULL
 };
 
+/* The templates staff read: one file for every language. */
+static const char *const shared_names[] = {
+	"new_ticket", "customer_reply", "reopened", "assigned", "transfer",
+	"sla_escalation", "sla_major", "survey_answer", "digest",
+	"command_failed", "report", NULL
+};
+
+int
+template_shared(const char *name)
+{
+	size_t i;
+
+	for (i = 0; shared_names[i] != NULL; i++)
+		if (strcmp(shared_names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Every variable a template may use (templates/README documents them). */
 static const char *const known_vars[] = {
 	"organisation", "help_address", "tag", "base_url",
@@ -40,7 +64,7 @@ static const char *const known_vars[] = {
 	"survey_url_5", "author", "message", "history", "team",
 	"sla.target", "sla.due", "sla.late", "sla.known", "sla.next",
 	"sla.action", "rating", "digest.count", "digest.limit", "linked.id",
-	"linked.subject", "reopen.how", "ticket.timezone", "now",
+	"linked.subject", "reopen.how", "ticket.timezone", "now", "lang",
 	"announce.subject", "announce.id", "attachments", "hello",
 	"merged.id", "merged.subject", "incident.id", "incident.subject",
 	"sla.incident",
@@ -151,23 +175,26 @@ rendered_free(struct rendered *r)
  * and each page served does not ask the file system again.
  * template_cache_clear() forgets it along with the files.
  */
-#define FOUND_MAX	64
+#define FOUND_MAX	256	/* names x extensions x languages */
 
 static struct {
-	char	*file;		/* template_dir/name.ext */
+	char	*file;		/* template_dir/lang/name.ext */
 	char	*path;		/* NULL: in no directory */
 } found[FOUND_MAX];
 static size_t nfound;
 static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static char *search(const struct dm_config *, const char *, const char *);
+static char *search(const struct dm_config *, const char *, const char *,
+    const char *);
 
-/* The path of name.ext, or NULL when no directory has it. */
+/* The path of name.ext in language lang (NULL: the shared file only), or
+ * NULL when no directory has it. */
 static char *
-find(const struct dm_config *cfg, const char *name, const char *ext)
+find_in(const struct dm_config *cfg, const char *lang, const char *name,
+    const char *ext)
 {
-	char *file = xasprintf("%s/%s.%s", cfg->template_dir ?
-	    cfg->template_dir : "", name, ext), *path;
+	char *file = xasprintf("%s/%s/%s.%s", cfg->template_dir ?
+	    cfg->template_dir : "", lang ? lang : "", name, ext), *path;
 	size_t i;
 
 	pthread_mutex_lock(&found_lock);
@@ -179,7 +206,7 @@ find(const struct dm_config *cfg, const char *name, const char *ext)
 			return path;
 		}
 	pthread_mutex_unlock(&found_lock);
-	path = search(cfg, name, ext);
+	path = search(cfg, lang, name, ext);
 	pthread_mutex_lock(&found_lock);
 	if (nfound < FOUND_MAX) {
 		found[nfound].file = file;
@@ -193,28 +220,53 @@ find(const struct dm_config *cfg, const char *name, const char *ext)
 }
 
 static char *
-search(const struct dm_config *cfg, const char *name, const char *ext)
+search(const struct dm_config *cfg, const char *lang, const char *name,
+    const char *ext)
 {
 	const char *dirs[3];
 	char *path;
 	size_t i;
 
-	dirs[0] = cfg->template_dir;
-	dirs[1] = DATADIR "/templates";
-#ifdef TEMPLATE_SRCDIR
-	dirs[2] = TEMPLATE_SRCDIR;
-#else
-	dirs[2] = "";
-#endif
+	lang_dirs(cfg, dirs);
 	for (i = 0; i < 3; i++) {
 		if (dirs[i] == NULL || dirs[i][0] == '\0')
 			continue;
+		if (lang != NULL) {
+			path = xasprintf("%s/%s/%s.%s", dirs[i], lang, name,
+			    ext);
+			if (access(path, R_OK) == 0)
+				return path;
+			free(path);
+		}
 		path = xasprintf("%s/%s.%s", dirs[i], name, ext);
 		if (access(path, R_OK) == 0)
 			return path;
 		free(path);
 	}
 	return NULL;
+}
+
+/*
+ * The path of name.ext for a reader of language lang (NULL: [deskmail]
+ * language): shared, or lang's, else the default language's, else
+ * LANG_SHARED's; NULL when none has it.
+ */
+static char *
+find(const struct dm_config *cfg, const char *lang, const char *name,
+    const char *ext)
+{
+	char *path;
+	char pick[LANG_LEN];
+
+	if (template_shared(name) || strcmp(ext, "css") == 0)
+		return find_in(cfg, NULL, name, ext);
+	lang_pick(cfg, lang, pick);
+	if ((path = find_in(cfg, pick, name, ext)) != NULL)
+		return path;
+	lang_pick(cfg, NULL, pick);
+	if ((path = find_in(cfg, pick, name, ext)) != NULL)
+		return path;
+	return find_in(cfg, LANG_SHARED, name, ext);
 }
 
 static int
@@ -309,7 +361,7 @@ expand(const char *path, const char *text, const struct tvars *vars,
  * Template files read once per process: the link pages render one per
  * request.  template_cache_clear() forgets them (run's SIGHUP).
  */
-#define CACHE_MAX	64
+#define CACHE_MAX	256
 
 static struct {
 	char	*path, *subject, *body;
@@ -337,6 +389,7 @@ template_cache_clear(void)
 	}
 	nfound = 0;
 	pthread_mutex_unlock(&found_lock);
+	lang_cache_clear();
 }
 
 static dm_err load_file(const char *path, char **subject, char **body);
@@ -427,8 +480,9 @@ dm_err
 template_render(const struct dm_config *cfg, const char *name,
     const struct tvars *vars, struct rendered *out)
 {
-	char *txt = find(cfg, name, "txt"), *html = find(cfg, name, "html");
-	char *ignored = NULL;
+	const char *lang = vars ? tvars_get(vars, "lang") : NULL;
+	char *txt = find(cfg, lang, name, "txt");
+	char *html = find(cfg, lang, name, "html"), *ignored = NULL;
 	dm_err err;
 
 	memset(out, 0, sizeof(*out));
@@ -452,10 +506,14 @@ dm_err
 template_render_page(const struct dm_config *cfg, const char *name,
     struct tvars *vars, char **html)
 {
-	char *page = find(cfg, name, "html"), *layout = find(cfg, "layout",
-	    "html"), *title = NULL, *body = NULL, *ignored = NULL, *head = NULL;
+	char lang[LANG_LEN], *page, *layout, *title = NULL, *body = NULL;
+	char *ignored = NULL, *head = NULL;
 	dm_err err;
 
+	/* the page says which language it is in: <html lang="{{lang}}"> */
+	tvars_set(vars, "lang", lang_pick(cfg, tvars_get(vars, "lang"), lang));
+	page = find(cfg, lang, name, "html");
+	layout = find(cfg, lang, "layout", "html");
 	*html = NULL;
 	if (page == NULL || layout == NULL) {
 		free(page);
@@ -484,7 +542,8 @@ dm_err
 template_render_document(const struct dm_config *cfg, const char *name,
     const struct tvars *vars, char **html)
 {
-	char *path = find(cfg, name, "html"), *title = NULL;
+	char *path = find(cfg, tvars_get(vars, "lang"), name, "html");
+	char *title = NULL;
 	dm_err err;
 
 	*html = NULL;
@@ -507,7 +566,7 @@ template_file(const struct dm_config *cfg, const char *file, char **data,
 	if (dot == NULL)
 		return dm_fail(DM_ENOTFOUND, "%s", file);
 	name = xstrndup(file, (size_t)(dot - file));
-	path = find(cfg, name, dot + 1);
+	path = find_in(cfg, NULL, name, dot + 1);
 	free(name);
 	if (path == NULL)
 		return dm_fail(DM_ENOTFOUND, "%s not found", file);
@@ -516,56 +575,93 @@ template_file(const struct dm_config *cfg, const char *file, char **data,
 	return err;
 }
 
-dm_err
-template_check_all(const struct dm_config *cfg)
+/*
+ * Check name.ext of language lang (NULL: shared): missing (when needed)
+ * is added to missing, "LANG/NAME.EXT"; a file that is there must read.
+ */
+static dm_err
+check_one(const struct dm_config *cfg, const char *lang, const char *name,
+    const char *ext, int needed, int html, struct buf *missing)
 {
 	char *path, *s, *b;
-	const char *ext[] = { "txt", "html" };
-	size_t i, e;
 	dm_err err;
 
-	for (i = 0; template_names[i] != NULL; i++) {
-		for (e = 0; e < 2; e++) {
-			if ((path = find(cfg, template_names[i], ext[e])) ==
-			    NULL) {
-				if (e == 0)
-					return dm_fail(DM_ECONFIG, "template "
-					    "%s.txt not found", template_names[i]);
+	if ((path = find_in(cfg, lang, name, ext)) == NULL) {
+		if (needed)
+			buf_addf(missing, "%s%s%s%s.%s", missing->len ? ", " :
+			    "", lang ? lang : "", lang ? "/" : "", name, ext);
+		return DM_OK;
+	}
+	err = render_file(path, NULL, html, &s, &b);
+	free(path);
+	return err;
+}
+
+/* Every template one language (NULL: the shared ones) needs. */
+static dm_err
+check_lang(const struct dm_config *cfg, const char *lang,
+    struct buf *missing)
+{
+	const char *const *lists[] = { template_names, page_names,
+	    fragment_names };
+	const char *const more[] = { "layout", "report", NULL };
+	char *other;
+	size_t l, i;
+	int html, needed;
+	dm_err err;
+
+	for (l = 0; l < 4; l++) {
+		const char *const *names = l < 3 ? lists[l] : more;
+
+		for (i = 0; names[i] != NULL; i++) {
+			if ((lang == NULL) != template_shared(names[i]))
 				continue;
+			/* a mail's HTML part is optional: needed in a language
+			 * when LANG_SHARED's mail has one */
+			html = l > 0;
+			needed = html;
+			if (!html && lang != NULL) {
+				other = find_in(cfg, LANG_SHARED, names[i],
+				    "html");
+				needed = other != NULL;
+				free(other);
 			}
-			err = render_file(path, NULL, 0, &s, &b);
-			free(path);
-			if (err != DM_OK)
+			if (!html && (err = check_one(cfg, lang, names[i],
+			    "txt", 1, 0, missing)) != DM_OK)
+				return err;
+			if ((err = check_one(cfg, lang, names[i], "html",
+			    needed, 1, missing)) != DM_OK)
 				return err;
 		}
 	}
-	for (i = 0; page_names[i] != NULL; i++) {
-		if ((path = find(cfg, page_names[i], "html")) == NULL)
-			return dm_fail(DM_ECONFIG, "page template %s.html not "
-			    "found", page_names[i]);
-		err = render_file(path, NULL, 1, &s, &b);
-		free(path);
-		if (err != DM_OK)
-			return err;
-	}
-	for (i = 0; fragment_names[i] != NULL; i++) {
-		if ((path = find(cfg, fragment_names[i], "html")) == NULL)
-			return dm_fail(DM_ECONFIG, "page template %s.html not "
-			    "found", fragment_names[i]);
-		err = render_file(path, NULL, 1, &s, &b);
-		free(path);
-		if (err != DM_OK)
-			return err;
-	}
-	if ((path = find(cfg, "layout", "html")) == NULL)
-		return dm_fail(DM_ECONFIG, "page template layout.html not found");
-	err = render_file(path, NULL, 1, &s, &b);
-	free(path);
-	if (err != DM_OK)
+	return DM_OK;
+}
+
+dm_err
+template_check_all(const struct dm_config *cfg)
+{
+	struct buf missing;
+	char **langs;
+	size_t n, i;
+	dm_err err;
+
+	buf_init(&missing);
+	buf_add(&missing, "", 0);
+	if ((err = lang_list(cfg, &langs, &n)) != DM_OK)
 		return err;
-	if ((path = find(cfg, "report", "html")) == NULL)
-		return dm_fail(DM_ECONFIG, "template report.html not found");
-	err = render_file(path, NULL, 1, &s, &b);
-	free(path);
+	err = check_lang(cfg, NULL, &missing);
+	for (i = 0; i < n; i++) {
+		if (err == DM_OK && (err = lang_check(cfg, langs[i])) == DM_OK)
+			err = check_lang(cfg, langs[i], &missing);
+		free(langs[i]);
+	}
+	free(langs);
+	if (err == DM_OK && missing.len > 0)
+		err = dm_fail(DM_ECONFIG, "templates not found (LANGUAGE/FILE): "
+		    "%s", missing.data);
+	if (err == DM_OK && !lang_exists(cfg, cfg->language))
+		err = dm_fail(DM_ECONFIG, "%s: language %s: no templates "
+		    "directory of that name", cfg->path, cfg->language);
+	buf_free(&missing);
 	return err;
 }

@@ -24,9 +24,9 @@ ticket_status_valid(const char *status)
 static const char sql_insert[] =
     "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
     " requester, requester_name, subject, created, updated, linked_ticket,"
-    " owner, sla_policy, queue)"
+    " owner, sla_policy, queue, lang)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13,"
-    " ?14)";
+    " ?14, ?15)";
 
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
@@ -52,6 +52,7 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 	store_bind_text(s, 12, t->owner);
 	store_bind_text(s, 13, t->sla_policy);
 	store_bind_text(s, 14, t->queue);
+	store_bind_text(s, 15, t->lang);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	t->id = store_last_id(st);
@@ -63,8 +64,8 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 static const char sql_get[] =
     "SELECT status, severity, team, assignee, category, agency, requester,"
     " requester_name, subject, created, updated, resolved_at, closed_at,"
-    " version, linked_ticket, owner, sla_policy, queue, merged_into, parent"
-    " FROM tickets WHERE id = ?1";
+    " version, linked_ticket, owner, sla_policy, queue, merged_into, parent,"
+    " lang FROM tickets WHERE id = ?1";
 
 dm_err
 ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
@@ -108,6 +109,7 @@ ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 	t->queue = store_column_dup(s, 17);
 	t->merged_into = sqlite3_column_int64(s, 18);
 	t->parent = sqlite3_column_int64(s, 19);
+	t->lang = store_column_dup(s, 20);
 	sqlite3_reset(s);
 	return DM_OK;
 }
@@ -145,6 +147,7 @@ ticket_clear(struct dm_ticket *t)
 	free(t->owner);
 	free(t->sla_policy);
 	free(t->queue);
+	free(t->lang);
 	memset(t, 0, sizeof(*t));
 }
 

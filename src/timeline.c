@@ -198,7 +198,7 @@ static const char sql_files[] =
 /* The rendered list items of a message's attachments into *out. */
 static dm_err
 files_html(struct dm_store *st, const struct dm_config *cfg, int64_t msg,
-    char **out)
+    const char *lang, char **out)
 {
 	sqlite3_stmt *s;
 	struct tvars f;
@@ -220,6 +220,7 @@ files_html(struct dm_store *st, const struct dm_config *cfg, int64_t msg,
 		clip(&name, 200);
 		human_size(sqlite3_column_int64(s, 1), size, sizeof(size));
 		tvars_init(&f);
+		tvars_set(&f, "lang", lang);
 		tvars_set(&f, "file.name", *name ? name : "(no name)");
 		tvars_set(&f, "file.size", size);
 		if ((err = template_render_document(cfg, "page_status_file", &f,
@@ -274,13 +275,15 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 	const char *name = (const char *)sqlite3_column_text(s, 5);
 	time_t at = (time_t)sqlite3_column_int64(s, 2);
 	int staff = !msg || strcmp(kind, "staff") == 0;
-	char *text, *files = NULL, *author = NULL, *html, when[64], iso[32];
+	char *text, *files = NULL, *author = NULL, *html, when[96], iso[32];
+	char lang[LANG_LEN];
 	struct tvars e;
 	dm_err err;
 
 	text = public_text((const char *)sqlite3_column_text(s, 6), staff);
+	notice_lang(cfg, t, lang);
 	if (msg && (err = files_html(st, cfg, sqlite3_column_int64(s, 1),
-	    &files)) != DM_OK) {
+	    lang, &files)) != DM_OK) {
 		free(text);
 		return err;
 	}
@@ -298,12 +301,16 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 	}
 	if (err == DM_OK) {
 		tvars_init(&e);
+		tvars_set(&e, "lang", lang);
 		tvars_set(&e, "entry.kind", !msg ? "progress" : staff ?
 		    "staff" : "customer");
-		tvars_set(&e, "entry.what", incident ? "Major incident update" :
-		    !msg ? "Progress update" : staff ? "Reply" : "Message");
+		tvars_set(&e, "entry.what", incident ? lang_word(cfg, lang,
+		    "entry.incident", "Major incident update") : !msg ?
+		    lang_word(cfg, lang, "entry.progress", "Progress update") :
+		    staff ? lang_word(cfg, lang, "entry.reply", "Reply") :
+		    lang_word(cfg, lang, "entry.message", "Message"));
 		tvars_set(&e, "entry.author", author);
-		tvars_set(&e, "entry.when", clock_format_human(at, tz, when,
+		tvars_set(&e, "entry.when", lang_time(cfg, lang, at, tz, when,
 		    sizeof(when)));
 		tvars_set(&e, "entry.iso", clock_format_iso(at, iso,
 		    sizeof(iso)));
@@ -358,7 +365,7 @@ next_update(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *tz, struct tvars *v)
 {
 	struct tvars n;
-	char when[64], iso[32], *html;
+	char when[96], iso[32], lang[LANG_LEN], *html;
 	time_t due;
 	dm_err err;
 
@@ -372,7 +379,8 @@ next_update(struct dm_store *st, const struct dm_config *cfg,
 	    DM_OK || due == 0)
 		return err;
 	tvars_init(&n);
-	tvars_set(&n, "next.when", clock_format_human(due, tz, when,
+	tvars_set(&n, "lang", notice_lang(cfg, t, lang));
+	tvars_set(&n, "next.when", lang_time(cfg, lang, due, tz, when,
 	    sizeof(when)));
 	tvars_set(&n, "next.iso", clock_format_iso(due, iso, sizeof(iso)));
 	if ((err = template_render_document(cfg, "page_status_next", &n,
@@ -388,13 +396,15 @@ dm_err
 timeline_vars(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, struct tvars *v)
 {
-	char tz[ZONE_NAME_LEN], iso[32], *html;
+	char tz[ZONE_NAME_LEN], iso[32], lang[LANG_LEN], *html;
 	dm_err err;
 
 	notice_zone_vars(st, cfg, t, v);
 	notice_timezone(st, cfg, t, tz, sizeof(tz));
-	tvars_set(v, "status.text", ticket_status_text(t->status));
-	tvars_set(v, "status.team", t->team ? t->team : "not assigned yet");
+	notice_lang(cfg, t, lang);
+	tvars_set(v, "status.text", notice_status_text(cfg, lang, t->status));
+	tvars_set(v, "status.team", t->team ? t->team : lang_word(cfg, lang,
+	    "team.not_yet", "not assigned yet"));
 	tvars_set(v, "status.opened_iso", clock_format_iso(t->created, iso,
 	    sizeof(iso)));
 	if ((err = next_update(st, cfg, t, tz, v)) != DM_OK ||

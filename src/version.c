@@ -14,12 +14,16 @@
 #include "deskmail/dyn.h"
 #include "deskmail/version.h"
 
+#define NEED_NET	"to send mail, serve the link pages or fetch over TLS"
+#define NEED_GUESS	"to guess a mail's language from its text"
+
 typedef const char *(*version_fn)(void);
 typedef const char *(*check_fn)(const char *);
 
 /* A library deskmail loads when first needed: its version, or why not. */
 static void
-loaded(FILE *fp, const char *what, const char *soname, const char *symbol)
+loaded(FILE *fp, const char *what, const char *soname, const char *symbol,
+    const char *need)
 {
 	void *fn = NULL;
 	struct dyn_sym syms[] = { { symbol, &fn }, { NULL, NULL } };
@@ -35,8 +39,8 @@ loaded(FILE *fp, const char *what, const char *soname, const char *symbol)
 	if (v != NULL)
 		fprintf(fp, "  %-14s %s\n", what, v);
 	else
-		fprintf(fp, "  %-14s not found (%s; needed to send mail, serve "
-		    "the link pages or fetch over TLS)\n", what, soname);
+		fprintf(fp, "  %-14s not found (%s; needed %s)\n", what, soname,
+		    need);
 }
 
 void
@@ -54,7 +58,14 @@ version_print(FILE *fp)
 	fprintf(fp, "  %-14s %s\n", "json-c", json_c_version());
 	fprintf(fp, "  %-14s %d.%d\n", "Nettle", nettle_version_major(),
 	    nettle_version_minor());
-	loaded(fp, "libcurl", CURL_SONAME, "curl_version");
-	loaded(fp, "libmicrohttpd", MHD_SONAME, "MHD_get_version");
-	loaded(fp, "GnuTLS", GNUTLS_SONAME, "gnutls_check_version");
+	loaded(fp, "libcurl", CURL_SONAME, "curl_version", NEED_NET);
+	loaded(fp, "libmicrohttpd", MHD_SONAME, "MHD_get_version", NEED_NET);
+	loaded(fp, "GnuTLS", GNUTLS_SONAME, "gnutls_check_version", NEED_NET);
+#ifdef HAVE_TEXTCAT
+	loaded(fp, "libexttextcat", TEXTCAT_SONAME, "textcat_Version",
+	    NEED_GUESS);
+#else
+	fprintf(fp, "  %-14s not built in (%s)\n", "libexttextcat",
+	    NEED_GUESS);
+#endif
 }

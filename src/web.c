@@ -33,6 +33,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/dyn.h"
 #include "deskmail/header.h"
+#include "deskmail/lang.h"
 #include "deskmail/log.h"
 #include "deskmail/metrics.h"
 #include "deskmail/notice.h"
@@ -218,33 +219,102 @@ page(struct dm_web *w, struct MHD_Connection *c, unsigned status,
 	    strlen(html));
 }
 
-static enum MHD_Result
-error_page(struct dm_web *w, struct MHD_Connection *c, unsigned status,
-    const char *message)
+/*
+ * The sentences of the link pages, by their key in the words files
+ * ("page." KEY), with the English a language without one shows.
+ */
+static const struct { const char *key, *english; } sentences[] = {
+	{ "closed", "This request is already closed. Thank you!" },
+	{ "earlier",
+	    "This link belongs to an earlier stage of your request and no "
+	    "longer applies." },
+	{ "not_waiting", "This request is no longer waiting for your answer." },
+	{ "unavailable_retry",
+	    "This page cannot be shown right now; please try again in a "
+	    "moment." },
+	{ "unavailable", "This page cannot be shown right now." },
+	{ "answered", "You have already answered this survey. Thank you!" },
+	{ "nothing_to_send", "There is nothing to send here." },
+	{ "busy", "We are busy; please try again in a moment." },
+	{ "file_gone", "This file is no longer here." },
+	{ "file_unavailable", "This file cannot be sent right now." },
+	{ "wrong_form", "The form was not sent from the page of this link." },
+	{ "rating", "Please choose a rating from 1 to 5." },
+	{ "not_recorded",
+	    "Your answer could not be recorded; please try again." },
+	{ "done_accept",
+	    "Your request is closed. You will receive two short questions "
+	    "about how we did." },
+	{ "done_notfixed",
+	    "Your request is open again and the people who worked on it "
+	    "have been told." },
+	{ "done_changed", "Your answer has been updated. Thank you!" },
+	{ "done_same", "We have your answer already. Thank you!" },
+	{ "done_survey",
+	    "Thank you for your answers; they go to the people who worked "
+	    "on your request." },
+	{ "requests_expired",
+	    "This link has expired. Every mail we send you about a request "
+	    "has a fresh one." },
+	{ "invalid",
+	    "This link is not valid. It may have been cut short or changed "
+	    "when it was copied." },
+	{ "form_unreadable", "The form could not be read." },
+	{ "method", "Only links and the page's own form work here." },
+	{ "too_long", "What you sent is too long." },
+	{ "no_page", "There is no page at this address." },
+	{ "expired", "This link has expired." },
+	{ "no_request", "This request no longer exists." },
+};
+
+/* Sentence key (from sentences[]) in language lang; a text that is not a
+ * key is shown as it is. */
+static const char *
+say(struct dm_web *w, const char *lang, const char *key)
 {
+	char word[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(sentences) / sizeof(sentences[0]); i++)
+		if (strcmp(sentences[i].key, key) == 0) {
+			snprintf(word, sizeof(word), "page.%s", key);
+			return lang_word(w->cfg, lang, word,
+			    sentences[i].english);
+		}
+	return key;
+}
+
+/* The error page, in the language of ticket t (NULL: [deskmail]
+ * language's), saying sentence key. */
+static enum MHD_Result
+error_page(struct dm_web *w, struct MHD_Connection *c,
+    const struct dm_ticket *t, unsigned status, const char *key)
+{
+	char lang[LANG_LEN];
 	struct tvars v;
 	enum MHD_Result r;
 
 	tvars_init(&v);
-	tvars_set(&v, "message", message);
+	tvars_set(&v, "lang", notice_lang(w->cfg, t, lang));
+	tvars_set(&v, "message", say(w, lang, key));
 	r = page(w, c, status, "page_error", &v);
 	tvars_free(&v);
 	return r;
 }
 
-/* What a checked token may still do given the ticket as it is now. */
+/* What a checked token may still do given the ticket as it is now: NULL,
+ * or why not (a key of sentences[]). */
 static const char *
 stale(const struct token *tk, const struct dm_ticket *t)
 {
 	if (tk->version != 0 && tk->version != t->version) {
 		if (strcmp(t->status, TS_CLOSED) == 0)
-			return "This request is already closed. Thank you!";
-		return "This link belongs to an earlier stage of your request "
-		    "and no longer applies.";
+			return "closed";
+		return "earlier";
 	}
 	if ((tk->purpose == TOK_ACCEPT || tk->purpose == TOK_NOTFIXED) &&
 	    strcmp(t->status, TS_RESOLVED) != 0)
-		return "This request is no longer waiting for your answer.";
+		return "not_waiting";
 	return NULL;
 }
 
@@ -261,7 +331,7 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	int i;
 
 	if ((why = stale(tk, t)) != NULL && tk->purpose != TOK_SURVEY)
-		return error_page(w, c, MHD_HTTP_GONE, why);
+		return error_page(w, c, t, MHD_HTTP_GONE, why);
 	tvars_init(&v);
 	notice_ticket_vars(w->cfg, t, &v);
 	token_csrf(w->key, tok, csrf);
@@ -277,9 +347,8 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 		if (timeline_vars(st, w->cfg, t, &v) != DM_OK) {
 			log_error("web: ticket %lld: %s", (long long)t->id,
 			    dm_errdetail());
-			r = error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "This "
-			    "page cannot be shown right now; please try again "
-			    "in a moment.");
+			r = error_page(w, c, t, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "unavailable_retry");
 			break;
 		}
 		/* a page_status.html of a template_dir from before the
@@ -298,15 +367,14 @@ show(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 		break;
 	default:
 		if (survey_get(st, t->id, &sv) != DM_OK) {
-			r = error_page(w, c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "This page cannot be shown right now.");
+			r = error_page(w, c, t, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "unavailable");
 			break;
 		}
 		if ((why = stale(tk, t)) != NULL || (sv.rating && clock_now() -
 		    sv.answered > w->cfg->survey_window)) {
-			r = error_page(w, c, sv.rating ? MHD_HTTP_OK :
-			    MHD_HTTP_GONE, sv.rating ? "You have already "
-			    "answered this survey. Thank you!" : why);
+			r = error_page(w, c, t, sv.rating ? MHD_HTTP_OK :
+			    MHD_HTTP_GONE, sv.rating ? "answered" : why);
 			survey_clear(&sv);
 			break;
 		}
@@ -372,11 +440,11 @@ download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
 	dm_err err;
 
 	if (post)
-		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "There is nothing to send here.");
+		return error_page(w, c, NULL, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "nothing_to_send");
 	if ((st = store_get(w, &slot)) == NULL)
-		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
-		    "busy; please try again in a moment.");
+		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
 	err = attachment_get(st, w->cfg, tk->attachment, &f, &data, &len);
 	/* a merged ticket's files went with its messages to the survivor */
 	if (err == DM_OK && f.ticket != tk->ticket &&
@@ -392,14 +460,13 @@ download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
 		err = DM_ENOTFOUND;
 	}
 	if (err == DM_ENOTFOUND)
-		return error_page(w, c, MHD_HTTP_NOT_FOUND, "This file is no "
-		    "longer here.");
+		return error_page(w, c, NULL, MHD_HTTP_NOT_FOUND, "file_gone");
 	if (err != DM_OK) {
 		log_error("web: attachment %lld: %s", (long long)tk->attachment,
 		    dm_errdetail());
-		return error_page(w, c, err == DM_ETEMP ?
+		return error_page(w, c, NULL, err == DM_ETEMP ?
 		    MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "This file cannot be sent right now.");
+		    "file_unavailable");
 	}
 	pthread_mutex_lock(&w->lock);
 	busy = w->sending > 0 && w->sending + len > SENDING_MAX;
@@ -409,8 +476,8 @@ download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
 	if (busy) {
 		attachment_clear(&f);
 		free(data);
-		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
-		    "busy; please try again in a moment.");
+		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
 	}
 	sf = xmalloc(sizeof(*sf));
 	sf->w = w;
@@ -454,26 +521,25 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	dm_err err;
 
 	if (!token_csrf_ok(w->key, tok, rq->csrf))
-		return error_page(w, c, MHD_HTTP_FORBIDDEN, "The form was not "
-		    "sent from the page of this link.");
+		return error_page(w, c, t, MHD_HTTP_FORBIDDEN, "wrong_form");
 	if (tk->purpose == TOK_STATUS)
-		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "There is nothing to send here.");
+		return error_page(w, c, t, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "nothing_to_send");
 	if ((why = stale(tk, t)) != NULL)
-		return error_page(w, c, MHD_HTTP_GONE, why);
+		return error_page(w, c, t, MHD_HTTP_GONE, why);
 	if (tk->purpose == TOK_SURVEY) {
 		if (rq->rating == NULL || strlen(rq->rating) != 1 ||
 		    rq->rating[0] < '1' || rq->rating[0] > '5')
-			return error_page(w, c, MHD_HTTP_BAD_REQUEST, "Please "
-			    "choose a rating from 1 to 5.");
+			return error_page(w, c, t, MHD_HTTP_BAD_REQUEST,
+			    "rating");
 		rating = rq->rating[0] - '0';
 	}
 	a.st = st;
 	a.cfg = w->cfg;
 	a.now = clock_now();
 	if ((err = store_begin(st)) != DM_OK)
-		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
-		    "busy; please try again in a moment.");
+		return error_page(w, c, t, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
 	/* re-read inside the transaction: another request may have won */
 	ticket_clear(t);
 	if ((err = ticket_get(st, tk->ticket, t)) == DM_OK &&
@@ -501,26 +567,22 @@ act(struct dm_web *w, struct MHD_Connection *c, struct dm_store *st,
 	else
 		store_rollback(st);
 	if (err == DM_ESTATE)
-		return error_page(w, c, MHD_HTTP_CONFLICT, dm_errdetail());
+		return error_page(w, c, t, MHD_HTTP_CONFLICT, dm_errdetail());
 	if (err != DM_OK) {
 		log_error("web: ticket %lld: %s", (long long)tk->ticket,
 		    dm_errdetail());
-		return error_page(w, c, err == DM_ETEMP ?
+		return error_page(w, c, t, err == DM_ETEMP ?
 		    MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "Your answer could not be recorded; please try again.");
+		    "not_recorded");
 	}
-	done = tk->purpose == TOK_ACCEPT ? "Your request is closed. You will "
-	    "receive two short questions about how we did." :
-	    tk->purpose == TOK_NOTFIXED ? "Your request is open again and "
-	    "the people who worked on it have been told." :
-	    updated == SURVEY_CHANGED ? "Your answer has been updated. Thank "
-	    "you!" : updated == SURVEY_SAME ? "We have your answer already. "
-	    "Thank you!" : "Thank you for your answers; they go to the people "
-	    "who worked on your request.";
+	done = tk->purpose == TOK_ACCEPT ? "done_accept" :
+	    tk->purpose == TOK_NOTFIXED ? "done_notfixed" :
+	    updated == SURVEY_CHANGED ? "done_changed" :
+	    updated == SURVEY_SAME ? "done_same" : "done_survey";
 	tvars_init(&v);
 	notice_ticket_vars(w->cfg, t, &v);
 	notice_link_var(&v, w->cfg, w->key, "status_url", TOK_STATUS, t, 0);
-	tvars_set(&v, "message", done);
+	tvars_set(&v, "message", say(w, tvars_get(&v, "lang"), done));
 	r = page(w, c, MHD_HTTP_OK, "page_done", &v);
 	tvars_free(&v);
 	return r;
@@ -544,24 +606,22 @@ requests_page(struct dm_web *w, struct MHD_Connection *c, const char *tok,
 
 	if ((err = token_check_address(w->key, tok, clock_now(), addr,
 	    &expires)) != DM_OK)
-		return error_page(w, c, err == DM_ESTATE ? MHD_HTTP_GONE :
-		    MHD_HTTP_NOT_FOUND, err == DM_ESTATE ? "This link has "
-		    "expired. Every mail we send you about a request has a "
-		    "fresh one." : "This link is not valid. It may have been "
-		    "cut short or changed when it was copied.");
+		return error_page(w, c, NULL, err == DM_ESTATE ? MHD_HTTP_GONE :
+		    MHD_HTTP_NOT_FOUND,
+		    err == DM_ESTATE ? "requests_expired" : "invalid");
 	if (post)
-		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "There is nothing to send here.");
+		return error_page(w, c, NULL, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "nothing_to_send");
 	if ((st = store_get(w, &slot)) == NULL)
-		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
-		    "busy; please try again in a moment.");
+		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
 	tvars_init(&v);
 	err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
 	store_put(w, slot);
 	if (err != DM_OK) {
 		log_error("web: requests: %s", dm_errdetail());
-		r = error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "This page "
-		    "cannot be shown right now; please try again in a moment.");
+		r = error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "unavailable_retry");
 	} else
 		r = page(w, c, MHD_HTTP_OK, "page_requests", &v);
 	tvars_free(&v);
@@ -665,8 +725,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			rq->pp = mhd.create_post_processor(c, 4096, post_field,
 			    rq);
 			if (rq->pp == NULL)
-				return error_page(w, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-				    "The form could not be read.");
+				return error_page(w, c, NULL, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				    "form_unreadable");
 		}
 		return MHD_YES;
 	}
@@ -685,14 +745,13 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (!post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return error_page(w, c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "Only links and the page's own form work here.");
+		return error_page(w, c, NULL, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method");
 	if (rq->too_big)
-		return error_page(w, c, 413, "What you "
-		    "sent is too long.");
+		return error_page(w, c, NULL, 413, "too_long");
 	if (rq->nul)
-		return error_page(w, c, MHD_HTTP_BAD_REQUEST, "The form could "
-		    "not be read.");
+		return error_page(w, c, NULL, MHD_HTTP_BAD_REQUEST,
+		    "form_unreadable");
 	if (strcmp(url, "/style.css") == 0 || (strlen(url) > 10 &&
 	    strcmp(url + strlen(url) - 10, "/style.css") == 0))
 		return respond(w, c, MHD_HTTP_OK, "text/css; charset=utf-8",
@@ -701,23 +760,20 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return requests_page(w, c, tok + 3, post);
 	tok = strstr(url, "/l/");
 	if (tok == NULL || strchr(tok + 3, '/') != NULL)
-		return error_page(w, c, MHD_HTTP_NOT_FOUND, "There is no page "
-		    "at this address.");
+		return error_page(w, c, NULL, MHD_HTTP_NOT_FOUND, "no_page");
 	tok += 3;
 	if ((err = token_check(w->key, tok, clock_now(), &tk)) != DM_OK)
-		return error_page(w, c, err == DM_ESTATE ? MHD_HTTP_GONE :
-		    MHD_HTTP_NOT_FOUND, err == DM_ESTATE ? "This link has "
-		    "expired." : "This link is not valid. It may have been cut "
-		    "short or changed when it was copied.");
+		return error_page(w, c, NULL, err == DM_ESTATE ? MHD_HTTP_GONE :
+		    MHD_HTTP_NOT_FOUND,
+		    err == DM_ESTATE ? "expired" : "invalid");
 	if (tk.purpose == TOK_ATTACHMENT)
 		return download(w, c, &tk, post);
 	if ((st = store_get(w, &slot)) == NULL)
-		return error_page(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "We are "
-		    "busy; please try again in a moment.");
+		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
 	if ((err = ticket_get(st, tk.ticket, &t)) != DM_OK) {
 		store_put(w, slot);
-		return error_page(w, c, MHD_HTTP_NOT_FOUND, "This request no "
-		    "longer exists.");
+		return error_page(w, c, NULL, MHD_HTTP_NOT_FOUND, "no_request");
 	}
 	clean_comment(rq->comment);
 	r = post ? act(w, c, st, tok, &tk, &t, rq) :

@@ -34,6 +34,7 @@ struct dm_mail {
 	const char		*refs;		/* ids without <>, space separated */
 	const char		*x_loop;	/* our address */
 	enum auto_submitted	 auto_submitted;
+	const char		*content_language;	/* "es", or NULL */
 	time_t			 date;
 	const char		*text;
 	const char		*html;		/* or NULL */

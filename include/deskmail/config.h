@@ -113,6 +113,7 @@ struct dm_config {
 	char	*synchronous;		/* full | normal */
 	char	*log;			/* stderr | syslog */
 	char	*timezone;		/* people's zone, or "": [sla] timezone */
+	char	*language;		/* customers' language by default */
 	long	 reopen_days;
 	long	 auto_reply_limit;	/* automatic mails per address per hour */
 	long	 staff_notice_limit;	/* staff notices per ticket, address, hour */

@@ -22,11 +22,13 @@ struct dm_agency {
 	char	*bill_to;	/* category | agency | owner */
 	char	*timezone;	/* its people's zone ("America/Denver"), or
 				   "": the policy's */
+	char	*lang;		/* the language its people are written to in
+				   (lang.h), or "": their mail's */
 };
 
 /*
  * Replace the directory with the CSV file at path (header
- * agency,title,senders,notify,escalate,bill_to[,timezone[,fte]]), in one
+ * agency,title,senders,notify,escalate,bill_to[,timezone[,fte[,lang]]]), in one
  * transaction: a bad row changes nothing and the error names path:line.
  */
 dm_err	directory_import(struct dm_store *st, const char *path,

@@ -40,6 +40,8 @@ struct dm_parsed {
 	int	 body_from_html;/* body was converted from text/html */
 	char	*new_text;	/* body without quoted history and signature */
 
+	char	*content_language;	/* the Content-Language value, or NULL */
+
 	struct dm_attachment *att;
 	size_t	 natt;
 	size_t	 nparts;	/* MIME parts seen */

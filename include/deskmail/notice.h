@@ -11,15 +11,20 @@
 #include "deskmail/compose.h"
 #include "deskmail/config.h"
 #include "deskmail/err.h"
+#include "deskmail/lang.h"
 #include "deskmail/store.h"
 #include "deskmail/template.h"
 
 /*
- * Fill vars for a notice on ticket (0: none) with params, a JSON object of
- * string values queued with the row (may be NULL).
+ * Fill vars for a notice of template on ticket (0: none) with params, a
+ * JSON object of string values queued with the row (may be NULL).  The
+ * variable "lang" says the language its words and times are in: the
+ * ticket's customers' (notice_lang()) for a customer template, else
+ * LANG_SHARED (template_shared(); template NULL: the customers').
  */
 dm_err	notice_vars(struct dm_store *st, const struct dm_config *cfg,
-	    int64_t ticket, const char *params, struct tvars *vars);
+	    int64_t ticket, const char *template, const char *params,
+	    struct tvars *vars);
 
 /* Set the values of params (a JSON object of strings, or NULL) in vars. */
 dm_err	notice_params(const char *params, struct tvars *vars);
@@ -45,7 +50,9 @@ char	*notice_url(const struct dm_config *cfg, const char *path);
 
 /* The organisation's and (t not NULL) the ticket's own variables: no
  * links, no history, no database (so its times are in the zone of the
- * ticket's policy: notice_zone_vars() adds the agency's). */
+ * ticket's policy: notice_zone_vars() adds the agency's).  Its words are
+ * in the language of the variable "lang"; when v has none, it sets the
+ * ticket's (notice_lang()). */
 void	notice_ticket_vars(const struct dm_config *cfg,
 	    const struct dm_ticket *t, struct tvars *v);
 
@@ -69,9 +76,19 @@ char	*notice_link(const struct dm_config *cfg, const unsigned char key[32],
 	    const struct token *t);
 
 /* The ticket's public history (customer and staff messages), oldest
- * first, its times in zone tz (clock_format_human()); caller frees. */
-dm_err	notice_history(struct dm_store *st, int64_t ticket, const char *tz,
-	    char **out);
+ * first, its times in zone tz and language lang (lang_time()); caller
+ * frees. */
+dm_err	notice_history(struct dm_store *st, const struct dm_config *cfg,
+	    int64_t ticket, const char *tz, const char *lang, char **out);
+
+/* The language ticket t's customers read (t NULL: [deskmail] language's),
+ * into buf, which it returns (lang_pick()). */
+const char *notice_lang(const struct dm_config *cfg, const struct dm_ticket *t,
+	    char buf[LANG_LEN]);
+
+/* A ticket status in words ("we are working on it") in language lang. */
+const char *notice_status_text(const struct dm_config *cfg, const char *lang,
+	    const char *status);
 
 /*
  * The time zone ticket t's people read times in, into buf (at least
@@ -85,7 +102,8 @@ dm_err	notice_history(struct dm_store *st, int64_t ticket, const char *tz,
 const char *notice_timezone(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, char *buf, size_t len);
 
-/* ticket.timezone, now and (t not NULL) ticket.created in that zone. */
+/* ticket.timezone, now and (t not NULL) ticket.created in that zone, in
+ * the language of the variable "lang". */
 void	notice_zone_vars(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, struct tvars *v);
 

@@ -41,8 +41,10 @@ dm_err	template_render(const struct dm_config *cfg, const char *name,
 void	rendered_free(struct rendered *r);
 
 /*
- * Check every template deskmail sends: present, a Subject line, and only
- * variables deskmail knows.  The error names the file and line.
+ * Check every template deskmail sends: present in every language (the
+ * error lists each missing one as LANG/FILE), a Subject line, only
+ * variables deskmail knows (the error names the file and line), and each
+ * language's words file.
  */
 dm_err	template_check_all(const struct dm_config *cfg);
 
@@ -68,6 +70,13 @@ dm_err	template_file(const struct dm_config *cfg, const char *file,
 
 /* Forget the templates read so far (they are read once per process). */
 void	template_cache_clear(void);
+
+/*
+ * Nonzero for a template staff read (new_ticket, report...): one shared
+ * file, not one per language (lang.h); the rest are looked for in the
+ * language of the variable "lang" (absent: [deskmail] language).
+ */
+int	template_shared(const char *name);
 
 /* The names of all templates deskmail sends, NULL-terminated. */
 extern const char *const template_names[];

@@ -42,6 +42,8 @@ struct dm_ticket {
 	char	*queue;		/* the [queue NAME] it came in by, or NULL */
 	int64_t	 merged_into;	/* merged: the ticket that goes on (0) */
 	int64_t	 parent;	/* the major incident it is part of (0) */
+	char	*lang;		/* its customers' language (lang.h), or NULL:
+				   the [deskmail] language */
 };
 
 /* Nonzero if status is one of the states above. */

@@ -44,7 +44,7 @@ copy_layout(const char *dir)
 	char *data, *dst;
 	size_t len;
 
-	if (read_file(DM_SRCDIR "/templates/layout.html", 1 << 20, &data,
+	if (read_file(DM_SRCDIR "/templates/en/layout.html", 1 << 20, &data,
 	    &len) != DM_OK) {
 		fprintf(stderr, "fuzz_template: %s\n", dm_errdetail());
 		abort();

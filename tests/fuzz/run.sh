@@ -128,9 +128,14 @@ seeds() {	# seeds TARGET: fill $out/seeds-TARGET
 		printf 'body /(a+)+$/ category=security\nany /^(\\w+\\s?)*$/m team=apps stop\n' >"$d/backtrack"
 		;;
 	template)
-		cp "$top"/templates/*.txt "$top"/templates/*.html "$d/"
-		{ cat "$top/templates/ack.txt"; printf '%%%%\n'
-		  cat "$top/templates/ack.html"; } >"$d/ack-both"
+		# the shared ones and English's (es/ has the same names)
+		cp "$top"/templates/*.txt "$top"/templates/*.html \
+		    "$top"/templates/en/*.txt "$top"/templates/en/*.html "$d/"
+		{ cat "$top/templates/en/ack.txt"; printf '%%%%\n'
+		  cat "$top/templates/en/ack.html"; } >"$d/ack-both"
+		for f in ack.txt page_status.html; do
+			cp "$top/templates/es/$f" "$d/es-$f"
+		done
 		;;
 	web)
 		printf 'GET\n/l/@TOKEN1@\n' >"$d/status"

@@ -38,6 +38,7 @@ void test_text(void);
 void test_mime(void);
 void test_thread(void);
 void test_commands(void);
+void test_lang(void);
 void test_clock(void);
 void test_token(void);
 void test_calendar(void);

@@ -30,6 +30,7 @@ main(void)
 	test_participants();
 	test_filename();
 	test_search();
+	test_lang();
 	printf("1..%d\n", tap_n);
 	printf("# %d passed, %d failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

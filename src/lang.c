@@ -1,0 +1,480 @@
+/*
+ * lang.c - the languages: which there are (directories under the
+ * template directories), which one a customer gets, and each one's
+ * words file, read once per process.
+ *
+ * A words file is lines "key = value" ('#' starts a comment line).  The
+ * keys deskmail reads are listed in templates/README; a key a language
+ * lacks comes from LANG_SHARED's file, so an English-only word never
+ * leaves a hole.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deskmail/clock.h"
+#include "deskmail/lang.h"
+#include "deskmail/util.h"
+#include "deskmail/zone.h"
+
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/deskmail"
+#endif
+
+#define WORDS_MAX_BYTES	(64 * 1024)
+#define WORDS_MAX	256	/* keys in one words file */
+#define LANGS_MAX	32	/* languages whose words are kept */
+#define LANGS_LISTED	64
+
+struct words {
+	char		 code[LANG_LEN];
+	size_t		 n;
+	char		*keys[WORDS_MAX];
+	char		*values[WORDS_MAX];
+	struct words	*retired;	/* lang_cache_clear() keeps them here */
+};
+
+static struct words *loaded[LANGS_MAX];
+static size_t nloaded;
+static struct words *retired;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+lang_dirs(const struct dm_config *cfg, const char *dirs[3])
+{
+	dirs[0] = cfg->template_dir && *cfg->template_dir ?
+	    cfg->template_dir : NULL;
+	dirs[1] = DATADIR "/templates";
+#ifdef TEMPLATE_SRCDIR
+	dirs[2] = TEMPLATE_SRCDIR;
+#else
+	dirs[2] = NULL;
+#endif
+}
+
+int
+lang_code_ok(const char *code)
+{
+	size_t i;
+
+	if (code == NULL || !islower((unsigned char)code[0]))
+		return 0;
+	for (i = 1; code[i] != '\0'; i++)
+		if (i >= LANG_LEN - 1 || (!islower((unsigned char)code[i]) &&
+		    !isdigit((unsigned char)code[i]) && code[i] != '-'))
+			return 0;
+	return 1;
+}
+
+int
+lang_exists(const struct dm_config *cfg, const char *code)
+{
+	const char *dirs[3];
+	struct stat sb;
+	char *path;
+	int found = 0;
+	size_t i;
+
+	if (!lang_code_ok(code))
+		return 0;
+	lang_dirs(cfg, dirs);
+	for (i = 0; i < 3 && !found; i++) {
+		if (dirs[i] == NULL)
+			continue;
+		path = xasprintf("%s/%s", dirs[i], code);
+		found = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+		free(path);
+	}
+	return found;
+}
+
+const char *
+lang_pick(const struct dm_config *cfg, const char *want, char out[LANG_LEN])
+{
+	if (want != NULL && lang_exists(cfg, want))
+		snprintf(out, LANG_LEN, "%s", want);
+	else if (cfg->language != NULL && lang_exists(cfg, cfg->language))
+		snprintf(out, LANG_LEN, "%s", cfg->language);
+	else
+		snprintf(out, LANG_LEN, "%s", LANG_SHARED);
+	return out;
+}
+
+const char *
+lang_from_header(const struct dm_config *cfg, const char *value,
+    char out[LANG_LEN])
+{
+	char tag[LANG_LEN], *dash;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (value == NULL)
+		return out;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	/* RFC 3282: a list of language tags; the first is the mail's */
+	while (value[n] != '\0' && value[n] != ',' && value[n] != ' ' &&
+	    value[n] != '\t' && value[n] != ';' && value[n] != '(')
+		n++;
+	if (n == 0 || n >= LANG_LEN)
+		return out;
+	memcpy(tag, value, n);
+	tag[n] = '\0';
+	str_lower(tag);
+	if (lang_exists(cfg, tag)) {
+		snprintf(out, LANG_LEN, "%s", tag);
+		return out;
+	}
+	if ((dash = strchr(tag, '-')) != NULL) {
+		*dash = '\0';
+		if (lang_exists(cfg, tag))
+			snprintf(out, LANG_LEN, "%s", tag);
+	}
+	return out;
+}
+
+/* The path of code's words file, or NULL when no directory has one. */
+static char *
+words_path(const struct dm_config *cfg, const char *code)
+{
+	const char *dirs[3];
+	char *path;
+	size_t i;
+
+	lang_dirs(cfg, dirs);
+	for (i = 0; i < 3; i++) {
+		if (dirs[i] == NULL)
+			continue;
+		path = xasprintf("%s/%s/words", dirs[i], code);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static void
+words_free(struct words *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++) {
+		free(w->keys[i]);
+		free(w->values[i]);
+	}
+	free(w);
+}
+
+/* Parse the words file at path into a new struct words (*out). */
+static dm_err
+words_read(const char *path, const char *code, struct words **out)
+{
+	struct words *w;
+	char *data, *line, *next, *eq, *k, *v;
+	size_t len;
+	int lineno = 0;
+	dm_err err;
+
+	*out = NULL;
+	if ((err = read_file(path, WORDS_MAX_BYTES, &data, &len)) != DM_OK)
+		return dm_fail(DM_ECONFIG, "words %s", dm_errdetail());
+	w = xcalloc(1, sizeof(*w));
+	snprintf(w->code, sizeof(w->code), "%s", code);
+	for (line = data; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		while (isspace((unsigned char)*line))
+			line++;
+		if (*line == '\0' || *line == '#')
+			continue;
+		if ((eq = strchr(line, '=')) == NULL || eq == line ||
+		    w->n == WORDS_MAX) {
+			err = dm_fail(DM_ECONFIG, "%s:%d: %s", path, lineno,
+			    eq == NULL || eq == line ? "expected \"key = "
+			    "value\"" : "too many words");
+			break;
+		}
+		*eq = '\0';
+		k = str_squeeze(xstrdup(line));
+		v = str_squeeze(xstrdup(eq + 1));
+		w->keys[w->n] = k;
+		w->values[w->n++] = v;
+	}
+	free(data);
+	if (err != DM_OK) {
+		words_free(w);
+		return err;
+	}
+	*out = w;
+	return DM_OK;
+}
+
+/* code's words, read on first use; NULL when it has none that read. */
+static const struct words *
+words_of(const struct dm_config *cfg, const char *code)
+{
+	struct words *w = NULL;
+	char *path;
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nloaded; i++)
+		if (strcmp(loaded[i]->code, code) == 0) {
+			w = loaded[i];
+			break;
+		}
+	pthread_mutex_unlock(&lock);
+	if (w != NULL || !lang_code_ok(code))
+		return w;
+	if ((path = words_path(cfg, code)) == NULL)
+		return NULL;
+	(void)words_read(path, code, &w);
+	free(path);
+	if (w == NULL)
+		return NULL;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nloaded; i++)
+		if (strcmp(loaded[i]->code, code) == 0)
+			break;
+	if (i < nloaded) {		/* another thread was first */
+		words_free(w);
+		w = loaded[i];
+	} else if (nloaded < LANGS_MAX)
+		loaded[nloaded++] = w;
+	else {				/* kept, not listed: read again */
+		w->retired = retired;
+		retired = w;
+	}
+	pthread_mutex_unlock(&lock);
+	return w;
+}
+
+static const char *
+word_in(const struct words *w, const char *key)
+{
+	size_t i;
+
+	if (w == NULL)
+		return NULL;
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->keys[i], key) == 0)
+			return w->values[i];
+	return NULL;
+}
+
+const char *
+lang_word(const struct dm_config *cfg, const char *code, const char *key,
+    const char *fallback)
+{
+	const char *v = NULL;
+
+	if (code != NULL)
+		v = word_in(words_of(cfg, code), key);
+	if (v == NULL)
+		v = word_in(words_of(cfg, LANG_SHARED), key);
+	return v != NULL ? v : fallback;
+}
+
+char *
+lang_say(const struct dm_config *cfg, const char *code, const char *key,
+    const char *fallback, ...)
+{
+	const char *w = lang_word(cfg, code, key, fallback), *p, *close;
+	const char *name, *value;
+	struct buf b;
+	va_list ap;
+	size_t n;
+	int done;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = w; *p != '\0'; p++) {
+		if (*p != '{' || (close = strchr(p, '}')) == NULL) {
+			buf_addc(&b, *p);
+			continue;
+		}
+		n = (size_t)(close - p - 1);
+		done = 0;
+		va_start(ap, fallback);
+		while (!done && (name = va_arg(ap, const char *)) != NULL) {
+			value = va_arg(ap, const char *);
+			if (strlen(name) == n && strncmp(name, p + 1, n) == 0) {
+				buf_adds(&b, value ? value : "");
+				done = 1;
+			}
+		}
+		va_end(ap);
+		if (!done) {		/* not ours: as written */
+			buf_addc(&b, *p);
+			continue;
+		}
+		p = close;
+	}
+	return buf_release(&b);
+}
+
+/* The i-th of n words in list (space separated) into out; 0 if absent. */
+static int
+nth(const char *list, int i, char *out, size_t len)
+{
+	const char *p = list, *s;
+	int k = 0;
+
+	if (list == NULL)
+		return 0;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 0;
+		for (s = p; *p != '\0' && *p != ' '; p++)
+			;
+		if (k++ == i) {
+			snprintf(out, len, "%.*s", (int)(p - s), s);
+			return 1;
+		}
+	}
+}
+
+char *
+lang_time(const struct dm_config *cfg, const char *code, time_t t,
+    const char *tz, char *buf, size_t len)
+{
+	const struct words *w = code ? words_of(cfg, code) : NULL;
+	const char *fmt = word_in(w, "time"), *days = word_in(w, "days"),
+	    *months = word_in(w, "months"), *p;
+	char day[32], month[32];
+	struct zone_time zt;
+	struct buf b;
+	struct tm tm;
+	time_t local;
+
+	if (fmt == NULL || days == NULL || months == NULL)
+		return clock_format_human(t, tz, buf, len);
+	(void)zone_at(tz, t, &zt);
+	local = t + zt.gmtoff;
+	if (gmtime_r(&local, &tm) == NULL ||
+	    !nth(days, tm.tm_wday, day, sizeof(day)) ||
+	    !nth(months, tm.tm_mon, month, sizeof(month)))
+		return clock_format_human(t, tz, buf, len);
+	buf_init(&b);
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p != '%' || p[1] == '\0') {
+			buf_addc(&b, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'a': buf_adds(&b, day); break;
+		case 'b': buf_adds(&b, month); break;
+		case 'd': buf_addf(&b, "%02d", tm.tm_mday); break;
+		case 'e': buf_addf(&b, "%d", tm.tm_mday); break;
+		case 'Y': buf_addf(&b, "%d", tm.tm_year + 1900); break;
+		case 'H': buf_addf(&b, "%02d", tm.tm_hour); break;
+		case 'M': buf_addf(&b, "%02d", tm.tm_min); break;
+		case 'Z': buf_adds(&b, zt.abbr); break;
+		default: buf_addc(&b, *p); break;
+		}
+	}
+	buf_addc(&b, '\0');
+	snprintf(buf, len, "%s", b.data);
+	buf_free(&b);
+	return buf;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+dm_err
+lang_list(const struct dm_config *cfg, char ***codes, size_t *n)
+{
+	const char *dirs[3];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	char *path, **out = NULL;
+	size_t i, j, k = 0;
+
+	lang_dirs(cfg, dirs);
+	for (i = 0; i < 3; i++) {
+		if (dirs[i] == NULL || (d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL && k < LANGS_LISTED) {
+			if (!lang_code_ok(de->d_name))
+				continue;
+			path = xasprintf("%s/%s", dirs[i], de->d_name);
+			if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+				free(path);
+				continue;
+			}
+			free(path);
+			for (j = 0; j < k; j++)
+				if (strcmp(out[j], de->d_name) == 0)
+					break;
+			if (j < k)
+				continue;
+			out = xreallocarray(out, k + 1, sizeof(*out));
+			out[k++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+	}
+	if (k > 1)
+		qsort(out, k, sizeof(*out), cmp_str);
+	*codes = out;
+	*n = k;
+	return DM_OK;
+}
+
+dm_err
+lang_check(const struct dm_config *cfg, const char *code)
+{
+	struct words *w;
+	char *path;
+	dm_err err;
+
+	if ((path = words_path(cfg, code)) == NULL)
+		return dm_fail(DM_ECONFIG, "language %s: file %s/words not "
+		    "found", code, code);
+	err = words_read(path, code, &w);
+	if (err == DM_OK && (word_in(w, "days") == NULL ||
+	    word_in(w, "months") == NULL || word_in(w, "time") == NULL))
+		err = dm_fail(DM_ECONFIG, "%s: days, months and time are "
+		    "needed", path);
+	else if (err == DM_OK) {
+		char one[32];
+
+		if (!nth(word_in(w, "days"), 6, one, sizeof(one)) ||
+		    !nth(word_in(w, "months"), 11, one, sizeof(one)))
+			err = dm_fail(DM_ECONFIG, "%s: days needs 7 names and "
+			    "months 12", path);
+	}
+	words_free(w);
+	free(path);
+	return err;
+}
+
+void
+lang_cache_clear(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	/* a thread may still hold a word: kept, never freed */
+	for (i = 0; i < nloaded; i++) {
+		loaded[i]->retired = retired;
+		retired = loaded[i];
+	}
+	nloaded = 0;
+	pthread_mutex_unlock(&lock);
+}
