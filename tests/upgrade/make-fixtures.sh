@@ -12,7 +12,8 @@ out=$root/tests/upgrade/fixtures
 # a branch numbered its migrations before main had the ones between)
 # whose migration N was the newest
 commits="1:5c94733 2:44b8d1d 3:29aa392 4:fe03b66 5:57dec83 6:2d0fd99
-7:4f09ee4 8:7580644 10:0bc1050 11:19cc6ff 12:a600a0b 13:bd9b19d"
+7:4f09ee4 8:7580644 10:0bc1050 11:19cc6ff 12:a600a0b 13:bd9b19d
+14:ece387c"
 want=${*:-$(echo "$commits" | tr ' ' '\n' | cut -d: -f1)}
 work=$(mktemp -d /var/tmp/dm-fixtures-XXXX)
 trap 'cd "$root"; for d in "$work"/src-*; do [ -d "$d" ] && git worktree remove --force "$d"; done; rm -rf "$work"' EXIT
