@@ -4,14 +4,16 @@
 # commands; --tests adds what only the test suite needs (a headless
 # Chromium for the link-page tests, mandoc for the man pages, clang and
 # its libFuzzer runtime for the short fuzz campaign, Prometheus' own text
-# parser for the metrics, systemd-analyze for the units in contrib/systemd).
+# parser for the metrics, systemd-analyze for the units in contrib/systemd,
+# debhelper, lintian and debootstrap to build the Debian package and
+# install it in a chroot).
 set -eu
 pkgs="build-essential autoconf automake pkg-config ca-certificates
  libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
  libjson-c-dev nettle-dev libgnutls28-dev libdpkg-perl sqlite3 python3
  libmicrohttpd-dev libexttextcat-dev libexttextcat-data dovecot-imapd dovecot-core openssl python3-aiosmtpd curl tzdata procps"
 [ "${1:-}" = --tests ] && pkgs="$pkgs chromium mandoc clang libclang-rt-14-dev
- python3-prometheus-client systemd"
+ python3-prometheus-client systemd debhelper lintian debootstrap"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
