@@ -167,6 +167,22 @@ queue(struct dm_web *w, struct MHD_Connection *c, unsigned status,
 	return mhd.queue_response(c, status, r);
 }
 
+/* body (malloc'd, taken) as a response of type; NULL, body freed, if
+ * libmicrohttpd has no memory for it */
+static struct MHD_Response *
+buffer_response(char *body, size_t len, const char *type)
+{
+	struct MHD_Response *r;
+
+	r = mhd.response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return NULL;
+	}
+	mhd.add_header(r, "Content-Type", type);
+	return r;
+}
+
 static enum MHD_Result
 respond(struct dm_web *w, struct MHD_Connection *c, unsigned status,
     const char *type, char *body, size_t len)
@@ -174,12 +190,8 @@ respond(struct dm_web *w, struct MHD_Connection *c, unsigned status,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = mhd.response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
+	if ((r = buffer_response(body, len, type)) == NULL)
 		return MHD_NO;
-	}
-	mhd.add_header(r, "Content-Type", type);
 	mhd.add_header(r, "Content-Security-Policy", "default-src 'none'; "
 	    "style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
 	    "base-uri 'none'");
@@ -809,12 +821,8 @@ plain(struct MHD_Connection *c, unsigned status, const char *type,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = mhd.response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
+	if ((r = buffer_response(body, len, type)) == NULL)
 		return MHD_NO;
-	}
-	mhd.add_header(r, "Content-Type", type);
 	mhd.add_header(r, "Cache-Control", "no-store");
 	ret = mhd.queue_response(c, status, r);
 	mhd.destroy_response(r);
