@@ -45,19 +45,6 @@ static const char *const templates[SN_COUNT][2] = {
 	[SN_MAJOR] = { "sla_major", "sla_major" },
 };
 
-void
-sla_duration_text(long s, char *buf, size_t len)
-{
-	if (s < 0)
-		s = 0;
-	if (s < 3600)
-		snprintf(buf, len, "%ld min", s / 60);
-	else if (s < 2 * 86400)
-		snprintf(buf, len, "%ld h %ld min", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%ld d %ld h", s / 86400, s % 86400 / 3600);
-}
-
 /* ---- what is known now --------------------------------------------- */
 
 struct words {
@@ -256,7 +243,8 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct sla_policy *p,
     const struct sla_mail *m, const char *lang, time_t now, char **params)
 {
-	char due[96], late[32], open[32], tz[ZONE_NAME_LEN], *known, *next;
+	char due[96], tz[ZONE_NAME_LEN], *known, *next, *late, *open;
+	char *target, *message;
 	struct words w;
 	time_t last;
 	dm_err err;
@@ -273,16 +261,21 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 	known = known_text(cfg, lang, tz, m, &w, last);
 	words_clear(&w);
 	lang_time(cfg, lang, m->due ? m->due : now, tz, due, sizeof(due));
-	sla_duration_text(m->due && now > m->due ? (long)(now - m->due) : 0,
-	    late, sizeof(late));
-	sla_duration_text((long)(now - t->created), open, sizeof(open));
-	*params = outbox_params("sla.target", m->target ? m->target : "",
-	    "sla.due", due, "sla.late", late, "message", m->message ?
-	    m->message : "", "sla.known", known, "sla.next", next,
-	    "sla.action", m->action ? m->action : "", "ticket.open_for", open,
-	    (const char *)NULL);
+	late = sla_say_duration(cfg, lang, m->due && now > m->due ?
+	    (long)(now - m->due) : 0);
+	open = sla_say_duration(cfg, lang, (long)(now - t->created));
+	target = sla_say_target(cfg, lang, t, p, &m->say);
+	message = sla_say_message(cfg, lang, t, p, &m->say);
+	*params = outbox_params("sla.target", target, "sla.due", due,
+	    "sla.late", late, "message", message ? message : "", "sla.known",
+	    known, "sla.next", next, "sla.action", m->action ? m->action : "",
+	    "ticket.open_for", open, (const char *)NULL);
 	free(known);
 	free(next);
+	free(late);
+	free(open);
+	free(target);
+	free(message);
 	return DM_OK;
 }
 
