@@ -61,21 +61,27 @@ words_clear(struct words *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* Who wrote, as customers may read it: a name and the team, no address. */
+/* Who wrote, as customers may read it in lang: a name and the team, no
+ * address. */
 static char *
-writer(const struct dm_config *cfg, const char *addr, const char *name)
+writer(const struct dm_config *cfg, const char *lang, const char *addr,
+    const char *name)
 {
 	const struct dm_team *team = addr ? config_team_of(cfg, addr) : NULL;
 
 	if (name != NULL && strchr(name, '@') != NULL)
 		name = NULL;	/* an address as the name (the CLI's) */
 	if (name != NULL && *name && team != NULL)
-		return xasprintf("%s, team %s", name, team->name);
+		return lang_say(cfg, lang, "sla.writer_team", "{name}, team "
+		    "{team}", "name", name, "team", team->name,
+		    (const char *)NULL);
 	if (name != NULL && *name)
 		return xstrdup(name);
 	if (team != NULL)
-		return xasprintf("team %s", team->name);
-	return xstrdup("the resolver");
+		return lang_say(cfg, lang, "sla.writer_only_team", "team {team}",
+		    "team", team->name, (const char *)NULL);
+	return xstrdup(lang_word(cfg, lang, "sla.writer_none",
+	    "the resolver"));
 }
 
 /* text without command lines, trimmed, capped; NULL if nothing is left */
@@ -111,7 +117,7 @@ static const char sql_progress[] =
  */
 static dm_err
 latest_words(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, struct words *w)
+    const char *lang, const struct dm_ticket *t, struct words *w)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_staff_words);
 	dm_err err = DM_OK;
@@ -130,7 +136,8 @@ latest_words(struct dm_store *st, const struct dm_config *cfg,
 		if ((w->text = public_text(text)) == NULL)
 			continue;
 		w->when = (time_t)sqlite3_column_int64(s, 0);
-		w->who = writer(cfg, (const char *)sqlite3_column_text(s, 1),
+		w->who = writer(cfg, lang, (const char *)
+		    sqlite3_column_text(s, 1),
 		    (const char *)sqlite3_column_text(s, 2));
 	}
 	sqlite3_reset(s);
@@ -148,8 +155,8 @@ latest_words(struct dm_store *st, const struct dm_config *cfg,
 			words_clear(w);
 			w->text = text;
 			w->when = (time_t)sqlite3_column_int64(s, 0);
-			w->who = writer(cfg, (const char *)sqlite3_column_text(s,
-			    1), NULL);
+			w->who = writer(cfg, lang, (const char *)
+			    sqlite3_column_text(s, 1), NULL);
 		}
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		err = store_error(st, "events");
@@ -251,7 +258,7 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 
 	*params = NULL;
 	notice_timezone(st, cfg, t, tz, sizeof(tz));
-	if ((err = latest_words(st, cfg, t, &w)) != DM_OK)
+	if ((err = latest_words(st, cfg, lang, t, &w)) != DM_OK)
 		return err;
 	if ((err = sla_notice_last(st, t->id, &last)) != DM_OK ||
 	    (err = next_text(st, cfg, lang, tz, t, p, m, &next)) != DM_OK) {
