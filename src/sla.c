@@ -877,7 +877,7 @@ fire(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct due_timer *d,
     const struct calendar *cal, time_t now)
 {
-	struct sla_say say = { d->name, d->name, 0, (long)(now - d->due), 0 };
+	struct sla_say say = { d->name, NULL, 0, (long)(now - d->due), 0 };
 	char late[32], *detail, *msg;
 	dm_err err;
 
@@ -888,6 +888,7 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 	    strcmp(d->name, "management") == 0) {
 		int first = strcmp(d->name, "referral") == 0;
 
+		say.message = d->name;
 		/* the customer's side hears once, with the first step */
 		err = escalate(st, cfg, t, d->name, 0, !first, &say, d->due,
 		    now);
@@ -909,6 +910,7 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 	if (strcmp(d->name, "chain") == 0) {
 		/* still no #ack: the next contact of the resolver's chain */
 		say.target = "ack";
+		say.message = "chain";
 		say.step = d->seq;
 		err = escalate(st, cfg, t, "ack", d->seq, 1, &say, d->due, now);
 		if (err == DM_OK)

@@ -48,13 +48,13 @@ hours(const struct dm_config *cfg, const char *lang, long s, long at_hours)
 {
 	char h[24], m[24];
 
-	snprintf(h, sizeof(h), "%ld", s / HOUR);
-	snprintf(m, sizeof(m), "%ld", s % HOUR / MINUTE);
 	if (s < at_hours) {
 		snprintf(m, sizeof(m), "%ld", s / MINUTE);
 		return lang_say(cfg, lang, "duration.minutes", "{m} min", "m",
 		    m, (const char *)NULL);
 	}
+	snprintf(h, sizeof(h), "%ld", s / HOUR);
+	snprintf(m, sizeof(m), "%ld", s % HOUR / MINUTE);
 	return lang_say(cfg, lang, "duration.hours", "{h} h {m} min", "h", h,
 	    "m", m, (const char *)NULL);
 }
