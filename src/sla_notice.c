@@ -78,8 +78,8 @@ writer(const struct dm_config *cfg, const char *lang, const char *addr,
 	if (name != NULL && *name)
 		return xstrdup(name);
 	if (team != NULL)
-		return lang_say(cfg, lang, "sla.writer_only_team", "team {team}",
-		    "team", team->name, (const char *)NULL);
+		return lang_say(cfg, lang, "sla.writer_only_team",
+		    "team {team}", "team", team->name, (const char *)NULL);
 	return xstrdup(lang_word(cfg, lang, "sla.writer_none",
 	    "the resolver"));
 }
