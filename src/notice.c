@@ -87,7 +87,10 @@ notice_history(struct dm_store *st, const struct dm_config *cfg,
 		buf_addf(&b, "%s--- %s, %s (%s):\n%s\n", b.len ? "\n" : "",
 		    lang_time(cfg, lang, (time_t)sqlite3_column_int64(s, 0),
 		    tz, when, sizeof(when)), sqlite3_column_text(s, 1) ?
-		    (const char *)sqlite3_column_text(s, 1) : "?", kind,
+		    (const char *)sqlite3_column_text(s, 1) : "?",
+		    strcmp(kind, "staff") == 0 ? lang_word(cfg, lang,
+		    "history.staff", "staff") : lang_word(cfg, lang,
+		    "history.customer", "customer"),
 		    strcmp(kind, "staff") == 0 ? c.text : (text ? text : ""));
 		commands_free(&c);
 	}

@@ -18,6 +18,7 @@
 #include "deskmail/calendar.h"
 #include "deskmail/clock.h"
 #include "deskmail/directory.h"
+#include "deskmail/lang.h"
 #include "deskmail/outbox.h"
 #include "deskmail/sla.h"
 #include "deskmail/sla_notice.h"
@@ -74,15 +75,6 @@ span_add(const struct calendar *cal, const struct sla_row *r, time_t start,
 	if (span->unit == 'd')
 		return calendar_add_days(cal, start, span->n);
 	return calendar_add(cal, start, sla_span_seconds(span));
-}
-
-/* "15 minutes", "4 business hours", "2 days". */
-static void
-span_text(char *buf, size_t len, const struct sla_span *span, int business)
-{
-	snprintf(buf, len, "%ld %s%s%s", span->n, business ? "business " : "",
-	    span->unit == 'm' ? "minute" : span->unit == 'h' ? "hour" : "day",
-	    span->n == 1 ? "" : "s");
 }
 
 static const char sql_result[] =
@@ -431,7 +423,7 @@ initial_notice(struct dm_store *st, const struct dm_config *cfg,
 	if (!e->covered) {
 		memset(&m, 0, sizeof(m));
 		m.kind = SN_INITIAL;
-		m.target = "initial notice";
+		m.say.target = "initial";
 		m.due = due;
 		err = send_notice(st, cfg, t, &m, now, &sent);
 	}
@@ -507,8 +499,8 @@ major_notice(struct dm_store *st, const struct dm_config *cfg,
 
 	memset(&m, 0, sizeof(m));
 	m.kind = SN_MAJOR;
-	m.target = "severity 1";
-	m.message = "Severity 1 has been declared: a major incident.";
+	m.say.target = "major";
+	m.say.message = "major";
 	m.action = "Make sure a resolver has it: reply with \"#assign TEAM\" "
 	    "or \"#transfer TEAM\" if it is with the wrong team.";
 	return send_notice(st, cfg, t, &m, now, NULL);
@@ -552,7 +544,6 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	struct entry e = { old == 0 ? t->created : now, 1, 0 };
 	struct calendar cal;
 	struct sla_mail m;
-	char *msg;
 	dm_err err;
 
 	/* a child follows its major incident: no timers, no notices */
@@ -571,14 +562,12 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 	}
 	if (e.covered) {
 		/* a change of severity: everyone hears of it at once */
-		msg = xasprintf("The severity changed from %d to %d.", old,
-		    t->severity);
 		memset(&m, 0, sizeof(m));
 		m.kind = SN_SIGNIFICANT;
-		m.target = "significant update";
-		m.message = msg;
+		m.say.target = "significant";
+		m.say.message = "severity";
+		m.say.old = old;
 		err = send_notice(st, cfg, t, &m, now, NULL);
-		free(msg);
 	}
 	if (err == DM_OK && t->severity == 1)
 		err = major_notice(st, cfg, t, now);
@@ -727,7 +716,7 @@ sla_on_status(struct dm_store *st, const struct dm_config *cfg,
 
 			memset(&m, 0, sizeof(m));
 			m.kind = SN_RESTORED;
-			m.target = "restored notice";
+			m.say.target = "restored";
 			err = send_notice(st, cfg, t, &m, now, NULL);
 		}
 		return err;
@@ -766,36 +755,6 @@ static const char sql_skip[] =
     " WHERE ticket_id = ?1 AND name = 'update' AND +state = 'pending'"
     " AND +due <= ?2";
 
-/* What the target promised, for the escalation notice. */
-static void
-target_text(char *buf, size_t len, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *name)
-{
-	const struct sla_policy *p = policy(cfg, t);
-	const struct sla_row *r = sla_policy_row(p, t->severity);
-	char span[48];
-
-	if (strcmp(name, "triage") == 0) {
-		span_text(span, sizeof(span), &p->triage, 0);
-		snprintf(buf, len, "triage: severity set within %s", span);
-	} else if (strcmp(name, "ack") == 0) {
-		span_text(span, sizeof(span), &r->ack, r->business);
-		snprintf(buf, len, "acknowledgement by the resolver within %s",
-		    span);
-	} else if (strcmp(name, "assign") == 0) {
-		span_text(span, sizeof(span), &r->assign, r->business);
-		snprintf(buf, len, "assignment within %s", span);
-	} else if (strcmp(name, "resolve") == 0) {
-		span_text(span, sizeof(span), &r->resolve, r->business);
-		snprintf(buf, len, "resolution within %s", span);
-	} else if (strcmp(name, "referral") == 0 ||
-	    strcmp(name, "management") == 0) {
-		span_text(span, sizeof(span), &r->referral, r->business);
-		snprintf(buf, len, "resolution within %s of referral", span);
-	} else
-		snprintf(buf, len, "%s", name);
-}
-
 /* What staff should do about a missed target. */
 static const char *
 action_for(const char *name)
@@ -821,7 +780,7 @@ action_for(const char *name)
 static dm_err
 escalate(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *name, int step, int staff_only,
-    const char *target, time_t due, const char *message, time_t now)
+    const struct sla_say *say, time_t due, time_t now)
 {
 	struct sla_mail m;
 	char *list = chain_to(cfg, t, name, step);
@@ -829,50 +788,14 @@ escalate(struct dm_store *st, const struct dm_config *cfg,
 
 	memset(&m, 0, sizeof(m));
 	m.kind = SN_ESCALATION;
-	m.target = target;
+	m.say = *say;
 	m.due = due;
-	m.message = message;
 	m.action = action_for(name);
 	m.staff_list = list;
 	m.staff_only = staff_only;
 	err = send_notice(st, cfg, t, &m, now, NULL);
 	free(list);
 	return err;
-}
-
-/* Who an escalation went to, by role (customers read it). */
-static const char *
-role_of(const struct dm_config *cfg, const struct dm_ticket *t,
-    const char *name)
-{
-	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
-	    NULL;
-
-	if (strcmp(name, "management") == 0)
-		return cfg->sla_management[0] ? "management" :
-		    "the service desk supervisor";
-	if (strcmp(name, "referral") != 0 && team != NULL &&
-	    team->nescalation > 0)
-		return "the resolving team's escalation contacts";
-	return cfg->sla_supervisor[0] ? "the service desk supervisor" :
-	    "the resolving team";
-}
-
-/* Who of the resolver's chain heard before step; the caller frees it. */
-static char *
-before(const struct dm_config *cfg, const struct dm_ticket *t, int step)
-{
-	const struct dm_team *team = t->team ? config_team(cfg, t->team) :
-	    NULL;
-	struct buf b;
-	size_t i;
-
-	buf_init(&b);
-	for (i = 0; team && i < (size_t)step && i < team->nescalation; i++)
-		buf_addf(&b, "%s%s", i ? ", " : "", team->escalation[i]);
-	if (b.len == 0)
-		buf_adds(&b, "nobody");
-	return buf_release(&b);
 }
 
 /* One ack span on (15 minutes in ny-ccc), the next contact of the chain,
@@ -930,7 +853,7 @@ fire_update(struct dm_store *st, const struct dm_config *cfg,
 	if (!covered) {
 		memset(&m, 0, sizeof(m));
 		m.kind = SN_UPDATE;
-		m.target = "update";
+		m.say.target = "update";
 		m.due = d->due;
 		if ((err = send_notice(st, cfg, t, &m, now, &sent)) != DM_OK)
 			return err;
@@ -954,8 +877,8 @@ fire(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct due_timer *d,
     const struct calendar *cal, time_t now)
 {
-	const struct sla_row *r = row(cfg, t, t->severity);
-	char late[32], what[128], *detail, *msg, *list;
+	struct sla_say say = { d->name, NULL, 0, (long)(now - d->due), 0 };
+	char late[32], *detail, *msg;
 	dm_err err;
 
 	minutes(late, sizeof(late), (long)(now - d->due));
@@ -965,14 +888,13 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 	    strcmp(d->name, "management") == 0) {
 		int first = strcmp(d->name, "referral") == 0;
 
-		span_text(what, sizeof(what), &r->referral, r->business);
-		msg = xasprintf("Severity %d ticket unresolved %s%s after "
-		    "referral; escalated to %s.", t->severity, first ? "" :
-		    "a day more than ", what, role_of(cfg, t, d->name));
-		target_text(what, sizeof(what), cfg, t, d->name);
+		say.message = d->name;
 		/* the customer's side hears once, with the first step */
-		err = escalate(st, cfg, t, d->name, 0, !first, what, d->due,
-		    msg, now);
+		err = escalate(st, cfg, t, d->name, 0, !first, &say, d->due,
+		    now);
+		/* the ticket's log is the staff's: in their language */
+		msg = sla_say_message(cfg, LANG_SHARED, t, policy(cfg, t),
+		    &say);
 		if (err == DM_OK)
 			err = event_add(st, t->id, now, "deskmail", "sla_breached",
 			    msg);
@@ -987,15 +909,10 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 	}
 	if (strcmp(d->name, "chain") == 0) {
 		/* still no #ack: the next contact of the resolver's chain */
-		list = before(cfg, t, d->seq);
-		msg = xasprintf("Still not acknowledged %s after it was due; "
-		    "escalated to the next contact of team %s. Told before: "
-		    "%s.", late, t->team, list);
-		free(list);
-		target_text(what, sizeof(what), cfg, t, "ack");
-		err = escalate(st, cfg, t, "ack", d->seq, 1, what, d->due, msg,
-		    now);
-		free(msg);
+		say.target = "ack";
+		say.message = "chain";
+		say.step = d->seq;
+		err = escalate(st, cfg, t, "ack", d->seq, 1, &say, d->due, now);
 		if (err == DM_OK)
 			err = chain_next(st, cfg, t, d->seq, now);
 		return err;
@@ -1009,11 +926,8 @@ fire(struct dm_store *st, const struct dm_config *cfg,
 		    now);
 	if (err != DM_OK)
 		return err;
-	target_text(what, sizeof(what), cfg, t, d->name);
-	msg = xasprintf("The target was missed by %s; it has been escalated "
-	    "to %s.", late, role_of(cfg, t, d->name));
-	err = escalate(st, cfg, t, d->name, 0, 0, what, d->due, msg, now);
-	free(msg);
+	say.message = "missed";
+	err = escalate(st, cfg, t, d->name, 0, 0, &say, d->due, now);
 	if (err == DM_OK && strcmp(d->name, "ack") == 0)
 		err = chain_next(st, cfg, t, 0, now);
 	return err;

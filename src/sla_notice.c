@@ -45,19 +45,6 @@ static const char *const templates[SN_COUNT][2] = {
 	[SN_MAJOR] = { "sla_major", "sla_major" },
 };
 
-void
-sla_duration_text(long s, char *buf, size_t len)
-{
-	if (s < 0)
-		s = 0;
-	if (s < 3600)
-		snprintf(buf, len, "%ld min", s / 60);
-	else if (s < 2 * 86400)
-		snprintf(buf, len, "%ld h %ld min", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%ld d %ld h", s / 86400, s % 86400 / 3600);
-}
-
 /* ---- what is known now --------------------------------------------- */
 
 struct words {
@@ -74,21 +61,27 @@ words_clear(struct words *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* Who wrote, as customers may read it: a name and the team, no address. */
+/* Who wrote, as customers may read it in lang: a name and the team, no
+ * address. */
 static char *
-writer(const struct dm_config *cfg, const char *addr, const char *name)
+writer(const struct dm_config *cfg, const char *lang, const char *addr,
+    const char *name)
 {
 	const struct dm_team *team = addr ? config_team_of(cfg, addr) : NULL;
 
 	if (name != NULL && strchr(name, '@') != NULL)
 		name = NULL;	/* an address as the name (the CLI's) */
 	if (name != NULL && *name && team != NULL)
-		return xasprintf("%s, team %s", name, team->name);
+		return lang_say(cfg, lang, "sla.writer_team", "{name}, team "
+		    "{team}", "name", name, "team", team->name,
+		    (const char *)NULL);
 	if (name != NULL && *name)
 		return xstrdup(name);
 	if (team != NULL)
-		return xasprintf("team %s", team->name);
-	return xstrdup("the resolver");
+		return lang_say(cfg, lang, "sla.writer_only_team",
+		    "team {team}", "team", team->name, (const char *)NULL);
+	return xstrdup(lang_word(cfg, lang, "sla.writer_none",
+	    "the resolver"));
 }
 
 /* text without command lines, trimmed, capped; NULL if nothing is left */
@@ -124,7 +117,7 @@ static const char sql_progress[] =
  */
 static dm_err
 latest_words(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, struct words *w)
+    const char *lang, const struct dm_ticket *t, struct words *w)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_staff_words);
 	dm_err err = DM_OK;
@@ -143,7 +136,8 @@ latest_words(struct dm_store *st, const struct dm_config *cfg,
 		if ((w->text = public_text(text)) == NULL)
 			continue;
 		w->when = (time_t)sqlite3_column_int64(s, 0);
-		w->who = writer(cfg, (const char *)sqlite3_column_text(s, 1),
+		w->who = writer(cfg, lang, (const char *)
+		    sqlite3_column_text(s, 1),
 		    (const char *)sqlite3_column_text(s, 2));
 	}
 	sqlite3_reset(s);
@@ -161,8 +155,8 @@ latest_words(struct dm_store *st, const struct dm_config *cfg,
 			words_clear(w);
 			w->text = text;
 			w->when = (time_t)sqlite3_column_int64(s, 0);
-			w->who = writer(cfg, (const char *)sqlite3_column_text(s,
-			    1), NULL);
+			w->who = writer(cfg, lang, (const char *)
+			    sqlite3_column_text(s, 1), NULL);
 		}
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		err = store_error(st, "events");
@@ -256,14 +250,15 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const struct sla_policy *p,
     const struct sla_mail *m, const char *lang, time_t now, char **params)
 {
-	char due[96], late[32], open[32], tz[ZONE_NAME_LEN], *known, *next;
+	char due[96], tz[ZONE_NAME_LEN], *known, *next, *late, *open;
+	char *target, *message;
 	struct words w;
 	time_t last;
 	dm_err err;
 
 	*params = NULL;
 	notice_timezone(st, cfg, t, tz, sizeof(tz));
-	if ((err = latest_words(st, cfg, t, &w)) != DM_OK)
+	if ((err = latest_words(st, cfg, lang, t, &w)) != DM_OK)
 		return err;
 	if ((err = sla_notice_last(st, t->id, &last)) != DM_OK ||
 	    (err = next_text(st, cfg, lang, tz, t, p, m, &next)) != DM_OK) {
@@ -273,16 +268,21 @@ params_of(struct dm_store *st, const struct dm_config *cfg,
 	known = known_text(cfg, lang, tz, m, &w, last);
 	words_clear(&w);
 	lang_time(cfg, lang, m->due ? m->due : now, tz, due, sizeof(due));
-	sla_duration_text(m->due && now > m->due ? (long)(now - m->due) : 0,
-	    late, sizeof(late));
-	sla_duration_text((long)(now - t->created), open, sizeof(open));
-	*params = outbox_params("sla.target", m->target ? m->target : "",
-	    "sla.due", due, "sla.late", late, "message", m->message ?
-	    m->message : "", "sla.known", known, "sla.next", next,
-	    "sla.action", m->action ? m->action : "", "ticket.open_for", open,
-	    (const char *)NULL);
+	late = sla_say_duration(cfg, lang, m->due && now > m->due ?
+	    (long)(now - m->due) : 0);
+	open = sla_say_duration(cfg, lang, (long)(now - t->created));
+	target = sla_say_target(cfg, lang, t, p, &m->say);
+	message = sla_say_message(cfg, lang, t, p, &m->say);
+	*params = outbox_params("sla.target", target, "sla.due", due,
+	    "sla.late", late, "message", message ? message : "", "sla.known",
+	    known, "sla.next", next, "sla.action", m->action ? m->action : "",
+	    "ticket.open_for", open, (const char *)NULL);
 	free(known);
 	free(next);
+	free(late);
+	free(open);
+	free(target);
+	free(message);
 	return DM_OK;
 }
 

@@ -85,11 +85,12 @@ name_on_ticket(struct dm_store *st, int64_t ticket, const char *addr,
 	    store_error(st, "messages");
 }
 
-/* "Tess Tech (desktop team)", "The desktop team", or the organisation. */
+/* "Tess Tech (desktop team)", "The desktop team", or the organisation,
+ * in lang. */
 static dm_err
 staff_author(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *addr, const char *name,
-    char **out)
+    const char *lang, const struct dm_ticket *t, const char *addr,
+    const char *name, char **out)
 {
 	const struct dm_team *team = addr ? config_team_of(cfg, addr) : NULL;
 	char *known = NULL;
@@ -101,19 +102,21 @@ staff_author(struct dm_store *st, const struct dm_config *cfg,
 		name = known;
 	}
 	if (name != NULL) {
-		*out = team ? xasprintf("%s (%s team)", name, team->name) :
-		    xstrdup(name);
+		*out = team ? lang_say(cfg, lang, "entry.author_team", "{name} "
+		    "({team} team)", "name", name, "team", team->name,
+		    (const char *)NULL) : xstrdup(name);
 		clip(out, NAME_MAX_BYTES + 40);
 	} else
-		*out = team ? xasprintf("The %s team", team->name) :
+		*out = team ? lang_say(cfg, lang, "entry.team", "The {team} "
+		    "team", "team", team->name, (const char *)NULL) :
 		    xstrdup(cfg->organisation);
 	free(known);
 	return DM_OK;
 }
 
 static char *
-customer_author(const struct dm_ticket *t, const char *addr,
-    const char *name)
+customer_author(const struct dm_config *cfg, const char *lang,
+    const struct dm_ticket *t, const char *addr, const char *name)
 {
 	char *out;
 
@@ -123,7 +126,8 @@ customer_author(const struct dm_ticket *t, const char *addr,
 	    usable_name(t->requester_name))
 		out = xstrdup(t->requester_name);
 	else
-		out = xstrdup("Customer");
+		out = xstrdup(lang_word(cfg, lang, "entry.customer",
+		    "Customer"));
 	clip(&out, NAME_MAX_BYTES);
 	return out;
 }
@@ -294,9 +298,9 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 		return DM_OK;
 	}
 	if (staff)
-		err = staff_author(st, cfg, t, who, name, &author);
+		err = staff_author(st, cfg, lang, t, who, name, &author);
 	else {
-		author = customer_author(t, who, name);
+		author = customer_author(cfg, lang, t, who, name);
 		err = DM_OK;
 	}
 	if (err == DM_OK) {

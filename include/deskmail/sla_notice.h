@@ -13,15 +13,17 @@
 #include "deskmail/config.h"
 #include "deskmail/err.h"
 #include "deskmail/sla_policy.h"
+#include "deskmail/sla_words.h"
 #include "deskmail/store.h"
 #include "deskmail/ticket.h"
 
 /* One notice about to be queued. */
 struct sla_mail {
 	enum sla_notice	 kind;
-	const char	*target;	/* what was promised, in words */
+	struct sla_say	 say;		/* what was promised and a sentence
+					   of its own, written in each
+					   reader's language */
 	time_t		 due;		/* when it was due (0: now) */
-	const char	*message;	/* a sentence of its own, or NULL */
 	const char	*action;	/* for staff: what to do, or NULL */
 	const char	*staff_list;	/* the desk's side besides the policy's
 					   audience (an escalation chain) */
@@ -40,9 +42,6 @@ dm_err	sla_notice_send(struct dm_store *st, const struct dm_config *cfg,
 
 /* When the customer's side last heard of the incident (0: never). */
 dm_err	sla_notice_last(struct dm_store *st, int64_t ticket, time_t *when);
-
-/* A length of time for people: "45 min", "3 h 20 min", "2 d 4 h". */
-void	sla_duration_text(long seconds, char *buf, size_t len);
 
 /*
  * Where a policy's audience reaches nobody by the configuration alone
