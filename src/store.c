@@ -526,7 +526,9 @@ store_open(const struct dm_config *cfg, int mode, struct dm_store **out)
 	}
 	st = xcalloc(1, sizeof(*st));
 	st->use_lock = -1;
-	if ((err = lock_use(cfg, mode == STORE_UPGRADE,
+	/* a database in memory is this connection's alone */
+	if (strcmp(path, ":memory:") != 0 &&
+	    (err = lock_use(cfg, mode == STORE_UPGRADE,
 	    (long)cfg->busy_timeout_ms, &st->use_lock)) != DM_OK) {
 		store_close(st);
 		return err;

@@ -40,6 +40,8 @@ mkdir -p "$out/obj" "$out/inc" "$here/crashes"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Wno-unused-parameter $san -I$top/include -I$out/inc"
 cflags="$cflags -DTEMPLATE_SRCDIR=\"$top/templates\" -DDM_SRCDIR=\"$top\""
+# lang_guess.c's <textcat.h> (config.h below may say HAVE_TEXTCAT)
+cflags="$cflags $(pkg-config --cflags libexttextcat 2>/dev/null)"
 libs="$(pkg-config --libs sqlite3 libpcre2-8 json-c inih nettle) -letpan -llockfile -lm -ldl"
 # web.c's config.h: the sonames it loads libmicrohttpd & co. by
 if [ ! -f "$out/inc/config.h" ]; then
