@@ -41,13 +41,7 @@ suite() {	# suite DIR CONFIGURE-ARGS...
 }
 
 suite build --enable-werror
-# use_tls=0: gcc 12's LeakSanitizer crashes ("Tracer caught signal 11")
-# walking glibc 2.36's dynamic TLS of the dlopen()ed GnuTLS at the exit
-# of a fetch over IMAPS; without thread-local storage as roots it can
-# only report more, never less (print_suppressions=0: LSan's own
-# suppression of the block glibc keeps for it is used then, and not news)
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-LSAN_OPTIONS=use_tls=0:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	suite build-asan --enable-werror --enable-sanitizers
 # a short fuzz campaign (issue 9): 20 s per target; `make fuzz` runs long
