@@ -3,7 +3,8 @@
  *
  * The main thread only handles signals and configuration; each mailbox is
  * watched by its own thread (watch.c), and mail an MTA pipes to `ingest`
- * comes in through a socket served by another (ingest_socket.c).
+ * comes in through a socket served by another (ingest_socket.c), mail
+ * the MTA delivers over LMTP through others (lmtp_server.c).
  * SIGTERM/SIGINT: the threads finish the batch in hand (committed and
  * marked), then the process exits 0.
  * SIGHUP: the threads stop the same way, the configuration is read again
@@ -18,6 +19,7 @@
 
 #include "deskmail/cmd.h"
 #include "deskmail/ingest_socket.h"
+#include "deskmail/lmtp_server.h"
 #include "deskmail/lock.h"
 #include "deskmail/log.h"
 #include "deskmail/people.h"
@@ -93,6 +95,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 	struct tick_stats ts;
 	struct dm_web *web = NULL;
 	struct ingest_socket sock;
+	struct lmtp_server *lmtp;
 	time_t next_tick = 0;
 	struct watch *w;
 	int rc, lock, send_lock;
@@ -138,6 +141,9 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		/* without it ingest still works, storing by itself */
 		if ((err = ingest_socket_start(&sock)) != DM_OK)
 			log_error("run: %s", dm_errdetail());
+		/* without it the MTA keeps the mail and tries again */
+		if ((err = lmtp_server_start(ctx->cfg, &stop, &lmtp)) != DM_OK)
+			log_error("run: %s", dm_errdetail());
 		/* the time-driven work once a minute, on this thread */
 		while (!got_stop && !got_reload) {
 			nanosleep(&tick, NULL);
@@ -155,6 +161,7 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 		web = NULL;
 		stop_all(w, ctx->cfg->nmailboxes, &stop);
 		ingest_socket_stop(&sock);
+		lmtp_server_stop(lmtp);
 		sender_join(&sender);
 		if (got_stop)
 			break;

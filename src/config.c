@@ -64,6 +64,15 @@ static const struct key keys[] = {
 	{ "deskmail", "ingest_socket", K_STRING, S(ingest_socket), "", 0, 0,
 	  "socket on which run takes mail piped to ingest (empty: the "
 	  "database's path + .sock; none: ingest always stores by itself)" },
+	{ "deskmail", "lmtp_listen", K_STRING, S(lmtp_listen), "", 0, 0,
+	  "where run takes mail from the MTA over LMTP: a socket path, "
+	  "127.0.0.1:PORT, or none (empty: the database's path + .lmtp)" },
+	{ "deskmail", "lmtp_group", K_STRING, S(lmtp_group), "", 0, 0,
+	  "group whose processes may use the LMTP socket, e.g. postfix "
+	  "(mode 0660); empty: only our own user and root (0600)" },
+	{ "deskmail", "lmtp_accept", K_STRING, S(lmtp_accept), "own", 0, 0,
+	  "recipients LMTP takes mail for: own (the help and queue "
+	  "addresses, +extensions too) or all" },
 	{ "deskmail", "synchronous", K_STRING, S(synchronous), "full", 0, 0,
 	  "full: every stored message survives power loss; normal: faster, "
 	  "survives crashes only" },
@@ -358,6 +367,25 @@ ingest_socket_path(struct dm_config *cfg)
 	    resolve_path(cfg->path, cfg->ingest_socket);
 	free(cfg->ingest_socket);
 	cfg->ingest_socket = p;
+}
+
+/*
+ * lmtp_listen: HOST:PORT as written, "none", a path like the others, or
+ * next to the database.  A path has a slash, or at least no colon.
+ */
+static void
+lmtp_listen_path(struct dm_config *cfg)
+{
+	const char *v = cfg->lmtp_listen;
+	char *p;
+
+	if (strcmp(v, "none") == 0 ||
+	    (strchr(v, '/') == NULL && strchr(v, ':') != NULL))
+		return;
+	p = v[0] == '\0' ? xasprintf("%s.lmtp", cfg->database) :
+	    resolve_path(cfg->path, v);
+	free(cfg->lmtp_listen);
+	cfg->lmtp_listen = p;
 }
 
 static int
@@ -966,6 +994,19 @@ check(struct dm_config *cfg)
 		return dm_fail(DM_ECONFIG, "%s: [web] metrics_listen must be "
 		    "PORT or ADDRESS:PORT, not that of the link pages, not "
 		    "'%s'", cfg->path, cfg->metrics_listen);
+	/* LMTP has no authentication: only processes of this machine */
+	if (strchr(cfg->lmtp_listen, '/') == NULL &&
+	    strchr(cfg->lmtp_listen, ':') != NULL &&
+	    strncmp(cfg->lmtp_listen, "127.", 4) != 0 &&
+	    strncmp(cfg->lmtp_listen, "localhost:", 10) != 0 &&
+	    strncmp(cfg->lmtp_listen, "[::1]:", 6) != 0)
+		return dm_fail(DM_ECONFIG, "%s: lmtp_listen must be a socket "
+		    "path, 127.0.0.1:PORT, [::1]:PORT or none, not '%s'",
+		    cfg->path, cfg->lmtp_listen);
+	if (strcmp(cfg->lmtp_accept, "own") != 0 &&
+	    strcmp(cfg->lmtp_accept, "all") != 0)
+		return dm_fail(DM_ECONFIG, "%s: lmtp_accept must be own or all, "
+		    "not '%s'", cfg->path, cfg->lmtp_accept);
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		return dm_fail(DM_ECONFIG, "%s: log must be stderr or syslog, "
 		    "not '%s'", cfg->path, cfg->log);
@@ -1081,6 +1122,7 @@ config_load_unrouted(const char *path, struct dm_config **out)
 	}
 	cfg->domain = xstrdup(strchr(cfg->address, '@') + 1);
 	ingest_socket_path(cfg);
+	lmtp_listen_path(cfg);
 	*out = cfg;
 	return DM_OK;
 }

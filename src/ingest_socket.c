@@ -20,15 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "deskmail/ingest.h"
+#include "deskmail/batch.h"
 #include "deskmail/ingest_socket.h"
 #include "deskmail/log.h"
-#include "deskmail/store.h"
 #include "deskmail/util.h"
-
-/* one commit for at most this many messages, or this many bytes */
-#define BATCH_MAX	16
-#define BATCH_BYTES	(16 << 20)
 
 /* Read exactly n bytes; -1 on an error, a timeout or an early end. */
 static int
@@ -78,11 +73,9 @@ reply(int fd, int status, const char *text)
 
 /* One connection's message, and what to answer. */
 struct request {
-	int	 fd;
-	char	*raw;
-	size_t	 len, total;
-	int	 status;		/* the exit status ingest is to give */
-	char	 line[320];		/* what it prints, or why it failed */
+	int		 fd;
+	char		*raw;
+	struct batch_job job;
 };
 
 /* Read a request from r->fd; 0 when it holds a message to store. */
@@ -101,91 +94,20 @@ receive(struct ingest_socket *s, struct request *r)
 	head[INGEST_HEAD_LEN] = '\0';
 	if (recv_all(r->fd, head, INGEST_HEAD_LEN) != 0)
 		return -1;
-	if (parse_head(head, &len, &r->total) != 0) {
+	if (parse_head(head, &len, &r->job.total) != 0) {
 		reply(r->fd, EX_PROTOCOL, "not a deskmail ingest request");
 		return -1;
 	}
 	/* the client kept at most its own limit, ours may be smaller; it
 	 * ends its side after the message */
-	if (read_fd_capped(r->fd, len < cap ? len : cap, &r->raw, &r->len,
+	if (read_fd_capped(r->fd, len < cap ? len : cap, &r->raw, &r->job.len,
 	    &got) != DM_OK || got != len) {
 		free(r->raw);	/* the client went away: it stores it itself */
 		r->raw = NULL;
 		return -1;
 	}
+	r->job.raw = r->raw;
 	return 0;
-}
-
-static void
-fail_all(struct request *r, size_t n, const char *why)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		r[i].status = EX_TEMPFAIL;
-		snprintf(r[i].line, sizeof(r[i].line), "%s", why);
-	}
-}
-
-/*
- * The thread's connection, opened when first needed, and room in the WAL
- * for the commits to come (store.c says why): best effort, and after a
- * failure (a full disk) not again for a minute.
- */
-static dm_err
-connection(struct ingest_socket *s, struct dm_store **st)
-{
-	dm_err err;
-
-	if (*st == NULL &&
-	    (err = store_open(s->cfg, STORE_CURRENT, st)) != DM_OK)
-		return err;
-	if (time(NULL) >= s->reserve_after && store_wal_reserve(*st) != DM_OK)
-		s->reserve_after = time(NULL) + 60;
-	return DM_OK;
-}
-
-/*
- * Store the messages of n requests.  Several (ingest processes that came
- * while the last commit was on its way to disk) share one transaction,
- * each in a savepoint of its own, and so one fsync.
- */
-static void
-store_batch(struct ingest_socket *s, struct dm_store **st,
-    struct request *r, size_t n)
-{
-	struct ingest_result res;
-	size_t i;
-
-	if (connection(s, st) != DM_OK) {
-		fail_all(r, n, dm_errdetail());
-		return;
-	}
-	if (n > 1 && store_begin(*st) != DM_OK) {
-		fail_all(r, n, dm_errdetail());
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (ingest_message(*st, s->cfg, r[i].raw, r[i].len, r[i].total,
-		    "stdin via run", 0, &res) != DM_OK) {
-			log_error("ingest socket: %s", dm_errdetail());
-			fail_all(&r[i], 1, dm_errdetail());
-			/* an error SQLite rolled the whole batch back for */
-			if (n > 1 && !store_in_transaction(*st)) {
-				fail_all(r, n, "batch rolled back");
-				return;
-			}
-			continue;
-		}
-		if (res.warning[0] != '\0')
-			log_error("ingest socket: %s", res.warning);
-		r[i].status = EX_OK;
-		ingest_format(&res, r[i].line, sizeof(r[i].line));
-	}
-	if (n > 1 && store_commit(*st) != DM_OK) {
-		fail_all(r, n, dm_errdetail());
-		store_rollback(*st);
-	}
 }
 
 static void *
@@ -193,7 +115,9 @@ serve(void *arg)
 {
 	struct ingest_socket *s = arg;
 	struct request r[BATCH_MAX];
-	struct dm_store *st = NULL;
+	struct batch_job jobs[BATCH_MAX];
+	struct batch_writer w = { s->cfg, "stdin via run", "ingest socket",
+	    NULL, 0 };
 	struct pollfd pfd;
 	size_t n, bytes, i;
 	int c;
@@ -202,7 +126,7 @@ serve(void *arg)
 	pfd.events = POLLIN;
 	/* the WAL's room before the first message rather than with it; a
 	 * failure here is tried again with the first message */
-	(void)connection(s, &st);
+	(void)batch_prepare(&w);
 	while (!*s->stop) {
 		/* wake now and then to notice *stop */
 		if (poll(&pfd, 1, 200) <= 0)
@@ -216,17 +140,19 @@ serve(void *arg)
 				close(c);
 				continue;
 			}
-			bytes += r[n++].len;
+			bytes += r[n++].job.len;
 		}
+		for (i = 0; i < n; i++)
+			jobs[i] = r[i].job;
 		if (n > 0)
-			store_batch(s, &st, r, n);
+			batch_store(&w, jobs, n);
 		for (i = 0; i < n; i++) {
-			reply(r[i].fd, r[i].status, r[i].line);
+			reply(r[i].fd, jobs[i].status, jobs[i].line);
 			close(r[i].fd);
 			free(r[i].raw);
 		}
 	}
-	store_close(st);
+	batch_close(&w);
 	return NULL;
 }
 
@@ -241,7 +167,6 @@ ingest_socket_start(struct ingest_socket *s)
 
 	s->fd = -1;
 	s->started = 0;
-	s->reserve_after = 0;
 	if (!ingest_socket_enabled(s->cfg))
 		return DM_OK;
 	if ((err = ingest_socket_address(s->cfg, &sa)) != DM_OK)

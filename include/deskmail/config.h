@@ -110,6 +110,9 @@ struct dm_config {
 	char	*default_team;
 	char	*template_dir;
 	char	*ingest_socket;		/* run's socket for ingest, or "none" */
+	char	*lmtp_listen;		/* socket path, HOST:PORT, or "none" */
+	char	*lmtp_group;		/* group let in to the socket, or "" */
+	char	*lmtp_accept;		/* own | all */
 	char	*synchronous;		/* full | normal */
 	char	*log;			/* stderr | syslog */
 	char	*timezone;		/* people's zone, or "": [sla] timezone */

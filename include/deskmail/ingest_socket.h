@@ -27,7 +27,6 @@ struct ingest_socket {
 	int			 fd;		/* listening */
 	pthread_t		 thread;
 	int			 started;
-	time_t			 reserve_after;	/* store_wal_reserve() */
 };
 
 /*

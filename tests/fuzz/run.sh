@@ -8,7 +8,7 @@
 #        tests/fuzz/run.sh --build            (build only)
 #        tests/fuzz/run.sh --replay           (every saved input once)
 # TARGETs: mime commands token config route template web directory sla
-# header zone participants filename search (default: all).  Crashes
+# header zone participants filename search lmtp (default: all).  Crashes
 # land in tests/fuzz/crashes/TARGET-*; the corpora grow in $FUZZ_BUILD (default
 # build-fuzz/) from run to run.  One line per target: "fuzz TARGET: N
 # runs in S s: ok|FAILED (...)", also appended to $FUZZ_BUILD/totals.tsv.
@@ -18,7 +18,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$top/build-fuzz}
-all="mime commands token config route template web directory sla header zone participants filename search"
+all="mime commands token config route template web directory sla header zone participants filename search lmtp"
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 69; }
 
 mode=run secs=60
