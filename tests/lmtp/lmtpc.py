@@ -8,8 +8,8 @@
       deliver FILE with Python's smtplib.LMTP; print each recipient's
       reply as "CODE TEXT" (smtplib reads one; the rest we read here).
   lmtpc.py deliver ADDR N FIRST DEADLINE
-      deliver N new requests (Message-ID <mI@agency.example>, I from
-      FIRST), one connection after another as an MTA would, each tried
+      deliver N new requests (from userI@agency.example, Message-ID
+      <mI@agency.example>, I from FIRST), one connection after another as an MTA would, each tried
       again after a refused connection, a broken one or a 4xx until it
       gets its 250, for at most DEADLINE seconds in all; print one line
       per message: "I ATTEMPTS REPLY".  Exit 1 if any got none.
@@ -86,9 +86,11 @@ def mail(addr, frm, rcpts, path):
 
 
 def request(i):
-    return ("From: Ann <ann@agency.example>\r\nTo: help@example.org\r\n"
-            "Subject: Request %d\r\nMessage-ID: <m%d@agency.example>\r\n"
-            "\r\nPlease help with %d.\r\n" % (i, i, i)).encode()
+    # a sender each: acknowledgements to one address are rate-limited
+    return ("From: User %d <user%d@agency.example>\r\n"
+            "To: help@example.org\r\nSubject: Request %d\r\n"
+            "Message-ID: <m%d@agency.example>\r\n\r\n"
+            "Please help with %d.\r\n" % (i, i, i, i, i)).encode()
 
 
 def deliver(addr, n, first, deadline):
@@ -101,7 +103,7 @@ def deliver(addr, n, first, deadline):
             try:
                 c = Client(addr, timeout=10)
                 c.ehlo_or_helo_if_needed()
-                c.mail("ann@agency.example")
+                c.mail("user%d@agency.example" % i)
                 c.rcpt("help@example.org")
                 code, resp = c.data(request(i))
                 if code == 250:
