@@ -52,6 +52,12 @@ print_text(struct json_object *o)
 	printf("%-12s%s (%s)%s\n", "run", json_str(v, "state"),
 	    json_str(v, "ingest_socket"), strcmp(json_str(v, "state"),
 	    "listening") == 0 ? "" : ": ingest stores by itself");
+	json_object_object_get_ex(o, "lmtp", &v);
+	if (strcmp(json_str(v, "state"), "off") != 0)
+		printf("%-12s%s (%s)%s\n", "lmtp", json_str(v, "state"),
+		    json_str(v, "listen"), strcmp(json_str(v, "state"),
+		    "listening") == 0 ? "" : ": the MTA keeps its mail until "
+		    "run is up");
 	json_object_object_get_ex(o, "attention", &v);
 	for (i = 0; i < json_object_array_length(v); i++)
 		printf("%s%s\n", i ? "            " : "attention   ",

@@ -72,6 +72,43 @@ lmtp_listen_is_path(const struct dm_config *cfg)
 	    (strchr(v, '/') != NULL || strchr(v, ':') == NULL);
 }
 
+const char *
+lmtp_listen_state(const struct dm_config *cfg)
+{
+	struct sockaddr_un sa;
+	struct addrinfo hints, *res;
+	const char *v = cfg->lmtp_listen, *colon = strrchr(v, ':');
+	char host[64];
+	int fd, up = 0;
+
+	if (strcmp(v, "none") == 0)
+		return "off";
+	if (lmtp_listen_is_path(cfg)) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", v);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+			up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+			close(fd);
+		}
+		return up ? "listening" : "not running";
+	}
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - v), v);
+	if (host[0] == '[')
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - v - 2), v + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		return "not running";
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+		up = connect(fd, res->ai_addr, res->ai_addrlen) == 0;
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return up ? "listening" : "not running";
+}
+
 /* Send what the session said; -1 when the client is gone. */
 static int
 flush(struct conn *c)

@@ -11,6 +11,7 @@
 #include "deskmail/clock.h"
 #include "deskmail/config.h"
 #include "deskmail/ingest_socket.h"
+#include "deskmail/lmtp_server.h"
 #include "deskmail/mailbox.h"
 #include "deskmail/sla_notice.h"
 #include "deskmail/status.h"
@@ -229,7 +230,7 @@ mailboxes(struct dm_store *st, const struct dm_config *cfg, time_t now,
 	return DM_OK;
 }
 
-/* Whether `run` takes the mail an MTA pipes to ingest. */
+/* Whether `run` takes the mail an MTA pipes to ingest, and LMTP. */
 static void
 service(const struct dm_config *cfg, struct json_object *out)
 {
@@ -240,6 +241,12 @@ service(const struct dm_config *cfg, struct json_object *out)
 	json_object_object_add(o, "state",
 	    json_object_new_string(ingest_socket_state(cfg)));
 	json_object_object_add(out, "run", o);
+	o = json_object_new_object();
+	json_object_object_add(o, "listen",
+	    json_object_new_string(cfg->lmtp_listen));
+	json_object_object_add(o, "state",
+	    json_object_new_string(lmtp_listen_state(cfg)));
+	json_object_object_add(out, "lmtp", o);
 }
 
 /* SLA notices whose audience reaches nobody are never sent. */

@@ -25,6 +25,9 @@ dm_err	lmtp_server_start(const struct dm_config *cfg, volatile int *stop,
 	    struct lmtp_server **out);
 void	lmtp_server_stop(struct lmtp_server *s);
 
+/* For `status`: "listening" (run answers), "not running", or "off". */
+const char *lmtp_listen_state(const struct dm_config *cfg);
+
 /* cfg->lmtp_listen is a Unix socket's path (not HOST:PORT or "none"). */
 int	lmtp_listen_is_path(const struct dm_config *cfg);
 
