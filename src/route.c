@@ -352,6 +352,7 @@ route_apply(const struct dm_rules *rules, const struct dm_parsed *m,
     struct dm_route *r)
 {
 	char *text[F_ANY + 1] = { NULL };
+	uint32_t checked[F_ANY + 1];
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	pcre2_match_data *md;
@@ -374,10 +375,14 @@ route_apply(const struct dm_rules *rules, const struct dm_parsed *m,
 	for (i = 0; i < rules->n; i++) {
 		const struct rule *u = &rules->v[i];
 
-		if (text[u->field] == NULL)
+		/* valid UTF-8 is checked once a field, not once a rule */
+		if (text[u->field] == NULL) {
 			text[u->field] = field_text(u->field, m);
+			checked[u->field] = utf8_valid(text[u->field],
+			    strlen(text[u->field])) ? PCRE2_NO_UTF_CHECK : 0;
+		}
 		rc = pcre2_match(u->re, (PCRE2_SPTR)text[u->field],
-		    strlen(text[u->field]), 0, 0, md, mctx);
+		    strlen(text[u->field]), 0, checked[u->field], md, mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0) {
