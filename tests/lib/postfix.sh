@@ -20,6 +20,7 @@
 #   PF_PIPE_ARGV        the pipe transport's command (deskmail ingest with the
 #                       test's configuration), run as PF_PIPE_USER (nobody)
 #   PF_PIPE_MAXPROC     how many pipe deliveries at once (4)
+#   PF_PIPE_FLAGS       the pipe's flags= (Rq, as contrib/mta has them)
 #   PF_MAIN             more main.cf lines (they override the ones here)
 #
 # What a private instance needs (Postfix 3.7, Debian 12):
@@ -125,8 +126,9 @@ scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
 	if [ -n "${PF_PIPE_ARGV:-}" ]; then
-		printf 'deskmail  unix  - n n - %s pipe\n  flags=Rq user=%s argv=%s\n' \
-			"${PF_PIPE_MAXPROC:-4}" "$user" "$PF_PIPE_ARGV" >> "$PF/conf/master.cf"
+		printf 'deskmail  unix  - n n - %s pipe\n  flags=%s user=%s argv=%s\n' \
+			"${PF_PIPE_MAXPROC:-4}" "${PF_PIPE_FLAGS:-Rq}" "$user" \
+			"$PF_PIPE_ARGV" >> "$PF/conf/master.cf"
 	fi
 	postfix -c "$PF/conf" check > "$PF/check.out" 2>&1 &&
 	postfix -c "$PF/conf" start > "$PF/start.out" 2>&1 || {
