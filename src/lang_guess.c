@@ -24,7 +24,7 @@
 #include <textcat.h>
 
 /* a few hundred bytes suffice, says textcat.h; more only cost time */
-#define GUESS_BYTES	2048
+#define GUESS_BYTES	512
 
 static struct {
 	__typeof__(&special_textcat_Init) init;
