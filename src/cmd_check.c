@@ -2,6 +2,7 @@
  * cmd_check.c - `deskmail check-config`: everything a run would trip on,
  * found now, one line each.
  */
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,6 +58,11 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		log_warning("check-config: %s", dm_errdetail());
 	if ((err = template_check_all(ctx->cfg)) != DM_OK)
 		return ctx_fail(ctx, err);
+	/* here, not in config.c: the static front reads configurations too */
+	if (ctx->cfg->lmtp_group[0] != '\0' &&
+	    getgrnam(ctx->cfg->lmtp_group) == NULL)
+		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "lmtp_group '%s' is "
+		    "not a group of this system", ctx->cfg->lmtp_group));
 	if ((err = calendar_from_config(ctx->cfg, &cal)) != DM_OK)
 		return ctx_fail(ctx, err);
 	calendar_free(&cal);
