@@ -72,8 +72,33 @@ lang_code_ok(const char *code)
 	return 1;
 }
 
-int
-lang_exists(const struct dm_config *cfg, const char *code)
+/*
+ * Whether code has a directory, asked of the file system once per
+ * process and template_dir: every page and notice picks its language,
+ * and a stat() in each of three directories per pick was a third of the
+ * status page's time.  lang_cache_clear() forgets the answers (run's
+ * SIGHUP), as it does the words.  Only EXISTS_MAX answers are kept, so
+ * mail naming ever new languages cannot grow it.
+ */
+#define EXISTS_MAX	64
+
+static struct {
+	char	 code[LANG_LEN];
+	char	*dir;		/* template_dir it was asked for, or NULL */
+	int	 found;
+} exists[EXISTS_MAX];
+static size_t nexists;
+
+static int
+same_dir(const char *a, const char *b)
+{
+	return (a == NULL || *a == '\0') ? (b == NULL || *b == '\0') :
+	    b != NULL && strcmp(a, b) == 0;
+}
+
+/* The file system's answer, uncached. */
+static int
+exists_on_disk(const struct dm_config *cfg, const char *code)
 {
 	const char *dirs[3];
 	struct stat sb;
@@ -81,8 +106,6 @@ lang_exists(const struct dm_config *cfg, const char *code)
 	int found = 0;
 	size_t i;
 
-	if (!lang_code_ok(code))
-		return 0;
 	lang_dirs(cfg, dirs);
 	for (i = 0; i < 3 && !found; i++) {
 		if (dirs[i] == NULL)
@@ -91,6 +114,34 @@ lang_exists(const struct dm_config *cfg, const char *code)
 		found = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 		free(path);
 	}
+	return found;
+}
+
+int
+lang_exists(const struct dm_config *cfg, const char *code)
+{
+	int found = -1;
+	size_t i;
+
+	if (!lang_code_ok(code))
+		return 0;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nexists && found < 0; i++)
+		if (strcmp(exists[i].code, code) == 0 &&
+		    same_dir(exists[i].dir, cfg->template_dir))
+			found = exists[i].found;
+	pthread_mutex_unlock(&lock);
+	if (found >= 0)
+		return found;
+	found = exists_on_disk(cfg, code);
+	pthread_mutex_lock(&lock);
+	if (nexists < EXISTS_MAX) {
+		snprintf(exists[nexists].code, LANG_LEN, "%s", code);
+		exists[nexists].dir = cfg->template_dir && *cfg->template_dir ?
+		    xstrdup(cfg->template_dir) : NULL;
+		exists[nexists++].found = found;
+	}
+	pthread_mutex_unlock(&lock);
 	return found;
 }
 
@@ -476,5 +527,8 @@ lang_cache_clear(void)
 		retired = loaded[i];
 	}
 	nloaded = 0;
+	for (i = 0; i < nexists; i++)
+		free(exists[i].dir);
+	nexists = 0;
 	pthread_mutex_unlock(&lock);
 }

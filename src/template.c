@@ -292,82 +292,183 @@ is_raw(const char *name)
 }
 
 /*
- * Expand {{name}} in text (of file path, for errors), and {{{name}}} for
- * the few raw_vars.  With vars NULL it only checks that every name is
- * known.
+ * A template's text parsed once, when its file is first read: the
+ * literal runs and the variables between them, each name checked then.
+ * Rendering only copies runs and looks values up (the link pages render
+ * several templates per request).
+ */
+struct part {
+	const char	*text;	/* a run: into the file's text; a variable:
+				   its name (owned) */
+	size_t		 len;	/* bytes of a run */
+	int		 var;	/* 0 a run, 1 {{name}}, 2 {{{name}}} */
+	int		 line;	/* of a variable, for "no value" */
+};
+
+struct parsed {
+	struct part	*parts;
+	size_t		 n;
+};
+
+static void
+parsed_free(struct parsed *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->parts[i].var)
+			free((char *)t->parts[i].text);
+	free(t->parts);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+add_part(struct parsed *t, const char *text, size_t len, int var, int line)
+{
+	if (!var && len == 0)
+		return;
+	t->parts = xreallocarray(t->parts, t->n + 1, sizeof(*t->parts));
+	t->parts[t->n].text = text;
+	t->parts[t->n].len = len;
+	t->parts[t->n].var = var;
+	t->parts[t->n++].line = line;
+}
+
+/*
+ * Parse text (of file path, for errors): {{name}} for the known
+ * variables, {{{name}}} for the few raw_vars.  The runs point into text.
  */
 static dm_err
-expand(const char *path, const char *text, const struct tvars *vars,
-    int html, struct buf *out)
+parse(const char *path, const char *text, struct parsed *out)
 {
 	const char *p = text, *open, *close;
 	char name[64];
 	int line = 1, raw;
 	size_t n;
+	dm_err err = DM_OK;
 
+	memset(out, 0, sizeof(*out));
 	while ((open = strstr(p, "{{")) != NULL) {
-		for (; p < open; p++) {
+		add_part(out, p, (size_t)(open - p), 0, 0);
+		for (; p < open; p++)
 			if (*p == '\n')
 				line++;
-			if (out)
-				buf_addc(out, *p);
-		}
 		if ((raw = open[2] == '{'))
 			open++;
 		if ((close = strstr(open, "}}")) == NULL ||
-		    memchr(open, '\n', (size_t)(close - open)) != NULL)
-			return dm_fail(DM_ECONFIG, "%s:%d: '{{' without '}}'",
+		    memchr(open, '\n', (size_t)(close - open)) != NULL) {
+			err = dm_fail(DM_ECONFIG, "%s:%d: '{{' without '}}'",
 			    path, line);
+			break;
+		}
 		n = (size_t)(close - open - 2);
 		while (n > 0 && isspace((unsigned char)open[2]))
 			open++, n--;
 		while (n > 0 && isspace((unsigned char)open[1 + n]))
 			n--;
-		if (n == 0 || n >= sizeof(name))
-			return dm_fail(DM_ECONFIG, "%s:%d: empty or overlong "
+		if (n == 0 || n >= sizeof(name)) {
+			err = dm_fail(DM_ECONFIG, "%s:%d: empty or overlong "
 			    "variable name", path, line);
+			break;
+		}
 		memcpy(name, open + 2, n);
 		name[n] = '\0';
-		if (!known(name))
-			return dm_fail(DM_ECONFIG, "%s:%d: unknown variable "
+		if (!known(name)) {
+			err = dm_fail(DM_ECONFIG, "%s:%d: unknown variable "
 			    "{{%s}}", path, line, name);
-		if (raw && close[2] != '}')
-			return dm_fail(DM_ECONFIG, "%s:%d: '{{{' without '}}}'",
+			break;
+		}
+		if (raw && close[2] != '}') {
+			err = dm_fail(DM_ECONFIG, "%s:%d: '{{{' without '}}}'",
 			    path, line);
-		if (raw != is_raw(name))
-			return dm_fail(DM_ECONFIG, raw ? "%s:%d: {{{%s}}}: three "
+			break;
+		}
+		if (raw != is_raw(name)) {
+			err = dm_fail(DM_ECONFIG, raw ? "%s:%d: {{{%s}}}: three "
 			    "braces are only for HTML deskmail builds" :
 			    "%s:%d: {{%s}} holds HTML: write it with three "
 			    "braces", path, line, name);
-		if (vars != NULL) {
-			const char *v = tvars_get(vars, name);
-
-			if (v == NULL)
-				return dm_fail(DM_ECONFIG, "%s:%d: no value for "
-				    "{{%s}}", path, line, name);
-			if (html && !raw)
-				buf_adds_html(out, v);
-			else
-				buf_adds(out, v);
+			break;
 		}
+		add_part(out, xstrdup(name), 0, raw ? 2 : 1, line);
 		p = close + 2 + raw;
 	}
-	if (out)
-		buf_adds(out, p);
+	if (err != DM_OK) {
+		parsed_free(out);
+		return err;
+	}
+	add_part(out, p, strlen(p), 0, 0);
+	return DM_OK;
+}
+
+/* The parsed template t with vars onto out; HTML-escaped when html. */
+static dm_err
+expand(const char *path, const struct parsed *t, const struct tvars *vars,
+    int html, struct buf *out)
+{
+	const struct part *pt;
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		pt = &t->parts[i];
+		if (!pt->var) {
+			buf_add(out, pt->text, pt->len);
+			continue;
+		}
+		if ((v = tvars_get(vars, pt->text)) == NULL)
+			return dm_fail(DM_ECONFIG, "%s:%d: no value for "
+			    "{{%s}}", path, pt->line, pt->text);
+		if (html && pt->var == 1)
+			buf_adds_html(out, v);
+		else
+			buf_adds(out, v);
+	}
 	return DM_OK;
 }
 
 /*
- * Template files read once per process: the link pages render one per
- * request.  template_cache_clear() forgets them (run's SIGHUP).
+ * Template files read and parsed once per process: the link pages
+ * render several per request.  template_cache_clear() forgets them
+ * (run's SIGHUP); one a thread is rendering is freed when it is done.
  */
 #define CACHE_MAX	256
 
-static struct {
-	char	*path, *subject, *body;
-} cache[CACHE_MAX];
+struct tpl {
+	char		*path;
+	char		*subject, *body;	/* the file's two parts */
+	struct parsed	 psubject, pbody;
+	int		 refs;		/* renders using it (cache_lock) */
+	int		 retired;	/* cleared from the cache */
+};
+
+static struct tpl *cache[CACHE_MAX];
 static size_t ncache;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+tpl_free(struct tpl *t)
+{
+	free(t->path);
+	free(t->subject);
+	free(t->body);
+	parsed_free(&t->psubject);
+	parsed_free(&t->pbody);
+	free(t);
+}
+
+/* Done with t (from load()). */
+static void
+tpl_put(struct tpl *t)
+{
+	int gone;
+
+	pthread_mutex_lock(&cache_lock);
+	gone = --t->refs == 0 && t->retired;
+	pthread_mutex_unlock(&cache_lock);
+	if (gone)
+		tpl_free(t);
+}
 
 void
 template_cache_clear(void)
@@ -376,9 +477,9 @@ template_cache_clear(void)
 
 	pthread_mutex_lock(&cache_lock);
 	for (i = 0; i < ncache; i++) {
-		free(cache[i].path);
-		free(cache[i].subject);
-		free(cache[i].body);
+		cache[i]->retired = 1;
+		if (cache[i]->refs == 0)
+			tpl_free(cache[i]);
 	}
 	ncache = 0;
 	pthread_mutex_unlock(&cache_lock);
@@ -394,32 +495,41 @@ template_cache_clear(void)
 
 static dm_err load_file(const char *path, char **subject, char **body);
 
-/* Split a template file into its Subject and body (copies, cached). */
+/* The template file at path, read and parsed (cached); tpl_put() it. */
 static dm_err
-load(const char *path, char **subject, char **body)
+load(const char *path, struct tpl **out)
 {
+	struct tpl *t;
 	size_t i;
 	dm_err err;
 
+	*out = NULL;
 	pthread_mutex_lock(&cache_lock);
 	for (i = 0; i < ncache; i++)
-		if (strcmp(cache[i].path, path) == 0) {
-			*subject = xstrdup(cache[i].subject);
-			*body = xstrdup(cache[i].body);
+		if (strcmp(cache[i]->path, path) == 0) {
+			cache[i]->refs++;
+			*out = cache[i];
 			pthread_mutex_unlock(&cache_lock);
 			return DM_OK;
 		}
 	pthread_mutex_unlock(&cache_lock);
-	if ((err = load_file(path, subject, body)) != DM_OK)
+	t = xcalloc(1, sizeof(*t));
+	t->path = xstrdup(path);
+	t->refs = 1;
+	if ((err = load_file(path, &t->subject, &t->body)) != DM_OK ||
+	    (err = parse(path, t->subject, &t->psubject)) != DM_OK ||
+	    (err = parse(path, t->body, &t->pbody)) != DM_OK) {
+		tpl_free(t);
 		return err;
+	}
 	pthread_mutex_lock(&cache_lock);
 	if (ncache < CACHE_MAX) {
-		cache[ncache].path = xstrdup(path);
-		cache[ncache].subject = xstrdup(*subject);
-		cache[ncache].body = xstrdup(*body);
-		ncache++;
-	}
+		t->refs++;
+		cache[ncache++] = t;
+	} else
+		t->retired = 1;		/* freed after this render */
 	pthread_mutex_unlock(&cache_lock);
+	*out = t;
 	return DM_OK;
 }
 
@@ -451,21 +561,24 @@ static dm_err
 render_file(const char *path, const struct tvars *vars, int html,
     char **subject, char **body)
 {
-	char *subj_t, *body_t;
+	struct tpl *t;
 	struct buf sb, bb;
 	dm_err err;
 
 	*subject = *body = NULL;
-	if ((err = load(path, &subj_t, &body_t)) != DM_OK)
+	if ((err = load(path, &t)) != DM_OK)
 		return err;
+	if (vars == NULL) {		/* a check: it parsed */
+		tpl_put(t);
+		return DM_OK;
+	}
 	buf_init(&sb);
 	buf_init(&bb);
-	err = expand(path, subj_t, vars, 0, vars ? &sb : NULL);
+	err = expand(path, &t->psubject, vars, 0, &sb);
 	if (err == DM_OK)
-		err = expand(path, body_t, vars, html, vars ? &bb : NULL);
-	free(subj_t);
-	free(body_t);
-	if (err != DM_OK || vars == NULL) {
+		err = expand(path, &t->pbody, vars, html, &bb);
+	tpl_put(t);
+	if (err != DM_OK) {
 		buf_free(&sb);
 		buf_free(&bb);
 		return err;

@@ -628,7 +628,11 @@ requests_page(struct dm_web *w, struct MHD_Connection *c, const char *tok,
 		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "busy");
 	tvars_init(&v);
-	err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
+	/* one snapshot, one read lock, as for the other pages (handle()) */
+	if ((err = store_begin_read(st)) == DM_OK) {
+		err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
+		store_rollback(st);
+	}
 	store_put(w, slot);
 	if (err != DM_OK) {
 		log_error("web: requests: %s", dm_errdetail());
@@ -783,13 +787,26 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if ((st = store_get(w, &slot)) == NULL)
 		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "busy");
+	/*
+	 * A page is read in one snapshot: its parts agree with each other,
+	 * and its dozen or more statements share one read lock instead of
+	 * taking and dropping one each.  (A POST opens its own transaction.)
+	 */
+	if (!post && store_begin_read(st) != DM_OK) {
+		store_put(w, slot);
+		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
+	}
 	if ((err = ticket_get(st, tk.ticket, &t)) != DM_OK) {
+		store_rollback(st);
 		store_put(w, slot);
 		return error_page(w, c, NULL, MHD_HTTP_NOT_FOUND, "no_request");
 	}
 	clean_comment(rq->comment);
 	r = post ? act(w, c, st, tok, &tk, &t, rq) :
 	    show(w, c, st, tok, &tk, &t);
+	if (!post)
+		store_rollback(st);
 	ticket_clear(&t);
 	store_put(w, slot);
 	return r;
