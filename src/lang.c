@@ -396,6 +396,27 @@ nth(const char *list, int i, char *out, size_t len)
 	}
 }
 
+/* n (>= 0) in decimal, at least width digits: printf's "%0*d" without
+ * printf, which was most of the time of a time on a page. */
+static void
+number(struct buf *b, int n, int width)
+{
+	char d[16];
+	int i = (int)sizeof(d);
+
+	if (n < 0) {		/* not a calendar's; as printf would */
+		buf_addf(b, "%0*d", width, n);
+		return;
+	}
+	do {
+		d[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && i > 0);
+	while ((int)sizeof(d) - i < width && i > 0)
+		d[--i] = '0';
+	buf_add(b, d + i, sizeof(d) - (size_t)i);
+}
+
 char *
 lang_time(const struct dm_config *cfg, const char *code, time_t t,
     const char *tz, char *buf, size_t len)
@@ -408,6 +429,7 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 	struct buf b;
 	struct tm tm;
 	time_t local;
+	size_t n;
 
 	if (fmt == NULL || days == NULL || months == NULL)
 		return clock_format_human(t, tz, buf, len);
@@ -426,17 +448,21 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 		switch (*++p) {
 		case 'a': buf_adds(&b, day); break;
 		case 'b': buf_adds(&b, month); break;
-		case 'd': buf_addf(&b, "%02d", tm.tm_mday); break;
-		case 'e': buf_addf(&b, "%d", tm.tm_mday); break;
-		case 'Y': buf_addf(&b, "%d", tm.tm_year + 1900); break;
-		case 'H': buf_addf(&b, "%02d", tm.tm_hour); break;
-		case 'M': buf_addf(&b, "%02d", tm.tm_min); break;
+		case 'd': number(&b, tm.tm_mday, 2); break;
+		case 'e': number(&b, tm.tm_mday, 1); break;
+		case 'Y': number(&b, tm.tm_year + 1900, 1); break;
+		case 'H': number(&b, tm.tm_hour, 2); break;
+		case 'M': number(&b, tm.tm_min, 2); break;
 		case 'Z': buf_adds(&b, zt.abbr); break;
 		default: buf_addc(&b, *p); break;
 		}
 	}
-	buf_addc(&b, '\0');
-	snprintf(buf, len, "%s", b.data);
+	/* as snprintf(buf, len, "%s") would, cut at len - 1 bytes */
+	if (len > 0) {
+		n = b.len < len - 1 ? b.len : len - 1;
+		memcpy(buf, b.data ? b.data : "", n);
+		buf[n] = '\0';
+	}
 	buf_free(&b);
 	return buf;
 }

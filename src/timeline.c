@@ -257,12 +257,13 @@ static const char sql_entries[] =
     "  from_name AS name,"
     "  CASE WHEN new_text <> '' THEN new_text ELSE body END AS text"
     "  FROM messages WHERE ticket_id = ?1 AND kind IN ('customer', 'staff')"
-    " UNION ALL"
+    " UNION ALL"	/* "+type": through the ticket's events, not every
+			   progress note of every ticket (events_type) */
     " SELECT 1, id, at, type, actor, NULL, detail FROM events"
-    "  WHERE ticket_id = ?1 AND type = 'progress'"
+    "  WHERE ticket_id = ?1 AND +type = 'progress'"
     " UNION ALL"	/* a child shows its major incident's progress notes */
     " SELECT 2, id, at, type, actor, NULL, detail FROM events"
-    "  WHERE ticket_id = ?3 AND type = 'progress'"
+    "  WHERE ticket_id = ?3 AND +type = 'progress'"
     " ORDER BY at DESC, src DESC, id DESC LIMIT ?2)"
     " ORDER BY at, src, id";
 
