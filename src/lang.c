@@ -43,7 +43,8 @@ struct words {
 static struct words *loaded[LANGS_MAX];
 static size_t nloaded;
 static struct words *retired;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* read-mostly: every page and notice looks words up */
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 
 void
 lang_dirs(const struct dm_config *cfg, const char *dirs[3])
@@ -125,23 +126,23 @@ lang_exists(const struct dm_config *cfg, const char *code)
 
 	if (!lang_code_ok(code))
 		return 0;
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_rdlock(&lock);
 	for (i = 0; i < nexists && found < 0; i++)
 		if (strcmp(exists[i].code, code) == 0 &&
 		    same_dir(exists[i].dir, cfg->template_dir))
 			found = exists[i].found;
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	if (found >= 0)
 		return found;
 	found = exists_on_disk(cfg, code);
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	if (nexists < EXISTS_MAX) {
 		snprintf(exists[nexists].code, LANG_LEN, "%s", code);
 		exists[nexists].dir = cfg->template_dir && *cfg->template_dir ?
 		    xstrdup(cfg->template_dir) : NULL;
 		exists[nexists++].found = found;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	return found;
 }
 
@@ -277,13 +278,13 @@ words_of(const struct dm_config *cfg, const char *code)
 	char *path;
 	size_t i;
 
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_rdlock(&lock);
 	for (i = 0; i < nloaded; i++)
 		if (strcmp(loaded[i]->code, code) == 0) {
 			w = loaded[i];
 			break;
 		}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	if (w != NULL || !lang_code_ok(code))
 		return w;
 	if ((path = words_path(cfg, code)) == NULL)
@@ -292,7 +293,7 @@ words_of(const struct dm_config *cfg, const char *code)
 	free(path);
 	if (w == NULL)
 		return NULL;
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	for (i = 0; i < nloaded; i++)
 		if (strcmp(loaded[i]->code, code) == 0)
 			break;
@@ -305,7 +306,7 @@ words_of(const struct dm_config *cfg, const char *code)
 		w->retired = retired;
 		retired = w;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	return w;
 }
 
@@ -435,7 +436,7 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 		return clock_format_human(t, tz, buf, len);
 	(void)zone_at(tz, t, &zt);
 	local = t + zt.gmtoff;
-	if (gmtime_r(&local, &tm) == NULL ||
+	if ((clock_utc(local, &tm) == NULL && gmtime_r(&local, &tm) == NULL) ||
 	    !nth(days, tm.tm_wday, day, sizeof(day)) ||
 	    !nth(months, tm.tm_mon, month, sizeof(month)))
 		return clock_format_human(t, tz, buf, len);
@@ -546,7 +547,7 @@ lang_cache_clear(void)
 {
 	size_t i;
 
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	/* a thread may still hold a word: kept, never freed */
 	for (i = 0; i < nloaded; i++) {
 		loaded[i]->retired = retired;
@@ -556,5 +557,5 @@ lang_cache_clear(void)
 	for (i = 0; i < nexists; i++)
 		free(exists[i].dir);
 	nexists = 0;
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 }

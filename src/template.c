@@ -12,6 +12,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -138,10 +139,20 @@ tvars_set(struct tvars *v, const char *name, const char *value)
 {
 	unsigned h = name_hash(name);
 	ssize_t i = tvars_find(v, name, h);
+	size_t nl = strlen(name) + 1, vl;
+	char *block;
 
+	/* name and value in one allocation (a page sets dozens) */
+	if (value == NULL)
+		value = "";
+	vl = strlen(value) + 1;
+	block = xmalloc(nl + vl);
+	memcpy(block, name, nl);
+	memcpy(block + nl, value, vl);
 	if (i >= 0) {
-		free(v->values[i]);
-		v->values[i] = xstrdup(value ? value : "");
+		free(v->names[i]);
+		v->names[i] = block;
+		v->values[i] = block + nl;
 		return;
 	}
 	if (v->n == v->cap) {
@@ -153,8 +164,8 @@ tvars_set(struct tvars *v, const char *name, const char *value)
 		    sizeof(*v->hashes));
 	}
 	v->hashes[v->n] = h;
-	v->names[v->n] = xstrdup(name);
-	v->values[v->n++] = xstrdup(value ? value : "");
+	v->names[v->n] = block;
+	v->values[v->n++] = block + nl;
 }
 
 void
@@ -179,10 +190,8 @@ tvars_free(struct tvars *v)
 {
 	size_t i;
 
-	for (i = 0; i < v->n; i++) {
-		free(v->names[i]);
-		free(v->values[i]);
-	}
+	for (i = 0; i < v->n; i++)
+		free(v->names[i]);	/* the value is in the same block */
 	free(v->names);
 	free(v->values);
 	free(v->hashes);
@@ -211,7 +220,8 @@ static struct {
 	char	*path;		/* NULL: in no directory */
 } found[FOUND_MAX];
 static size_t nfound;
-static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+/* read-mostly: every render looks up, a template's first use adds */
+static pthread_rwlock_t found_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static char *search(const struct dm_config *, const char *, const char *,
     const char *);
@@ -228,19 +238,19 @@ find_in(const struct dm_config *cfg, const char *lang, const char *name,
 
 	if (lang == NULL)
 		lang = "";
-	pthread_mutex_lock(&found_lock);
+	pthread_rwlock_rdlock(&found_lock);
 	for (i = 0; i < nfound; i++)
 		if (strcmp(found[i].name, name) == 0 &&
 		    strcmp(found[i].lang, lang) == 0 &&
 		    strcmp(found[i].ext, ext) == 0 &&
 		    strcmp(found[i].dir, dir) == 0) {
 			path = found[i].path ? xstrdup(found[i].path) : NULL;
-			pthread_mutex_unlock(&found_lock);
+			pthread_rwlock_unlock(&found_lock);
 			return path;
 		}
-	pthread_mutex_unlock(&found_lock);
+	pthread_rwlock_unlock(&found_lock);
 	path = search(cfg, *lang ? lang : NULL, name, ext);
-	pthread_mutex_lock(&found_lock);
+	pthread_rwlock_wrlock(&found_lock);
 	if (nfound < FOUND_MAX) {
 		found[nfound].dir = xstrdup(dir);
 		found[nfound].lang = xstrdup(lang);
@@ -249,7 +259,7 @@ find_in(const struct dm_config *cfg, const char *lang, const char *name,
 		found[nfound].path = path ? xstrdup(path) : NULL;
 		nfound++;
 	}
-	pthread_mutex_unlock(&found_lock);
+	pthread_rwlock_unlock(&found_lock);
 	return path;
 }
 
@@ -476,13 +486,15 @@ struct tpl {
 	char		*path;
 	char		*subject, *body;	/* the file's two parts */
 	struct parsed	 psubject, pbody;
-	int		 refs;		/* renders using it (cache_lock) */
+	atomic_int	 refs;		/* renders using it */
 	int		 retired;	/* cleared from the cache */
 };
 
 static struct tpl *cache[CACHE_MAX];
 static size_t ncache;
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/* read-locked to use the cache (refs are atomic), write-locked to change
+ * it: renders on several threads do not queue on each other */
+static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static void
 tpl_free(struct tpl *t)
@@ -501,9 +513,9 @@ tpl_put(struct tpl *t)
 {
 	int gone;
 
-	pthread_mutex_lock(&cache_lock);
-	gone = --t->refs == 0 && t->retired;
-	pthread_mutex_unlock(&cache_lock);
+	pthread_rwlock_rdlock(&cache_lock);
+	gone = atomic_fetch_sub(&t->refs, 1) == 1 && t->retired;
+	pthread_rwlock_unlock(&cache_lock);
 	if (gone)
 		tpl_free(t);
 }
@@ -513,15 +525,15 @@ template_cache_clear(void)
 {
 	size_t i;
 
-	pthread_mutex_lock(&cache_lock);
+	pthread_rwlock_wrlock(&cache_lock);
 	for (i = 0; i < ncache; i++) {
 		cache[i]->retired = 1;
-		if (cache[i]->refs == 0)
+		if (atomic_load(&cache[i]->refs) == 0)
 			tpl_free(cache[i]);
 	}
 	ncache = 0;
-	pthread_mutex_unlock(&cache_lock);
-	pthread_mutex_lock(&found_lock);
+	pthread_rwlock_unlock(&cache_lock);
+	pthread_rwlock_wrlock(&found_lock);
 	for (i = 0; i < nfound; i++) {
 		free(found[i].dir);
 		free(found[i].lang);
@@ -530,7 +542,7 @@ template_cache_clear(void)
 		free(found[i].path);
 	}
 	nfound = 0;
-	pthread_mutex_unlock(&found_lock);
+	pthread_rwlock_unlock(&found_lock);
 	lang_cache_clear();
 }
 
@@ -545,31 +557,31 @@ load(const char *path, struct tpl **out)
 	dm_err err;
 
 	*out = NULL;
-	pthread_mutex_lock(&cache_lock);
+	pthread_rwlock_rdlock(&cache_lock);
 	for (i = 0; i < ncache; i++)
 		if (strcmp(cache[i]->path, path) == 0) {
-			cache[i]->refs++;
+			atomic_fetch_add(&cache[i]->refs, 1);
 			*out = cache[i];
-			pthread_mutex_unlock(&cache_lock);
+			pthread_rwlock_unlock(&cache_lock);
 			return DM_OK;
 		}
-	pthread_mutex_unlock(&cache_lock);
+	pthread_rwlock_unlock(&cache_lock);
 	t = xcalloc(1, sizeof(*t));
 	t->path = xstrdup(path);
-	t->refs = 1;
+	atomic_init(&t->refs, 1);
 	if ((err = load_file(path, &t->subject, &t->body)) != DM_OK ||
 	    (err = parse(path, t->subject, &t->psubject)) != DM_OK ||
 	    (err = parse(path, t->body, &t->pbody)) != DM_OK) {
 		tpl_free(t);
 		return err;
 	}
-	pthread_mutex_lock(&cache_lock);
+	pthread_rwlock_wrlock(&cache_lock);
 	if (ncache < CACHE_MAX) {
-		t->refs++;
+		atomic_fetch_add(&t->refs, 1);
 		cache[ncache++] = t;
 	} else
 		t->retired = 1;		/* freed after this render */
-	pthread_mutex_unlock(&cache_lock);
+	pthread_rwlock_unlock(&cache_lock);
 	*out = t;
 	return DM_OK;
 }
