@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -494,6 +495,23 @@ check_schema(struct dm_store *st, int mode)
  */
 static atomic_int open_stores;
 
+static atomic_int cache_kib = STORE_CACHE_KB;
+
+void
+store_cache_default(int kib)
+{
+	atomic_store(&cache_kib, kib);
+}
+
+void
+store_cache(struct dm_store *st, int kib)
+{
+	char pragma[64];
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", kib);
+	(void)exec(st, pragma);	/* a cache of the old size still works */
+}
+
 /*
  * Before SQLite's first use: no count of the memory it holds.  The count
  * takes one mutex for the whole process around every allocation, and
@@ -575,8 +593,9 @@ store_open(const struct dm_config *cfg, int mode, struct dm_store **out)
 	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = "
 	    DM_STR(WAL_FRAMES) ";"
-	    "PRAGMA cache_size = -16384;",
-	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL");
+	    "PRAGMA cache_size = -%d;",
+	    strcmp(cfg->synchronous, "normal") == 0 ? "NORMAL" : "FULL",
+	    atomic_load(&cache_kib));
 	if ((err = exec(st, pragma)) != DM_OK ||
 	    (err = check_schema(st, mode)) != DM_OK) {
 		err = dm_fail(err == DM_ETEMP || err == DM_ESCHEMA ? err :
