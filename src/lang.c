@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ struct words {
 	size_t		 n;
 	char		*keys[WORDS_MAX];
 	char		*values[WORDS_MAX];
+	unsigned	 hashes[WORDS_MAX];	/* of each key: a page looks
+						   up dozens of words */
 	struct words	*retired;	/* lang_cache_clear() keeps them here */
 };
 
@@ -225,6 +228,17 @@ words_free(struct words *w)
 	free(w);
 }
 
+/* FNV-1a of a key. */
+static unsigned
+key_hash(const char *key)
+{
+	unsigned h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
 /* Parse the words file at path into a new struct words (*out). */
 static dm_err
 words_read(const char *path, const char *code, struct words **out)
@@ -259,6 +273,7 @@ words_read(const char *path, const char *code, struct words **out)
 		k = str_squeeze(xstrdup(line));
 		v = str_squeeze(xstrdup(eq + 1));
 		w->keys[w->n] = k;
+		w->hashes[w->n] = key_hash(k);
 		w->values[w->n++] = v;
 	}
 	free(data);
@@ -270,9 +285,45 @@ words_read(const char *path, const char *code, struct words **out)
 	return DM_OK;
 }
 
+/*
+ * The words this thread found last, per slot (a language, and
+ * LANG_SHARED's), valid while generation is what it was: a page looks
+ * up dozens of words, and the shared lock's cache line went back and
+ * forth between the web threads.  lang_cache_clear() moves generation
+ * on; retired words are never freed, so a stale pointer is never read.
+ */
+static atomic_uint generation;
+static _Thread_local struct {
+	char			 code[LANG_LEN];
+	const struct words	*w;
+	unsigned		 gen;
+} last[2];
+
+static const struct words *words_lookup(const struct dm_config *,
+    const char *);
+
 /* code's words, read on first use; NULL when it has none that read. */
 static const struct words *
 words_of(const struct dm_config *cfg, const char *code)
+{
+	unsigned gen = atomic_load_explicit(&generation,
+	    memory_order_acquire);
+	int k = strcmp(code, LANG_SHARED) == 0;
+	const struct words *w;
+
+	if (last[k].w != NULL && last[k].gen == gen &&
+	    strcmp(last[k].code, code) == 0)
+		return last[k].w;
+	if ((w = words_lookup(cfg, code)) != NULL && strlen(code) < LANG_LEN) {
+		snprintf(last[k].code, LANG_LEN, "%s", code);
+		last[k].w = w;
+		last[k].gen = gen;
+	}
+	return w;
+}
+
+static const struct words *
+words_lookup(const struct dm_config *cfg, const char *code)
 {
 	struct words *w = NULL;
 	char *path;
@@ -313,12 +364,14 @@ words_of(const struct dm_config *cfg, const char *code)
 static const char *
 word_in(const struct words *w, const char *key)
 {
+	unsigned h;
 	size_t i;
 
 	if (w == NULL)
 		return NULL;
+	h = key_hash(key);
 	for (i = 0; i < w->n; i++)
-		if (strcmp(w->keys[i], key) == 0)
+		if (w->hashes[i] == h && strcmp(w->keys[i], key) == 0)
 			return w->values[i];
 	return NULL;
 }
@@ -554,6 +607,7 @@ lang_cache_clear(void)
 		retired = loaded[i];
 	}
 	nloaded = 0;
+	atomic_fetch_add_explicit(&generation, 1, memory_order_release);
 	for (i = 0; i < nexists; i++)
 		free(exists[i].dir);
 	nexists = 0;
