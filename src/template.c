@@ -486,7 +486,7 @@ struct tpl {
 	char		*path;
 	char		*subject, *body;	/* the file's two parts */
 	struct parsed	 psubject, pbody;
-	atomic_int	 refs;		/* renders using it */
+	atomic_int	 refs;		/* renders using it, and the cache */
 	int		 retired;	/* cleared from the cache */
 };
 
@@ -527,8 +527,10 @@ template_cache_clear(void)
 
 	pthread_rwlock_wrlock(&cache_lock);
 	for (i = 0; i < ncache; i++) {
+		/* the cache's own reference; a render still using it frees
+		 * it when done (tpl_put()) */
 		cache[i]->retired = 1;
-		if (atomic_load(&cache[i]->refs) == 0)
+		if (atomic_fetch_sub(&cache[i]->refs, 1) == 1)
 			tpl_free(cache[i]);
 	}
 	ncache = 0;
