@@ -1,6 +1,7 @@
 /*
  * clock.c - the injectable clock (DESKMAIL_NOW).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,78 @@ clock_parse_iso(const char *s, time_t *out)
 	return DM_OK;
 }
 
+/*
+ * The calendar fields of t in UTC, by arithmetic alone (days to civil
+ * date, proleptic Gregorian): glibc's gmtime_r() takes the process's
+ * time zone lock, which the link pages' threads queued on several times
+ * per page.  Years 1 to 9999; NULL outside them.
+ */
+struct tm *
+clock_utc(time_t t, struct tm *tm)
+{
+	int64_t days, secs, era, doe, yoe, doy, mp, y;
+
+	if (t < -62135596800LL || t > 253402300799LL)
+		return NULL;
+	days = (int64_t)t / 86400;
+	secs = (int64_t)t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_sec = (int)(secs % 60);
+	tm->tm_wday = (int)((days % 7 + 11) % 7);	/* 1970-01-01: Thursday */
+	days += 719468;			/* from 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	tm->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10);
+	y = yoe + era * 400 + (tm->tm_mon <= 1);
+	tm->tm_year = (int)(y - 1900);
+	tm->tm_yday = (int)(doy >= 306 ? doy - 306 : doy + 59 +
+	    ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	return tm;
+}
+
+/* n as exactly width digits at p. */
+static void
+digits(char *p, int n, int width)
+{
+	while (width-- > 0) {
+		p[width] = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
 char *
 clock_format_iso(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
+	char s[21];
 
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (clock_utc(t, &tm) == NULL) {	/* years printf must write */
+		gmtime_r(&t, &tm);
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return buf;
+	}
+	/* "YYYY-MM-DDTHH:MM:SSZ" without strftime()'s locale work */
+	memcpy(s, "0000-00-00T00:00:00Z", 21);
+	digits(s, tm.tm_year + 1900, 4);
+	digits(s + 5, tm.tm_mon + 1, 2);
+	digits(s + 8, tm.tm_mday, 2);
+	digits(s + 11, tm.tm_hour, 2);
+	digits(s + 14, tm.tm_min, 2);
+	digits(s + 17, tm.tm_sec, 2);
+	if (len >= sizeof(s))
+		memcpy(buf, s, sizeof(s));
+	else if (len > 0)	/* as strftime: too small, nothing */
+		buf[0] = '\0';
 	return buf;
 }
 
@@ -72,7 +138,7 @@ clock_format_human(time_t t, const char *tz, char *buf, size_t len)
 	(void)zone_at(tz, t, &zt);
 	/* the wall clock as if it were UTC: no TZ, no locale, any thread */
 	local = t + zt.gmtoff;
-	if (gmtime_r(&local, &tm) == NULL)
+	if (clock_utc(local, &tm) == NULL && gmtime_r(&local, &tm) == NULL)
 		return clock_format_iso(t, buf, len);
 	snprintf(buf, len, "%s %02d %s %d, %02d:%02d %s", days[tm.tm_wday],
 	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,

@@ -25,11 +25,14 @@
 #include "deskmail/people.h"
 #include "deskmail/clock.h"
 #include "deskmail/sender.h"
+#include "deskmail/store.h"
 #include "deskmail/template.h"
 #include "deskmail/tick.h"
 #include "deskmail/web.h"
 #include "deskmail/util.h"
 #include "deskmail/watch.h"
+
+#define RUN_CACHE_KB	1024	/* page cache per connection (store.h) */
 
 static volatile sig_atomic_t got_stop, got_reload;
 
@@ -110,6 +113,20 @@ cmd_run(struct dm_ctx *ctx, int argc, char **argv)
 	 */
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
+	/*
+	 * ... in two arenas, not one per thread (up to 8 per core): each
+	 * arena keeps its own freed memory, and run has a thread per
+	 * mailbox, web worker, the socket, the sender and its marker.
+	 */
+	mallopt(M_ARENA_MAX, 2);
+	/*
+	 * Every thread has its own connection, and each connection's page
+	 * cache keeps what it read up to its size: at the batch default
+	 * (16 MiB) the ingest thread and each web thread would each grow to
+	 * it on a large database (bench/rss).  The kernel keeps the file's
+	 * pages for all of them.
+	 */
+	store_cache_default(RUN_CACHE_KB);
 	if ((rc = ctx_open(ctx, 0)) != EX_OK)
 		return rc;
 	if ((err = lock_take(ctx->cfg, "fetch", &lock)) != DM_OK)

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,16 @@ struct words {
 	size_t		 n;
 	char		*keys[WORDS_MAX];
 	char		*values[WORDS_MAX];
+	unsigned	 hashes[WORDS_MAX];	/* of each key: a page looks
+						   up dozens of words */
 	struct words	*retired;	/* lang_cache_clear() keeps them here */
 };
 
 static struct words *loaded[LANGS_MAX];
 static size_t nloaded;
 static struct words *retired;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* read-mostly: every page and notice looks words up */
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 
 void
 lang_dirs(const struct dm_config *cfg, const char *dirs[3])
@@ -72,8 +76,33 @@ lang_code_ok(const char *code)
 	return 1;
 }
 
-int
-lang_exists(const struct dm_config *cfg, const char *code)
+/*
+ * Whether code has a directory, asked of the file system once per
+ * process and template_dir: every page and notice picks its language,
+ * and a stat() in each of three directories per pick was a third of the
+ * status page's time.  lang_cache_clear() forgets the answers (run's
+ * SIGHUP), as it does the words.  Only EXISTS_MAX answers are kept, so
+ * mail naming ever new languages cannot grow it.
+ */
+#define EXISTS_MAX	64
+
+static struct {
+	char	 code[LANG_LEN];
+	char	*dir;		/* template_dir it was asked for, or NULL */
+	int	 found;
+} exists[EXISTS_MAX];
+static size_t nexists;
+
+static int
+same_dir(const char *a, const char *b)
+{
+	return (a == NULL || *a == '\0') ? (b == NULL || *b == '\0') :
+	    b != NULL && strcmp(a, b) == 0;
+}
+
+/* The file system's answer, uncached. */
+static int
+exists_on_disk(const struct dm_config *cfg, const char *code)
 {
 	const char *dirs[3];
 	struct stat sb;
@@ -81,8 +110,6 @@ lang_exists(const struct dm_config *cfg, const char *code)
 	int found = 0;
 	size_t i;
 
-	if (!lang_code_ok(code))
-		return 0;
 	lang_dirs(cfg, dirs);
 	for (i = 0; i < 3 && !found; i++) {
 		if (dirs[i] == NULL)
@@ -91,6 +118,34 @@ lang_exists(const struct dm_config *cfg, const char *code)
 		found = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 		free(path);
 	}
+	return found;
+}
+
+int
+lang_exists(const struct dm_config *cfg, const char *code)
+{
+	int found = -1;
+	size_t i;
+
+	if (!lang_code_ok(code))
+		return 0;
+	pthread_rwlock_rdlock(&lock);
+	for (i = 0; i < nexists && found < 0; i++)
+		if (strcmp(exists[i].code, code) == 0 &&
+		    same_dir(exists[i].dir, cfg->template_dir))
+			found = exists[i].found;
+	pthread_rwlock_unlock(&lock);
+	if (found >= 0)
+		return found;
+	found = exists_on_disk(cfg, code);
+	pthread_rwlock_wrlock(&lock);
+	if (nexists < EXISTS_MAX) {
+		snprintf(exists[nexists].code, LANG_LEN, "%s", code);
+		exists[nexists].dir = cfg->template_dir && *cfg->template_dir ?
+		    xstrdup(cfg->template_dir) : NULL;
+		exists[nexists++].found = found;
+	}
+	pthread_rwlock_unlock(&lock);
 	return found;
 }
 
@@ -173,6 +228,17 @@ words_free(struct words *w)
 	free(w);
 }
 
+/* FNV-1a of a key. */
+static unsigned
+key_hash(const char *key)
+{
+	unsigned h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
 /* Parse the words file at path into a new struct words (*out). */
 static dm_err
 words_read(const char *path, const char *code, struct words **out)
@@ -207,6 +273,7 @@ words_read(const char *path, const char *code, struct words **out)
 		k = str_squeeze(xstrdup(line));
 		v = str_squeeze(xstrdup(eq + 1));
 		w->keys[w->n] = k;
+		w->hashes[w->n] = key_hash(k);
 		w->values[w->n++] = v;
 	}
 	free(data);
@@ -218,21 +285,57 @@ words_read(const char *path, const char *code, struct words **out)
 	return DM_OK;
 }
 
+/*
+ * The words this thread found last, per slot (a language, and
+ * LANG_SHARED's), valid while generation is what it was: a page looks
+ * up dozens of words, and the shared lock's cache line went back and
+ * forth between the web threads.  lang_cache_clear() moves generation
+ * on; retired words are never freed, so a stale pointer is never read.
+ */
+static atomic_uint generation;
+static _Thread_local struct {
+	char			 code[LANG_LEN];
+	const struct words	*w;
+	unsigned		 gen;
+} last[2];
+
+static const struct words *words_lookup(const struct dm_config *,
+    const char *);
+
 /* code's words, read on first use; NULL when it has none that read. */
 static const struct words *
 words_of(const struct dm_config *cfg, const char *code)
+{
+	unsigned gen = atomic_load_explicit(&generation,
+	    memory_order_acquire);
+	int k = strcmp(code, LANG_SHARED) == 0;
+	const struct words *w;
+
+	if (last[k].w != NULL && last[k].gen == gen &&
+	    strcmp(last[k].code, code) == 0)
+		return last[k].w;
+	if ((w = words_lookup(cfg, code)) != NULL && strlen(code) < LANG_LEN) {
+		snprintf(last[k].code, LANG_LEN, "%s", code);
+		last[k].w = w;
+		last[k].gen = gen;
+	}
+	return w;
+}
+
+static const struct words *
+words_lookup(const struct dm_config *cfg, const char *code)
 {
 	struct words *w = NULL;
 	char *path;
 	size_t i;
 
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_rdlock(&lock);
 	for (i = 0; i < nloaded; i++)
 		if (strcmp(loaded[i]->code, code) == 0) {
 			w = loaded[i];
 			break;
 		}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	if (w != NULL || !lang_code_ok(code))
 		return w;
 	if ((path = words_path(cfg, code)) == NULL)
@@ -241,7 +344,7 @@ words_of(const struct dm_config *cfg, const char *code)
 	free(path);
 	if (w == NULL)
 		return NULL;
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	for (i = 0; i < nloaded; i++)
 		if (strcmp(loaded[i]->code, code) == 0)
 			break;
@@ -254,19 +357,21 @@ words_of(const struct dm_config *cfg, const char *code)
 		w->retired = retired;
 		retired = w;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	return w;
 }
 
 static const char *
 word_in(const struct words *w, const char *key)
 {
+	unsigned h;
 	size_t i;
 
 	if (w == NULL)
 		return NULL;
+	h = key_hash(key);
 	for (i = 0; i < w->n; i++)
-		if (strcmp(w->keys[i], key) == 0)
+		if (w->hashes[i] == h && strcmp(w->keys[i], key) == 0)
 			return w->values[i];
 	return NULL;
 }
@@ -345,6 +450,27 @@ nth(const char *list, int i, char *out, size_t len)
 	}
 }
 
+/* n (>= 0) in decimal, at least width digits: printf's "%0*d" without
+ * printf, which was most of the time of a time on a page. */
+static void
+number(struct buf *b, int n, int width)
+{
+	char d[16];
+	int i = (int)sizeof(d);
+
+	if (n < 0) {		/* not a calendar's; as printf would */
+		buf_addf(b, "%0*d", width, n);
+		return;
+	}
+	do {
+		d[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && i > 0);
+	while ((int)sizeof(d) - i < width && i > 0)
+		d[--i] = '0';
+	buf_add(b, d + i, sizeof(d) - (size_t)i);
+}
+
 char *
 lang_time(const struct dm_config *cfg, const char *code, time_t t,
     const char *tz, char *buf, size_t len)
@@ -357,12 +483,13 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 	struct buf b;
 	struct tm tm;
 	time_t local;
+	size_t n;
 
 	if (fmt == NULL || days == NULL || months == NULL)
 		return clock_format_human(t, tz, buf, len);
 	(void)zone_at(tz, t, &zt);
 	local = t + zt.gmtoff;
-	if (gmtime_r(&local, &tm) == NULL ||
+	if ((clock_utc(local, &tm) == NULL && gmtime_r(&local, &tm) == NULL) ||
 	    !nth(days, tm.tm_wday, day, sizeof(day)) ||
 	    !nth(months, tm.tm_mon, month, sizeof(month)))
 		return clock_format_human(t, tz, buf, len);
@@ -375,17 +502,21 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 		switch (*++p) {
 		case 'a': buf_adds(&b, day); break;
 		case 'b': buf_adds(&b, month); break;
-		case 'd': buf_addf(&b, "%02d", tm.tm_mday); break;
-		case 'e': buf_addf(&b, "%d", tm.tm_mday); break;
-		case 'Y': buf_addf(&b, "%d", tm.tm_year + 1900); break;
-		case 'H': buf_addf(&b, "%02d", tm.tm_hour); break;
-		case 'M': buf_addf(&b, "%02d", tm.tm_min); break;
+		case 'd': number(&b, tm.tm_mday, 2); break;
+		case 'e': number(&b, tm.tm_mday, 1); break;
+		case 'Y': number(&b, tm.tm_year + 1900, 1); break;
+		case 'H': number(&b, tm.tm_hour, 2); break;
+		case 'M': number(&b, tm.tm_min, 2); break;
 		case 'Z': buf_adds(&b, zt.abbr); break;
 		default: buf_addc(&b, *p); break;
 		}
 	}
-	buf_addc(&b, '\0');
-	snprintf(buf, len, "%s", b.data);
+	/* as snprintf(buf, len, "%s") would, cut at len - 1 bytes */
+	if (len > 0) {
+		n = b.len < len - 1 ? b.len : len - 1;
+		memcpy(buf, b.data ? b.data : "", n);
+		buf[n] = '\0';
+	}
 	buf_free(&b);
 	return buf;
 }
@@ -469,12 +600,16 @@ lang_cache_clear(void)
 {
 	size_t i;
 
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	/* a thread may still hold a word: kept, never freed */
 	for (i = 0; i < nloaded; i++) {
 		loaded[i]->retired = retired;
 		retired = loaded[i];
 	}
 	nloaded = 0;
-	pthread_mutex_unlock(&lock);
+	atomic_fetch_add_explicit(&generation, 1, memory_order_release);
+	for (i = 0; i < nexists; i++)
+		free(exists[i].dir);
+	nexists = 0;
+	pthread_rwlock_unlock(&lock);
 }

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "deskmail/clock.h"
 #include "deskmail/notice.h"
 #include "deskmail/requests.h"
@@ -116,8 +114,8 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
     const unsigned char key[32], const char *address, time_t now,
     struct tvars *v)
 {
-	struct json_object *arr, *o, *id;
 	struct ticket_filter f;
+	int64_t *ids;
 	struct dm_ticket t;
 	struct buf open, closed;
 	size_t i, n, nopen = 0, nclosed = 0;
@@ -129,21 +127,14 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
 	f.requester = address;
 	f.closed_since = now - (int64_t)REQUESTS_CLOSED_DAYS * 86400;
 	f.limit = REQUESTS_MAX;
-	arr = json_object_new_array();
-	if ((err = ticket_list_json(st, &f, arr)) != DM_OK) {
-		json_object_put(arr);
+	if ((err = ticket_list_ids(st, &f, &ids, &n)) != DM_OK)
 		return err;
-	}
 	buf_init(&open);
 	buf_add(&open, "", 0);
 	buf_init(&closed);
 	buf_add(&closed, "", 0);
-	n = json_object_array_length(arr);
 	for (i = 0; err == DM_OK && i < n; i++) {
-		o = json_object_array_get_idx(arr, i);
-		json_object_object_get_ex(o, "id", &id);
-		if ((err = ticket_get(st, json_object_get_int64(id), &t)) !=
-		    DM_OK)
+		if ((err = ticket_get(st, ids[i], &t)) != DM_OK)
 			break;
 		/* the listing's own test, again on the row itself */
 		if (strcmp(t.requester, address) == 0) {
@@ -166,7 +157,7 @@ requests_vars(struct dm_store *st, const struct dm_config *cfg,
 		}
 		ticket_clear(&t);
 	}
-	json_object_put(arr);
+	free(ids);
 	if (err == DM_OK) {
 		if (!zoned) {
 			if (tvars_get(v, "lang") == NULL)

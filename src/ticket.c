@@ -589,6 +589,43 @@ ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
 }
 
 dm_err
+ticket_list_ids(struct dm_store *st, const struct ticket_filter *filter,
+    int64_t **ids, size_t *n)
+{
+	struct ticket_filter all;
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	dm_err err = DM_OK;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (filter == NULL) {
+		ticket_filter_init(&all);
+		filter = &all;
+	}
+	s = store_stmt(st, filter->requester ? sql_list_requester : sql_list);
+	if (s == NULL)
+		return store_error(st, "tickets");
+	ticket_filter_bind(s, filter);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xreallocarray(*ids, cap, sizeof(**ids));
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_error(st, "tickets");
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	sqlite3_reset(s);
+	return err;
+}
+
+dm_err
 ticket_json(struct dm_store *st, int64_t id, struct json_object **out)
 {
 	sqlite3_stmt *s = store_stmt(st, sql_one);

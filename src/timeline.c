@@ -248,8 +248,10 @@ files_html(struct dm_store *st, const struct dm_config *cfg, int64_t msg,
 
 /*
  * Messages the customer side may read and progress notes, the newest
- * TIMELINE_MAX of them, oldest first.  A message's text is its new text
- * (the quoted mail below it taken off), else its body.
+ * TIMELINE_MAX of them, newest first (entries() shows them oldest
+ * first: one sort here, where sorting the newest again in SQL took a
+ * temporary table per part).  A message's text is its new text (the
+ * quoted mail below it taken off), else its body.
  */
 static const char sql_entries[] =
     "SELECT src, id, at, kind, who, name, text FROM ("
@@ -257,37 +259,54 @@ static const char sql_entries[] =
     "  from_name AS name,"
     "  CASE WHEN new_text <> '' THEN new_text ELSE body END AS text"
     "  FROM messages WHERE ticket_id = ?1 AND kind IN ('customer', 'staff')"
-    " UNION ALL"
+    " UNION ALL"	/* "+type": through the ticket's events, not every
+			   progress note of every ticket (events_type) */
     " SELECT 1, id, at, type, actor, NULL, detail FROM events"
-    "  WHERE ticket_id = ?1 AND type = 'progress'"
+    "  WHERE ticket_id = ?1 AND +type = 'progress'"
     " UNION ALL"	/* a child shows its major incident's progress notes */
     " SELECT 2, id, at, type, actor, NULL, detail FROM events"
-    "  WHERE ticket_id = ?3 AND type = 'progress'"
-    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2)"
-    " ORDER BY at, src, id";
+    "  WHERE ticket_id = ?3 AND +type = 'progress')"
+    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2";
+
+/* One row of sql_entries, copied out of the statement. */
+struct row {
+	int	 src;		/* 0 a message, 1 a progress note, 2 the
+				   major incident's */
+	int64_t	 id;
+	time_t	 at;
+	char	*kind, *who, *name, *text;
+};
+
+static void
+rows_free(struct row *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].kind);
+		free(r[i].who);
+		free(r[i].name);
+		free(r[i].text);
+	}
+	free(r);
+}
 
 /* One entry of the timeline, rendered, onto out. */
 static dm_err
 entry(struct dm_store *st, const struct dm_config *cfg,
-    const struct dm_ticket *t, const char *tz, sqlite3_stmt *s,
-    struct buf *out)
+    const struct dm_ticket *t, const char *tz, const char *lang,
+    const struct row *r, struct buf *out)
 {
-	int msg = sqlite3_column_int(s, 0) == 0;
-	int incident = sqlite3_column_int(s, 0) == 2;
-	const char *kind = (const char *)sqlite3_column_text(s, 3);
-	const char *who = (const char *)sqlite3_column_text(s, 4);
-	const char *name = (const char *)sqlite3_column_text(s, 5);
-	time_t at = (time_t)sqlite3_column_int64(s, 2);
-	int staff = !msg || strcmp(kind, "staff") == 0;
+	int msg = r->src == 0;
+	int incident = r->src == 2;
+	int staff = !msg || strcmp(r->kind, "staff") == 0;
 	char *text, *files = NULL, *author = NULL, *html, when[96], iso[32];
-	char lang[LANG_LEN];
 	struct tvars e;
 	dm_err err;
 
-	text = public_text((const char *)sqlite3_column_text(s, 6), staff);
-	notice_lang(cfg, t, lang);
-	if (msg && (err = files_html(st, cfg, sqlite3_column_int64(s, 1),
-	    lang, &files)) != DM_OK) {
+	text = public_text(r->text, staff);
+	if (msg && (err = files_html(st, cfg, r->id, lang, &files)) !=
+	    DM_OK) {
 		free(text);
 		return err;
 	}
@@ -298,9 +317,9 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 		return DM_OK;
 	}
 	if (staff)
-		err = staff_author(st, cfg, lang, t, who, name, &author);
+		err = staff_author(st, cfg, lang, t, r->who, r->name, &author);
 	else {
-		author = customer_author(cfg, lang, t, who, name);
+		author = customer_author(cfg, lang, t, r->who, r->name);
 		err = DM_OK;
 	}
 	if (err == DM_OK) {
@@ -314,9 +333,9 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 		    staff ? lang_word(cfg, lang, "entry.reply", "Reply") :
 		    lang_word(cfg, lang, "entry.message", "Message"));
 		tvars_set(&e, "entry.author", author);
-		tvars_set(&e, "entry.when", lang_time(cfg, lang, at, tz, when,
-		    sizeof(when)));
-		tvars_set(&e, "entry.iso", clock_format_iso(at, iso,
+		tvars_set(&e, "entry.when", lang_time(cfg, lang, r->at, tz,
+		    when, sizeof(when)));
+		tvars_set(&e, "entry.iso", clock_format_iso(r->at, iso,
 		    sizeof(iso)));
 		tvars_set(&e, "entry.text", text);
 		tvars_set(&e, "entry.files", files ? files : "");
@@ -338,7 +357,10 @@ entries(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *tz, char **out)
 {
 	sqlite3_stmt *s;
+	struct row *rows = NULL;
 	struct buf b;
+	char lang[LANG_LEN];
+	size_t n = 0, cap = 0, i;
 	dm_err err = DM_OK;
 	int rc;
 
@@ -348,13 +370,29 @@ entries(struct dm_store *st, const struct dm_config *cfg,
 	sqlite3_bind_int64(s, 1, t->id);
 	sqlite3_bind_int(s, 2, TIMELINE_MAX);
 	sqlite3_bind_int64(s, 3, t->parent);
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	while (err == DM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		err = entry(st, cfg, t, tz, s, &b);
-	if (err == DM_OK && rc != SQLITE_DONE)
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			rows = xreallocarray(rows, cap, sizeof(*rows));
+		}
+		rows[n].src = sqlite3_column_int(s, 0);
+		rows[n].id = sqlite3_column_int64(s, 1);
+		rows[n].at = (time_t)sqlite3_column_int64(s, 2);
+		rows[n].kind = store_column_dup(s, 3);
+		rows[n].who = store_column_dup(s, 4);
+		rows[n].name = store_column_dup(s, 5);
+		rows[n].text = store_column_dup(s, 6);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
 		err = store_error(st, "messages");
 	sqlite3_reset(s);
+	notice_lang(cfg, t, lang);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = n; err == DM_OK && i > 0; i--)
+		err = entry(st, cfg, t, tz, lang, &rows[i - 1], &b);
+	rows_free(rows, n);
 	if (err != DM_OK) {
 		buf_free(&b);
 		return err;

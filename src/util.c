@@ -150,7 +150,15 @@ buf_adds(struct buf *b, const char *s)
 void
 buf_adds_html(struct buf *b, const char *s)
 {
+	size_t n;
+
 	for (; *s; s++) {
+		/* the run that needs no escaping, at once */
+		if ((n = strcspn(s, "&<>\"'")) > 0) {
+			buf_add(b, s, n);
+			if (*(s += n) == '\0')
+				break;
+		}
 		switch (*s) {
 		case '&':	buf_adds(b, "&amp;"); break;
 		case '<':	buf_adds(b, "&lt;"); break;

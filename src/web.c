@@ -49,7 +49,15 @@
 #include "deskmail/web.h"
 
 #define POST_MAX	16384	/* bytes of form data we accept */
-#define STORES		16
+#define WEB_CACHE_KB	512	/* SQLite page cache per connection */
+/*
+ * libmicrohttpd's memory per connection (request line, headers, a piece
+ * of a form, the response's headers), touched as it is used: 64
+ * keep-alive connections at 64 KiB each were 4 MB of run's peak
+ * (bench/rss).  Our links are under 200 bytes; a request that does not
+ * fit gets 414 or 431.
+ */
+#define CONN_MEMORY	16384
 
 /* The status codes the pages answer, counted one by one; the last slot
  * counts any other. */
@@ -99,9 +107,11 @@ struct dm_web {
 	unsigned char		 key[32];
 	char			*css;
 	size_t			 css_len;
+	pthread_key_t		 mine;		/* a thread's store (store_get) */
+	int			 keyed;		/* mine was created */
 	pthread_mutex_t		 lock;		/* guards stores[] */
-	struct dm_store		*stores[STORES];
-	int			 busy[STORES];
+	struct dm_store		**stores;	/* every thread's, to close */
+	size_t			 nstores;
 	size_t			 sending;	/* bytes of downloads being sent
 						   (guarded by lock) */
 };
@@ -117,41 +127,31 @@ struct request {
 	char			*rating;
 };
 
-/* A database connection for this request, from a small pool. */
+/*
+ * This thread's database connection: each of libmicrohttpd's threads
+ * answers its requests one after the other, so each keeps one, with its
+ * prepared statements, and takes no lock to find it.  NULL (with the
+ * reason in dm_errdetail()) when it cannot be opened now.
+ */
 static struct dm_store *
-store_get(struct dm_web *w, int *slot)
+store_get(struct dm_web *w)
 {
-	struct dm_store *st = NULL;
-	int i;
+	struct dm_store *st = pthread_getspecific(w->mine);
 
-	pthread_mutex_lock(&w->lock);
-	for (i = 0; i < STORES; i++)
-		if (!w->busy[i])
-			break;
-	if (i < STORES) {
-		w->busy[i] = 1;
-		st = w->stores[i];
-	}
-	pthread_mutex_unlock(&w->lock);
-	*slot = i;
-	if (i == STORES)
+	if (st != NULL)
+		return st;
+	if (store_open(w->cfg, STORE_CURRENT, &st) != DM_OK)
 		return NULL;
-	if (st == NULL && store_open(w->cfg, STORE_CURRENT, &st) == DM_OK)
-		w->stores[i] = st;
-	if (st == NULL) {
-		pthread_mutex_lock(&w->lock);
-		w->busy[i] = 0;
-		pthread_mutex_unlock(&w->lock);
-	}
-	return st;
-}
-
-static void
-store_put(struct dm_web *w, int slot)
-{
+	/* a page reads a few dozen pages, rarely the same ones twice: the
+	 * kernel's cache serves them, not one of ours per thread */
+	store_cache(st, WEB_CACHE_KB);
 	pthread_mutex_lock(&w->lock);
-	w->busy[slot] = 0;
+	w->stores = xreallocarray(w->stores, w->nstores + 1,
+	    sizeof(*w->stores));
+	w->stores[w->nstores++] = st;
 	pthread_mutex_unlock(&w->lock);
+	pthread_setspecific(w->mine, st);
+	return st;
 }
 
 /* Queue r with status, counted for the metrics. */
@@ -448,13 +448,13 @@ download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
 	char type[128], *name, *disp, *data;
 	int64_t now_at;
 	size_t len;
-	int slot, busy;
+	int busy;
 	dm_err err;
 
 	if (post)
 		return error_page(w, c, NULL, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "nothing_to_send");
-	if ((st = store_get(w, &slot)) == NULL)
+	if ((st = store_get(w)) == NULL)
 		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "busy");
 	err = attachment_get(st, w->cfg, tk->attachment, &f, &data, &len);
@@ -463,7 +463,6 @@ download(struct dm_web *w, struct MHD_Connection *c, const struct token *tk,
 	    ticket_follow_merged(st, tk->ticket, &now_at) == DM_OK &&
 	    now_at == f.ticket)
 		f.ticket = tk->ticket;
-	store_put(w, slot);
 	if (err == DM_OK && f.ticket != tk->ticket) {
 		/* signed by us for another ticket: cannot be, unless the rows
 		 * were renumbered; the file is not this link's */
@@ -613,7 +612,6 @@ requests_page(struct dm_web *w, struct MHD_Connection *c, const char *tok,
 	struct tvars v;
 	enum MHD_Result r;
 	time_t expires;
-	int slot;
 	dm_err err;
 
 	if ((err = token_check_address(w->key, tok, clock_now(), addr,
@@ -624,12 +622,15 @@ requests_page(struct dm_web *w, struct MHD_Connection *c, const char *tok,
 	if (post)
 		return error_page(w, c, NULL, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "nothing_to_send");
-	if ((st = store_get(w, &slot)) == NULL)
+	if ((st = store_get(w)) == NULL)
 		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "busy");
 	tvars_init(&v);
-	err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
-	store_put(w, slot);
+	/* one snapshot, one read lock, as for the other pages (handle()) */
+	if ((err = store_begin_read(st)) == DM_OK) {
+		err = requests_vars(st, w->cfg, w->key, addr, clock_now(), &v);
+		store_rollback(st);
+	}
 	if (err != DM_OK) {
 		log_error("web: requests: %s", dm_errdetail());
 		r = error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -725,7 +726,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	struct dm_store *st;
 	struct token tk;
 	enum MHD_Result r;
-	int post = strcmp(method, "POST") == 0, slot;
+	int post = strcmp(method, "POST") == 0;
 	const char *tok;
 	dm_err err;
 
@@ -780,18 +781,28 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    err == DM_ESTATE ? "expired" : "invalid");
 	if (tk.purpose == TOK_ATTACHMENT)
 		return download(w, c, &tk, post);
-	if ((st = store_get(w, &slot)) == NULL)
+	if ((st = store_get(w)) == NULL)
 		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "busy");
+	/*
+	 * A page is read in one snapshot: its parts agree with each other,
+	 * and its dozen or more statements share one read lock instead of
+	 * taking and dropping one each.  (A POST opens its own transaction.)
+	 */
+	if (!post && store_begin_read(st) != DM_OK) {
+		return error_page(w, c, NULL, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "busy");
+	}
 	if ((err = ticket_get(st, tk.ticket, &t)) != DM_OK) {
-		store_put(w, slot);
+		store_rollback(st);
 		return error_page(w, c, NULL, MHD_HTTP_NOT_FOUND, "no_request");
 	}
 	clean_comment(rq->comment);
 	r = post ? act(w, c, st, tok, &tk, &t, rq) :
 	    show(w, c, st, tok, &tk, &t);
+	if (!post)
+		store_rollback(st);
 	ticket_clear(&t);
-	store_put(w, slot);
 	return r;
 }
 
@@ -849,7 +860,6 @@ handle_metrics(void *cls, struct MHD_Connection *c, const char *url,
 	struct dm_store *st;
 	struct buf b;
 	size_t i;
-	int slot;
 	dm_err err;
 
 	(void)version; (void)upload;
@@ -865,7 +875,7 @@ handle_metrics(void *cls, struct MHD_Connection *c, const char *url,
 		return note(c, MHD_HTTP_NOT_FOUND, "Only /metrics is here.");
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return note(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET /metrics.");
-	if ((st = store_get(w, &slot)) == NULL)
+	if ((st = store_get(w)) == NULL)
 		return note(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Busy.");
 	for (i = 0; i <= NCODES; i++) {
 		http[i].code = i < NCODES ? codes[i] : 0;
@@ -874,7 +884,6 @@ handle_metrics(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	buf_init(&b);
 	err = metrics_text(st, w->cfg, clock_now(), http, NCODES + 1, &b);
-	store_put(w, slot);
 	if (err != DM_OK) {
 		log_error("web: metrics: %s", dm_errdetail());
 		buf_free(&b);
@@ -1001,6 +1010,12 @@ web_start_on(const struct dm_config *cfg, int fd, int mfd,
 	w->cfg = cfg;
 	w->activated = fd >= 0;
 	pthread_mutex_init(&w->lock, NULL);
+	w->keyed = pthread_key_create(&w->mine, NULL) == 0;
+	if (!w->keyed) {
+		close_passed(fd, mfd);
+		web_stop(w);
+		return dm_fail(DM_ESOFTWARE, "no thread-specific key");
+	}
 	if ((err = token_key_load(cfg, w->key)) != DM_OK ||
 	    (err = template_file(cfg, "page.css", &w->css, &w->css_len)) !=
 	    DM_OK) {
@@ -1015,7 +1030,7 @@ web_start_on(const struct dm_config *cfg, int fd, int mfd,
 	    MHD_OPTION_CONNECTION_LIMIT, 512u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, w,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
@@ -1046,7 +1061,7 @@ web_where(const struct dm_web *w)
 void
 web_stop(struct dm_web *w)
 {
-	int i;
+	size_t i;
 
 	if (w == NULL)
 		return;
@@ -1054,8 +1069,11 @@ web_stop(struct dm_web *w)
 		mhd.stop_daemon(w->metrics);
 	if (w->daemon != NULL)
 		mhd.stop_daemon(w->daemon);
-	for (i = 0; i < STORES; i++)
+	for (i = 0; i < w->nstores; i++)
 		store_close(w->stores[i]);
+	free(w->stores);
+	if (w->keyed)
+		pthread_key_delete(w->mine);
 	explicit_bzero(w->key, sizeof(w->key));
 	free(w->css);
 	pthread_mutex_destroy(&w->lock);

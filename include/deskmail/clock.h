@@ -19,6 +19,10 @@ dm_err clock_init(void);
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (or "YYYY-MM-DD", midnight UTC). */
 dm_err clock_parse_iso(const char *s, time_t *out);
 
+/* t's calendar fields in UTC, as gmtime_r() gives them but without its
+ * time zone lock; NULL for years outside 1-9999 (use gmtime_r()). */
+struct tm *clock_utc(time_t t, struct tm *tm);
+
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 char *clock_format_iso(time_t t, char *buf, size_t len);
 

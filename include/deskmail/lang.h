@@ -29,7 +29,7 @@
 int	lang_code_ok(const char *code);
 
 /* Nonzero when language code exists: some template directory has a
- * directory of that name. */
+ * directory of that name (asked once per process; lang_cache_clear()). */
 int	lang_exists(const struct dm_config *cfg, const char *code);
 
 /*
@@ -100,7 +100,7 @@ dm_err	lang_check(const struct dm_config *cfg, const char *code);
  * not there.  n is 3. */
 void	lang_dirs(const struct dm_config *cfg, const char *dirs[3]);
 
-/* Forget the words read so far. */
+/* Forget the words read so far, and which languages exist. */
 void	lang_cache_clear(void);
 
 #endif

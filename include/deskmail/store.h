@@ -65,6 +65,17 @@ dm_err	store_wal_reserve(struct dm_store *st);
  */
 void	store_keep_wal(struct dm_store *st);
 
+/*
+ * SQLite's page cache, in KiB, of the connections store_open() opens from
+ * now on (STORE_CACHE_KB until this is called), and of one connection.
+ * A connection's cache fills up to its size with whatever pages it reads,
+ * and keeps them: a batch wants it large, a service with a connection
+ * per thread wants each small (the kernel caches the file anyway).
+ */
+#define STORE_CACHE_KB	16384
+void	store_cache_default(int kib);
+void	store_cache(struct dm_store *st, int kib);
+
 /* Nonzero while a transaction is open on this connection. */
 int	store_in_transaction(struct dm_store *st);
 

@@ -15,7 +15,8 @@
 struct tvars {
 	char	**names;
 	char	**values;
-	size_t	  n;
+	unsigned *hashes;	/* of each name: most comparisons end here */
+	size_t	  n, cap;
 };
 
 void	tvars_init(struct tvars *v);

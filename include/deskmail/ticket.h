@@ -148,6 +148,10 @@ void	ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f);
 	" queue, merged_into, parent"
 struct json_object;
 struct json_object *ticket_row_json(sqlite3_stmt *s);
+/* The ids of the tickets f lets through (f NULL: all), newest first, as
+ * ticket_list_json() lists them: *ids (malloc'd) and *n. */
+dm_err	ticket_list_ids(struct dm_store *st, const struct ticket_filter *f,
+	    int64_t **ids, size_t *n);
 
 /*
  * JSON views (json-c).  Each appends new objects the caller owns through
