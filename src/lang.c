@@ -228,17 +228,6 @@ words_free(struct words *w)
 	free(w);
 }
 
-/* FNV-1a of a key. */
-static unsigned
-key_hash(const char *key)
-{
-	unsigned h = 2166136261u;
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h;
-}
-
 /* Parse the words file at path into a new struct words (*out). */
 static dm_err
 words_read(const char *path, const char *code, struct words **out)
@@ -273,7 +262,7 @@ words_read(const char *path, const char *code, struct words **out)
 		k = str_squeeze(xstrdup(line));
 		v = str_squeeze(xstrdup(eq + 1));
 		w->keys[w->n] = k;
-		w->hashes[w->n] = key_hash(k);
+		w->hashes[w->n] = str_hash(k);
 		w->values[w->n++] = v;
 	}
 	free(data);
@@ -369,7 +358,7 @@ word_in(const struct words *w, const char *key)
 
 	if (w == NULL)
 		return NULL;
-	h = key_hash(key);
+	h = str_hash(key);
 	for (i = 0; i < w->n; i++)
 		if (w->hashes[i] == h && strcmp(w->keys[i], key) == 0)
 			return w->values[i];

@@ -112,17 +112,6 @@ tvars_init(struct tvars *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* FNV-1a of a variable's name. */
-static unsigned
-name_hash(const char *name)
-{
-	unsigned h = 2166136261u;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
-
 static ssize_t
 tvars_find(const struct tvars *v, const char *name, unsigned h)
 {
@@ -137,7 +126,7 @@ tvars_find(const struct tvars *v, const char *name, unsigned h)
 void
 tvars_set(struct tvars *v, const char *name, const char *value)
 {
-	unsigned h = name_hash(name);
+	unsigned h = str_hash(name);
 	ssize_t i = tvars_find(v, name, h);
 	size_t nl = strlen(name) + 1, vl;
 	char *block;
@@ -180,7 +169,7 @@ tvars_copy(struct tvars *dst, const struct tvars *src)
 const char *
 tvars_get(const struct tvars *v, const char *name)
 {
-	ssize_t i = tvars_find(v, name, name_hash(name));
+	ssize_t i = tvars_find(v, name, str_hash(name));
 
 	return i >= 0 ? v->values[i] : NULL;
 }
@@ -376,7 +365,7 @@ add_part(struct parsed *t, const char *text, size_t len, int var, int line)
 	t->parts[t->n].text = text;
 	t->parts[t->n].len = len;
 	t->parts[t->n].var = var;
-	t->parts[t->n].hash = var ? name_hash(text) : 0;
+	t->parts[t->n].hash = var ? str_hash(text) : 0;
 	t->parts[t->n++].line = line;
 }
 

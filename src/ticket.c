@@ -563,23 +563,33 @@ ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f)
 	sqlite3_bind_int64(s, 7, f->limit < 0 ? -1 : f->limit);
 }
 
-dm_err
-ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
-    struct json_object *array)
+/* The listing's statement with filter bound (NULL: every ticket). */
+static sqlite3_stmt *
+list_stmt(struct dm_store *st, const struct ticket_filter *filter)
 {
 	struct ticket_filter all;
 	sqlite3_stmt *s;
-	dm_err err = DM_OK;
-	int rc;
 
 	if (filter == NULL) {
 		ticket_filter_init(&all);
 		filter = &all;
 	}
 	s = store_stmt(st, filter->requester ? sql_list_requester : sql_list);
+	if (s != NULL)
+		ticket_filter_bind(s, filter);
+	return s;
+}
+
+dm_err
+ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
+    struct json_object *array)
+{
+	sqlite3_stmt *s = list_stmt(st, filter);
+	dm_err err = DM_OK;
+	int rc;
+
 	if (s == NULL)
 		return store_error(st, "tickets");
-	ticket_filter_bind(s, filter);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		json_object_array_add(array, ticket_row_json(s));
 	if (rc != SQLITE_DONE)
@@ -592,22 +602,15 @@ dm_err
 ticket_list_ids(struct dm_store *st, const struct ticket_filter *filter,
     int64_t **ids, size_t *n)
 {
-	struct ticket_filter all;
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = list_stmt(st, filter);
 	size_t cap = 0;
 	dm_err err = DM_OK;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if (filter == NULL) {
-		ticket_filter_init(&all);
-		filter = &all;
-	}
-	s = store_stmt(st, filter->requester ? sql_list_requester : sql_list);
 	if (s == NULL)
 		return store_error(st, "tickets");
-	ticket_filter_bind(s, filter);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;

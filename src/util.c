@@ -430,3 +430,13 @@ address_valid(const char *a)
 			return 0;
 	return 1;
 }
+
+unsigned
+str_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}

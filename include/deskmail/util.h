@@ -76,4 +76,7 @@ void	 sha256_hex(const void *data, size_t len, char hex[65]);
  * a transport stored its line ends). */
 void	 sha256_hex_lines(const void *data, size_t len, char hex[65]);
 
+/* FNV-1a of a string: for the small tables of names looked up often. */
+unsigned str_hash(const char *s);
+
 #endif
