@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sysexits.h>
 #include <time.h>
@@ -29,6 +30,10 @@
 #define IDLE_SECONDS	300
 /* how often a waiting thread looks at *stop, in milliseconds */
 #define STOP_POLL_MS	200
+/* how long a client may leave our replies unread */
+#define SEND_SECONDS	30
+/* replies kept for a pipelining client before they are sent anyway */
+#define OUT_FLUSH	4096
 
 /* A message waiting for the writer. */
 struct pending {
@@ -230,6 +235,9 @@ next_command(struct conn *c)
 	char *line, *lf;
 	size_t len;
 
+	/* a client that sends and never reads must not make us hoard */
+	if (c->out.len >= OUT_FLUSH && flush(c) != 0)
+		return LMTP_NEXT_CLOSE;
 	for (;;) {
 		line = c->in + c->inoff;
 		lf = memchr(line, '\n', c->inlen - c->inoff);
@@ -263,7 +271,9 @@ serve_connection(void *arg)
 	struct conn *c = arg;
 	struct lmtp_server *s = c->srv;
 	enum lmtp_next next;
+	struct timeval tv = { SEND_SECONDS, 0 };
 
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	buf_init(&c->out);
 	lmtp_session_init(&c->session, s->cfg, s->host);
 	lmtp_greeting(&c->session, &c->out);
