@@ -14,6 +14,23 @@
 #include "deskmail/lock.h"
 #include "deskmail/util.h"
 
+/*
+ * A lock file, readable by all: whoever runs a command (root, the
+ * service's user) can take the lock, whoever made the file.  flock()
+ * needs no more than a descriptor open for reading.
+ */
+static int
+open_lock_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		(void)fchmod(fd, 0644);
+	else if (errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd;
+}
+
 dm_err
 lock_take(const struct dm_config *cfg, const char *what, int *fd)
 {
@@ -22,8 +39,11 @@ lock_take(const struct dm_config *cfg, const char *what, int *fd)
 	    xasprintf("%s.%s.lock", cfg->database, what);
 	dm_err err = DM_OK;
 
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0)
+	*fd = open_lock_file(path);
+	if (*fd < 0 && errno == EACCES)
+		err = dm_fail(DM_EIO, "%s: made by another user, and this one "
+		    "may not read it; chmod 644 it", path);
+	else if (*fd < 0)
 		err = dm_fail(DM_EIO, "%s: %s", path, strerror(errno));
 	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		err = errno == EWOULDBLOCK ? dm_fail(DM_EBUSY, "another "
@@ -51,13 +71,7 @@ lock_use(const struct dm_config *cfg, int exclusive, long wait_ms, int *fd)
 	dm_err err = DM_OK;
 	long waited = 0;
 
-	/* readable by all: whoever runs a command (root, the service's
-	 * user) can take it, whoever made the file */
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (*fd >= 0)
-		(void)fchmod(*fd, 0644);
-	else if (errno == EACCES)
-		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	*fd = open_lock_file(path);
 	if (*fd < 0) {
 		err = dm_fail(DM_EIO, "%s: %s", path, strerror(errno));
 		free(path);

@@ -21,6 +21,25 @@ ms_setup() {
 	trap ms_cleanup EXIT INT TERM
 }
 
+# ms_public_deskmail CONF: for tests that run deskmail as another user
+# (a pipe transport's nobody).  A checkout under a home directory (/root
+# on a fresh machine, in CI) is not theirs to read, so $dm (the small
+# front and the whole program beside it) and the templates are copied
+# into $MS, dm names the copy and CONF's template_dir the templates.
+ms_public_deskmail() {
+	local self lib
+	self=$(readlink -f "$dm")
+	lib=$(dirname "$self")/libexec/deskmail
+	mkdir -p "$MS/bin/libexec"
+	cp "$self" "$MS/bin/deskmail"
+	[ -x "$lib" ] && cp "$lib" "$MS/bin/libexec/deskmail"
+	cp -r "$(dirname "${BASH_SOURCE[0]}")/../../templates" "$MS/templates"
+	chmod -R a+rX "$MS/bin" "$MS/templates"
+	dm=$MS/bin/deskmail
+	sed -i "s|^template_dir = .*|template_dir = $MS/templates|" "$1"
+	grep -q "^template_dir = $MS/templates\$" "$1"
+}
+
 ms_cleanup() {
 	for p in $MS_PIDS; do kill "$p" 2>/dev/null || true; done
 	if [ -n "${DOVE_CONF:-}" ]; then ms_dovecot_stop; fi
