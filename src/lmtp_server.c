@@ -77,34 +77,66 @@ lmtp_listen_is_path(const struct dm_config *cfg)
 	    (strchr(v, '/') != NULL || strchr(v, ':') == NULL);
 }
 
+/* A Unix socket's address; DM_ECONFIG when the path is too long. */
+static dm_err
+unix_address(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return dm_fail(DM_ECONFIG, "lmtp_listen %s: longer than the "
+		    "%zu bytes a socket path may have", path,
+		    sizeof(sa->sun_path) - 1);
+	memcpy(sa->sun_path, path, strlen(path));
+	return DM_OK;
+}
+
+/* HOST:PORT, HOST in brackets for IPv6, as getaddrinfo() finds it. */
+static dm_err
+tcp_address(const char *v, int flags, struct addrinfo **res)
+{
+	const char *colon = strrchr(v, ':');
+	struct addrinfo hints;
+	char host[64];
+	size_t n;
+	int rc;
+
+	if (colon == NULL || (n = (size_t)(colon - v)) >= sizeof(host))
+		return dm_fail(DM_ECONFIG, "lmtp_listen '%s' is not HOST:PORT",
+		    v);
+	memcpy(host, v, n);
+	host[n] = '\0';
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = flags | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, colon + 1, &hints, res)) != 0)
+		return dm_fail(DM_ECONFIG, "lmtp_listen %s: %s", v,
+		    gai_strerror(rc));
+	return DM_OK;
+}
+
 const char *
 lmtp_listen_state(const struct dm_config *cfg)
 {
 	struct sockaddr_un sa;
-	struct addrinfo hints, *res;
-	const char *v = cfg->lmtp_listen, *colon = strrchr(v, ':');
-	char host[64];
+	struct addrinfo *res;
 	int fd, up = 0;
 
-	if (strcmp(v, "none") == 0)
+	if (strcmp(cfg->lmtp_listen, "none") == 0)
 		return "off";
 	if (lmtp_listen_is_path(cfg)) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sun_family = AF_UNIX;
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", v);
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+		if (unix_address(cfg->lmtp_listen, &sa) == DM_OK &&
+		    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
 			up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 			close(fd);
 		}
 		return up ? "listening" : "not running";
 	}
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - v), v);
-	if (host[0] == '[')
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - v - 2), v + 1);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+	if (tcp_address(cfg->lmtp_listen, 0, &res) != DM_OK)
 		return "not running";
 	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
 		up = connect(fd, res->ai_addr, res->ai_addrlen) == 0;
@@ -437,14 +469,10 @@ listen_unix(struct lmtp_server *s)
 	struct sockaddr_un sa;
 	struct group *gr;
 	struct stat sb;
+	dm_err err;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return dm_fail(DM_ECONFIG, "lmtp_listen %s: longer than the "
-		    "%zu bytes a socket path may have", path,
-		    sizeof(sa.sun_path) - 1);
-	memcpy(sa.sun_path, path, strlen(path));
+	if ((err = unix_address(path, &sa)) != DM_OK)
+		return err;
 	if (s->cfg->lmtp_group[0] != '\0') {
 		if ((gr = getgrnam(s->cfg->lmtp_group)) == NULL)
 			return dm_fail(DM_ECONFIG, "lmtp_group %s: no such "
@@ -471,31 +499,17 @@ listen_unix(struct lmtp_server *s)
 	return DM_OK;
 }
 
-/* HOST:PORT, HOST in brackets for IPv6; config.c let only loopback in. */
+/* config.c let only loopback addresses in */
 static dm_err
 listen_tcp(struct lmtp_server *s)
 {
-	const char *v = s->cfg->lmtp_listen, *colon = strrchr(v, ':');
-	struct addrinfo hints, *res;
-	char host[64];
-	int one = 1, rc;
-	size_t n;
+	const char *v = s->cfg->lmtp_listen;
+	struct addrinfo *res;
+	dm_err err;
+	int one = 1;
 
-	if (colon == NULL || (n = (size_t)(colon - v)) >= sizeof(host))
-		return dm_fail(DM_ECONFIG, "lmtp_listen '%s' is not HOST:PORT",
-		    v);
-	memcpy(host, v, n);
-	host[n] = '\0';
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		memmove(host, host + 1, n - 2);
-		host[n - 2] = '\0';
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
-		return dm_fail(DM_ECONFIG, "lmtp_listen %s: %s", v,
-		    gai_strerror(rc));
+	if ((err = tcp_address(v, AI_PASSIVE, &res)) != DM_OK)
+		return err;
 	if ((s->fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) < 0 ||
 	    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one,
