@@ -235,6 +235,11 @@ server(void)
 	w = xcalloc(1, sizeof(*w));
 	w->cfg = cfg;
 	pthread_mutex_init(&w->lock, NULL);
+	/* store_get() keeps the connection under this key: without it, key
+	 * 0 is whatever else made one first, and its value is no store */
+	w->keyed = pthread_key_create(&w->mine, NULL) == 0;
+	if (!w->keyed)
+		abort();
 	for (i = 0; i < 32; i++)
 		w->key[i] = (unsigned char)i;
 	if (template_file(cfg, "page.css", &w->css, &w->css_len) != DM_OK)
