@@ -152,13 +152,13 @@ lang_exists(const struct dm_config *cfg, const char *code)
 const char *
 lang_pick(const struct dm_config *cfg, const char *want, char out[LANG_LEN])
 {
+	const char *pick = LANG_SHARED;
+
 	if (want != NULL && lang_exists(cfg, want))
-		snprintf(out, LANG_LEN, "%s", want);
+		pick = want;
 	else if (cfg->language != NULL && lang_exists(cfg, cfg->language))
-		snprintf(out, LANG_LEN, "%s", cfg->language);
-	else
-		snprintf(out, LANG_LEN, "%s", LANG_SHARED);
-	return out;
+		pick = cfg->language;
+	return str_copy(out, LANG_LEN, pick, strlen(pick));
 }
 
 const char *
@@ -433,7 +433,7 @@ nth(const char *list, int i, char *out, size_t len)
 		for (s = p; *p != '\0' && *p != ' '; p++)
 			;
 		if (k++ == i) {
-			snprintf(out, len, "%.*s", (int)(p - s), s);
+			str_copy(out, len, s, (size_t)(p - s));
 			return 1;
 		}
 	}
@@ -472,7 +472,6 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 	struct buf b;
 	struct tm tm;
 	time_t local;
-	size_t n;
 
 	if (fmt == NULL || days == NULL || months == NULL)
 		return clock_format_human(t, tz, buf, len);
@@ -500,12 +499,7 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 		default: buf_addc(&b, *p); break;
 		}
 	}
-	/* as snprintf(buf, len, "%s") would, cut at len - 1 bytes */
-	if (len > 0) {
-		n = b.len < len - 1 ? b.len : len - 1;
-		memcpy(buf, b.data ? b.data : "", n);
-		buf[n] = '\0';
-	}
+	str_copy(buf, len, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return buf;
 }

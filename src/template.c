@@ -112,15 +112,68 @@ tvars_init(struct tvars *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/*
+ * Names and values live in blocks of TVARS_BLOCK bytes (a longer one in
+ * its own): a page sets dozens of variables, and one allocation each
+ * was a tenth of its malloc() calls.
+ */
+#define TVARS_BLOCK	2048
+
+struct tvars_block {
+	struct tvars_block *next;
+	char		 data[];
+};
+
+static char *
+tvars_room(struct tvars *v, size_t len)
+{
+	struct tvars_block *b;
+	char *p;
+
+	if (len <= v->free_len) {
+		p = v->free_at;
+		v->free_at += len;
+		v->free_len -= len;
+		return p;
+	}
+	b = xmalloc(sizeof(*b) + (len > TVARS_BLOCK / 4 ? len : TVARS_BLOCK));
+	b->next = v->blocks;
+	v->blocks = b;
+	if (len > TVARS_BLOCK / 4)
+		return b->data;		/* alone: the current block stays */
+	v->free_at = b->data + len;
+	v->free_len = TVARS_BLOCK - len;
+	return b->data;
+}
+
+/*
+ * vars[] is found through slots[], open addressing on the name's hash: a
+ * page has sixty variables and its templates name most of them, and a
+ * scan for each was a tenth of its time.  The table is at most half full.
+ */
 static ssize_t
 tvars_find(const struct tvars *v, const char *name, unsigned h)
 {
-	size_t i;
+	size_t mask = 2 * v->cap - 1, k;
+	unsigned i;
 
-	for (i = 0; i < v->n; i++)
-		if (v->hashes[i] == h && strcmp(v->names[i], name) == 0)
-			return (ssize_t)i;
+	if (v->slots == NULL)
+		return -1;
+	for (k = h & mask; (i = v->slots[k]) != 0; k = (k + 1) & mask)
+		if (v->vars[i - 1].hash == h &&
+		    strcmp(v->vars[i - 1].name, name) == 0)
+			return (ssize_t)i - 1;
 	return -1;
+}
+
+static void
+tvars_slot(struct tvars *v, size_t i)
+{
+	size_t mask = 2 * v->cap - 1, k;
+
+	for (k = v->vars[i].hash & mask; v->slots[k] != 0; k = (k + 1) & mask)
+		;
+	v->slots[k] = (unsigned)i + 1;
 }
 
 void
@@ -128,33 +181,44 @@ tvars_set(struct tvars *v, const char *name, const char *value)
 {
 	unsigned h = str_hash(name);
 	ssize_t i = tvars_find(v, name, h);
-	size_t nl = strlen(name) + 1, vl;
-	char *block;
+	struct tvar *t;
+	size_t nl, vl;
+	char *p;
 
-	/* name and value in one allocation (a page sets dozens) */
 	if (value == NULL)
 		value = "";
 	vl = strlen(value) + 1;
-	block = xmalloc(nl + vl);
-	memcpy(block, name, nl);
-	memcpy(block + nl, value, vl);
 	if (i >= 0) {
-		free(v->names[i]);
-		v->names[i] = block;
-		v->values[i] = block + nl;
+		t = &v->vars[i];
+		if (vl > t->room) {
+			/* the old value stays where it is: a caller may
+			 * still read it */
+			t->value = tvars_room(v, vl);
+			t->room = vl;
+		}
+		memmove((char *)t->value, value, vl);
 		return;
 	}
 	if (v->n == v->cap) {
+		size_t k;
+
 		v->cap = v->cap ? v->cap * 2 : 32;
-		v->names = xreallocarray(v->names, v->cap, sizeof(*v->names));
-		v->values = xreallocarray(v->values, v->cap,
-		    sizeof(*v->values));
-		v->hashes = xreallocarray(v->hashes, v->cap,
-		    sizeof(*v->hashes));
+		v->vars = xreallocarray(v->vars, v->cap, sizeof(*v->vars));
+		free(v->slots);
+		v->slots = xcalloc(2 * v->cap, sizeof(*v->slots));
+		for (k = 0; k < v->n; k++)
+			tvars_slot(v, k);
 	}
-	v->hashes[v->n] = h;
-	v->names[v->n] = block;
-	v->values[v->n++] = block + nl;
+	nl = strlen(name) + 1;
+	p = tvars_room(v, nl + vl);
+	memcpy(p, name, nl);
+	memcpy(p + nl, value, vl);
+	t = &v->vars[v->n];
+	t->name = p;
+	t->value = p + nl;
+	t->hash = h;
+	t->room = vl;
+	tvars_slot(v, v->n++);
 }
 
 void
@@ -163,7 +227,7 @@ tvars_copy(struct tvars *dst, const struct tvars *src)
 	size_t i;
 
 	for (i = 0; i < src->n; i++)
-		tvars_set(dst, src->names[i], src->values[i]);
+		tvars_set(dst, src->vars[i].name, src->vars[i].value);
 }
 
 const char *
@@ -171,19 +235,20 @@ tvars_get(const struct tvars *v, const char *name)
 {
 	ssize_t i = tvars_find(v, name, str_hash(name));
 
-	return i >= 0 ? v->values[i] : NULL;
+	return i >= 0 ? v->vars[i].value : NULL;
 }
 
 void
 tvars_free(struct tvars *v)
 {
-	size_t i;
+	struct tvars_block *b, *next;
 
-	for (i = 0; i < v->n; i++)
-		free(v->names[i]);	/* the value is in the same block */
-	free(v->names);
-	free(v->values);
-	free(v->hashes);
+	for (b = v->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(v->vars);
+	free(v->slots);
 	tvars_init(v);
 }
 
@@ -206,6 +271,7 @@ rendered_free(struct rendered *r)
 static struct {
 	char	*dir, *lang, *name, *ext;	/* template_dir (or ""), lang
 						   (or ""), name.ext */
+	unsigned hash;		/* of the four (found_hash()) */
 	char	*path;		/* NULL: in no directory */
 } found[FOUND_MAX];
 static size_t nfound;
@@ -215,6 +281,16 @@ static pthread_rwlock_t found_lock = PTHREAD_RWLOCK_INITIALIZER;
 static char *search(const struct dm_config *, const char *, const char *,
     const char *);
 
+/* The key of found[]: a page looks up a dozen templates, most of them
+ * sharing the directory and language, so strcmp() alone was slow. */
+static unsigned
+found_hash(const char *dir, const char *lang, const char *name,
+    const char *ext)
+{
+	return ((str_hash(name) * 31u + str_hash(lang)) * 31u +
+	    str_hash(ext)) * 31u + str_hash(dir);
+}
+
 /* The path of name.ext in language lang (NULL: the shared file only), or
  * NULL when no directory has it. */
 static char *
@@ -223,13 +299,15 @@ find_in(const struct dm_config *cfg, const char *lang, const char *name,
 {
 	const char *dir = cfg->template_dir ? cfg->template_dir : "";
 	char *path;
+	unsigned h;
 	size_t i;
 
 	if (lang == NULL)
 		lang = "";
+	h = found_hash(dir, lang, name, ext);
 	pthread_rwlock_rdlock(&found_lock);
 	for (i = 0; i < nfound; i++)
-		if (strcmp(found[i].name, name) == 0 &&
+		if (found[i].hash == h && strcmp(found[i].name, name) == 0 &&
 		    strcmp(found[i].lang, lang) == 0 &&
 		    strcmp(found[i].ext, ext) == 0 &&
 		    strcmp(found[i].dir, dir) == 0) {
@@ -245,6 +323,7 @@ find_in(const struct dm_config *cfg, const char *lang, const char *name,
 		found[nfound].lang = xstrdup(lang);
 		found[nfound].name = xstrdup(name);
 		found[nfound].ext = xstrdup(ext);
+		found[nfound].hash = h;
 		found[nfound].path = path ? xstrdup(path) : NULL;
 		nfound++;
 	}
@@ -455,7 +534,7 @@ expand(const char *path, const struct parsed *t, const struct tvars *vars,
 		if ((k = tvars_find(vars, pt->text, pt->hash)) < 0)
 			return dm_fail(DM_ECONFIG, "%s:%d: no value for "
 			    "{{%s}}", path, pt->line, pt->text);
-		v = vars->values[k];
+		v = vars->vars[k].value;
 		if (html && pt->var == 1)
 			buf_adds_html(out, v);
 		else
@@ -473,6 +552,7 @@ expand(const char *path, const struct parsed *t, const struct tvars *vars,
 
 struct tpl {
 	char		*path;
+	unsigned	 hash;		/* of path */
 	char		*subject, *body;	/* the file's two parts */
 	struct parsed	 psubject, pbody;
 	atomic_int	 refs;		/* renders using it, and the cache */
@@ -544,13 +624,14 @@ static dm_err
 load(const char *path, struct tpl **out)
 {
 	struct tpl *t;
+	unsigned h = str_hash(path);
 	size_t i;
 	dm_err err;
 
 	*out = NULL;
 	pthread_rwlock_rdlock(&cache_lock);
 	for (i = 0; i < ncache; i++)
-		if (strcmp(cache[i]->path, path) == 0) {
+		if (cache[i]->hash == h && strcmp(cache[i]->path, path) == 0) {
 			atomic_fetch_add(&cache[i]->refs, 1);
 			*out = cache[i];
 			pthread_rwlock_unlock(&cache_lock);
@@ -559,6 +640,7 @@ load(const char *path, struct tpl **out)
 	pthread_rwlock_unlock(&cache_lock);
 	t = xcalloc(1, sizeof(*t));
 	t->path = xstrdup(path);
+	t->hash = h;
 	atomic_init(&t->refs, 1);
 	if ((err = load_file(path, &t->subject, &t->body)) != DM_OK ||
 	    (err = parse(path, t->subject, &t->psubject)) != DM_OK ||

@@ -14,6 +14,7 @@
  * (templates/page_status_*.html) rendered with every value HTML-escaped;
  * the page takes them through {{{status.timeline}}} and {{{status.next}}}.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +86,77 @@ name_on_ticket(struct dm_store *st, int64_t ticket, const char *addr,
 	    store_error(st, "messages");
 }
 
+/*
+ * The names looked up for one page: the same few staff write most of a
+ * ticket's entries, and each lookup was a statement.
+ */
+#define KNOWN_MAX	8
+
+struct known {
+	char	*addr[KNOWN_MAX];
+	char	*name[KNOWN_MAX];	/* NULL: none on the ticket */
+	size_t	 n;
+};
+
+static void
+known_free(struct known *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->addr[i]);
+		free(k->name[i]);
+	}
+	k->n = 0;
+}
+
+/* name_on_ticket() through k: the name (k's, or NULL) in *name. */
+static dm_err
+known_name(struct dm_store *st, struct known *k, int64_t ticket,
+    const char *addr, const char **name)
+{
+	char *found;
+	size_t i;
+	dm_err err;
+
+	*name = NULL;
+	if (addr == NULL)
+		return DM_OK;
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->addr[i], addr) == 0) {
+			*name = k->name[i];
+			return DM_OK;
+		}
+	if ((err = name_on_ticket(st, ticket, addr, &found)) != DM_OK)
+		return err;
+	if (k->n == KNOWN_MAX) {	/* the oldest makes room */
+		free(k->addr[0]);
+		free(k->name[0]);
+		memmove(k->addr, k->addr + 1, (KNOWN_MAX - 1) *
+		    sizeof(*k->addr));
+		memmove(k->name, k->name + 1, (KNOWN_MAX - 1) *
+		    sizeof(*k->name));
+		k->n--;
+	}
+	k->addr[k->n] = xstrdup(addr);
+	k->name[k->n++] = found;
+	*name = found;
+	return DM_OK;
+}
+
 /* "Tess Tech (desktop team)", "The desktop team", or the organisation,
  * in lang. */
 static dm_err
-staff_author(struct dm_store *st, const struct dm_config *cfg,
-    const char *lang, const struct dm_ticket *t, const char *addr,
-    const char *name, char **out)
+staff_author(struct dm_store *st, struct known *k,
+    const struct dm_config *cfg, const char *lang, const struct dm_ticket *t,
+    const char *addr, const char *name, char **out)
 {
 	const struct dm_team *team = addr ? config_team_of(cfg, addr) : NULL;
-	char *known = NULL;
+	const char *known;
 	dm_err err;
 
 	if (!usable_name(name)) {
-		if ((err = name_on_ticket(st, t->id, addr, &known)) != DM_OK)
+		if ((err = known_name(st, k, t->id, addr, &known)) != DM_OK)
 			return err;
 		name = known;
 	}
@@ -110,7 +169,6 @@ staff_author(struct dm_store *st, const struct dm_config *cfg,
 		*out = team ? lang_say(cfg, lang, "entry.team", "The {team} "
 		    "team", "team", team->name, (const char *)NULL) :
 		    xstrdup(cfg->organisation);
-	free(known);
 	return DM_OK;
 }
 
@@ -195,34 +253,95 @@ human_size(long long n, char *buf, size_t len)
 		snprintf(buf, len, "%.1f MB", (double)n / (1024 * 1024));
 }
 
-static const char sql_files[] =
-    "SELECT name, size FROM attachments WHERE message_id = ?1 ORDER BY id"
-    " LIMIT ?2";
+/*
+ * The timeline's attachments, read with one statement for the page (one
+ * per message was most of a long ticket's statements): from the
+ * messages from id on, by message, in the order they came.
+ */
+static const char sql_files[] =	/* in the indexes' order: no sorting */
+    "SELECT a.message_id, a.name, a.size FROM messages m"
+    " JOIN attachments a ON a.message_id = m.id"
+    " WHERE m.ticket_id = ?1 AND m.id >= ?2"
+    "  AND m.kind IN ('customer', 'staff')"
+    " ORDER BY m.id, a.id";
 
-/* The rendered list items of a message's attachments into *out. */
+struct file {
+	int64_t	 msg;
+	char	*name;
+	long long size;
+};
+
+struct files {
+	struct file *f;
+	size_t	 n, cap;
+};
+
+static void
+files_free(struct files *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		free(fs->f[i].name);
+	free(fs->f);
+	memset(fs, 0, sizeof(*fs));
+}
+
 static dm_err
-files_html(struct dm_store *st, const struct dm_config *cfg, int64_t msg,
-    const char *lang, char **out)
+files_read(struct dm_store *st, int64_t ticket, int64_t from,
+    struct files *fs)
 {
 	sqlite3_stmt *s;
-	struct tvars f;
-	struct buf b;
-	char size[32], *html;
-	dm_err err = DM_OK;
 	int rc;
 
-	*out = NULL;
+	memset(fs, 0, sizeof(*fs));
 	if ((s = store_stmt(st, sql_files)) == NULL)
 		return store_error(st, "attachments");
-	sqlite3_bind_int64(s, 1, msg);
-	sqlite3_bind_int(s, 2, FILES_MAX);
+	sqlite3_bind_int64(s, 1, ticket);
+	sqlite3_bind_int64(s, 2, from);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (fs->n == fs->cap) {
+			fs->cap = fs->cap ? fs->cap * 2 : 8;
+			fs->f = xreallocarray(fs->f, fs->cap, sizeof(*fs->f));
+		}
+		fs->f[fs->n].msg = sqlite3_column_int64(s, 0);
+		fs->f[fs->n].name = store_column_dup(s, 1);
+		fs->f[fs->n++].size = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		files_free(fs);
+		return store_error(st, "attachments");
+	}
+	return DM_OK;
+}
+
+/* The rendered list items of message msg's attachments into *out. */
+static dm_err
+files_html(const struct dm_config *cfg, const struct files *fs, int64_t msg,
+    const char *lang, char **out)
+{
+	struct tvars f;
+	struct buf b;
+	char size[32], *html, *name;
+	size_t lo = 0, hi = fs->n, mid, shown;
+	dm_err err = DM_OK;
+
+	*out = NULL;
+	while (lo < hi) {		/* msg's first, the rows being sorted */
+		mid = lo + (hi - lo) / 2;
+		if (fs->f[mid].msg < msg)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	buf_init(&b);
 	buf_add(&b, "", 0);
-	while (err == DM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char *name = store_column_dup(s, 0);
-
+	for (shown = 0; err == DM_OK && lo < fs->n && fs->f[lo].msg == msg &&
+	    shown < FILES_MAX; lo++, shown++) {
+		name = xstrdup(fs->f[lo].name);
 		clip(&name, 200);
-		human_size(sqlite3_column_int64(s, 1), size, sizeof(size));
+		human_size(fs->f[lo].size, size, sizeof(size));
 		tvars_init(&f);
 		tvars_set(&f, "lang", lang);
 		tvars_set(&f, "file.name", *name ? name : "(no name)");
@@ -235,9 +354,6 @@ files_html(struct dm_store *st, const struct dm_config *cfg, int64_t msg,
 		tvars_free(&f);
 		free(name);
 	}
-	if (err == DM_OK && rc != SQLITE_DONE)
-		err = store_error(st, "attachments");
-	sqlite3_reset(s);
 	if (err != DM_OK) {
 		buf_free(&b);
 		return err;
@@ -295,7 +411,8 @@ rows_free(struct row *r, size_t n)
 static dm_err
 entry(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *tz, const char *lang,
-    const struct row *r, struct buf *out)
+    const struct row *r, const struct files *fs, struct known *k,
+    struct buf *out)
 {
 	int msg = r->src == 0;
 	int incident = r->src == 2;
@@ -305,7 +422,7 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err;
 
 	text = public_text(r->text, staff);
-	if (msg && (err = files_html(st, cfg, r->id, lang, &files)) !=
+	if (msg && (err = files_html(cfg, fs, r->id, lang, &files)) !=
 	    DM_OK) {
 		free(text);
 		return err;
@@ -317,7 +434,8 @@ entry(struct dm_store *st, const struct dm_config *cfg,
 		return DM_OK;
 	}
 	if (staff)
-		err = staff_author(st, cfg, lang, t, r->who, r->name, &author);
+		err = staff_author(st, k, cfg, lang, t, r->who, r->name,
+		    &author);
 	else {
 		author = customer_author(cfg, lang, t, r->who, r->name);
 		err = DM_OK;
@@ -358,9 +476,12 @@ entries(struct dm_store *st, const struct dm_config *cfg,
 {
 	sqlite3_stmt *s;
 	struct row *rows = NULL;
+	struct files fs = { NULL, 0, 0 };
+	struct known k = { .n = 0 };
 	struct buf b;
 	char lang[LANG_LEN];
 	size_t n = 0, cap = 0, i;
+	int64_t first = INT64_MAX;	/* the oldest message shown */
 	dm_err err = DM_OK;
 	int rc;
 
@@ -382,17 +503,23 @@ entries(struct dm_store *st, const struct dm_config *cfg,
 		rows[n].who = store_column_dup(s, 4);
 		rows[n].name = store_column_dup(s, 5);
 		rows[n].text = store_column_dup(s, 6);
+		if (rows[n].src == 0 && rows[n].id < first)
+			first = rows[n].id;
 		n++;
 	}
 	if (rc != SQLITE_DONE)
 		err = store_error(st, "messages");
 	sqlite3_reset(s);
+	if (err == DM_OK && first != INT64_MAX)
+		err = files_read(st, t->id, first, &fs);
 	notice_lang(cfg, t, lang);
 	buf_init(&b);
 	buf_add(&b, "", 0);
 	for (i = n; err == DM_OK && i > 0; i--)
-		err = entry(st, cfg, t, tz, lang, &rows[i - 1], &b);
+		err = entry(st, cfg, t, tz, lang, &rows[i - 1], &fs, &k, &b);
 	rows_free(rows, n);
+	files_free(&fs);
+	known_free(&k);
 	if (err != DM_OK) {
 		buf_free(&b);
 		return err;
@@ -439,10 +566,14 @@ timeline_vars(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, struct tvars *v)
 {
 	char tz[ZONE_NAME_LEN], iso[32], lang[LANG_LEN], *html;
+	const char *set = tvars_get(v, "ticket.timezone");
 	dm_err err;
 
-	notice_zone_vars(st, cfg, t, v);
+	/* what notice_ticket_vars() set for t did not ask the directory:
+	 * the agency's zone, when it is another, sets the times again */
 	notice_timezone(st, cfg, t, tz, sizeof(tz));
+	if (set == NULL || strcmp(set, tz) != 0)
+		notice_zone_vars(st, cfg, t, v);
 	notice_lang(cfg, t, lang);
 	tvars_set(v, "status.text", notice_status_text(cfg, lang, t->status));
 	tvars_set(v, "status.team", t->team ? t->team : lang_word(cfg, lang,

@@ -208,6 +208,19 @@ str_lower(char *s)
 }
 
 char *
+str_copy(char *dst, size_t len, const char *src, size_t srclen)
+{
+	size_t n;
+
+	if (len == 0)
+		return dst;
+	n = srclen < len - 1 ? srclen : len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return dst;
+}
+
+char *
 str_squeeze(char *s)
 {
 	char *r = s, *w = s;

@@ -11,12 +11,26 @@
 #include "deskmail/config.h"
 #include "deskmail/err.h"
 
-/* A set of variables: names to values (copied). */
+/*
+ * A set of variables: names to values (copied).  What tvars_get()
+ * returned is memory of v until tvars_free(): setting that name again
+ * may write over it, and never frees it.
+ */
+struct tvar {
+	const char	*name;
+	const char	*value;
+	unsigned	 hash;		/* of name: most comparisons end here */
+	size_t		 room;		/* bytes value may grow to in place */
+};
+
 struct tvars {
-	char	**names;
-	char	**values;
-	unsigned *hashes;	/* of each name: most comparisons end here */
-	size_t	  n, cap;
+	struct tvar	*vars;
+	size_t		 n, cap;
+	unsigned	*slots;		/* by hash: index + 1 into vars, 0 free;
+					   2 * cap of them */
+	struct tvars_block *blocks;	/* where names and values are */
+	char		*free_at;	/* the newest block's unused part */
+	size_t		 free_len;
 };
 
 void	tvars_init(struct tvars *v);

@@ -20,7 +20,8 @@
  * The status page's variables for ticket t into v: status.text,
  * status.team, status.opened_iso, status.next (the next update for
  * severity 1 and 2) and status.timeline (templates/page_status_*.html,
- * rendered), besides what notice_zone_vars() sets.
+ * rendered), besides what notice_zone_vars() sets (again only when the
+ * agency's zone is not the one v has: v holds notice_ticket_vars() of t).
  */
 dm_err	timeline_vars(struct dm_store *st, const struct dm_config *cfg,
 	    const struct dm_ticket *t, struct tvars *v);

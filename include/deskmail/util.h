@@ -41,6 +41,9 @@ char	*buf_release(struct buf *b);
 
 /* Lower-case s in place (ASCII) and return it. */
 char	*str_lower(char *s);
+/* src into dst of len bytes, cut at len - 1 as snprintf "%s" would (no
+ * printf: pages copy names and languages dozens of times); dst. */
+char	*str_copy(char *dst, size_t len, const char *src, size_t srclen);
 
 /* Nonzero if a looks like local@domain with nothing that breaks a header
  * or a list (spaces, controls, <>,;). */

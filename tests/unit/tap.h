@@ -39,6 +39,7 @@ void test_mime(void);
 void test_thread(void);
 void test_commands(void);
 void test_lang(void);
+void test_tvars(void);
 void test_clock(void);
 void test_token(void);
 void test_calendar(void);

@@ -31,6 +31,7 @@ main(void)
 	test_filename();
 	test_search();
 	test_lang();
+	test_tvars();
 	printf("1..%d\n", tap_n);
 	printf("# %d passed, %d failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;
