@@ -209,7 +209,9 @@ base_vars(struct dm_web *w, struct tvars *v)
 {
 	char *css = notice_url(w->cfg, "style.css");
 
-	notice_ticket_vars(w->cfg, NULL, v);
+	/* what a ticket's page set (its queue's address and tag) stays */
+	if (tvars_get(v, "help_address") == NULL)
+		notice_ticket_vars(w->cfg, NULL, v);
 	tvars_set(v, "css_url", css);
 	free(css);
 }
@@ -309,6 +311,9 @@ error_page(struct dm_web *w, struct MHD_Connection *c,
 	tvars_init(&v);
 	tvars_set(&v, "lang", notice_lang(w->cfg, t, lang));
 	tvars_set(&v, "message", say(w, lang, key));
+	/* a queue's ticket is answered at the queue's address */
+	if (t != NULL)
+		notice_ticket_vars(w->cfg, t, &v);
 	r = page(w, c, status, "page_error", &v);
 	tvars_free(&v);
 	return r;
