@@ -100,8 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rendered_free(&r);
 	}
 	tvars_init(&pv);
-	for (i = 0; i < vars.n; i++)
-		tvars_set(&pv, vars.names[i], vars.values[i]);
+	tvars_copy(&pv, &vars);
 	if (template_render_page(&cfg, "page_status", &pv, &out) == DM_OK) {
 		if (!marked && strstr(out, MARK) != NULL)
 			abort();
