@@ -439,16 +439,39 @@ nth(const char *list, int i, char *out, size_t len)
 	}
 }
 
-/* n (>= 0) in decimal, at least width digits: printf's "%0*d" without
- * printf, which was most of the time of a time on a page. */
+/*
+ * Text written into a caller's buffer, cut at its size as snprintf()
+ * would: a page writes a dozen times, and a growing buffer each was a
+ * malloc() and a copy.
+ */
+struct out {
+	char	*at;
+	size_t	 left;		/* bytes that still fit, the NUL not counted */
+};
+
 static void
-number(struct buf *b, int n, int width)
+out_add(struct out *o, const char *s, size_t n)
+{
+	if (n > o->left)
+		n = o->left;
+	memcpy(o->at, s, n);
+	o->at += n;
+	o->left -= n;
+}
+
+/* n in decimal, at least width digits: printf's "%0*d" without printf,
+ * which was most of the time of a time on a page. */
+static void
+number(struct out *o, int n, int width)
 {
 	char d[16];
 	int i = (int)sizeof(d);
 
 	if (n < 0) {		/* not a calendar's; as printf would */
-		buf_addf(b, "%0*d", width, n);
+		char tmp[24];
+
+		out_add(o, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%0*d",
+		    width, n));
 		return;
 	}
 	do {
@@ -457,7 +480,7 @@ number(struct buf *b, int n, int width)
 	} while (n > 0 && i > 0);
 	while ((int)sizeof(d) - i < width && i > 0)
 		d[--i] = '0';
-	buf_add(b, d + i, sizeof(d) - (size_t)i);
+	out_add(o, d + i, sizeof(d) - (size_t)i);
 }
 
 char *
@@ -469,7 +492,7 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 	    *months = word_in(w, "months"), *p;
 	char day[32], month[32];
 	struct zone_time zt;
-	struct buf b;
+	struct out o;
 	struct tm tm;
 	time_t local;
 
@@ -481,26 +504,28 @@ lang_time(const struct dm_config *cfg, const char *code, time_t t,
 	    !nth(days, tm.tm_wday, day, sizeof(day)) ||
 	    !nth(months, tm.tm_mon, month, sizeof(month)))
 		return clock_format_human(t, tz, buf, len);
-	buf_init(&b);
+	if (len == 0)
+		return buf;
+	o.at = buf;
+	o.left = len - 1;
 	for (p = fmt; *p != '\0'; p++) {
 		if (*p != '%' || p[1] == '\0') {
-			buf_addc(&b, *p);
+			out_add(&o, p, 1);
 			continue;
 		}
 		switch (*++p) {
-		case 'a': buf_adds(&b, day); break;
-		case 'b': buf_adds(&b, month); break;
-		case 'd': number(&b, tm.tm_mday, 2); break;
-		case 'e': number(&b, tm.tm_mday, 1); break;
-		case 'Y': number(&b, tm.tm_year + 1900, 1); break;
-		case 'H': number(&b, tm.tm_hour, 2); break;
-		case 'M': number(&b, tm.tm_min, 2); break;
-		case 'Z': buf_adds(&b, zt.abbr); break;
-		default: buf_addc(&b, *p); break;
+		case 'a': out_add(&o, day, strlen(day)); break;
+		case 'b': out_add(&o, month, strlen(month)); break;
+		case 'd': number(&o, tm.tm_mday, 2); break;
+		case 'e': number(&o, tm.tm_mday, 1); break;
+		case 'Y': number(&o, tm.tm_year + 1900, 1); break;
+		case 'H': number(&o, tm.tm_hour, 2); break;
+		case 'M': number(&o, tm.tm_min, 2); break;
+		case 'Z': out_add(&o, zt.abbr, strlen(zt.abbr)); break;
+		default: out_add(&o, p, 1); break;
 		}
 	}
-	str_copy(buf, len, b.data ? b.data : "", b.len);
-	buf_free(&b);
+	*o.at = '\0';
 	return buf;
 }
 

@@ -113,11 +113,16 @@ tvars_init(struct tvars *v)
 }
 
 /*
- * Names and values live in blocks of TVARS_BLOCK bytes (a longer one in
- * its own): a page sets dozens of variables, and one allocation each
- * was a tenth of its malloc() calls.
+ * Names and values live in blocks (a long value in its own): a page sets
+ * dozens of variables, and one allocation each was a tenth of its
+ * malloc() calls.  The first block is small, as most sets are (a
+ * timeline entry's: within malloc's per-thread cache); later ones are
+ * larger.
  */
+#define TVARS_FIRST	464
 #define TVARS_BLOCK	2048
+#define TVARS_ALONE	256	/* a name and value this long: a block alone
+				   (at most TVARS_FIRST) */
 
 struct tvars_block {
 	struct tvars_block *next;
@@ -128,29 +133,25 @@ static char *
 tvars_room(struct tvars *v, size_t len)
 {
 	struct tvars_block *b;
-	char *p;
+	size_t size;
 
 	if (len <= v->free_len) {
-		p = v->free_at;
 		v->free_at += len;
 		v->free_len -= len;
-		return p;
+		return v->free_at - len;
 	}
-	b = xmalloc(sizeof(*b) + (len > TVARS_BLOCK / 4 ? len : TVARS_BLOCK));
+	size = len >= TVARS_ALONE ? len : v->blocks ? TVARS_BLOCK :
+	    TVARS_FIRST;
+	b = xmalloc(sizeof(*b) + size);
 	b->next = v->blocks;
 	v->blocks = b;
-	if (len > TVARS_BLOCK / 4)
-		return b->data;		/* alone: the current block stays */
-	v->free_at = b->data + len;
-	v->free_len = TVARS_BLOCK - len;
+	if (len < TVARS_ALONE) {	/* else the current block stays */
+		v->free_at = b->data + len;
+		v->free_len = size - len;
+	}
 	return b->data;
 }
 
-/*
- * vars[] is found through slots[], open addressing on the name's hash: a
- * page has sixty variables and its templates name most of them, and a
- * scan for each was a tenth of its time.  The table is at most half full.
- */
 static ssize_t
 tvars_find(const struct tvars *v, const char *name, unsigned h)
 {
@@ -564,6 +565,8 @@ static size_t ncache;
 /* read-locked to use the cache (refs are atomic), write-locked to change
  * it: renders on several threads do not queue on each other */
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* moved on by each template_cache_clear() (tpl_for()) */
+static atomic_uint generation;
 
 static void
 tpl_free(struct tpl *t)
@@ -615,6 +618,8 @@ template_cache_clear(void)
 	nfound = 0;
 	pthread_rwlock_unlock(&found_lock);
 	lang_cache_clear();
+	/* each thread's own (tpl_for()) let theirs go at their next use */
+	atomic_fetch_add(&generation, 1);
 }
 
 static dm_err load_file(const char *path, char **subject, char **body);
@@ -683,27 +688,19 @@ load_file(const char *path, char **subject, char **body)
 	return DM_OK;
 }
 
+/* t with vars: its subject (one line) and body. */
 static dm_err
-render_file(const char *path, const struct tvars *vars, int html,
+render_tpl(const struct tpl *t, const struct tvars *vars, int html,
     char **subject, char **body)
 {
-	struct tpl *t;
 	struct buf sb, bb;
 	dm_err err;
 
-	*subject = *body = NULL;
-	if ((err = load(path, &t)) != DM_OK)
-		return err;
-	if (vars == NULL) {		/* a check: it parsed */
-		tpl_put(t);
-		return DM_OK;
-	}
 	buf_init(&sb);
 	buf_init(&bb);
-	err = expand(path, &t->psubject, vars, 0, &sb);
+	err = expand(t->path, &t->psubject, vars, 0, &sb);
 	if (err == DM_OK)
-		err = expand(path, &t->pbody, vars, html, &bb);
-	tpl_put(t);
+		err = expand(t->path, &t->pbody, vars, html, &bb);
 	if (err != DM_OK) {
 		buf_free(&sb);
 		buf_free(&bb);
@@ -712,6 +709,140 @@ render_file(const char *path, const struct tvars *vars, int html,
 	/* a subject is one line, whatever a variable held */
 	*subject = str_squeeze(buf_release(&sb));
 	*body = buf_release(&bb);
+	return DM_OK;
+}
+
+static dm_err
+render_file(const char *path, const struct tvars *vars, int html,
+    char **subject, char **body)
+{
+	struct tpl *t;
+	dm_err err;
+
+	*subject = *body = NULL;
+	if ((err = load(path, &t)) != DM_OK)
+		return err;
+	if (vars != NULL)		/* NULL: a check that it parses */
+		err = render_tpl(t, vars, html, subject, body);
+	tpl_put(t);
+	return err;
+}
+
+/*
+ * Each thread's templates by what a render asked for (language as asked,
+ * name, extension, template_dir): a link page renders a dozen, and
+ * finding each through the shared caches took their locks five times
+ * and compared its path.  An entry holds a reference to its template;
+ * template_cache_clear() moves the generation on, and a thread lets its
+ * entries go at its next render (or when it ends).
+ */
+#define MINE_MAX	32
+
+struct mine {
+	unsigned	 gen;
+	size_t		 n;
+	struct {
+		unsigned	 hash;
+		char		*lang, *name, *ext, *dir;
+		struct tpl	*t;
+	} e[MINE_MAX];
+};
+
+static pthread_key_t mine_key;
+static pthread_once_t mine_once = PTHREAD_ONCE_INIT;
+static int mine_keyed;
+
+static void
+mine_drop(struct mine *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->e[i].lang);
+		free(m->e[i].name);
+		free(m->e[i].ext);
+		free(m->e[i].dir);
+		tpl_put(m->e[i].t);
+	}
+	m->n = 0;
+}
+
+static void
+mine_end(void *p)
+{
+	mine_drop(p);
+	free(p);
+}
+
+static void
+mine_init(void)
+{
+	mine_keyed = pthread_key_create(&mine_key, mine_end) == 0;
+}
+
+/*
+ * The template name.ext for a reader of lang (as find() picks it), kept
+ * for this thread: *t is not put by the caller.  DM_ENOTFOUND when no
+ * directory has it.
+ */
+static dm_err
+tpl_for(const struct dm_config *cfg, const char *lang, const char *name,
+    const char *ext, const struct tpl **out)
+{
+	const char *dir = cfg->template_dir ? cfg->template_dir : "";
+	unsigned gen = atomic_load(&generation), h;
+	struct mine *m = NULL;
+	struct tpl *t;
+	char *path;
+	size_t i;
+	dm_err err;
+
+	if (lang == NULL)
+		lang = "";
+	h = found_hash(dir, lang, name, ext);
+	pthread_once(&mine_once, mine_init);
+	if (mine_keyed && (m = pthread_getspecific(mine_key)) == NULL) {
+		m = xcalloc(1, sizeof(*m));
+		if (pthread_setspecific(mine_key, m) != 0) {
+			free(m);
+			m = NULL;
+		}
+	}
+	if (m != NULL && m->gen != gen) {
+		mine_drop(m);
+		m->gen = gen;
+	}
+	for (i = 0; m != NULL && i < m->n; i++)
+		if (m->e[i].hash == h && strcmp(m->e[i].name, name) == 0 &&
+		    strcmp(m->e[i].lang, lang) == 0 &&
+		    strcmp(m->e[i].ext, ext) == 0 &&
+		    strcmp(m->e[i].dir, dir) == 0) {
+			*out = m->e[i].t;
+			return DM_OK;
+		}
+	if ((path = find(cfg, *lang ? lang : NULL, name, ext)) == NULL)
+		return dm_fail(DM_ENOTFOUND, "template %s.%s not found", name,
+		    ext);
+	err = load(path, &t);
+	free(path);
+	if (err != DM_OK)
+		return err;
+	if (m == NULL) {	/* no thread key could be made: the
+				   reference stays taken */
+		*out = t;
+		return DM_OK;
+	}
+	if (m->n == MINE_MAX) {		/* full: start again */
+		mine_drop(m);
+		m->gen = gen;
+	}
+	m->e[m->n].hash = h;
+	m->e[m->n].lang = xstrdup(lang);
+	m->e[m->n].name = xstrdup(name);
+	m->e[m->n].ext = xstrdup(ext);
+	m->e[m->n].dir = xstrdup(dir);
+	m->e[m->n++].t = t;
+	*out = t;
 	return DM_OK;
 }
 
@@ -745,25 +876,22 @@ dm_err
 template_render_page(const struct dm_config *cfg, const char *name,
     struct tvars *vars, char **html)
 {
-	char lang[LANG_LEN], *page, *layout, *title = NULL, *body = NULL;
+	char lang[LANG_LEN], *title = NULL, *body = NULL;
 	char *ignored = NULL, *head = NULL;
+	const struct tpl *page, *layout;
 	dm_err err;
 
 	/* the page says which language it is in: <html lang="{{lang}}"> */
 	tvars_set(vars, "lang", lang_pick(cfg, tvars_get(vars, "lang"), lang));
-	page = find(cfg, lang, name, "html");
-	layout = find(cfg, lang, "layout", "html");
 	*html = NULL;
-	if (page == NULL || layout == NULL) {
-		free(page);
-		free(layout);
-		return dm_fail(DM_ECONFIG, "page template %s.html or layout.html "
-		    "not found", name);
-	}
-	err = render_file(page, vars, 1, &title, &body);
+	if ((err = tpl_for(cfg, lang, name, "html", &page)) != DM_OK ||
+	    (err = tpl_for(cfg, lang, "layout", "html", &layout)) != DM_OK)
+		return err != DM_ENOTFOUND ? err : dm_fail(DM_ECONFIG, "page "
+		    "template %s.html or layout.html not found", name);
+	err = render_tpl(page, vars, 1, &title, &body);
 	if (err == DM_OK) {
 		tvars_set(vars, "page_title", title);
-		err = render_file(layout, vars, 1, &ignored, &head);
+		err = render_tpl(layout, vars, 1, &ignored, &head);
 	}
 	if (err == DM_OK) {
 		/* copied, not printf()ed: printing the page twice (measure,
@@ -776,8 +904,6 @@ template_render_page(const struct dm_config *cfg, const char *name,
 		memcpy(*html + hl, body, bl);
 		memcpy(*html + hl + bl, end, sizeof(end));
 	}
-	free(page);
-	free(layout);
 	free(title);
 	free(body);
 	free(ignored);
@@ -789,16 +915,17 @@ dm_err
 template_render_document(const struct dm_config *cfg, const char *name,
     const struct tvars *vars, char **html)
 {
-	char *path = find(cfg, tvars_get(vars, "lang"), name, "html");
+	const struct tpl *t;
 	char *title = NULL;
 	dm_err err;
 
 	*html = NULL;
-	if (path == NULL)
-		return dm_fail(DM_ECONFIG, "template %s.html not found", name);
-	err = render_file(path, vars, 1, &title, html);
+	if ((err = tpl_for(cfg, tvars_get(vars, "lang"), name, "html", &t)) !=
+	    DM_OK)
+		return err != DM_ENOTFOUND ? err : dm_fail(DM_ECONFIG,
+		    "template %s.html not found", name);
+	err = render_tpl(t, vars, 1, &title, html);
 	free(title);
-	free(path);
 	return err;
 }
 
