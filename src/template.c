@@ -269,10 +269,15 @@ rendered_free(struct rendered *r)
  */
 #define FOUND_MAX	256	/* names x extensions x languages */
 
+/* What a template is looked up by: template_dir (or ""), language (or
+ * ""), name and extension, and a hash of the four. */
+struct tkey {
+	unsigned hash;
+	char	*dir, *lang, *name, *ext;
+};
+
 static struct {
-	char	*dir, *lang, *name, *ext;	/* template_dir (or ""), lang
-						   (or ""), name.ext */
-	unsigned hash;		/* of the four (found_hash()) */
+	struct tkey key;
 	char	*path;		/* NULL: in no directory */
 } found[FOUND_MAX];
 static size_t nfound;
@@ -282,14 +287,43 @@ static pthread_rwlock_t found_lock = PTHREAD_RWLOCK_INITIALIZER;
 static char *search(const struct dm_config *, const char *, const char *,
     const char *);
 
-/* The key of found[]: a page looks up a dozen templates, most of them
- * sharing the directory and language, so strcmp() alone was slow. */
+/* The key's hash: a page looks up a dozen templates, most of them sharing
+ * the directory and language, so strcmp() alone was slow. */
 static unsigned
-found_hash(const char *dir, const char *lang, const char *name,
+tkey_hash(const char *dir, const char *lang, const char *name,
     const char *ext)
 {
 	return ((str_hash(name) * 31u + str_hash(lang)) * 31u +
 	    str_hash(ext)) * 31u + str_hash(dir);
+}
+
+static int
+tkey_is(const struct tkey *k, unsigned h, const char *dir, const char *lang,
+    const char *name, const char *ext)
+{
+	return k->hash == h && strcmp(k->name, name) == 0 &&
+	    strcmp(k->lang, lang) == 0 && strcmp(k->ext, ext) == 0 &&
+	    strcmp(k->dir, dir) == 0;
+}
+
+static void
+tkey_set(struct tkey *k, unsigned h, const char *dir, const char *lang,
+    const char *name, const char *ext)
+{
+	k->hash = h;
+	k->dir = xstrdup(dir);
+	k->lang = xstrdup(lang);
+	k->name = xstrdup(name);
+	k->ext = xstrdup(ext);
+}
+
+static void
+tkey_free(struct tkey *k)
+{
+	free(k->dir);
+	free(k->lang);
+	free(k->name);
+	free(k->ext);
 }
 
 /* The path of name.ext in language lang (NULL: the shared file only), or
@@ -305,13 +339,10 @@ find_in(const struct dm_config *cfg, const char *lang, const char *name,
 
 	if (lang == NULL)
 		lang = "";
-	h = found_hash(dir, lang, name, ext);
+	h = tkey_hash(dir, lang, name, ext);
 	pthread_rwlock_rdlock(&found_lock);
 	for (i = 0; i < nfound; i++)
-		if (found[i].hash == h && strcmp(found[i].name, name) == 0 &&
-		    strcmp(found[i].lang, lang) == 0 &&
-		    strcmp(found[i].ext, ext) == 0 &&
-		    strcmp(found[i].dir, dir) == 0) {
+		if (tkey_is(&found[i].key, h, dir, lang, name, ext)) {
 			path = found[i].path ? xstrdup(found[i].path) : NULL;
 			pthread_rwlock_unlock(&found_lock);
 			return path;
@@ -320,11 +351,7 @@ find_in(const struct dm_config *cfg, const char *lang, const char *name,
 	path = search(cfg, *lang ? lang : NULL, name, ext);
 	pthread_rwlock_wrlock(&found_lock);
 	if (nfound < FOUND_MAX) {
-		found[nfound].dir = xstrdup(dir);
-		found[nfound].lang = xstrdup(lang);
-		found[nfound].name = xstrdup(name);
-		found[nfound].ext = xstrdup(ext);
-		found[nfound].hash = h;
+		tkey_set(&found[nfound].key, h, dir, lang, name, ext);
 		found[nfound].path = path ? xstrdup(path) : NULL;
 		nfound++;
 	}
@@ -609,10 +636,7 @@ template_cache_clear(void)
 	pthread_rwlock_unlock(&cache_lock);
 	pthread_rwlock_wrlock(&found_lock);
 	for (i = 0; i < nfound; i++) {
-		free(found[i].dir);
-		free(found[i].lang);
-		free(found[i].name);
-		free(found[i].ext);
+		tkey_free(&found[i].key);
 		free(found[i].path);
 	}
 	nfound = 0;
@@ -742,8 +766,7 @@ struct mine {
 	unsigned	 gen;
 	size_t		 n;
 	struct {
-		unsigned	 hash;
-		char		*lang, *name, *ext, *dir;
+		struct tkey	 key;
 		struct tpl	*t;
 	} e[MINE_MAX];
 };
@@ -758,10 +781,7 @@ mine_drop(struct mine *m)
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
-		free(m->e[i].lang);
-		free(m->e[i].name);
-		free(m->e[i].ext);
-		free(m->e[i].dir);
+		tkey_free(&m->e[i].key);
 		tpl_put(m->e[i].t);
 	}
 	m->n = 0;
@@ -799,7 +819,7 @@ tpl_for(const struct dm_config *cfg, const char *lang, const char *name,
 
 	if (lang == NULL)
 		lang = "";
-	h = found_hash(dir, lang, name, ext);
+	h = tkey_hash(dir, lang, name, ext);
 	pthread_once(&mine_once, mine_init);
 	if (mine_keyed && (m = pthread_getspecific(mine_key)) == NULL) {
 		m = xcalloc(1, sizeof(*m));
@@ -813,10 +833,7 @@ tpl_for(const struct dm_config *cfg, const char *lang, const char *name,
 		m->gen = gen;
 	}
 	for (i = 0; m != NULL && i < m->n; i++)
-		if (m->e[i].hash == h && strcmp(m->e[i].name, name) == 0 &&
-		    strcmp(m->e[i].lang, lang) == 0 &&
-		    strcmp(m->e[i].ext, ext) == 0 &&
-		    strcmp(m->e[i].dir, dir) == 0) {
+		if (tkey_is(&m->e[i].key, h, dir, lang, name, ext)) {
 			*out = m->e[i].t;
 			return DM_OK;
 		}
@@ -836,11 +853,7 @@ tpl_for(const struct dm_config *cfg, const char *lang, const char *name,
 		mine_drop(m);
 		m->gen = gen;
 	}
-	m->e[m->n].hash = h;
-	m->e[m->n].lang = xstrdup(lang);
-	m->e[m->n].name = xstrdup(name);
-	m->e[m->n].ext = xstrdup(ext);
-	m->e[m->n].dir = xstrdup(dir);
+	tkey_set(&m->e[m->n].key, h, dir, lang, name, ext);
 	m->e[m->n++].t = t;
 	*out = t;
 	return DM_OK;
