@@ -157,7 +157,7 @@ cands_sort(struct cands *c)
 /* Every address the first column of s gives (s bound by the caller);
  * agency: only those the directory places in it. */
 static dm_err
-collect(struct dm_store *st, sqlite3_stmt *s, const char *agency,
+collect(struct dm_store *st, struct dm_stmt *s, const char *agency,
     struct cands *c)
 {
 	const char *a;
@@ -165,8 +165,8 @@ collect(struct dm_store *st, sqlite3_stmt *s, const char *agency,
 	dm_err err = DM_OK;
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((a = (const char *)sqlite3_column_text(s, 0)) == NULL)
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		if ((a = stmt_text(s, 0)) == NULL)
 			continue;
 		if (agency == NULL) {
 			cands_add(c, a, 1);
@@ -180,9 +180,9 @@ collect(struct dm_store *st, sqlite3_stmt *s, const char *agency,
 			cands_add(c, a, 1);
 		free(of);
 	}
-	if (err == DM_OK && rc != SQLITE_DONE)
+	if (err == DM_OK && rc != STMT_DONE)
 		err = store_error(st, "tickets");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -209,13 +209,13 @@ static dm_err
 run(struct dm_store *st, const char *sql, time_t since, const char *arg,
     const char *agency, struct cands *c)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+	stmt_bind_int64(s, 1, (int64_t)since);
 	if (arg != NULL)
-		store_bind_text(s, 2, arg);
+		stmt_bind_text(s, 2, arg);
 	return collect(st, s, agency, c);
 }
 
@@ -228,7 +228,7 @@ run_search(struct dm_store *st, const char *query, time_t since,
     struct cands *c)
 {
 	struct ticket_filter f;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	int64_t *ids;
 	size_t n, i;
 	dm_err err;
@@ -242,7 +242,7 @@ run_search(struct dm_store *st, const char *query, time_t since,
 			err = store_error(st, "tickets");
 			break;
 		}
-		sqlite3_bind_int64(s, 1, ids[i]);
+		stmt_bind_int64(s, 1, ids[i]);
 		err = collect(st, s, NULL, c);
 	}
 	free(ids);
@@ -375,7 +375,7 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
     int64_t *id, time_t *last)
 {
 	struct dm_outbox_item item;
-	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, sql_insert);
 	int64_t waiting, row;
 	long per = cfg->announce_per_hour, base = 0;
 	char num[32], *params;
@@ -386,12 +386,12 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
 	*last = now;
 	if (s == NULL)
 		return store_error(st, "announcements");
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	store_bind_text(s, 2, actor);
-	store_bind_text(s, 3, audience);
-	store_bind_text(s, 4, subject);
-	store_bind_text(s, 5, body);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)l->n);
+	stmt_bind_int64(s, 1, (int64_t)now);
+	stmt_bind_text(s, 2, actor);
+	stmt_bind_text(s, 3, audience);
+	stmt_bind_text(s, 4, subject);
+	stmt_bind_text(s, 5, body);
+	stmt_bind_int64(s, 6, (int64_t)l->n);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	*id = store_last_id(st);
@@ -417,9 +417,9 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
 			err = store_error(st, "announcement_recipients");
 			break;
 		}
-		sqlite3_bind_int64(s, 1, *id);
-		store_bind_text(s, 2, l->addr[i]);
-		sqlite3_bind_int64(s, 3, row);
+		stmt_bind_int64(s, 1, *id);
+		stmt_bind_text(s, 2, l->addr[i]);
+		stmt_bind_int64(s, 3, row);
 		err = store_exec_stmt(st, s);
 		*last = now + item.delay;
 	}
@@ -436,7 +436,7 @@ dm_err
 announce_vars(struct dm_store *st, struct tvars *v)
 {
 	const char *idtext = tvars_get(v, "announce.id");
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	dm_err err = DM_OK;
 	int rc;
 
@@ -444,17 +444,17 @@ announce_vars(struct dm_store *st, struct tvars *v)
 		return DM_OK;
 	if ((s = store_stmt(st, sql_text)) == NULL)
 		return store_error(st, "announcements");
-	sqlite3_bind_int64(s, 1, strtoll(idtext, NULL, 10));
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, strtoll(idtext, NULL, 10));
+	if ((rc = stmt_step(s)) == STMT_ROW) {
 		tvars_set(v, "announce.subject",
-		    (const char *)sqlite3_column_text(s, 0));
-		tvars_set(v, "message", (const char *)sqlite3_column_text(s,
+		    stmt_text(s, 0));
+		tvars_set(v, "message", stmt_text(s,
 		    1));
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == STMT_DONE)
 		err = dm_fail(DM_EPARSE, "no announcement %s", idtext);
 	else
 		err = store_error(st, "announcements");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -471,31 +471,31 @@ static const char sql_list[] =
 dm_err
 announce_list_json(struct dm_store *st, struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_list);
+	struct dm_stmt *s = store_stmt(st, sql_list);
 	dm_err err = DM_OK;
 	int rc, i;
 
 	if (s == NULL)
 		return store_error(st, "announcements");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		static const char *const counts[] = { "recipients", "sent",
 		    "waiting", "failed" };
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "id",
-		    json_object_new_int64(sqlite3_column_int64(s, 0)));
-		json_put_time(o, "created", (time_t)sqlite3_column_int64(s, 1));
+		    json_object_new_int64(stmt_int64(s, 0)));
+		json_put_time(o, "created", (time_t)stmt_int64(s, 1));
 		json_put_text(o, "actor", s, 2);
 		json_put_text(o, "to", s, 3);
 		json_put_text(o, "subject", s, 4);
 		for (i = 0; i < 4; i++)
 			json_object_object_add(o, counts[i],
-			    json_object_new_int64(sqlite3_column_int64(s,
+			    json_object_new_int64(stmt_int64(s,
 			    5 + i)));
 		json_object_array_add(array, o);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "announcements");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }

@@ -26,17 +26,17 @@ static const char sql_of_ticket[] = "SELECT " FILE_COLUMNS
     " WHERE m.ticket_id = ?1 ORDER BY m.id, a.id";
 
 static void
-read_file_row(sqlite3_stmt *s, struct dm_file *f)
+read_file_row(struct dm_stmt *s, struct dm_file *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->id = sqlite3_column_int64(s, 0);
-	f->message = sqlite3_column_int64(s, 1);
-	f->ticket = sqlite3_column_int64(s, 2);
-	f->kind = store_column_dup(s, 3);
-	f->name = store_column_dup(s, 4);
-	f->type = store_column_dup(s, 5);
-	f->size = sqlite3_column_int64(s, 6);
-	f->is_inline = sqlite3_column_int(s, 7);
+	f->id = stmt_int64(s, 0);
+	f->message = stmt_int64(s, 1);
+	f->ticket = stmt_int64(s, 2);
+	f->kind = stmt_dup(s, 3);
+	f->name = stmt_dup(s, 4);
+	f->type = stmt_dup(s, 5);
+	f->size = stmt_int64(s, 6);
+	f->is_inline = stmt_int(s, 7);
 	if (f->kind == NULL)
 		f->kind = xstrdup("");
 	if (f->name == NULL)
@@ -62,7 +62,7 @@ dm_err
 attachment_list(struct dm_store *st, int64_t ticket, int64_t message,
     const char *const *kinds, struct dm_file **v, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, message ? sql_of_message :
+	struct dm_stmt *s = store_stmt(st, message ? sql_of_message :
 	    sql_of_ticket);
 	struct dm_file *out = NULL, f;
 	size_t count = 0, index = 0;
@@ -74,8 +74,8 @@ attachment_list(struct dm_store *st, int64_t ticket, int64_t message,
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "attachments");
-	sqlite3_bind_int64(s, 1, message ? message : ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, message ? message : ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		read_file_row(s, &f);
 		/* the place among its message's files, which mime.c counts */
 		index = f.message == last ? index + 1 : 0;
@@ -88,9 +88,9 @@ attachment_list(struct dm_store *st, int64_t ticket, int64_t message,
 		out = xreallocarray(out, count + 1, sizeof(*out));
 		out[count++] = f;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "attachments");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err != DM_OK) {
 		attachment_list_free(out, count);
 		return err;
@@ -130,7 +130,7 @@ dm_err
 attachment_get(struct dm_store *st, const struct dm_config *cfg, int64_t id,
     struct dm_file *f, char **data, size_t *len)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, sql_get);
 	struct dm_parsed *m = NULL;
 	const struct dm_attachment *a;
 	dm_err err;
@@ -141,20 +141,20 @@ attachment_get(struct dm_store *st, const struct dm_config *cfg, int64_t id,
 	*len = 0;
 	if (s == NULL)
 		return store_error(st, "attachments");
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		err = rc == SQLITE_DONE ? dm_fail(DM_ENOTFOUND, "no attachment "
+	stmt_bind_int64(s, 1, id);
+	if ((rc = stmt_step(s)) != STMT_ROW) {
+		err = rc == STMT_DONE ? dm_fail(DM_ENOTFOUND, "no attachment "
 		    "%lld", (long long)id) : store_error(st, "attachments");
-		sqlite3_reset(s);
+		stmt_reset(s);
 		return err;
 	}
 	read_file_row(s, f);
-	f->index = (size_t)sqlite3_column_int64(s, 8);
+	f->index = (size_t)stmt_int64(s, 8);
 	/* parsed where SQLite holds the blob: no copy of a large message */
-	err = mime_attachment(sqlite3_column_blob(s, 9),
-	    (size_t)sqlite3_column_bytes(s, 9), &cfg->limits, f->index, &m,
+	err = mime_attachment(stmt_blob(s, 9),
+	    (size_t)stmt_bytes(s, 9), &cfg->limits, f->index, &m,
 	    data, len);
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err == DM_OK) {
 		a = &m->att[f->index];
 		if (strcmp(a->name, f->name) != 0 ||

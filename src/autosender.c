@@ -16,13 +16,13 @@ dm_err
 auto_sender_note(struct dm_store *st, const char *address, const char *reason,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_note);
+	struct dm_stmt *s = store_stmt(st, sql_note);
 
 	if (s == NULL)
 		return store_error(st, "auto_senders");
-	store_bind_text(s, 1, address);
-	store_bind_text(s, 2, reason);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_text(s, 1, address);
+	stmt_bind_text(s, 2, reason);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	return store_exec_stmt(st, s);
 }
 
@@ -33,20 +33,20 @@ dm_err
 auto_sender_check(struct dm_store *st, const char *address, time_t now,
     char **reason)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_check);
+	struct dm_stmt *s = store_stmt(st, sql_check);
 	dm_err err = DM_OK;
 	int rc;
 
 	*reason = NULL;
 	if (s == NULL)
 		return store_error(st, "auto_senders");
-	store_bind_text(s, 1, address);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)(now -
+	stmt_bind_text(s, 1, address);
+	stmt_bind_int64(s, 2, (int64_t)(now -
 	    (time_t)AUTO_SENDER_DAYS * 86400));
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*reason = store_column_dup(s, 0);
-	else if (rc != SQLITE_DONE)
+	if ((rc = stmt_step(s)) == STMT_ROW)
+		*reason = stmt_dup(s, 0);
+	else if (rc != STMT_DONE)
 		err = store_error(st, "auto_senders");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }

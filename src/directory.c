@@ -364,32 +364,31 @@ static const char sql_sender[] =
 static dm_err
 write_rows(struct dm_store *st, struct row *rows, size_t nrows)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	size_t i, j;
 	dm_err err;
 
-	if (sqlite3_exec(store_db(st), sql_clear, NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (store_exec(st, sql_clear) != DM_OK)
 		return store_error(st, "agencies");
 	for (i = 0; i < nrows; i++) {
 		if ((s = store_stmt(st, sql_agency)) == NULL)
 			return store_error(st, "agencies");
-		store_bind_text(s, 1, rows[i].f[0]);	/* name */
-		store_bind_text(s, 2, rows[i].f[1]);	/* title */
-		store_bind_text(s, 3, rows[i].f[3]);	/* notify */
-		store_bind_text(s, 4, rows[i].f[4]);	/* escalate */
-		store_bind_text(s, 5, rows[i].f[5]);	/* bill_to */
-		store_bind_text(s, 6, rows[i].f[6]);	/* timezone */
+		stmt_bind_text(s, 1, rows[i].f[0]);	/* name */
+		stmt_bind_text(s, 2, rows[i].f[1]);	/* title */
+		stmt_bind_text(s, 3, rows[i].f[3]);	/* notify */
+		stmt_bind_text(s, 4, rows[i].f[4]);	/* escalate */
+		stmt_bind_text(s, 5, rows[i].f[5]);	/* bill_to */
+		stmt_bind_text(s, 6, rows[i].f[6]);	/* timezone */
 		if (rows[i].fte >= 0)			/* fte, or NULL */
-			sqlite3_bind_int64(s, 7, rows[i].fte);
-		store_bind_text(s, 8, rows[i].f[8]);	/* lang */
+			stmt_bind_int64(s, 7, rows[i].fte);
+		stmt_bind_text(s, 8, rows[i].f[8]);	/* lang */
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < rows[i].nsenders; j++) {
 			if ((s = store_stmt(st, sql_sender)) == NULL)
 				return store_error(st, "agency_senders");
-			store_bind_text(s, 1, rows[i].senders[j]);
-			store_bind_text(s, 2, rows[i].f[0]);
+			stmt_bind_text(s, 1, rows[i].senders[j]);
+			stmt_bind_text(s, 2, rows[i].f[0]);
 			if ((err = store_exec_stmt(st, s)) != DM_OK)
 				return err;
 		}
@@ -432,7 +431,7 @@ dm_err
 directory_lookup(struct dm_store *st, const char *address, char **agency)
 {
 	char *key = str_lower(xstrdup(address)), *p;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	int rc;
 
 	*agency = NULL;
@@ -442,12 +441,12 @@ directory_lookup(struct dm_store *st, const char *address, char **agency)
 			free(key);
 			return store_error(st, "agency_senders");
 		}
-		store_bind_text(s, 1, p);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			*agency = store_column_dup(s, 0);
-		sqlite3_reset(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		stmt_bind_text(s, 1, p);
+		rc = stmt_step(s);
+		if (rc == STMT_ROW)
+			*agency = stmt_dup(s, 0);
+		stmt_reset(s);
+		if (rc != STMT_ROW && rc != STMT_DONE) {
 			free(key);
 			return store_error(st, "agency_senders");
 		}
@@ -472,27 +471,27 @@ static const char sql_get[] =
 dm_err
 directory_agency(struct dm_store *st, const char *name, struct dm_agency *a)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, sql_get);
 	int rc;
 
 	memset(a, 0, sizeof(*a));
 	if (s == NULL)
 		return store_error(st, "agencies");
-	store_bind_text(s, 1, name);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		a->name = store_column_dup(s, 0);
-		a->title = store_column_dup(s, 1);
-		a->notify = store_column_dup(s, 2);
-		a->escalate = store_column_dup(s, 3);
-		a->bill_to = store_column_dup(s, 4);
-		a->timezone = store_column_dup(s, 5);
-		a->lang = store_column_dup(s, 6);
+	stmt_bind_text(s, 1, name);
+	if ((rc = stmt_step(s)) == STMT_ROW) {
+		a->name = stmt_dup(s, 0);
+		a->title = stmt_dup(s, 1);
+		a->notify = stmt_dup(s, 2);
+		a->escalate = stmt_dup(s, 3);
+		a->bill_to = stmt_dup(s, 4);
+		a->timezone = stmt_dup(s, 5);
+		a->lang = stmt_dup(s, 6);
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	stmt_reset(s);
+	if (rc == STMT_DONE)
 		return dm_fail(DM_ENOTFOUND, "no agency '%s' in the directory",
 		    name);
-	return rc == SQLITE_ROW ? DM_OK : store_error(st, "agencies");
+	return rc == STMT_ROW ? DM_OK : store_error(st, "agencies");
 }
 
 void
@@ -542,14 +541,14 @@ strings_json(char **v, size_t n)
 
 /* An agency's FTE (hundredths in column col) as a number, or null. */
 static struct json_object *
-fte_json(sqlite3_stmt *s, int col)
+fte_json(struct dm_stmt *s, int col)
 {
 	char text[24];
 
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+	if (stmt_is_null(s, col))
 		return NULL;
-	directory_format_fte(sqlite3_column_int64(s, col), text);
-	return json_object_new_double_s((double)sqlite3_column_int64(s, col) /
+	directory_format_fte(stmt_int64(s, col), text);
+	return json_object_new_double_s((double)stmt_int64(s, col) /
 	    100, text);
 }
 
@@ -558,31 +557,28 @@ directory_json(struct dm_store *st, const struct dm_config *cfg,
     struct json_object *out)
 {
 	struct json_object *agencies = json_object_new_array(), *teams, *o;
-	sqlite3_stmt *s = store_stmt(st, sql_all);
+	struct dm_stmt *s = store_stmt(st, sql_all);
 	size_t i;
 	int rc;
 
 	json_object_object_add(out, "agencies", agencies);
 	if (s == NULL)
 		return store_error(st, "agencies");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		o = json_object_new_object();
 		json_put_text(o, "name", s, 0);
 		json_put_text(o, "title", s, 1);
-		json_object_object_add(o, "senders", list_json((const char *)
-		    sqlite3_column_text(s, 5), " "));
-		json_object_object_add(o, "notify", list_json((const char *)
-		    sqlite3_column_text(s, 2), ", "));
-		json_object_object_add(o, "escalate", list_json((const char *)
-		    sqlite3_column_text(s, 3), ", "));
+		json_object_object_add(o, "senders", list_json(stmt_text(s, 5), " "));
+		json_object_object_add(o, "notify", list_json(stmt_text(s, 2), ", "));
+		json_object_object_add(o, "escalate", list_json(stmt_text(s, 3), ", "));
 		json_put_text(o, "bill_to", s, 4);
 		json_put_text(o, "timezone", s, 6);
 		json_object_object_add(o, "fte", fte_json(s, 7));
 		json_put_text(o, "lang", s, 8);
 		json_object_array_add(agencies, o);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	stmt_reset(s);
+	if (rc != STMT_DONE)
 		return store_error(st, "agencies");
 	teams = json_object_new_array();
 	json_object_object_add(out, "teams", teams);
@@ -630,28 +626,28 @@ csv_field(FILE *fp, const char *v, int last)
 dm_err
 directory_export(struct dm_store *st, FILE *fp)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_all);
+	struct dm_stmt *s = store_stmt(st, sql_all);
 	char fte[24];
 	int rc;
 
 	if (s == NULL)
 		return store_error(st, "agencies");
 	fprintf(fp, "%s\n", header);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		csv_field(fp, (const char *)sqlite3_column_text(s, 0), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 1), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 5), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 2), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 3), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 4), 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 6), 0);
-		if (sqlite3_column_type(s, 7) == SQLITE_NULL)
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		csv_field(fp, stmt_text(s, 0), 0);
+		csv_field(fp, stmt_text(s, 1), 0);
+		csv_field(fp, stmt_text(s, 5), 0);
+		csv_field(fp, stmt_text(s, 2), 0);
+		csv_field(fp, stmt_text(s, 3), 0);
+		csv_field(fp, stmt_text(s, 4), 0);
+		csv_field(fp, stmt_text(s, 6), 0);
+		if (stmt_is_null(s, 7))
 			fte[0] = '\0';
 		else
-			directory_format_fte(sqlite3_column_int64(s, 7), fte);
+			directory_format_fte(stmt_int64(s, 7), fte);
 		csv_field(fp, fte, 0);
-		csv_field(fp, (const char *)sqlite3_column_text(s, 8), 1);
+		csv_field(fp, stmt_text(s, 8), 1);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DM_OK : store_error(st, "agencies");
+	stmt_reset(s);
+	return rc == STMT_DONE ? DM_OK : store_error(st, "agencies");
 }

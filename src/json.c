@@ -17,13 +17,12 @@ json_put_time(struct json_object *o, const char *key, time_t t)
 }
 
 void
-json_put_text(struct json_object *o, const char *key, sqlite3_stmt *s,
+json_put_text(struct json_object *o, const char *key, struct dm_stmt *s,
     int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const char *t = stmt_text(s, col);
 
-	json_object_object_add(o, key, t ? json_object_new_string(
-	    (const char *)t) : NULL);
+	json_object_object_add(o, key, t ? json_object_new_string(t) : NULL);
 }
 
 const char *

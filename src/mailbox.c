@@ -11,7 +11,7 @@ dm_err
 mailbox_state_get(struct dm_store *st, const char *mailbox,
     uint32_t *uidvalidity, uint32_t *last_uid, time_t *updated)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, sql_get);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -20,16 +20,16 @@ mailbox_state_get(struct dm_store *st, const char *mailbox,
 		*updated = 0;
 	if (s == NULL)
 		return store_error(st, "mailbox_state");
-	store_bind_text(s, 1, mailbox);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*uidvalidity = (uint32_t)sqlite3_column_int64(s, 0);
-		*last_uid = (uint32_t)sqlite3_column_int64(s, 1);
+	stmt_bind_text(s, 1, mailbox);
+	rc = stmt_step(s);
+	if (rc == STMT_ROW) {
+		*uidvalidity = (uint32_t)stmt_int64(s, 0);
+		*last_uid = (uint32_t)stmt_int64(s, 1);
 		if (updated != NULL)
-			*updated = (time_t)sqlite3_column_int64(s, 2);
-	} else if (rc != SQLITE_DONE)
+			*updated = (time_t)stmt_int64(s, 2);
+	} else if (rc != STMT_DONE)
 		err = store_error(st, "mailbox_state");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -42,13 +42,13 @@ dm_err
 mailbox_state_set(struct dm_store *st, const char *mailbox,
     uint32_t uidvalidity, uint32_t last_uid, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_set);
+	struct dm_stmt *s = store_stmt(st, sql_set);
 
 	if (s == NULL)
 		return store_error(st, "mailbox_state");
-	store_bind_text(s, 1, mailbox);
-	sqlite3_bind_int64(s, 2, uidvalidity);
-	sqlite3_bind_int64(s, 3, last_uid);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+	stmt_bind_text(s, 1, mailbox);
+	stmt_bind_int64(s, 2, uidvalidity);
+	stmt_bind_int64(s, 3, last_uid);
+	stmt_bind_int64(s, 4, (int64_t)now);
 	return store_exec_stmt(st, s);
 }

@@ -24,28 +24,28 @@ message_store(struct dm_store *st, int64_t ticket, const char *kind,
     const struct dm_parsed *m, const struct dm_raw *raw, time_t now,
     int64_t *id)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, sql_insert);
 	dm_err err;
 	size_t i;
 
 	if (s == NULL)
 		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, kind);
-	store_bind_text(s, 3, m->message_id);
-	store_bind_text(s, 4, raw->sha256);
-	store_bind_text(s, 5, m->from);
-	store_bind_text(s, 6, m->from_name);
-	store_bind_text(s, 7, m->to);
-	store_bind_text(s, 8, m->cc);
-	store_bind_text(s, 9, m->subject);
-	store_bind_text(s, 10, m->date);
-	sqlite3_bind_int64(s, 11, (sqlite3_int64)now);
-	store_bind_text(s, 12, raw->source);
-	store_bind_text(s, 13, m->body);
-	sqlite3_bind_int(s, 14, m->body_from_html);
-	store_bind_text(s, 15, m->new_text);
-	sqlite3_bind_blob64(s, 16, raw->data, raw->len, SQLITE_STATIC);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, kind);
+	stmt_bind_text(s, 3, m->message_id);
+	stmt_bind_text(s, 4, raw->sha256);
+	stmt_bind_text(s, 5, m->from);
+	stmt_bind_text(s, 6, m->from_name);
+	stmt_bind_text(s, 7, m->to);
+	stmt_bind_text(s, 8, m->cc);
+	stmt_bind_text(s, 9, m->subject);
+	stmt_bind_text(s, 10, m->date);
+	stmt_bind_int64(s, 11, (int64_t)now);
+	stmt_bind_text(s, 12, raw->source);
+	stmt_bind_text(s, 13, m->body);
+	stmt_bind_int(s, 14, m->body_from_html);
+	stmt_bind_text(s, 15, m->new_text);
+	stmt_bind_blob(s, 16, raw->data, raw->len);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	*id = store_last_id(st);
@@ -57,19 +57,18 @@ message_store(struct dm_store *st, int64_t ticket, const char *kind,
 
 		if ((s = store_stmt(st, sql_attachment)) == NULL)
 			return store_error(st, "attachments");
-		sqlite3_bind_int64(s, 1, *id);
-		store_bind_text(s, 2, a->name);
-		store_bind_text(s, 3, a->type);
-		sqlite3_bind_int(s, 4, a->is_inline);
-		store_bind_text(s, 5, a->content_id);
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)a->size);
+		stmt_bind_int64(s, 1, *id);
+		stmt_bind_text(s, 2, a->name);
+		stmt_bind_text(s, 3, a->type);
+		stmt_bind_int(s, 4, a->is_inline);
+		stmt_bind_text(s, 5, a->content_id);
+		stmt_bind_int64(s, 6, (int64_t)a->size);
 		/* the bytes are in the raw message; an attached message
 		 * (message/rfc822) is kept whole here */
 		if (a->data != NULL)
-			sqlite3_bind_blob64(s, 7, a->data, a->size,
-			    SQLITE_STATIC);
+			stmt_bind_blob(s, 7, a->data, a->size);
 		else
-			sqlite3_bind_zeroblob(s, 7, 0);
+			stmt_bind_blob(s, 7, "", 0);
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 	}
@@ -140,7 +139,7 @@ dm_err
 message_thread_ids(struct dm_store *st, int64_t ticket, char **in_reply_to,
     char **refs)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_thread);
+	struct dm_stmt *s = store_stmt(st, sql_thread);
 	char **ids = NULL;
 	size_t n = 0, i;
 	struct buf b;
@@ -150,14 +149,14 @@ message_thread_ids(struct dm_store *st, int64_t ticket, char **in_reply_to,
 	*in_reply_to = *refs = NULL;
 	if (s == NULL)
 		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		ids = xreallocarray(ids, n + 1, sizeof(*ids));
-		ids[n++] = store_column_dup(s, 0);
+		ids[n++] = stmt_dup(s, 0);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "messages");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err == DM_OK && n > 0) {
 		/* the root, then at most the nine latest */
 		buf_init(&b);
@@ -188,28 +187,28 @@ static const char sql_atts[] =
 static dm_err
 attachments_json(struct dm_store *st, int64_t message, struct json_object *a)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_atts);
+	struct dm_stmt *s = store_stmt(st, sql_atts);
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(st, "attachments");
-	sqlite3_bind_int64(s, 1, message);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, message);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		struct json_object *o = json_object_new_object();
 
 		json_put_text(o, "name", s, 0);
 		json_put_text(o, "type", s, 1);
 		json_object_object_add(o, "size",
-		    json_object_new_int64(sqlite3_column_int64(s, 2)));
+		    json_object_new_int64(stmt_int64(s, 2)));
 		json_object_object_add(o, "inline",
-		    json_object_new_boolean(sqlite3_column_int(s, 3)));
+		    json_object_new_boolean(stmt_int(s, 3)));
 		json_put_text(o, "content_id", s, 4);
 		json_object_array_add(a, o);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "attachments");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -217,7 +216,7 @@ dm_err
 message_list_json(struct dm_store *st, int64_t ticket,
     struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_list);
+	struct dm_stmt *s = store_stmt(st, sql_list);
 	struct json_object *o, *atts;
 	dm_err err = DM_OK;
 	int64_t *ids = NULL;
@@ -226,11 +225,11 @@ message_list_json(struct dm_store *st, int64_t ticket,
 
 	if (s == NULL)
 		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		o = json_object_new_object();
 		json_object_object_add(o, "id",
-		    json_object_new_int64(sqlite3_column_int64(s, 0)));
+		    json_object_new_int64(stmt_int64(s, 0)));
 		json_put_text(o, "kind", s, 1);
 		json_put_text(o, "message_id", s, 2);
 		json_put_text(o, "from", s, 3);
@@ -239,21 +238,21 @@ message_list_json(struct dm_store *st, int64_t ticket,
 		json_put_text(o, "cc", s, 6);
 		json_put_text(o, "subject", s, 7);
 		json_put_text(o, "date", s, 8);
-		json_put_time(o, "received", (time_t)sqlite3_column_int64(s, 9));
+		json_put_time(o, "received", (time_t)stmt_int64(s, 9));
 		json_put_text(o, "source", s, 10);
 		json_put_text(o, "body", s, 11);
 		json_object_object_add(o, "body_from_html",
-		    json_object_new_boolean(sqlite3_column_int(s, 12)));
+		    json_object_new_boolean(stmt_int(s, 12)));
 		json_put_text(o, "new_text", s, 13);
 		json_object_object_add(o, "size",
-		    json_object_new_int64(sqlite3_column_int64(s, 14)));
+		    json_object_new_int64(stmt_int64(s, 14)));
 		json_object_array_add(array, o);
 		ids = xreallocarray(ids, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(s, 0);
+		ids[n++] = stmt_int64(s, 0);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "messages");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	/* attachments after the walk: the cached statement is not reentrant */
 	for (i = 0; err == DM_OK && i < n; i++) {
 		atts = json_object_new_array();

@@ -85,26 +85,26 @@ counter(struct dm_store *st, struct buf *b, const char *table_name,
     const char *name, const char *label, const char *const *always,
     const char *help)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_counter);
+	struct dm_stmt *s = store_stmt(st, sql_counter);
 	int rc, i, found[8] = { 0 };
 
 	family(b, name, "counter", help);
 	if (s == NULL)
 		return store_error(st, "counters");
-	store_bind_text(s, 1, table_name);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *l = (const char *)sqlite3_column_text(s, 0);
+	stmt_bind_text(s, 1, table_name);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		const char *l = stmt_text(s, 0);
 
-		sample(b, name, label, l, (double)sqlite3_column_int64(s, 1));
+		sample(b, name, label, l, (double)stmt_int64(s, 1));
 		for (i = 0; always != NULL && i < 8 && always[i] != NULL; i++)
 			if (strcmp(always[i], l) == 0)
 				found[i] = 1;
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	for (i = 0; always != NULL && i < 8 && always[i] != NULL; i++)
 		if (!found[i])
 			sample(b, name, label, always[i], 0);
-	return rc == SQLITE_DONE ? DM_OK : store_error(st, "counters");
+	return rc == STMT_DONE ? DM_OK : store_error(st, "counters");
 }
 
 static const char *const kinds[] = { "auto", "customer", "staff", NULL };
@@ -135,18 +135,18 @@ static dm_err
 one_row(struct dm_store *st, const char *sql, const char *table, time_t now,
     int64_t *v, int n)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 	int rc, i;
 
 	if (s == NULL)
 		return store_error(st, table);
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	rc = sqlite3_step(s);
+	if (stmt_param_count(s) > 0)
+		stmt_bind_int64(s, 1, (int64_t)now);
+	rc = stmt_step(s);
 	for (i = 0; i < n; i++)
-		v[i] = rc == SQLITE_ROW ? sqlite3_column_int64(s, i) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? DM_OK : store_error(st, table);
+		v[i] = rc == STMT_ROW ? stmt_int64(s, i) : 0;
+	stmt_reset(s);
+	return rc == STMT_ROW ? DM_OK : store_error(st, table);
 }
 
 static double

@@ -63,7 +63,7 @@ dm_err
 notice_history(struct dm_store *st, const struct dm_config *cfg,
     int64_t ticket, const char *tz, const char *lang, char **out)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_history);
+	struct dm_stmt *s = store_stmt(st, sql_history);
 	struct buf b;
 	char when[96];
 	dm_err err = DM_OK;
@@ -74,29 +74,29 @@ notice_history(struct dm_store *st, const struct dm_config *cfg,
 		return store_error(st, "messages");
 	buf_init(&b);
 	buf_add(&b, "", 0);
-	sqlite3_bind_int64(s, 1, ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(s, 4);
-		const char *kind = (const char *)sqlite3_column_text(s, 3);
+	stmt_bind_int64(s, 1, ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		const char *text = stmt_text(s, 4);
+		const char *kind = stmt_text(s, 3);
 		struct commands c;
 
 		if (text == NULL || *text == '\0')
-			text = (const char *)sqlite3_column_text(s, 5);
+			text = stmt_text(s, 5);
 		/* a staff reply as the customer got it: no command lines */
 		commands_parse(text ? text : "", &c);
 		buf_addf(&b, "%s--- %s, %s (%s):\n%s\n", b.len ? "\n" : "",
-		    lang_time(cfg, lang, (time_t)sqlite3_column_int64(s, 0),
-		    tz, when, sizeof(when)), sqlite3_column_text(s, 1) ?
-		    (const char *)sqlite3_column_text(s, 1) : "?",
+		    lang_time(cfg, lang, (time_t)stmt_int64(s, 0),
+		    tz, when, sizeof(when)), stmt_text(s, 1) ?
+		    stmt_text(s, 1) : "?",
 		    strcmp(kind, "staff") == 0 ? lang_word(cfg, lang,
 		    "history.staff", "staff") : lang_word(cfg, lang,
 		    "history.customer", "customer"),
 		    strcmp(kind, "staff") == 0 ? c.text : (text ? text : ""));
 		commands_free(&c);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "messages");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err != DM_OK) {
 		buf_free(&b);
 		return err;

@@ -45,7 +45,7 @@ insert(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_outbox_item *item, time_t now, int64_t digest,
     char **msgid)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, sql_insert);
 	unsigned char rnd[8];
 	char *id;
 	dm_err err;
@@ -61,19 +61,19 @@ insert(struct dm_store *st, const struct dm_config *cfg,
 	    (long long)item->ticket, (long long)now, rnd[0], rnd[1], rnd[2],
 	    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], cfg->domain);
 	if (item->ticket > 0)
-		sqlite3_bind_int64(s, 1, item->ticket);
-	store_bind_text(s, 2, item->template);
-	store_bind_text(s, 3, item->recipient);
-	store_bind_text(s, 4, id);
-	store_bind_text(s, 5, item->in_reply_to);
-	store_bind_text(s, 6, item->refs);
-	sqlite3_bind_int(s, 7, item->automatic);
-	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
-	store_bind_text(s, 9, item->params);
-	sqlite3_bind_int64(s, 10, item->delay);
-	store_bind_text(s, 11, digest > 0 ? "held" : "queued");
+		stmt_bind_int64(s, 1, item->ticket);
+	stmt_bind_text(s, 2, item->template);
+	stmt_bind_text(s, 3, item->recipient);
+	stmt_bind_text(s, 4, id);
+	stmt_bind_text(s, 5, item->in_reply_to);
+	stmt_bind_text(s, 6, item->refs);
+	stmt_bind_int(s, 7, item->automatic);
+	stmt_bind_int64(s, 8, (int64_t)now);
+	stmt_bind_text(s, 9, item->params);
+	stmt_bind_int64(s, 10, item->delay);
+	stmt_bind_text(s, 11, digest > 0 ? "held" : "queued");
 	if (digest > 0)
-		sqlite3_bind_int64(s, 12, digest);
+		stmt_bind_int64(s, 12, digest);
 	err = store_exec_stmt(st, s);
 	if (err == DM_OK && msgid != NULL)
 		*msgid = id;
@@ -107,9 +107,9 @@ static dm_err
 digest_for(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_outbox_item *item, time_t now, int64_t *digest)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_recent);
+	struct dm_stmt *s = store_stmt(st, sql_recent);
 	struct dm_outbox_item d;
-	sqlite3_int64 count = 0, oldest = 0;
+	int64_t count = 0, oldest = 0;
 	char *detail, limit[24];
 	dm_err err;
 	int rc;
@@ -117,26 +117,26 @@ digest_for(struct dm_store *st, const struct dm_config *cfg,
 	*digest = 0;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, item->ticket);
-	store_bind_text(s, 2, item->recipient);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)(now - 3600));
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		count = sqlite3_column_int64(s, 0);
-		oldest = sqlite3_column_int64(s, 1);
+	stmt_bind_int64(s, 1, item->ticket);
+	stmt_bind_text(s, 2, item->recipient);
+	stmt_bind_int64(s, 3, (int64_t)(now - 3600));
+	if ((rc = stmt_step(s)) == STMT_ROW) {
+		count = stmt_int64(s, 0);
+		oldest = stmt_int64(s, 1);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
+	stmt_reset(s);
+	if (rc != STMT_ROW)
 		return store_error(st, "outbox");
 	if (count < cfg->staff_notice_limit)
 		return DM_OK;
 	if ((s = store_stmt(st, sql_open_digest)) == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, item->ticket);
-	store_bind_text(s, 2, item->recipient);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*digest = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	stmt_bind_int64(s, 1, item->ticket);
+	stmt_bind_text(s, 2, item->recipient);
+	if ((rc = stmt_step(s)) == STMT_ROW)
+		*digest = stmt_int64(s, 0);
+	stmt_reset(s);
+	if (rc != STMT_ROW && rc != STMT_DONE)
 		return store_error(st, "outbox");
 	if (*digest > 0)
 		return DM_OK;
@@ -190,20 +190,20 @@ dm_err
 outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_outbox_item *item, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_requeue);
+	struct dm_stmt *s = store_stmt(st, sql_requeue);
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, item->ticket);
-	store_bind_text(s, 2, item->template);
-	store_bind_text(s, 3, item->recipient);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
-	store_bind_text(s, 5, item->params);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)(now + item->delay));
+	stmt_bind_int64(s, 1, item->ticket);
+	stmt_bind_text(s, 2, item->template);
+	stmt_bind_text(s, 3, item->recipient);
+	stmt_bind_int64(s, 4, (int64_t)now);
+	stmt_bind_text(s, 5, item->params);
+	stmt_bind_int64(s, 6, (int64_t)(now + item->delay));
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
-	if (sqlite3_changes(store_db(st)) > 0)
+	if (store_changes(st) > 0)
 		return DM_OK;
 	return outbox_queue(st, cfg, item, now, NULL);
 }
@@ -217,15 +217,15 @@ dm_err
 outbox_withdraw(struct dm_store *st, int64_t ticket, const char *template,
     const char *recipient, time_t now, const char *why)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_withdraw);
+	struct dm_stmt *s = store_stmt(st, sql_withdraw);
 
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, template);
-	store_bind_text(s, 3, recipient);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
-	store_bind_text(s, 5, why);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, template);
+	stmt_bind_text(s, 3, recipient);
+	stmt_bind_int64(s, 4, (int64_t)now);
+	stmt_bind_text(s, 5, why);
 	return store_exec_stmt(st, s);
 }
 
@@ -237,19 +237,19 @@ dm_err
 outbox_count_automatic(struct dm_store *st, const char *recipient,
     time_t since, long *count)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_count);
+	struct dm_stmt *s = store_stmt(st, sql_count);
 	dm_err err = DM_OK;
 
 	*count = 0;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	store_bind_text(s, 1, recipient);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*count = (long)sqlite3_column_int64(s, 0);
+	stmt_bind_text(s, 1, recipient);
+	stmt_bind_int64(s, 2, (int64_t)since);
+	if (stmt_step(s) == STMT_ROW)
+		*count = (long)stmt_int64(s, 0);
 	else
 		err = store_error(st, "outbox");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -261,19 +261,19 @@ dm_err
 outbox_count_template(struct dm_store *st, int64_t ticket,
     const char *template, long *count)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_count_template);
+	struct dm_stmt *s = store_stmt(st, sql_count_template);
 	dm_err err = DM_OK;
 
 	*count = 0;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, template);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*count = (long)sqlite3_column_int64(s, 0);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, template);
+	if (stmt_step(s) == STMT_ROW)
+		*count = (long)stmt_int64(s, 0);
 	else
 		err = store_error(st, "outbox");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -284,7 +284,7 @@ dm_err
 outbox_mail_by_msgid(struct dm_store *st, const char *msgid,
     int64_t *ticket, char **template, char **params)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_sent_as);
+	struct dm_stmt *s = store_stmt(st, sql_sent_as);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -292,14 +292,14 @@ outbox_mail_by_msgid(struct dm_store *st, const char *msgid,
 	*template = *params = NULL;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	store_bind_text(s, 1, msgid);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*ticket = sqlite3_column_int64(s, 0);
-		*template = store_column_dup(s, 1);
-		*params = store_column_dup(s, 2);
-	} else if (rc != SQLITE_DONE)
+	stmt_bind_text(s, 1, msgid);
+	if ((rc = stmt_step(s)) == STMT_ROW) {
+		*ticket = stmt_int64(s, 0);
+		*template = stmt_dup(s, 1);
+		*params = stmt_dup(s, 2);
+	} else if (rc != STMT_DONE)
 		err = store_error(st, "outbox");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -318,19 +318,19 @@ outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
 	" in_reply_to, refs, params, automatic, attempts, created FROM outbox"
 
 static void
-read_row(sqlite3_stmt *s, struct dm_outbox_row *r)
+read_row(struct dm_stmt *s, struct dm_outbox_row *r)
 {
-	r->id = sqlite3_column_int64(s, 0);
-	r->ticket = sqlite3_column_int64(s, 1);
-	r->template = store_column_dup(s, 2);
-	r->recipient = store_column_dup(s, 3);
-	r->message_id = store_column_dup(s, 4);
-	r->in_reply_to = store_column_dup(s, 5);
-	r->refs = store_column_dup(s, 6);
-	r->params = store_column_dup(s, 7);
-	r->automatic = sqlite3_column_int(s, 8);
-	r->attempts = sqlite3_column_int(s, 9);
-	r->created = (time_t)sqlite3_column_int64(s, 10);
+	r->id = stmt_int64(s, 0);
+	r->ticket = stmt_int64(s, 1);
+	r->template = stmt_dup(s, 2);
+	r->recipient = stmt_dup(s, 3);
+	r->message_id = stmt_dup(s, 4);
+	r->in_reply_to = stmt_dup(s, 5);
+	r->refs = stmt_dup(s, 6);
+	r->params = stmt_dup(s, 7);
+	r->automatic = stmt_int(s, 8);
+	r->attempts = stmt_int(s, 9);
+	r->created = (time_t)stmt_int64(s, 10);
 }
 
 static const char sql_due[] = "SELECT " ROW_COLUMNS
@@ -340,7 +340,7 @@ dm_err
 outbox_due(struct dm_store *st, time_t now, size_t max,
     struct dm_outbox_row **rows, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_due);
+	struct dm_stmt *s = store_stmt(st, sql_due);
 	struct dm_outbox_row *v;
 	size_t count = 0;
 	dm_err err = DM_OK;
@@ -351,13 +351,13 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 	if (s == NULL)
 		return store_error(st, "outbox");
 	v = xcalloc(max ? max : 1, sizeof(*v));
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < max)
+	stmt_bind_int64(s, 1, (int64_t)now);
+	stmt_bind_int64(s, 2, (int64_t)max);
+	while ((rc = stmt_step(s)) == STMT_ROW && count < max)
 		read_row(s, &v[count++]);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != STMT_ROW && rc != STMT_DONE)
 		err = store_error(st, "outbox");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err != DM_OK) {
 		outbox_rows_free(v, count);
 		return err;
@@ -389,30 +389,30 @@ dm_err
 outbox_get(struct dm_store *st, int64_t id, struct dm_outbox_row *r,
     char **status)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_one_row);
+	struct dm_stmt *s = store_stmt(st, sql_one_row);
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	*status = NULL;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	stmt_bind_int64(s, 1, id);
+	if ((rc = stmt_step(s)) == STMT_ROW)
 		read_row(s, r);
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	stmt_reset(s);
+	if (rc == STMT_DONE)
 		return dm_fail(DM_ENOTFOUND, "no outgoing mail %lld",
 		    (long long)id);
-	if (rc != SQLITE_ROW)
+	if (rc != STMT_ROW)
 		return store_error(st, "outbox");
 	if ((s = store_stmt(st, sql_status)) == NULL) {
 		outbox_row_clear(r);
 		return store_error(st, "outbox");
 	}
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*status = store_column_dup(s, 0);
-	sqlite3_reset(s);
+	stmt_bind_int64(s, 1, id);
+	if (stmt_step(s) == STMT_ROW)
+		*status = stmt_dup(s, 0);
+	stmt_reset(s);
 	return DM_OK;
 }
 
@@ -434,7 +434,7 @@ change(struct dm_store *st, const char *sql, int64_t id, time_t now,
 
 	if ((err = mark(st, sql, id, now, why)) != DM_OK)
 		return err;
-	if (sqlite3_changes(store_db(st)) == 1)
+	if (store_changes(st) == 1)
 		return DM_OK;
 	if ((err = outbox_get(st, id, &r, &status)) != DM_OK)
 		return err;
@@ -463,19 +463,19 @@ static const char sql_failed_ids[] =
 dm_err
 outbox_failed_ids(struct dm_store *st, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_failed_ids);
+	struct dm_stmt *s = store_stmt(st, sql_failed_ids);
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+		(*ids)[(*n)++] = stmt_int64(s, 0);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DM_OK : store_error(st, "outbox");
+	stmt_reset(s);
+	return rc == STMT_DONE ? DM_OK : store_error(st, "outbox");
 }
 
 static const char sql_seal[] = "UPDATE outbox SET sealed = 1 WHERE id = ?1";
@@ -486,7 +486,7 @@ dm_err
 outbox_digest_rows(struct dm_store *st, int64_t digest,
     struct dm_outbox_row **rows, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_seal);
+	struct dm_stmt *s = store_stmt(st, sql_seal);
 	struct dm_outbox_row *v = NULL;
 	size_t count = 0, cap = 0;
 	dm_err err;
@@ -496,21 +496,21 @@ outbox_digest_rows(struct dm_store *st, int64_t digest,
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, digest);
+	stmt_bind_int64(s, 1, digest);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	if ((s = store_stmt(st, sql_held)) == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, digest);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, digest);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 16;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
 		read_row(s, &v[count++]);
 	}
-	err = rc == SQLITE_DONE ? DM_OK : store_error(st, "outbox");
-	sqlite3_reset(s);
+	err = rc == STMT_DONE ? DM_OK : store_error(st, "outbox");
+	stmt_reset(s);
 	if (err != DM_OK) {
 		outbox_rows_free(v, count);
 		return err;
@@ -544,14 +544,14 @@ static dm_err
 mark(struct dm_store *st, const char *sql, int64_t id, time_t t,
     const char *why)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return store_error(st, "outbox");
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)t);
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_int64(s, 2, (int64_t)t);
 	if (why != NULL)
-		store_bind_text(s, 3, why);
+		stmt_bind_text(s, 3, why);
 	return store_exec_stmt(st, s);
 }
 
@@ -591,7 +591,7 @@ dm_err
 outbox_list_json(struct dm_store *st, int64_t ticket,
     struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, ticket ? sql_list_ticket :
+	struct dm_stmt *s = store_stmt(st, ticket ? sql_list_ticket :
 	    sql_list_all);
 	dm_err err = DM_OK;
 	int rc;
@@ -599,37 +599,37 @@ outbox_list_json(struct dm_store *st, int64_t ticket,
 	if (s == NULL)
 		return store_error(st, "outbox");
 	if (ticket)
-		sqlite3_bind_int64(s, 1, ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		stmt_bind_int64(s, 1, ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "id",
-		    json_object_new_int64(sqlite3_column_int64(s, 0)));
+		    json_object_new_int64(stmt_int64(s, 0)));
 		json_object_object_add(o, "ticket",
-		    sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL :
-		    json_object_new_int64(sqlite3_column_int64(s, 1)));
+		    stmt_is_null(s, 1) ? NULL :
+		    json_object_new_int64(stmt_int64(s, 1)));
 		json_put_text(o, "template", s, 2);
 		json_put_text(o, "to", s, 3);
 		json_put_text(o, "message_id", s, 4);
 		json_object_object_add(o, "automatic",
-		    json_object_new_boolean(sqlite3_column_int(s, 5)));
+		    json_object_new_boolean(stmt_int(s, 5)));
 		json_put_text(o, "status", s, 6);
-		json_put_time(o, "created", (time_t)sqlite3_column_int64(s, 7));
+		json_put_time(o, "created", (time_t)stmt_int64(s, 7));
 		json_put_time(o, "next_attempt",
-		    (time_t)sqlite3_column_int64(s, 8));
+		    (time_t)stmt_int64(s, 8));
 		json_object_object_add(o, "attempts",
-		    json_object_new_int(sqlite3_column_int(s, 9)));
-		json_put_time(o, "sent", (time_t)sqlite3_column_int64(s, 10));
+		    json_object_new_int(stmt_int(s, 9)));
+		json_put_time(o, "sent", (time_t)stmt_int64(s, 10));
 		json_put_text(o, "last_error", s, 11);
 		json_put_text(o, "in_reply_to", s, 12);
 		json_put_text(o, "references", s, 13);
-		if (sqlite3_column_type(s, 14) != SQLITE_NULL)
+		if (!stmt_is_null(s, 14))
 			json_object_object_add(o, "digest",
-			    json_object_new_int64(sqlite3_column_int64(s, 14)));
+			    json_object_new_int64(stmt_int64(s, 14)));
 		json_object_array_add(array, o);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "outbox");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }

@@ -215,18 +215,18 @@ static dm_err
 state_of(struct dm_store *st, int64_t ticket, const char *address,
     int *state)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_state);
+	struct dm_stmt *s = store_stmt(st, sql_state);
 	int rc;
 
 	*state = 0;
 	if (s == NULL)
 		return store_error(st, "ticket_participants");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, address);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*state = sqlite3_column_int(s, 0) ? 1 : 2;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, address);
+	if ((rc = stmt_step(s)) == STMT_ROW)
+		*state = stmt_int(s, 0) ? 1 : 2;
+	stmt_reset(s);
+	if (rc != STMT_ROW && rc != STMT_DONE)
 		return store_error(st, "ticket_participants");
 	return DM_OK;
 }
@@ -235,14 +235,14 @@ static dm_err
 insert(struct dm_store *st, int64_t ticket, const char *address,
     const char *actor, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_add);
+	struct dm_stmt *s = store_stmt(st, sql_add);
 
 	if (s == NULL)
 		return store_error(st, "ticket_participants");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, address);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-	store_bind_text(s, 4, actor);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, address);
+	stmt_bind_int64(s, 3, (int64_t)now);
+	stmt_bind_text(s, 4, actor);
 	return store_exec_stmt(st, s);
 }
 
@@ -373,7 +373,7 @@ participants_merge(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *from, const struct dm_ticket *into,
     const char *actor, time_t now)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	char **v = NULL;
 	size_t n = 0, i;
 	int rc;
@@ -381,15 +381,15 @@ participants_merge(struct dm_store *st, const struct dm_config *cfg,
 
 	if ((s = store_stmt(st, sql_current)) == NULL)
 		return store_error(st, "ticket_participants");
-	sqlite3_bind_int64(s, 1, from->id);
+	stmt_bind_int64(s, 1, from->id);
 	v = xreallocarray(v, 1, sizeof(*v));
 	v[n++] = str_lower(xstrdup(from->requester));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = store_column_dup(s, 0);
+		v[n++] = stmt_dup(s, 0);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	stmt_reset(s);
+	if (rc != STMT_DONE)
 		err = store_error(st, "ticket_participants");
 	for (i = 0; i < n; i++) {
 		/* refused, the survivor's requester, there already or full:
@@ -408,7 +408,7 @@ dm_err
 participant_remove(struct dm_store *st, const struct dm_ticket *t,
     const char *address, const char *actor, time_t now)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	int state;
 	dm_err err;
 
@@ -419,10 +419,10 @@ participant_remove(struct dm_store *st, const struct dm_ticket *t,
 		    "%lld", address, (long long)t->id);
 	if ((s = store_stmt(st, sql_remove)) == NULL)
 		return store_error(st, "ticket_participants");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, address);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
-	store_bind_text(s, 4, actor);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, address);
+	stmt_bind_int64(s, 3, (int64_t)now);
+	stmt_bind_text(s, 4, actor);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	return event_add(st, t->id, now, actor, "participant_removed",
@@ -448,7 +448,7 @@ dm_err
 ticket_customers(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, int kind, struct dm_customers *out)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	const char *a;
 	dm_err err = DM_OK;
 	int rc;
@@ -460,17 +460,17 @@ ticket_customers(struct dm_store *st, const struct dm_config *cfg,
 		return DM_OK;
 	if ((s = store_stmt(st, sql_current)) == NULL)
 		return store_error(st, "ticket_participants");
-	sqlite3_bind_int64(s, 1, t->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		a = (const char *)sqlite3_column_text(s, 0);
+	stmt_bind_int64(s, 1, t->id);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		a = stmt_text(s, 0);
 		/* the configuration may have made it ours or staff since */
 		if (a != NULL && !config_is_own_address(cfg, a) &&
 		    !people_is_staff(cfg, a))
 			customers_add(out, a, 0);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "ticket_participants");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err != DM_OK)
 		customers_free(out);
 	return err;
@@ -518,26 +518,26 @@ dm_err
 participants_json(struct dm_store *st, int64_t ticket,
     struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_list);
+	struct dm_stmt *s = store_stmt(st, sql_list);
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(st, "ticket_participants");
-	sqlite3_bind_int64(s, 1, ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		struct json_object *o = json_object_new_object();
 
 		json_put_text(o, "address", s, 0);
 		json_put_text(o, "name", s, 1);
-		json_put_time(o, "added", (time_t)sqlite3_column_int64(s, 2));
+		json_put_time(o, "added", (time_t)stmt_int64(s, 2));
 		json_put_text(o, "added_by", s, 3);
-		json_put_time(o, "removed", (time_t)sqlite3_column_int64(s, 4));
+		json_put_time(o, "removed", (time_t)stmt_int64(s, 4));
 		json_put_text(o, "removed_by", s, 5);
 		json_object_array_add(array, o);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "ticket_participants");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }

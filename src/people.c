@@ -53,17 +53,17 @@ static const char sql_member[] =
 static dm_err
 current(struct dm_store *st, char **fp)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_get_fp);
+	struct dm_stmt *s = store_stmt(st, sql_get_fp);
 	int rc;
 
 	*fp = NULL;
 	if (s == NULL)
 		return store_error(st, "settings");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*fp = store_column_dup(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	rc = stmt_step(s);
+	if (rc == STMT_ROW)
+		*fp = stmt_dup(s, 0);
+	stmt_reset(s);
+	if (rc != STMT_ROW && rc != STMT_DONE)
 		return store_error(st, "settings");
 	return DM_OK;
 }
@@ -71,39 +71,39 @@ current(struct dm_store *st, char **fp)
 static dm_err
 rewrite(struct dm_store *st, const struct dm_config *cfg, const char *fp)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	size_t i, j;
 	dm_err err;
 
-	if (sqlite3_exec(store_db(st), sql_clear, NULL, NULL, NULL) != SQLITE_OK)
+	if (store_exec(st, sql_clear) != DM_OK)
 		return store_error(st, "teams");
 	for (i = 0; i < cfg->nteams; i++) {
 		const struct dm_team *t = &cfg->teams[i];
 
 		if ((s = store_stmt(st, sql_team)) == NULL)
 			return store_error(st, "teams");
-		store_bind_text(s, 1, t->name);
-		store_bind_text(s, 2, t->address);
+		stmt_bind_text(s, 1, t->name);
+		stmt_bind_text(s, 2, t->address);
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < t->nmembers; j++) {
 			if ((s = store_stmt(st, sql_person)) == NULL)
 				return store_error(st, "people");
-			store_bind_text(s, 1, t->members[j]);
+			stmt_bind_text(s, 1, t->members[j]);
 			if ((err = store_exec_stmt(st, s)) != DM_OK)
 				return err;
 			if ((s = store_stmt(st, sql_member)) == NULL)
 				return store_error(st, "team_members");
-			store_bind_text(s, 1, t->name);
-			store_bind_text(s, 2, t->members[j]);
-			sqlite3_bind_int64(s, 3, (sqlite3_int64)j);
+			stmt_bind_text(s, 1, t->name);
+			stmt_bind_text(s, 2, t->members[j]);
+			stmt_bind_int64(s, 3, (int64_t)j);
 			if ((err = store_exec_stmt(st, s)) != DM_OK)
 				return err;
 		}
 	}
 	if ((s = store_stmt(st, sql_set_fp)) == NULL)
 		return store_error(st, "settings");
-	store_bind_text(s, 1, fp);
+	stmt_bind_text(s, 1, fp);
 	return store_exec_stmt(st, s);
 }
 

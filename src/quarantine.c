@@ -17,20 +17,20 @@ quarantine_add(struct dm_store *st, const struct dm_raw *raw,
     size_t original_size, const char *reason, const char *from,
     const char *subject, time_t now, int64_t *id)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, sql_insert);
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "quarantine");
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	store_bind_text(s, 2, reason);
-	store_bind_text(s, 3, raw->source);
-	store_bind_text(s, 4, raw->sha256);
-	store_bind_text(s, 5, from);
-	store_bind_text(s, 6, subject);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)original_size);
-	sqlite3_bind_int(s, 8, original_size > raw->len);
-	sqlite3_bind_blob64(s, 9, raw->data, raw->len, SQLITE_STATIC);
+	stmt_bind_int64(s, 1, (int64_t)now);
+	stmt_bind_text(s, 2, reason);
+	stmt_bind_text(s, 3, raw->source);
+	stmt_bind_text(s, 4, raw->sha256);
+	stmt_bind_text(s, 5, from);
+	stmt_bind_text(s, 6, subject);
+	stmt_bind_int64(s, 7, (int64_t)original_size);
+	stmt_bind_int(s, 8, original_size > raw->len);
+	stmt_bind_blob(s, 9, raw->data, raw->len);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	*id = store_last_id(st);
@@ -45,7 +45,7 @@ dm_err
 quarantine_find(struct dm_store *st, const char *sha256, int64_t *id,
     char **reason)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_find);
+	struct dm_stmt *s = store_stmt(st, sql_find);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -53,14 +53,14 @@ quarantine_find(struct dm_store *st, const char *sha256, int64_t *id,
 	*reason = NULL;
 	if (s == NULL)
 		return store_error(st, "quarantine");
-	store_bind_text(s, 1, sha256);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		*reason = store_column_dup(s, 1);
-	} else if (rc != SQLITE_DONE)
+	stmt_bind_text(s, 1, sha256);
+	rc = stmt_step(s);
+	if (rc == STMT_ROW) {
+		*id = stmt_int64(s, 0);
+		*reason = stmt_dup(s, 1);
+	} else if (rc != STMT_DONE)
 		err = store_error(st, "quarantine");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -68,18 +68,18 @@ quarantine_find(struct dm_store *st, const char *sha256, int64_t *id,
 	" truncated, released_at, released_to"
 
 static void
-row(sqlite3_stmt *s, struct dm_quarantined *q)
+row(struct dm_stmt *s, struct dm_quarantined *q)
 {
-	q->id = sqlite3_column_int64(s, 0);
-	q->received = (time_t)sqlite3_column_int64(s, 1);
-	q->reason = store_column_dup(s, 2);
-	q->source = store_column_dup(s, 3);
-	q->from = store_column_dup(s, 4);
-	q->subject = store_column_dup(s, 5);
-	q->size = (size_t)sqlite3_column_int64(s, 6);
-	q->truncated = sqlite3_column_int(s, 7);
-	q->released_at = (time_t)sqlite3_column_int64(s, 8);
-	q->released_to = store_column_dup(s, 9);
+	q->id = stmt_int64(s, 0);
+	q->received = (time_t)stmt_int64(s, 1);
+	q->reason = stmt_dup(s, 2);
+	q->source = stmt_dup(s, 3);
+	q->from = stmt_dup(s, 4);
+	q->subject = stmt_dup(s, 5);
+	q->size = (size_t)stmt_int64(s, 6);
+	q->truncated = stmt_int(s, 7);
+	q->released_at = (time_t)stmt_int64(s, 8);
+	q->released_to = stmt_dup(s, 9);
 }
 
 void
@@ -101,7 +101,7 @@ dm_err
 quarantine_list(struct dm_store *st, int all, struct dm_quarantined **out,
     size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, all ? sql_list_all : sql_list_held);
+	struct dm_stmt *s = store_stmt(st, all ? sql_list_all : sql_list_held);
 	struct dm_quarantined *v = NULL;
 	size_t count = 0;
 	int rc;
@@ -110,18 +110,18 @@ quarantine_list(struct dm_store *st, int all, struct dm_quarantined **out,
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "quarantine");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		v = xreallocarray(v, count + 1, sizeof(*v));
 		row(s, &v[count++]);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STMT_DONE) {
 		dm_err err = store_error(st, "quarantine");
 
-		sqlite3_reset(s);
+		stmt_reset(s);
 		quarantine_list_free(v, count);
 		return err;
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	*out = v;
 	*n = count;
 	return DM_OK;
@@ -144,33 +144,33 @@ dm_err
 quarantine_get(struct dm_store *st, int64_t id, struct dm_quarantined *q,
     char **raw, size_t *len)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, sql_get);
 	int rc;
 
 	memset(q, 0, sizeof(*q));
 	if (s == NULL)
 		return store_error(st, "quarantine");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		dm_err err = rc == SQLITE_DONE ? dm_fail(DM_ENOTFOUND,
+	stmt_bind_int64(s, 1, id);
+	rc = stmt_step(s);
+	if (rc != STMT_ROW) {
+		dm_err err = rc == STMT_DONE ? dm_fail(DM_ENOTFOUND,
 		    "no quarantined message %lld", (long long)id) :
 		    store_error(st, "quarantine");
 
-		sqlite3_reset(s);
+		stmt_reset(s);
 		return err;
 	}
 	row(s, q);
 	if (raw != NULL) {
-		size_t n = (size_t)sqlite3_column_bytes(s, 10);
+		size_t n = (size_t)stmt_bytes(s, 10);
 
 		*raw = xmalloc(n + 1);
 		if (n > 0)
-			memcpy(*raw, sqlite3_column_blob(s, 10), n);
+			memcpy(*raw, stmt_blob(s, 10), n);
 		(*raw)[n] = '\0';
 		*len = n;
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return DM_OK;
 }
 
@@ -181,13 +181,13 @@ dm_err
 quarantine_release(struct dm_store *st, int64_t id, const char *to,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_release);
+	struct dm_stmt *s = store_stmt(st, sql_release);
 
 	if (s == NULL)
 		return store_error(st, "quarantine");
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	store_bind_text(s, 3, to);
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_int64(s, 2, (int64_t)now);
+	stmt_bind_text(s, 3, to);
 	return store_exec_stmt(st, s);
 }
 
@@ -199,7 +199,7 @@ dm_err
 quarantine_drop(struct dm_store *st, int64_t id, const char *actor,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_drop);
+	struct dm_stmt *s = store_stmt(st, sql_drop);
 	struct dm_quarantined q;
 	char *to;
 	dm_err err;
@@ -207,12 +207,12 @@ quarantine_drop(struct dm_store *st, int64_t id, const char *actor,
 	if (s == NULL)
 		return store_error(st, "quarantine");
 	to = xasprintf("dropped by %s", actor);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	store_bind_text(s, 3, to);
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_int64(s, 2, (int64_t)now);
+	stmt_bind_text(s, 3, to);
 	free(to);
 	if ((err = store_exec_stmt(st, s)) != DM_OK ||
-	    sqlite3_changes(store_db(st)) == 1)
+	    store_changes(st) == 1)
 		return err;
 	if ((err = quarantine_get(st, id, &q, NULL, NULL)) != DM_OK)
 		return err;

@@ -59,15 +59,11 @@ report_parse_format(const char *s, enum report_format *f)
 static dm_err
 begin(struct dm_store *st)
 {
-	/*
-	 * Reports read much of the file once: map it (up to 1 GiB) instead
-	 * of copying every page through read() into the page cache.  This
-	 * connection only lives as long as the command.
-	 */
-	sqlite3_exec(store_db(st), "PRAGMA mmap_size = 1073741824", NULL, NULL,
-	    NULL);
-	/* deferred: a read snapshot, no write lock */
-	if (sqlite3_exec(store_db(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	/* reports read much of the file once; this connection only lives
+	 * as long as the command */
+	store_read_much(st);
+	/* a read snapshot, no write lock */
+	if (store_begin_read(st) != DM_OK)
 		return store_error(st, "report");
 	return DM_OK;
 }
@@ -75,7 +71,7 @@ begin(struct dm_store *st)
 static void
 end(struct dm_store *st)
 {
-	sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL);
+	store_rollback(st);
 }
 
 static dm_err

@@ -92,15 +92,15 @@ set(const char *s)
 static dm_err
 read_rules(const struct report_env *env, struct billing *b)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_agencies);
+	struct dm_stmt *s = store_stmt(env->st, sql_agencies);
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "billing");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-		const char *rule = (const char *)sqlite3_column_text(s, 1);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		const char *name = stmt_text(s, 0);
+		const char *rule = stmt_text(s, 1);
 		struct rule_of *r;
 
 		if (name == NULL || rule == NULL)
@@ -109,9 +109,9 @@ read_rules(const struct report_env *env, struct billing *b)
 		r->rule = strcmp(rule, "agency") == 0 ? RULE_AGENCY :
 		    strcmp(rule, "owner") == 0 ? RULE_OWNER : RULE_CATEGORY;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "billing");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -161,19 +161,19 @@ who_id(struct billing *b, const char *who)
 }
 
 static void
-detail_row(struct rtab *d, sqlite3_stmt *s, struct billing *b,
+detail_row(struct rtab *d, struct dm_stmt *s, struct billing *b,
     const char *month, const char *cat, const char *who,
     const int64_t *cents)
 {
 	rtab_row(d);
-	rtab_int(d, sqlite3_column_int64(s, 0));
+	rtab_int(d, stmt_int64(s, 0));
 	rtab_str(d, rperiods_label(b->days, rperiods_of(b->days,
-	    sqlite3_column_int64(s, 1))));
+	    stmt_int64(s, 1))));
 	rtab_str(d, month);
 	rtab_str(d, cat);
-	rtab_str(d, (const char *)sqlite3_column_text(s, 3));
-	rtab_str(d, (const char *)sqlite3_column_text(s, 4));
-	rtab_str(d, (const char *)sqlite3_column_text(s, 5));
+	rtab_str(d, stmt_text(s, 3));
+	rtab_str(d, stmt_text(s, 4));
+	rtab_str(d, stmt_text(s, 5));
 	rtab_str(d, who);
 	if (cents != NULL)
 		rtab_cents(d, *cents);
@@ -184,20 +184,20 @@ detail_row(struct rtab *d, sqlite3_stmt *s, struct billing *b,
 static dm_err
 scan(const struct report_env *env, struct billing *b, struct rtab *d)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_closed);
+	struct dm_stmt *s = store_stmt(env->st, sql_closed);
 	const struct dm_config *cfg = env->cfg;
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "billing");
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(s, 2), *who;
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		const char *c = stmt_text(s, 2), *who;
 		int cat = c ? config_category(c) : -1;
 		uint32_t m = (uint32_t)rperiods_of(b->months,
-		    sqlite3_column_int64(s, 1)), w;
+		    stmt_int64(s, 1)), w;
 		const char *month = rperiods_label(b->months, m);
 		int64_t cents;
 
@@ -207,16 +207,16 @@ scan(const struct report_env *env, struct billing *b, struct rtab *d)
 			continue;
 		}
 		cents = cfg->billing_cents[cat];
-		who = bill_to(cfg, b, cat, (const char *)sqlite3_column_text(s,
-		    4), (const char *)sqlite3_column_text(s, 5));
+		who = bill_to(cfg, b, cat, stmt_text(s,
+		    4), stmt_text(s, 5));
 		w = who_id(b, who);
 		count(b->lines, m, w, (uint32_t)cat, cents);
 		count(b->totals, m, w, DM_NCATEGORIES, cents);
 		detail_row(d, s, b, month, dm_categories[cat], who, &cents);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "billing");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

@@ -97,30 +97,30 @@ static dm_err
 scan(const struct report_env *env, const char *sql, struct csat *c,
     int answers)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql);
+	struct dm_stmt *s = store_stmt(env->st, sql);
 	dm_err err = DM_OK;
 	uint32_t tid, cid;
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "csat");
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		int col = answers ? 2 : 1, rating = answers ?
-		    sqlite3_column_int(s, 1) : 0;
+		    stmt_int(s, 1) : 0;
 
 		if (answers && (rating < 1 || rating > 5))
 			continue;
-		rgroups_of(c->groups, (const char *)sqlite3_column_text(s, col),
-		    (const char *)sqlite3_column_text(s, col + 1), &tid, &cid);
+		rgroups_of(c->groups, stmt_text(s, col),
+		    stmt_text(s, col + 1), &tid, &cid);
 		count(c, 1 + (uint32_t)rperiods_of(c->periods,
-		    sqlite3_column_int64(s, 0)), tid, cid, rating, !answers &&
-		    sqlite3_column_int(s, 3));
+		    stmt_int64(s, 0)), tid, cid, rating, !answers &&
+		    stmt_int(s, 3));
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "csat");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

@@ -114,30 +114,30 @@ cmp_id(const void *key, const void *elem)
 }
 
 static dm_err
-step_error(const struct report_env *env, sqlite3_stmt *s, int rc)
+step_error(const struct report_env *env, struct dm_stmt *s, int rc)
 {
-	dm_err err = rc == SQLITE_DONE ? DM_OK : store_error(env->st, "fcr");
+	dm_err err = rc == STMT_DONE ? DM_OK : store_error(env->st, "fcr");
 
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
 static dm_err
 read_joined(const struct report_env *env, struct closed *c)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_joined);
+	struct dm_stmt *s = store_stmt(env->st, sql_joined);
 	int rc, i;
 
 	if (s == NULL)
 		return store_error(env->st, "fcr");
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct facts *f = add(c, sqlite3_column_int64(s, 0),
-		    sqlite3_column_int64(s, 1));
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		struct facts *f = add(c, stmt_int64(s, 0),
+		    stmt_int64(s, 1));
 
 		for (i = 2; i <= 6; i++)
-			f->n[i] = sqlite3_column_int(s, i);
+			f->n[i] = stmt_int(s, i);
 	}
 	return step_error(env, s, rc);
 }
@@ -146,14 +146,14 @@ read_joined(const struct report_env *env, struct closed *c)
 static dm_err
 read_counts(const struct report_env *env, const char *sql, struct closed *c)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql);
+	struct dm_stmt *s = store_stmt(env->st, sql);
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "fcr");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		int what = sqlite3_column_int(s, 1);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		int64_t id = stmt_int64(s, 0);
+		int what = stmt_int(s, 1);
 		struct facts *f = bsearch(&id, c->v, c->n, sizeof(*c->v),
 		    cmp_id);
 
@@ -166,17 +166,17 @@ read_counts(const struct report_env *env, const char *sql, struct closed *c)
 static dm_err
 read_facts(const struct report_env *env, struct closed *c)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_closed);
+	struct dm_stmt *s = store_stmt(env->st, sql_closed);
 	int64_t all = 0;
 	dm_err err;
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "fcr");
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		add(c, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW)
+		add(c, stmt_int64(s, 0), stmt_int64(s, 1));
 	if ((err = step_error(env, s, rc)) != DM_OK ||
 	    (err = store_query_id(env->st, sql_size, NULL, &all)) != DM_OK)
 		return err;

@@ -106,7 +106,7 @@ cmp_rem(const void *x, const void *y)
 static dm_err
 read_shares(const struct report_env *env, struct share **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_agencies);
+	struct dm_stmt *s = store_stmt(env->st, sql_agencies);
 	struct share *v = NULL;
 	size_t count = 0, cap = 0;
 	dm_err err = DM_OK;
@@ -116,23 +116,23 @@ read_shares(const struct report_env *env, struct share **out, size_t *n)
 	*n = 0;
 	if (s == NULL)
 		return store_error(env->st, "billing");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 16;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
 		memset(&v[count], 0, sizeof(*v));
-		v[count].name = store_column_dup(s, 0);
-		v[count].fte = sqlite3_column_int64(s, 1);
+		v[count].name = stmt_dup(s, 0);
+		v[count].fte = stmt_int64(s, 1);
 		/* an FTE written into the database by hand, out of bounds */
 		if (v[count].fte < 0 ||
 		    v[count].fte > (int64_t)DIRECTORY_FTE_MAX * 100)
 			v[count].fte = 0;
 		count++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "billing");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	*out = v;
 	*n = count;
 	return err;
@@ -164,21 +164,21 @@ allocate(struct share *v, size_t n, int64_t total_fte, int64_t amount)
 static dm_err
 fill_without(const struct report_env *env, struct rtab *t, long *n)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_without);
+	struct dm_stmt *s = store_stmt(env->st, sql_without);
 	dm_err err = DM_OK;
 	int rc;
 
 	*n = 0;
 	if (s == NULL)
 		return store_error(env->st, "billing");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		rtab_row(t);
-		rtab_str(t, (const char *)sqlite3_column_text(s, 0));
+		rtab_str(t, stmt_text(s, 0));
 		(*n)++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "billing");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

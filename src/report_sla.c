@@ -87,11 +87,11 @@ severity(struct rtab *t, int v)
 }
 
 static void
-count(struct rmap *m, sqlite3_stmt *s)
+count(struct rmap *m, struct dm_stmt *s)
 {
-	const char *policy = (const char *)sqlite3_column_text(s, 1);
-	const char *target = (const char *)sqlite3_column_text(s, 3);
-	int severity = sqlite3_column_int(s, 2);
+	const char *policy = stmt_text(s, 1);
+	const char *target = stmt_text(s, 3);
+	int severity = stmt_int(s, 2);
 	char key[128];
 	struct count *c;
 
@@ -106,46 +106,46 @@ count(struct rmap *m, sqlite3_stmt *s)
 		c->severity = severity;
 	}
 	c->total++;
-	c->met += sqlite3_column_int(s, 4) > 0;
-	c->none += sqlite3_column_int(s, 4) < 0;
+	c->met += stmt_int(s, 4) > 0;
+	c->none += stmt_int(s, 4) < 0;
 }
 
 static void
-breach(struct rtab *t, sqlite3_stmt *s)
+breach(struct rtab *t, struct dm_stmt *s)
 {
-	int64_t secs = sqlite3_column_int64(s, 5);
+	int64_t secs = stmt_int64(s, 5);
 	char late[32];
 
 	rtab_row(t);
-	rtab_int(t, sqlite3_column_int64(s, 0));
-	rtab_str(t, (const char *)sqlite3_column_text(s, 1));
-	severity(t, sqlite3_column_int(s, 2));
-	rtab_str(t, (const char *)sqlite3_column_text(s, 3));
+	rtab_int(t, stmt_int64(s, 0));
+	rtab_str(t, stmt_text(s, 1));
+	severity(t, stmt_int(s, 2));
+	rtab_str(t, stmt_text(s, 3));
 	rtab_int(t, secs);
 	report_duration(secs, late);
 	rtab_str(t, late);
-	rtab_str(t, (const char *)sqlite3_column_text(s, 6));
+	rtab_str(t, stmt_text(s, 6));
 }
 
 static dm_err
 scan(const struct report_env *env, struct rmap *m, struct rtab *breaches)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_results);
+	struct dm_stmt *s = store_stmt(env->st, sql_results);
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "sla");
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		count(m, s);
-		if (sqlite3_column_int(s, 4) == 0)
+		if (stmt_int(s, 4) == 0)
 			breach(breaches, s);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "sla");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

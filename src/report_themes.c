@@ -77,7 +77,7 @@ on_word(const char *word, int adjacent, void *arg)
 static dm_err
 scan(const struct report_env *env, struct scan *sc)
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_comments);
+	struct dm_stmt *s = store_stmt(env->st, sql_comments);
 	struct rperiods *periods;
 	dm_err err = DM_OK;
 	int rc;
@@ -85,22 +85,22 @@ scan(const struct report_env *env, struct scan *sc)
 	if (s == NULL)
 		return store_error(env->st, "themes");
 	periods = rperiods_new(env->opts->by);
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(s, 1);
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		const char *c = stmt_text(s, 1);
 
 		if (c == NULL)
 			continue;
 		sc->period = rperiods_label(periods, rperiods_of(periods,
-		    sqlite3_column_int64(s, 0)));
+		    stmt_int64(s, 0)));
 		bump(sc->comments, sc->period, "");
 		sc->prev[0] = '\0';
 		words_each(c, on_word, sc);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "themes");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	rperiods_free(periods);
 	return err;
 }

@@ -116,26 +116,26 @@ static dm_err
 scan(const struct report_env *env, struct rmap *m, struct rgroups *gr,
     long hist[3][NBUCKETS])
 {
-	sqlite3_stmt *s = store_stmt(env->st, sql_resolved);
+	struct dm_stmt *s = store_stmt(env->st, sql_resolved);
 	int split = env->opts->split_date[0] != '\0';
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(env->st, "ttr");
-	sqlite3_bind_int64(s, 1, env->opts->from);
-	sqlite3_bind_int64(s, 2, env->opts->to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t created = sqlite3_column_int64(s, 0);
-		int64_t secs = sqlite3_column_int64(s, 1) - created;
+	stmt_bind_int64(s, 1, env->opts->from);
+	stmt_bind_int64(s, 2, env->opts->to);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		int64_t created = stmt_int64(s, 0);
+		int64_t secs = stmt_int64(s, 1) - created;
 		uint32_t groups[3] = { 0, 0, 0 };
 		int seg = created < env->opts->split ? SEG_BEFORE : SEG_AFTER;
 		size_t g, b;
 
 		if (secs < 0)
 			secs = 0;
-		rgroups_of(gr, (const char *)sqlite3_column_text(s, 2),
-		    (const char *)sqlite3_column_text(s, 3), &groups[1],
+		rgroups_of(gr, stmt_text(s, 2),
+		    stmt_text(s, 3), &groups[1],
 		    &groups[2]);
 		for (g = 0; g < 3; g++) {
 			add(m, groups[g], SEG_ALL, (double)secs / 3600.0);
@@ -148,9 +148,9 @@ scan(const struct report_env *env, struct rmap *m, struct rgroups *gr,
 		if (split)
 			hist[seg][b]++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(env->st, "ttr");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

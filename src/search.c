@@ -277,18 +277,18 @@ struct hit {
 };
 
 /* ?1 the query, ?2 the JSON array of ids, ?3-?4 their range. */
-static sqlite3_stmt *
+static struct dm_stmt *
 ranged(struct dm_store *st, const char *sql, const char *fts,
     const struct buf *ids, int64_t lo, int64_t hi)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return NULL;
-	store_bind_text(s, 1, fts);
-	store_bind_text(s, 2, ids->data);
-	sqlite3_bind_int64(s, 3, lo);
-	sqlite3_bind_int64(s, 4, hi);
+	stmt_bind_text(s, 1, fts);
+	stmt_bind_text(s, 2, ids->data);
+	stmt_bind_int64(s, 3, lo);
+	stmt_bind_int64(s, 4, hi);
 	return s;
 }
 
@@ -313,11 +313,11 @@ static dm_err
 snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 {
 	struct buf ids;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	struct hit *x;
 	int64_t lo = INT64_MAX, hi = 0;
 	size_t i;
-	int rc = SQLITE_DONE;
+	int rc = STMT_DONE;
 
 	if (n == 0)
 		return DM_OK;
@@ -329,14 +329,14 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 	buf_addc(&ids, ']');
 	/* any message's: the rowids of a ticket do not make a range */
 	if ((s = ranged(st, sql_newest, fts, &ids, 0, INT64_MAX)) != NULL) {
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			int64_t rid = sqlite3_column_int64(s, 0);
+		while ((rc = stmt_step(s)) == STMT_ROW) {
+			int64_t rid = stmt_int64(s, 0);
 
 			if ((x = hit_of(h, n, TICKET_OF(rid))) != NULL &&
 			    x->rid == 0)
 				x->rid = rid;
 		}
-		sqlite3_reset(s);
+		stmt_reset(s);
 	}
 	/* the messages' snippets */
 	ids.len = 0;
@@ -349,15 +349,14 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 			hi = h[i].rid > hi ? h[i].rid : hi;
 		}
 	buf_addc(&ids, ']');
-	if (rc == SQLITE_DONE && hi > 0 && (s = ranged(st, sql_snippet_message,
+	if (rc == STMT_DONE && hi > 0 && (s = ranged(st, sql_snippet_message,
 	    fts, &ids, lo, hi)) != NULL) {
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			if ((x = hit_of(h, n, TICKET_OF(sqlite3_column_int64(s,
+		while ((rc = stmt_step(s)) == STMT_ROW)
+			if ((x = hit_of(h, n, TICKET_OF(stmt_int64(s,
 			    0)))) != NULL && x->snippet == NULL &&
-			    sqlite3_column_type(s, 1) != SQLITE_NULL)
-				x->snippet = one_line((const char *)
-				    sqlite3_column_text(s, 1));
-		sqlite3_reset(s);
+			    !stmt_is_null(s, 1))
+				x->snippet = one_line(stmt_text(s, 1));
+		stmt_reset(s);
 	}
 	buf_free(&ids);
 	/* a snippet is a courtesy: a failure above leaves it empty */
@@ -370,10 +369,10 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 /* Run the search; each result's row is handed to row() with arg. */
 static dm_err
 run(struct dm_store *st, const char *query, const struct ticket_filter *f,
-    char **fts, dm_err (*row)(sqlite3_stmt *, void *), void *arg)
+    char **fts, dm_err (*row)(struct dm_stmt *, void *), void *arg)
 {
 	struct ticket_filter capped = *f;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	const char *sql;
 	int64_t n = 0;
 	dm_err err;
@@ -389,29 +388,29 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 	else {
 		if ((s = store_stmt(st, sql_count)) == NULL)
 			return store_error(st, "search");
-		store_bind_text(s, 8, *fts);
-		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-		if (rc != SQLITE_ROW)
+		stmt_bind_text(s, 8, *fts);
+		if ((rc = stmt_step(s)) == STMT_ROW)
+			n = stmt_int64(s, 0);
+		stmt_reset(s);
+		if (rc != STMT_ROW)
 			return store_error(st, "search");
 		sql = n <= SEARCH_DIRECT ? sql_direct : sql_walk;
 	}
 	if ((s = store_stmt(st, sql)) == NULL)
 		return store_error(st, "search");
 	ticket_filter_bind(s, &capped);
-	store_bind_text(s, 8, *fts);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	stmt_bind_text(s, 8, *fts);
+	while ((rc = stmt_step(s)) == STMT_ROW)
 		if ((err = row(s, arg)) != DM_OK)
 			break;
-	if (err == DM_OK && rc != SQLITE_DONE)
+	if (err == DM_OK && rc != STMT_DONE)
 		err = store_error(st, "search");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
 static dm_err
-json_row(sqlite3_stmt *s, void *arg)
+json_row(struct dm_stmt *s, void *arg)
 {
 	json_object_array_add(arg, ticket_row_json(s));
 	return DM_OK;
@@ -456,12 +455,12 @@ struct ids {
 };
 
 static dm_err
-id_row(sqlite3_stmt *s, void *arg)
+id_row(struct dm_stmt *s, void *arg)
 {
 	struct ids *ids = arg;
 
 	ids->v = xreallocarray(ids->v, ids->n + 1, sizeof(*ids->v));
-	ids->v[ids->n++] = sqlite3_column_int64(s, 0);
+	ids->v[ids->n++] = stmt_int64(s, 0);
 	return DM_OK;
 }
 

@@ -87,17 +87,17 @@ result_add(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *target, int met, long late,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_result);
+	struct dm_stmt *s = store_stmt(st, sql_result);
 
 	if (s == NULL)
 		return store_error(st, "sla_results");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, policy_of(cfg, t));
-	sqlite3_bind_int(s, 3, t->severity);
-	store_bind_text(s, 4, target);
-	sqlite3_bind_int(s, 5, met);
-	sqlite3_bind_int64(s, 6, met || late < 0 ? 0 : late);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, policy_of(cfg, t));
+	stmt_bind_int(s, 3, t->severity);
+	stmt_bind_text(s, 4, target);
+	stmt_bind_int(s, 5, met);
+	stmt_bind_int64(s, 6, met || late < 0 ? 0 : late);
+	stmt_bind_int64(s, 7, (int64_t)now);
 	return store_exec_stmt(st, s);
 }
 
@@ -109,15 +109,15 @@ static dm_err
 timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
     time_t due, int business)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_add);
+	struct dm_stmt *s = store_stmt(st, sql_add);
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, name);
-	sqlite3_bind_int(s, 3, seq);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)due);
-	sqlite3_bind_int(s, 5, business);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, name);
+	stmt_bind_int(s, 3, seq);
+	stmt_bind_int64(s, 4, (int64_t)due);
+	stmt_bind_int(s, 5, business);
 	return store_exec_stmt(st, s);
 }
 
@@ -137,14 +137,14 @@ static dm_err
 timer_add_next(struct dm_store *st, int64_t ticket, const char *name,
     time_t due, int business)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_add_next);
+	struct dm_stmt *s = store_stmt(st, sql_add_next);
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, name);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)due);
-	sqlite3_bind_int(s, 4, business);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, name);
+	stmt_bind_int64(s, 3, (int64_t)due);
+	stmt_bind_int(s, 4, business);
 	return store_exec_stmt(st, s);
 }
 
@@ -183,7 +183,7 @@ static dm_err
 late_done(struct dm_store *st, const struct dm_ticket *t, const char *name,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_breached);
+	struct dm_stmt *s = store_stmt(st, sql_breached);
 	char by[32], *detail;
 	int64_t id = 0;
 	time_t due = 0;
@@ -192,27 +192,27 @@ late_done(struct dm_store *st, const struct dm_ticket *t, const char *name,
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, name);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		due = (time_t)sqlite3_column_int64(s, 1);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, name);
+	if ((rc = stmt_step(s)) == STMT_ROW) {
+		id = stmt_int64(s, 0);
+		due = (time_t)stmt_int64(s, 1);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? DM_OK : store_error(st, "sla_timers");
+	stmt_reset(s);
+	if (rc != STMT_ROW)
+		return rc == STMT_DONE ? DM_OK : store_error(st, "sla_timers");
 	if ((s = store_stmt(st, sql_set_state)) == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, id);
-	store_bind_text(s, 2, "late");
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_text(s, 2, "late");
+	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	if ((s = store_stmt(st, sql_result_late)) == NULL)
 		return store_error(st, "sla_results");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, name);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)(now - due));
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, name);
+	stmt_bind_int64(s, 3, (int64_t)(now - due));
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	minutes(by, sizeof(by), (long)(now - due));
@@ -226,7 +226,7 @@ static dm_err
 timer_meet(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *name, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_pending);
+	struct dm_stmt *s = store_stmt(st, sql_pending);
 	int64_t ids[8];
 	time_t dues[8];
 	char by[32], *detail;
@@ -235,21 +235,21 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, name);
-	while (n < 8 && sqlite3_step(s) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(s, 0);
-		dues[n++] = (time_t)sqlite3_column_int64(s, 1);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, name);
+	while (n < 8 && stmt_step(s) == STMT_ROW) {
+		ids[n] = stmt_int64(s, 0);
+		dues[n++] = (time_t)stmt_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	for (i = 0; i < n && err == DM_OK; i++) {
 		int met = now <= dues[i];
 
 		if ((s = store_stmt(st, sql_set_state)) == NULL)
 			return store_error(st, "sla_timers");
-		sqlite3_bind_int64(s, 1, ids[i]);
-		store_bind_text(s, 2, met ? "met" : "breached");
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		stmt_bind_int64(s, 1, ids[i]);
+		stmt_bind_text(s, 2, met ? "met" : "breached");
+		stmt_bind_int64(s, 3, (int64_t)now);
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			break;
 		minutes(by, sizeof(by), (long)(dues[i] - now));
@@ -277,13 +277,13 @@ static dm_err
 timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_cancel);
+	struct dm_stmt *s = store_stmt(st, sql_cancel);
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, name);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, name);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	return store_exec_stmt(st, s);
 }
 
@@ -648,15 +648,15 @@ pause_or_resume(struct dm_store *st, const struct dm_config *cfg,
 {
 	struct { int64_t id; time_t due; } v[32];
 	struct calendar cal;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	size_t n = 0, i;
 	dm_err err = DM_OK;
 
 	if (pause) {
 		if ((s = store_stmt(st, sql_pause)) == NULL)
 			return store_error(st, "sla_timers");
-		sqlite3_bind_int64(s, 1, t->id);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+		stmt_bind_int64(s, 1, t->id);
+		stmt_bind_int64(s, 2, (int64_t)now);
 		return store_exec_stmt(st, s);
 	}
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
@@ -665,26 +665,26 @@ pause_or_resume(struct dm_store *st, const struct dm_config *cfg,
 		calendar_free(&cal);
 		return store_error(st, "sla_timers");
 	}
-	sqlite3_bind_int64(s, 1, t->id);
-	while (n < 32 && sqlite3_step(s) == SQLITE_ROW) {
-		time_t due = (time_t)sqlite3_column_int64(s, 1);
-		time_t at = (time_t)sqlite3_column_int64(s, 2);
+	stmt_bind_int64(s, 1, t->id);
+	while (n < 32 && stmt_step(s) == STMT_ROW) {
+		time_t due = (time_t)stmt_int64(s, 1);
+		time_t at = (time_t)stmt_int64(s, 2);
 
-		v[n].id = sqlite3_column_int64(s, 0);
+		v[n].id = stmt_int64(s, 0);
 		/* what was left of it when paused, from now on */
-		v[n].due = sqlite3_column_int(s, 3) ?
+		v[n].due = stmt_int(s, 3) ?
 		    calendar_add(&cal, now, calendar_elapsed(&cal, at, due)) :
 		    now + (due > at ? due - at : 0);
 		n++;
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	for (i = 0; i < n && err == DM_OK; i++) {
 		if ((s = store_stmt(st, sql_resume)) == NULL) {
 			err = store_error(st, "sla_timers");
 			break;
 		}
-		sqlite3_bind_int64(s, 1, v[i].id);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)v[i].due);
+		stmt_bind_int64(s, 1, v[i].id);
+		stmt_bind_int64(s, 2, (int64_t)v[i].due);
 		err = store_exec_stmt(st, s);
 	}
 	calendar_free(&cal);
@@ -825,7 +825,7 @@ fire_update(struct dm_store *st, const struct dm_config *cfg,
 	const struct sla_row *r = row(cfg, t, t->severity);
 	struct sla_mail m;
 	char late[32], *detail;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	time_t last;
 	size_t sent = 0;
 	int covered;
@@ -835,9 +835,9 @@ fire_update(struct dm_store *st, const struct dm_config *cfg,
 	/* one notice now; slots that fell due meanwhile are skipped */
 	if ((s = store_stmt(st, sql_skip)) == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, t->id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_int64(s, 2, (int64_t)now);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	/* the repeating ones schedule their next from now, before the
@@ -940,7 +940,7 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 	struct due_timer *v = NULL;
 	struct calendar cal;
 	struct dm_ticket t;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	size_t n = 0, i;
 	dm_err err = DM_OK;
 	int rc;
@@ -952,20 +952,20 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 		calendar_free(&cal);
 		return store_error(st, "sla_timers");
 	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, (int64_t)now);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n].id = sqlite3_column_int64(s, 0);
-		v[n].ticket = sqlite3_column_int64(s, 1);
+		v[n].id = stmt_int64(s, 0);
+		v[n].ticket = stmt_int64(s, 1);
 		snprintf(v[n].name, sizeof(v[n].name), "%s",
-		    (const char *)sqlite3_column_text(s, 2));
-		v[n].seq = sqlite3_column_int(s, 3);
-		v[n].due = (time_t)sqlite3_column_int64(s, 4);
+		    stmt_text(s, 2));
+		v[n].seq = stmt_int(s, 3);
+		v[n].due = (time_t)stmt_int64(s, 4);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "sla_timers");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	/*
 	 * Up to BATCH timers per transaction: each timer, its event and its
 	 * mail still commit together (or not at all), without one disk sync
@@ -980,14 +980,14 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 			store_rollback(st);
 			break;
 		}
-		sqlite3_bind_int64(s, 1, v[i].id);
-		store_bind_text(s, 2, strcmp(v[i].name, "update") == 0 ||
+		stmt_bind_int64(s, 1, v[i].id);
+		stmt_bind_text(s, 2, strcmp(v[i].name, "update") == 0 ||
 		    strcmp(v[i].name, "referral") == 0 ||
 		    strcmp(v[i].name, "management") == 0 ||
 		    strcmp(v[i].name, "chain") == 0 ? "sent" : "breached");
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		stmt_bind_int64(s, 3, (int64_t)now);
 		if ((err = store_exec_stmt(st, s)) == DM_OK &&
-		    sqlite3_changes(store_db(st)) == 1 &&
+		    store_changes(st) == 1 &&
 		    (err = ticket_get(st, v[i].ticket, &t)) == DM_OK) {
 			err = fire(st, cfg, &t, &v[i], &cal, now);
 			ticket_clear(&t);

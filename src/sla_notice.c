@@ -119,48 +119,46 @@ static dm_err
 latest_words(struct dm_store *st, const struct dm_config *cfg,
     const char *lang, const struct dm_ticket *t, struct words *w)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_staff_words);
+	struct dm_stmt *s = store_stmt(st, sql_staff_words);
 	dm_err err = DM_OK;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
 	if (s == NULL)
 		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, t->id);
-	sqlite3_bind_int(s, 2, WORDS_LOOK);
-	while (w->text == NULL && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(s, 3);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_int(s, 2, WORDS_LOOK);
+	while (w->text == NULL && (rc = stmt_step(s)) == STMT_ROW) {
+		const char *text = stmt_text(s, 3);
 
 		if (text == NULL || *text == '\0')
-			text = (const char *)sqlite3_column_text(s, 4);
+			text = stmt_text(s, 4);
 		if ((w->text = public_text(text)) == NULL)
 			continue;
-		w->when = (time_t)sqlite3_column_int64(s, 0);
-		w->who = writer(cfg, lang, (const char *)
-		    sqlite3_column_text(s, 1),
-		    (const char *)sqlite3_column_text(s, 2));
+		w->when = (time_t)stmt_int64(s, 0);
+		w->who = writer(cfg, lang, stmt_text(s, 1),
+		    stmt_text(s, 2));
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if ((s = store_stmt(st, sql_progress)) == NULL) {
 		words_clear(w);
 		return store_error(st, "events");
 	}
-	sqlite3_bind_int64(s, 1, t->id);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
-	    (time_t)sqlite3_column_int64(s, 0) >= w->when) {
-		char *text = public_text((const char *)sqlite3_column_text(s,
+	stmt_bind_int64(s, 1, t->id);
+	if ((rc = stmt_step(s)) == STMT_ROW &&
+	    (time_t)stmt_int64(s, 0) >= w->when) {
+		char *text = public_text(stmt_text(s,
 		    2));
 
 		if (text != NULL) {
 			words_clear(w);
 			w->text = text;
-			w->when = (time_t)sqlite3_column_int64(s, 0);
-			w->who = writer(cfg, lang, (const char *)
-			    sqlite3_column_text(s, 1), NULL);
+			w->when = (time_t)stmt_int64(s, 0);
+			w->who = writer(cfg, lang, stmt_text(s, 1), NULL);
 		}
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	} else if (rc != STMT_ROW && rc != STMT_DONE)
 		err = store_error(st, "events");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

@@ -78,17 +78,17 @@ static dm_err
 tickets(struct dm_store *st, struct json_object *out)
 {
 	struct json_object *o = json_object_new_object();
-	sqlite3_stmt *s = store_stmt(st, sql_tickets);
+	struct dm_stmt *s = store_stmt(st, sql_tickets);
 	int rc;
 
 	json_object_object_add(out, "tickets", o);
 	if (s == NULL)
 		return store_error(st, "tickets");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		json_object_object_add(o, (const char *)sqlite3_column_text(s,
-		    0), json_object_new_int64(sqlite3_column_int64(s, 1)));
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DM_OK : store_error(st, "tickets");
+	while ((rc = stmt_step(s)) == STMT_ROW)
+		json_object_object_add(o, stmt_text(s,
+		    0), json_object_new_int64(stmt_int64(s, 1)));
+	stmt_reset(s);
+	return rc == STMT_DONE ? DM_OK : store_error(st, "tickets");
 }
 
 static dm_err
@@ -96,7 +96,7 @@ outbox(struct dm_store *st, time_t now, struct json_object *out,
     struct json_object *warn)
 {
 	struct json_object *o = json_object_new_object();
-	sqlite3_stmt *s = store_stmt(st, sql_outbox);
+	struct dm_stmt *s = store_stmt(st, sql_outbox);
 	int64_t queued = 0, failed = 0;
 	time_t oldest = 0, due = 0;
 	char a[32];
@@ -105,17 +105,17 @@ outbox(struct dm_store *st, time_t now, struct json_object *out,
 	json_object_object_add(out, "outbox", o);
 	if (s == NULL)
 		return store_error(st, "outbox");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (strcmp((const char *)sqlite3_column_text(s, 0), "queued") ==
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		if (strcmp(stmt_text(s, 0), "queued") ==
 		    0) {
-			queued = sqlite3_column_int64(s, 1);
-			oldest = (time_t)sqlite3_column_int64(s, 2);
-			due = (time_t)sqlite3_column_int64(s, 3);
+			queued = stmt_int64(s, 1);
+			oldest = (time_t)stmt_int64(s, 2);
+			due = (time_t)stmt_int64(s, 3);
 		} else
-			failed = sqlite3_column_int64(s, 1);
+			failed = stmt_int64(s, 1);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	stmt_reset(s);
+	if (rc != STMT_DONE)
 		return store_error(st, "outbox");
 	json_object_object_add(o, "queued", json_object_new_int64(queued));
 	json_object_object_add(o, "failed", json_object_new_int64(failed));
@@ -137,7 +137,7 @@ quarantine(struct dm_store *st, struct json_object *out,
     struct json_object *warn)
 {
 	struct json_object *o = json_object_new_object();
-	sqlite3_stmt *s = store_stmt(st, sql_quarantine);
+	struct dm_stmt *s = store_stmt(st, sql_quarantine);
 	int64_t held = 0;
 	time_t oldest = 0;
 	int rc;
@@ -145,12 +145,12 @@ quarantine(struct dm_store *st, struct json_object *out,
 	json_object_object_add(out, "quarantine", o);
 	if (s == NULL)
 		return store_error(st, "quarantine");
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		held = sqlite3_column_int64(s, 0);
-		oldest = (time_t)sqlite3_column_int64(s, 1);
+	if ((rc = stmt_step(s)) == STMT_ROW) {
+		held = stmt_int64(s, 0);
+		oldest = (time_t)stmt_int64(s, 1);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
+	stmt_reset(s);
+	if (rc != STMT_ROW)
 		return store_error(st, "quarantine");
 	json_object_object_add(o, "held", json_object_new_int64(held));
 	put_time(o, "oldest", oldest);
@@ -165,7 +165,7 @@ timers(struct dm_store *st, time_t now, struct json_object *out,
     struct json_object *warn)
 {
 	struct json_object *o = json_object_new_object();
-	sqlite3_stmt *s = store_stmt(st, sql_timers);
+	struct dm_stmt *s = store_stmt(st, sql_timers);
 	int64_t overdue = 0;
 	time_t oldest = 0;
 	char a[32];
@@ -174,13 +174,13 @@ timers(struct dm_store *st, time_t now, struct json_object *out,
 	json_object_object_add(out, "sla", o);
 	if (s == NULL)
 		return store_error(st, "sla_timers");
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		overdue = sqlite3_column_int64(s, 0);
-		oldest = (time_t)sqlite3_column_int64(s, 1);
+	stmt_bind_int64(s, 1, (int64_t)now);
+	if ((rc = stmt_step(s)) == STMT_ROW) {
+		overdue = stmt_int64(s, 0);
+		oldest = (time_t)stmt_int64(s, 1);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
+	stmt_reset(s);
+	if (rc != STMT_ROW)
 		return store_error(st, "sla_timers");
 	json_object_object_add(o, "timers_due",
 	    json_object_new_int64(overdue));

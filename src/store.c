@@ -26,7 +26,7 @@ struct dm_store {
 	sqlite3		*db;
 	struct {
 		const char	*sql;
-		sqlite3_stmt	*stmt;
+		struct dm_stmt	 stmt;
 	} cache[STMT_CACHE];
 	int		 counted;	/* in open_stores */
 	int		 use_lock;	/* lock_use()'s descriptor */
@@ -620,8 +620,8 @@ store_close(struct dm_store *st)
 	if (st == NULL)
 		return;
 	for (i = 0; i < STMT_CACHE; i++)
-		if (st->cache[i].stmt != NULL)
-			sqlite3_finalize(st->cache[i].stmt);
+		if (st->cache[i].stmt.lite != NULL)
+			sqlite3_finalize(st->cache[i].stmt.lite);
 	deferred_drop(st, 0);
 	free(st->deferred);
 	free(st->marks);
@@ -677,15 +677,15 @@ store_wal_reserve(struct dm_store *st)
 	dm_err err;
 	size_t n;
 	int rc = SQLITE_OK, page = 4096;
-	sqlite3_stmt *stmt;
+	struct dm_stmt *stmt;
 
 	/* the page size is the database's for good: asked for once */
 	if (st->wal_room == 0) {
 		if ((stmt = store_stmt(st, "PRAGMA page_size")) != NULL &&
-		    sqlite3_step(stmt) == SQLITE_ROW)
-			page = sqlite3_column_int(stmt, 0);
+		    stmt_step(stmt) == STMT_ROW)
+			page = stmt_int(stmt, 0);
 		if (stmt != NULL)
-			sqlite3_reset(stmt);
+			stmt_reset(stmt);
 		st->wal_room = 32 + (sqlite3_int64)(WAL_FRAMES + 64) *
 		    (24 + page);
 	}
@@ -733,7 +733,7 @@ dm_err
 store_begin_read(struct dm_store *st)
 {
 	static const char sql[] = "BEGIN DEFERRED";
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 
 	/* prepared once: each link page reads in one of these */
 	return s != NULL ? store_exec_stmt(st, s) : exec(st, sql);
@@ -755,13 +755,13 @@ static dm_err
 deferred_exec(struct dm_store *st, const char *sql, int64_t id, const char *a,
     const char *b)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return store_error(st, "deferred write");
-	sqlite3_bind_int64(s, 1, id);
-	store_bind_text(s, 2, a);
-	store_bind_text(s, 3, b);
+	stmt_bind_int64(s, 1, id);
+	stmt_bind_text(s, 2, a);
+	stmt_bind_text(s, 3, b);
 	return store_exec_stmt(st, s);
 }
 
@@ -812,17 +812,24 @@ void
 store_rollback(struct dm_store *st)
 {
 	static const char sql[] = "ROLLBACK";
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 
 	deferred_drop(st, 0);
 	st->nmarks = 0;
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if ((s = store_stmt(st, sql)) != NULL) {
-		sqlite3_step(s);
-		sqlite3_reset(s);
+		stmt_step(s);
+		stmt_reset(s);
 	} else
 		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+void
+store_read_much(struct dm_store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824", NULL, NULL,
+	    NULL);
 }
 
 int
@@ -867,7 +874,7 @@ store_rollback_savepoint(struct dm_store *st)
 		sqlite3_exec(st->db, "RELEASE unit", NULL, NULL, NULL);
 }
 
-sqlite3_stmt *
+struct dm_stmt *
 store_stmt(struct dm_store *st, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE, i, slot;
@@ -875,9 +882,9 @@ store_stmt(struct dm_store *st, const char *sql)
 	for (i = 0; i < STMT_CACHE; i++) {
 		slot = (h + i) % STMT_CACHE;
 		if (st->cache[slot].sql == sql) {
-			sqlite3_reset(st->cache[slot].stmt);
-			sqlite3_clear_bindings(st->cache[slot].stmt);
-			return st->cache[slot].stmt;
+			sqlite3_reset(st->cache[slot].stmt.lite);
+			sqlite3_clear_bindings(st->cache[slot].stmt.lite);
+			return &st->cache[slot].stmt;
 		}
 		if (st->cache[slot].sql == NULL)
 			break;
@@ -887,24 +894,36 @@ store_stmt(struct dm_store *st, const char *sql)
 		return NULL;
 	}
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st->cache[slot].stmt, NULL) != SQLITE_OK) {
-		st->cache[slot].stmt = NULL;
+	    &st->cache[slot].stmt.lite, NULL) != SQLITE_OK) {
+		st->cache[slot].stmt.lite = NULL;
 		return NULL;
 	}
 	st->cache[slot].sql = sql;
-	return st->cache[slot].stmt;
+	return &st->cache[slot].stmt;
 }
 
 dm_err
-store_exec_stmt(struct dm_store *st, sqlite3_stmt *stmt)
+store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = stmt_step(stmt);
 	dm_err err = DM_OK;
 
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != STMT_DONE && rc != STMT_ROW)
 		err = store_error(st, "database");
-	sqlite3_reset(stmt);
+	stmt_reset(stmt);
 	return err;
+}
+
+dm_err
+store_exec(struct dm_store *st, const char *sql)
+{
+	return exec(st, sql);
+}
+
+int64_t
+store_changes(struct dm_store *st)
+{
+	return sqlite3_changes(st->db);
 }
 
 /* The first column of sql's first row, ?1 bound by the caller's bind. */
@@ -912,7 +931,7 @@ static dm_err
 query_one(struct dm_store *st, const char *sql, const char *key,
     int64_t arg, int64_t *out)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -920,15 +939,15 @@ query_one(struct dm_store *st, const char *sql, const char *key,
 	if (s == NULL)
 		return store_error(st, "database");
 	if (key != NULL)
-		store_bind_text(s, 1, key);
+		stmt_bind_text(s, 1, key);
 	else
-		sqlite3_bind_int64(s, 1, arg);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
+		stmt_bind_int64(s, 1, arg);
+	rc = stmt_step(s);
+	if (rc == STMT_ROW)
+		*out = stmt_int64(s, 0);
+	else if (rc != STMT_DONE)
 		err = store_error(st, "database");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -950,13 +969,13 @@ dm_err
 store_exec_ints(struct dm_store *st, const char *sql, const char *what,
     int64_t a, int64_t b)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return store_error(st, what);
-	sqlite3_bind_int64(s, 1, a);
-	if (sqlite3_bind_parameter_count(s) >= 2)
-		sqlite3_bind_int64(s, 2, b);
+	stmt_bind_int64(s, 1, a);
+	if (stmt_param_count(s) >= 2)
+		stmt_bind_int64(s, 2, b);
 	return store_exec_stmt(st, s);
 }
 
@@ -967,18 +986,18 @@ store_last_id(struct dm_store *st)
 }
 
 void
-store_bind_text(sqlite3_stmt *s, int i, const char *v)
+stmt_bind_text(struct dm_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
-		sqlite3_bind_null(s, i);
+		sqlite3_bind_null(s->lite, i);
 	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s->lite, i, v, -1, SQLITE_TRANSIENT);
 }
 
 char *
-store_column_dup(sqlite3_stmt *s, int i)
+stmt_dup(struct dm_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
+	const char *t = stmt_text(s, col);
 
-	return t ? xstrdup((const char *)t) : NULL;
+	return t ? xstrdup(t) : NULL;
 }

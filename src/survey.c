@@ -13,23 +13,23 @@ static const char sql_get[] =
 dm_err
 survey_get(struct dm_store *st, int64_t ticket, struct dm_survey *s)
 {
-	sqlite3_stmt *q = store_stmt(st, sql_get);
+	struct dm_stmt *q = store_stmt(st, sql_get);
 	dm_err err = DM_OK;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	if (q == NULL)
 		return store_error(st, "surveys");
-	sqlite3_bind_int64(q, 1, ticket);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		s->rating = sqlite3_column_int(q, 0);
-		s->comment = store_column_dup(q, 1);
-		s->answered = (time_t)sqlite3_column_int64(q, 2);
-		s->updated = (time_t)sqlite3_column_int64(q, 3);
-	} else if (rc != SQLITE_DONE)
+	stmt_bind_int64(q, 1, ticket);
+	rc = stmt_step(q);
+	if (rc == STMT_ROW) {
+		s->rating = stmt_int(q, 0);
+		s->comment = stmt_dup(q, 1);
+		s->answered = (time_t)stmt_int64(q, 2);
+		s->updated = (time_t)stmt_int64(q, 3);
+	} else if (rc != STMT_DONE)
 		err = store_error(st, "surveys");
-	sqlite3_reset(q);
+	stmt_reset(q);
 	return err;
 }
 
@@ -49,13 +49,13 @@ dm_err
 survey_put(struct dm_store *st, int64_t ticket, int rating,
     const char *comment, time_t now)
 {
-	sqlite3_stmt *q = store_stmt(st, sql_put);
+	struct dm_stmt *q = store_stmt(st, sql_put);
 
 	if (q == NULL)
 		return store_error(st, "surveys");
-	sqlite3_bind_int64(q, 1, ticket);
-	sqlite3_bind_int(q, 2, rating);
-	store_bind_text(q, 3, comment ? comment : "");
-	sqlite3_bind_int64(q, 4, (sqlite3_int64)now);
+	stmt_bind_int64(q, 1, ticket);
+	stmt_bind_int(q, 2, rating);
+	stmt_bind_text(q, 3, comment ? comment : "");
+	stmt_bind_int64(q, 4, (int64_t)now);
 	return store_exec_stmt(st, q);
 }

@@ -63,18 +63,18 @@ static const char sql_exists[] = "SELECT id FROM tickets WHERE id = ?1";
 static dm_err
 ticket_exists(struct dm_store *st, int64_t id, int *yes)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_exists);
+	struct dm_stmt *s = store_stmt(st, sql_exists);
 	int rc;
 
 	*yes = 0;
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	stmt_bind_int64(s, 1, id);
+	rc = stmt_step(s);
+	stmt_reset(s);
+	if (rc == STMT_ROW)
 		*yes = 1;
-	else if (rc != SQLITE_DONE)
+	else if (rc != STMT_DONE)
 		return store_error(st, "tickets");
 	return DM_OK;
 }

@@ -34,7 +34,7 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 	struct dm_ticket t;
 	struct action a;
 	struct calendar cal;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	dm_err err = DM_OK;
 	int rc;
 
@@ -45,20 +45,20 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 		calendar_free(&cal);
 		return store_error(st, "tickets");
 	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)(now -
+	stmt_bind_int64(s, 1, (int64_t)(now -
 	    cfg->auto_close_days * 86400));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		time_t at = (time_t)sqlite3_column_int64(s, 1);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
+		time_t at = (time_t)stmt_int64(s, 1);
 
 		/* business days: weekends and holidays do not count */
 		if (calendar_add_days(&cal, at, cfg->auto_close_days) > now)
 			continue;
 		due = xreallocarray(due, n + 1, sizeof(*due));
-		due[n++] = sqlite3_column_int64(s, 0);
+		due[n++] = stmt_int64(s, 0);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "tickets");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	a.st = st;
 	a.cfg = cfg;
 	a.actor = "deskmail";

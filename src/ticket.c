@@ -31,28 +31,28 @@ static const char sql_insert[] =
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, sql_insert);
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	store_bind_text(s, 1, t->status);
+	stmt_bind_text(s, 1, t->status);
 	if (t->severity > 0)
-		sqlite3_bind_int(s, 2, t->severity);
-	store_bind_text(s, 3, t->team);
-	store_bind_text(s, 4, t->assignee);
-	store_bind_text(s, 5, t->category);
-	store_bind_text(s, 6, t->agency);
-	store_bind_text(s, 7, t->requester);
-	store_bind_text(s, 8, t->requester_name);
-	store_bind_text(s, 9, t->subject);
-	sqlite3_bind_int64(s, 10, (sqlite3_int64)t->created);
+		stmt_bind_int(s, 2, t->severity);
+	stmt_bind_text(s, 3, t->team);
+	stmt_bind_text(s, 4, t->assignee);
+	stmt_bind_text(s, 5, t->category);
+	stmt_bind_text(s, 6, t->agency);
+	stmt_bind_text(s, 7, t->requester);
+	stmt_bind_text(s, 8, t->requester_name);
+	stmt_bind_text(s, 9, t->subject);
+	stmt_bind_int64(s, 10, (int64_t)t->created);
 	if (t->linked_ticket > 0)
-		sqlite3_bind_int64(s, 11, t->linked_ticket);
-	store_bind_text(s, 12, t->owner);
-	store_bind_text(s, 13, t->sla_policy);
-	store_bind_text(s, 14, t->queue);
-	store_bind_text(s, 15, t->lang);
+		stmt_bind_int64(s, 11, t->linked_ticket);
+	stmt_bind_text(s, 12, t->owner);
+	stmt_bind_text(s, 13, t->sla_policy);
+	stmt_bind_text(s, 14, t->queue);
+	stmt_bind_text(s, 15, t->lang);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	t->id = store_last_id(st);
@@ -70,47 +70,47 @@ static const char sql_get[] =
 dm_err
 ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, sql_get);
 	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
+	stmt_bind_int64(s, 1, id);
+	rc = stmt_step(s);
+	if (rc == STMT_DONE) {
+		stmt_reset(s);
 		return dm_fail(DM_ENOTFOUND, "no ticket %lld", (long long)id);
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != STMT_ROW) {
 		dm_err err = store_error(st, "tickets");
 
-		sqlite3_reset(s);
+		stmt_reset(s);
 		return err;
 	}
 	t->id = id;
-	t->status = store_column_dup(s, 0);
-	t->severity = sqlite3_column_int(s, 1);
-	t->team = store_column_dup(s, 2);
-	t->assignee = store_column_dup(s, 3);
-	t->category = store_column_dup(s, 4);
-	t->agency = store_column_dup(s, 5);
-	t->requester = store_column_dup(s, 6);
-	t->requester_name = store_column_dup(s, 7);
-	t->subject = store_column_dup(s, 8);
-	t->created = (time_t)sqlite3_column_int64(s, 9);
-	t->updated = (time_t)sqlite3_column_int64(s, 10);
-	t->resolved_at = (time_t)sqlite3_column_int64(s, 11);
-	t->closed_at = (time_t)sqlite3_column_int64(s, 12);
-	t->version = sqlite3_column_int64(s, 13);
-	t->linked_ticket = sqlite3_column_int64(s, 14);
-	t->owner = store_column_dup(s, 15);
-	t->sla_policy = store_column_dup(s, 16);
-	t->queue = store_column_dup(s, 17);
-	t->merged_into = sqlite3_column_int64(s, 18);
-	t->parent = sqlite3_column_int64(s, 19);
-	t->lang = store_column_dup(s, 20);
-	sqlite3_reset(s);
+	t->status = stmt_dup(s, 0);
+	t->severity = stmt_int(s, 1);
+	t->team = stmt_dup(s, 2);
+	t->assignee = stmt_dup(s, 3);
+	t->category = stmt_dup(s, 4);
+	t->agency = stmt_dup(s, 5);
+	t->requester = stmt_dup(s, 6);
+	t->requester_name = stmt_dup(s, 7);
+	t->subject = stmt_dup(s, 8);
+	t->created = (time_t)stmt_int64(s, 9);
+	t->updated = (time_t)stmt_int64(s, 10);
+	t->resolved_at = (time_t)stmt_int64(s, 11);
+	t->closed_at = (time_t)stmt_int64(s, 12);
+	t->version = stmt_int64(s, 13);
+	t->linked_ticket = stmt_int64(s, 14);
+	t->owner = stmt_dup(s, 15);
+	t->sla_policy = stmt_dup(s, 16);
+	t->queue = stmt_dup(s, 17);
+	t->merged_into = stmt_int64(s, 18);
+	t->parent = stmt_int64(s, 19);
+	t->lang = stmt_dup(s, 20);
+	stmt_reset(s);
 	return DM_OK;
 }
 
@@ -119,17 +119,17 @@ static const char sql_queue[] = "SELECT queue FROM tickets WHERE id = ?1";
 dm_err
 ticket_queue(struct dm_store *st, int64_t id, char **queue)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_queue);
+	struct dm_stmt *s = store_stmt(st, sql_queue);
 	int rc;
 
 	*queue = NULL;
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*queue = store_column_dup(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DM_OK :
+	stmt_bind_int64(s, 1, id);
+	if ((rc = stmt_step(s)) == STMT_ROW)
+		*queue = stmt_dup(s, 0);
+	stmt_reset(s);
+	return rc == STMT_ROW || rc == STMT_DONE ? DM_OK :
 	    store_error(st, "tickets");
 }
 
@@ -164,15 +164,15 @@ dm_err
 ticket_set_status(struct dm_store *st, struct dm_ticket *t,
     const char *status, const char *actor, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_status);
+	struct dm_stmt *s = store_stmt(st, sql_status);
 	char *detail;
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, status);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, status);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	detail = xasprintf("%s -> %s", t->status, status);
@@ -195,15 +195,15 @@ static dm_err
 set_id(struct dm_store *st, const char *sql, struct dm_ticket *t,
     int64_t *field, int64_t value, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, t->id);
+	stmt_bind_int64(s, 1, t->id);
 	if (value > 0)
-		sqlite3_bind_int64(s, 2, value);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+		stmt_bind_int64(s, 2, value);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	*field = value;
@@ -272,7 +272,7 @@ dm_err
 ticket_children(struct dm_store *st, int64_t parent, int open_only,
     int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_children);
+	struct dm_stmt *s = store_stmt(st, sql_children);
 	int64_t *v = NULL;
 	size_t k = 0;
 	dm_err err = DM_OK;
@@ -282,15 +282,15 @@ ticket_children(struct dm_store *st, int64_t parent, int open_only,
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, parent);
-	sqlite3_bind_int(s, 2, open_only);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, parent);
+	stmt_bind_int(s, 2, open_only);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		v = xreallocarray(v, k + 1, sizeof(*v));
-		v[k++] = sqlite3_column_int64(s, 0);
+		v[k++] = stmt_int64(s, 0);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "tickets");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err != DM_OK) {
 		free(v);
 		return err;
@@ -319,14 +319,14 @@ static dm_err
 set_text(struct dm_store *st, const char *sql, struct dm_ticket *t,
     char **field, const char *value, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct dm_stmt *s = store_stmt(st, sql);
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, t->id);
-	store_bind_text(s, 2, value);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_text(s, 2, value);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	free(*field);
@@ -371,14 +371,14 @@ dm_err
 ticket_set_severity(struct dm_store *st, struct dm_ticket *t, int severity,
     time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_severity);
+	struct dm_stmt *s = store_stmt(st, sql_severity);
 	dm_err err;
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, t->id);
-	sqlite3_bind_int(s, 2, severity);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_int(s, 2, severity);
+	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
 	t->severity = severity;
@@ -395,12 +395,12 @@ static const char sql_touch[] =
 dm_err
 ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_touch);
+	struct dm_stmt *s = store_stmt(st, sql_touch);
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, t->id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_int64(s, 2, (int64_t)now);
 	t->updated = now;
 	return store_exec_stmt(st, s);
 }
@@ -412,7 +412,7 @@ static const char sql_resolver[] =
 dm_err
 ticket_resolver(struct dm_store *st, const struct dm_ticket *t, char **who)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_resolver);
+	struct dm_stmt *s = store_stmt(st, sql_resolver);
 	dm_err err = DM_OK;
 	char *actor = NULL;
 	int rc;
@@ -420,13 +420,13 @@ ticket_resolver(struct dm_store *st, const struct dm_ticket *t, char **who)
 	*who = NULL;
 	if (s == NULL)
 		return store_error(st, "events");
-	sqlite3_bind_int64(s, 1, t->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		actor = store_column_dup(s, 0);
-	else if (rc != SQLITE_DONE)
+	stmt_bind_int64(s, 1, t->id);
+	rc = stmt_step(s);
+	if (rc == STMT_ROW)
+		actor = stmt_dup(s, 0);
+	else if (rc != STMT_DONE)
 		err = store_error(st, "events");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (actor != NULL && strchr(actor, '@') != NULL)
 		*who = actor;
 	else {
@@ -444,18 +444,18 @@ dm_err
 ticket_count_opened(struct dm_store *st, const char *requester, time_t since,
     long *n)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_opened);
+	struct dm_stmt *s = store_stmt(st, sql_opened);
 	int rc;
 
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "tickets");
-	store_bind_text(s, 1, requester);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)since);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? DM_OK : store_error(st, "tickets");
+	stmt_bind_text(s, 1, requester);
+	stmt_bind_int64(s, 2, (int64_t)since);
+	if ((rc = stmt_step(s)) == STMT_ROW)
+		*n = (long)stmt_int64(s, 0);
+	stmt_reset(s);
+	return rc == STMT_ROW ? DM_OK : store_error(st, "tickets");
 }
 
 static const char sql_event[] =
@@ -466,15 +466,15 @@ dm_err
 event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
     const char *type, const char *detail)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_event);
+	struct dm_stmt *s = store_stmt(st, sql_event);
 
 	if (s == NULL)
 		return store_error(st, "events");
-	sqlite3_bind_int64(s, 1, ticket);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)at);
-	store_bind_text(s, 3, actor);
-	store_bind_text(s, 4, type);
-	store_bind_text(s, 5, detail ? detail : "");
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_int64(s, 2, (int64_t)at);
+	stmt_bind_text(s, 3, actor);
+	stmt_bind_text(s, 4, type);
+	stmt_bind_text(s, 5, detail ? detail : "");
 	return store_exec_stmt(st, s);
 }
 
@@ -494,16 +494,16 @@ event_move(struct dm_store *st, int64_t from, int64_t into)
 #include "deskmail/json.h"
 
 struct json_object *
-ticket_row_json(sqlite3_stmt *s)
+ticket_row_json(struct dm_stmt *s)
 {
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id",
-	    json_object_new_int64(sqlite3_column_int64(s, 0)));
+	    json_object_new_int64(stmt_int64(s, 0)));
 	json_put_text(o, "status", s, 1);
 	json_object_object_add(o, "severity",
-	    sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL :
-	    json_object_new_int(sqlite3_column_int(s, 2)));
+	    stmt_is_null(s, 2) ? NULL :
+	    json_object_new_int(stmt_int(s, 2)));
 	json_put_text(o, "team", s, 3);
 	json_put_text(o, "assignee", s, 4);
 	json_put_text(o, "category", s, 5);
@@ -511,24 +511,24 @@ ticket_row_json(sqlite3_stmt *s)
 	json_put_text(o, "requester", s, 7);
 	json_put_text(o, "requester_name", s, 8);
 	json_put_text(o, "subject", s, 9);
-	json_put_time(o, "created", (time_t)sqlite3_column_int64(s, 10));
-	json_put_time(o, "updated", (time_t)sqlite3_column_int64(s, 11));
-	json_put_time(o, "resolved", (time_t)sqlite3_column_int64(s, 12));
-	json_put_time(o, "closed", (time_t)sqlite3_column_int64(s, 13));
+	json_put_time(o, "created", (time_t)stmt_int64(s, 10));
+	json_put_time(o, "updated", (time_t)stmt_int64(s, 11));
+	json_put_time(o, "resolved", (time_t)stmt_int64(s, 12));
+	json_put_time(o, "closed", (time_t)stmt_int64(s, 13));
 	json_object_object_add(o, "version",
-	    json_object_new_int64(sqlite3_column_int64(s, 14)));
+	    json_object_new_int64(stmt_int64(s, 14)));
 	json_object_object_add(o, "linked_ticket",
-	    sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL :
-	    json_object_new_int64(sqlite3_column_int64(s, 15)));
+	    stmt_is_null(s, 15) ? NULL :
+	    json_object_new_int64(stmt_int64(s, 15)));
 	json_put_text(o, "owner", s, 16);
 	json_put_text(o, "sla_policy", s, 17);
 	json_put_text(o, "queue", s, 18);
 	json_object_object_add(o, "merged_into",
-	    sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL :
-	    json_object_new_int64(sqlite3_column_int64(s, 19)));
+	    stmt_is_null(s, 19) ? NULL :
+	    json_object_new_int64(stmt_int64(s, 19)));
 	json_object_object_add(o, "parent",
-	    sqlite3_column_type(s, 20) == SQLITE_NULL ? NULL :
-	    json_object_new_int64(sqlite3_column_int64(s, 20)));
+	    stmt_is_null(s, 20) ? NULL :
+	    json_object_new_int64(stmt_int64(s, 20)));
 	return o;
 }
 
@@ -552,23 +552,23 @@ ticket_filter_init(struct ticket_filter *f)
 }
 
 void
-ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f)
+ticket_filter_bind(struct dm_stmt *s, const struct ticket_filter *f)
 {
-	store_bind_text(s, 1, f->status);
-	store_bind_text(s, 2, f->requester);
-	store_bind_text(s, 3, f->agency);
-	sqlite3_bind_int64(s, 4, f->from);
-	sqlite3_bind_int64(s, 5, f->to);
-	sqlite3_bind_int64(s, 6, f->closed_since);
-	sqlite3_bind_int64(s, 7, f->limit < 0 ? -1 : f->limit);
+	stmt_bind_text(s, 1, f->status);
+	stmt_bind_text(s, 2, f->requester);
+	stmt_bind_text(s, 3, f->agency);
+	stmt_bind_int64(s, 4, f->from);
+	stmt_bind_int64(s, 5, f->to);
+	stmt_bind_int64(s, 6, f->closed_since);
+	stmt_bind_int64(s, 7, f->limit < 0 ? -1 : f->limit);
 }
 
 /* The listing's statement with filter bound (NULL: every ticket). */
-static sqlite3_stmt *
+static struct dm_stmt *
 list_stmt(struct dm_store *st, const struct ticket_filter *filter)
 {
 	struct ticket_filter all;
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 
 	if (filter == NULL) {
 		ticket_filter_init(&all);
@@ -584,17 +584,17 @@ dm_err
 ticket_list_json(struct dm_store *st, const struct ticket_filter *filter,
     struct json_object *array)
 {
-	sqlite3_stmt *s = list_stmt(st, filter);
+	struct dm_stmt *s = list_stmt(st, filter);
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(st, "tickets");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = stmt_step(s)) == STMT_ROW)
 		json_object_array_add(array, ticket_row_json(s));
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "tickets");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -602,7 +602,7 @@ dm_err
 ticket_list_ids(struct dm_store *st, const struct ticket_filter *filter,
     int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *s = list_stmt(st, filter);
+	struct dm_stmt *s = list_stmt(st, filter);
 	size_t cap = 0;
 	dm_err err = DM_OK;
 	int rc;
@@ -611,42 +611,42 @@ ticket_list_ids(struct dm_store *st, const struct ticket_filter *filter,
 	*n = 0;
 	if (s == NULL)
 		return store_error(st, "tickets");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*ids = xreallocarray(*ids, cap, sizeof(**ids));
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+		(*ids)[(*n)++] = stmt_int64(s, 0);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != STMT_DONE) {
 		err = store_error(st, "tickets");
 		free(*ids);
 		*ids = NULL;
 		*n = 0;
 	}
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
 dm_err
 ticket_json(struct dm_store *st, int64_t id, struct json_object **out)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_one);
+	struct dm_stmt *s = store_stmt(st, sql_one);
 	dm_err err = DM_OK;
 	int rc;
 
 	*out = NULL;
 	if (s == NULL)
 		return store_error(st, "tickets");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	stmt_bind_int64(s, 1, id);
+	rc = stmt_step(s);
+	if (rc == STMT_ROW)
 		*out = ticket_row_json(s);
-	else if (rc == SQLITE_DONE)
+	else if (rc == STMT_DONE)
 		err = dm_fail(DM_ENOTFOUND, "no ticket %lld", (long long)id);
 	else
 		err = store_error(st, "tickets");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 
@@ -656,25 +656,25 @@ static const char sql_events[] = "SELECT at, actor, type, detail FROM events"
 dm_err
 event_list_json(struct dm_store *st, int64_t ticket, struct json_object *array)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_events);
+	struct dm_stmt *s = store_stmt(st, sql_events);
 	dm_err err = DM_OK;
 	int rc;
 
 	if (s == NULL)
 		return store_error(st, "events");
-	sqlite3_bind_int64(s, 1, ticket);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, ticket);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		struct json_object *o = json_object_new_object();
 
-		json_put_time(o, "at", (time_t)sqlite3_column_int64(s, 0));
+		json_put_time(o, "at", (time_t)stmt_int64(s, 0));
 		json_put_text(o, "actor", s, 1);
 		json_put_text(o, "type", s, 2);
 		json_put_text(o, "detail", s, 3);
 		json_object_array_add(array, o);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "events");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	return err;
 }
 

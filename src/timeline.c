@@ -68,7 +68,7 @@ static dm_err
 name_on_ticket(struct dm_store *st, int64_t ticket, const char *addr,
     char **name)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	int rc;
 
 	*name = NULL;
@@ -76,13 +76,13 @@ name_on_ticket(struct dm_store *st, int64_t ticket, const char *addr,
 		return DM_OK;
 	if ((s = store_stmt(st, sql_name)) == NULL)
 		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, ticket);
-	store_bind_text(s, 2, addr);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *name == NULL)
-		if (usable_name((const char *)sqlite3_column_text(s, 0)))
-			*name = store_column_dup(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DM_OK :
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_text(s, 2, addr);
+	while ((rc = stmt_step(s)) == STMT_ROW && *name == NULL)
+		if (usable_name(stmt_text(s, 0)))
+			*name = stmt_dup(s, 0);
+	stmt_reset(s);
+	return rc == STMT_ROW || rc == STMT_DONE ? DM_OK :
 	    store_error(st, "messages");
 }
 
@@ -291,25 +291,25 @@ static dm_err
 files_read(struct dm_store *st, int64_t ticket, int64_t from,
     struct files *fs)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	int rc;
 
 	memset(fs, 0, sizeof(*fs));
 	if ((s = store_stmt(st, sql_files)) == NULL)
 		return store_error(st, "attachments");
-	sqlite3_bind_int64(s, 1, ticket);
-	sqlite3_bind_int64(s, 2, from);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, ticket);
+	stmt_bind_int64(s, 2, from);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		if (fs->n == fs->cap) {
 			fs->cap = fs->cap ? fs->cap * 2 : 8;
 			fs->f = xreallocarray(fs->f, fs->cap, sizeof(*fs->f));
 		}
-		fs->f[fs->n].msg = sqlite3_column_int64(s, 0);
-		fs->f[fs->n].name = store_column_dup(s, 1);
-		fs->f[fs->n++].size = sqlite3_column_int64(s, 2);
+		fs->f[fs->n].msg = stmt_int64(s, 0);
+		fs->f[fs->n].name = stmt_dup(s, 1);
+		fs->f[fs->n++].size = stmt_int64(s, 2);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	stmt_reset(s);
+	if (rc != STMT_DONE) {
 		files_free(fs);
 		return store_error(st, "attachments");
 	}
@@ -474,7 +474,7 @@ static dm_err
 entries(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *tz, char **out)
 {
-	sqlite3_stmt *s;
+	struct dm_stmt *s;
 	struct row *rows = NULL;
 	struct files fs = { NULL, 0, 0 };
 	struct known k = { .n = 0 };
@@ -488,28 +488,28 @@ entries(struct dm_store *st, const struct dm_config *cfg,
 	*out = NULL;
 	if ((s = store_stmt(st, sql_entries)) == NULL)
 		return store_error(st, "messages");
-	sqlite3_bind_int64(s, 1, t->id);
-	sqlite3_bind_int(s, 2, TIMELINE_MAX);
-	sqlite3_bind_int64(s, 3, t->parent);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	stmt_bind_int64(s, 1, t->id);
+	stmt_bind_int(s, 2, TIMELINE_MAX);
+	stmt_bind_int64(s, 3, t->parent);
+	while ((rc = stmt_step(s)) == STMT_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			rows = xreallocarray(rows, cap, sizeof(*rows));
 		}
-		rows[n].src = sqlite3_column_int(s, 0);
-		rows[n].id = sqlite3_column_int64(s, 1);
-		rows[n].at = (time_t)sqlite3_column_int64(s, 2);
-		rows[n].kind = store_column_dup(s, 3);
-		rows[n].who = store_column_dup(s, 4);
-		rows[n].name = store_column_dup(s, 5);
-		rows[n].text = store_column_dup(s, 6);
+		rows[n].src = stmt_int(s, 0);
+		rows[n].id = stmt_int64(s, 1);
+		rows[n].at = (time_t)stmt_int64(s, 2);
+		rows[n].kind = stmt_dup(s, 3);
+		rows[n].who = stmt_dup(s, 4);
+		rows[n].name = stmt_dup(s, 5);
+		rows[n].text = stmt_dup(s, 6);
 		if (rows[n].src == 0 && rows[n].id < first)
 			first = rows[n].id;
 		n++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STMT_DONE)
 		err = store_error(st, "messages");
-	sqlite3_reset(s);
+	stmt_reset(s);
 	if (err == DM_OK && first != INT64_MAX)
 		err = files_read(st, t->id, first, &fs);
 	notice_lang(cfg, t, lang);

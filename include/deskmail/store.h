@@ -7,6 +7,7 @@
 #define DESKMAIL_STORE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "deskmail/config.h"
@@ -76,6 +77,12 @@ void	store_keep_wal(struct dm_store *st);
 void	store_cache_default(int kib);
 void	store_cache(struct dm_store *st, int kib);
 
+/*
+ * st will read much of the file once (a report): SQLite maps it (up to
+ * 1 GiB) instead of copying every page through read() into its cache.
+ */
+void	store_read_much(struct dm_store *st);
+
 /* Nonzero while a transaction is open on this connection. */
 int	store_in_transaction(struct dm_store *st);
 
@@ -85,14 +92,120 @@ dm_err	store_release(struct dm_store *st);
 void	store_rollback_savepoint(struct dm_store *st);
 
 /*
+ * A prepared statement.  The table modules bind, step and read it with
+ * the stmt_*() functions below, never with SQLite's own: one statement
+ * API for the backends the store may have (issue 20).  Parameters are
+ * numbered from 1, columns from 0, as in SQLite.
+ */
+struct dm_stmt {
+	sqlite3_stmt	*lite;
+};
+
+/* stmt_step()'s answers; anything else is an error (store_error()). */
+#define STMT_ROW	SQLITE_ROW
+#define STMT_DONE	SQLITE_DONE
+
+static inline void
+stmt_bind_int64(struct dm_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s->lite, i, v);
+}
+
+static inline void
+stmt_bind_int(struct dm_stmt *s, int i, int v)
+{
+	sqlite3_bind_int(s->lite, i, v);
+}
+
+static inline void
+stmt_bind_null(struct dm_stmt *s, int i)
+{
+	sqlite3_bind_null(s->lite, i);
+}
+
+/* v, or NULL for a NULL string (copied, as SQLite is told). */
+void	stmt_bind_text(struct dm_stmt *s, int i, const char *v);
+
+/* n bytes at p, which stay there until the statement is stepped. */
+static inline void
+stmt_bind_blob(struct dm_stmt *s, int i, const void *p, size_t n)
+{
+	sqlite3_bind_blob64(s->lite, i, p, n, SQLITE_STATIC);
+}
+
+static inline int
+stmt_step(struct dm_stmt *s)
+{
+	return sqlite3_step(s->lite);
+}
+
+static inline void
+stmt_reset(struct dm_stmt *s)
+{
+	sqlite3_reset(s->lite);
+}
+
+static inline int64_t
+stmt_int64(struct dm_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->lite, col);
+}
+
+static inline int
+stmt_int(struct dm_stmt *s, int col)
+{
+	return sqlite3_column_int(s->lite, col);
+}
+
+/* The column as text (NULL for SQL NULL), valid until the next step. */
+static inline const char *
+stmt_text(struct dm_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->lite, col);
+}
+
+static inline int
+stmt_is_null(struct dm_stmt *s, int col)
+{
+	return sqlite3_column_type(s->lite, col) == SQLITE_NULL;
+}
+
+static inline const void *
+stmt_blob(struct dm_stmt *s, int col)
+{
+	return sqlite3_column_blob(s->lite, col);
+}
+
+static inline size_t
+stmt_bytes(struct dm_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(s->lite, col);
+}
+
+static inline int
+stmt_param_count(struct dm_stmt *s)
+{
+	return sqlite3_bind_parameter_count(s->lite);
+}
+
+/* Column text as a new string (NULL for SQL NULL); caller frees. */
+char	*stmt_dup(struct dm_stmt *s, int col);
+
+/*
  * A prepared statement for sql, which must be a string constant: it is
  * prepared once, cached by address and handed out reset with bindings
  * cleared.  Returns NULL on error (see store_error()).
  */
-sqlite3_stmt *store_stmt(struct dm_store *st, const char *sql);
+struct dm_stmt *store_stmt(struct dm_store *st, const char *sql);
 
-/* Step a statement that returns no rows (expects SQLITE_DONE). */
-dm_err	store_exec_stmt(struct dm_store *st, sqlite3_stmt *stmt);
+/* Step a statement that returns no rows (expects STMT_DONE). */
+dm_err	store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt);
+
+/* Run sql, one or more statements without parameters or rows. */
+dm_err	store_exec(struct dm_store *st, const char *sql);
+
+/* Rows the last INSERT, UPDATE or DELETE changed. */
+int64_t	store_changes(struct dm_store *st);
 
 /*
  * The dm_err for the last SQLite failure, with its message in the detail:
@@ -132,12 +245,7 @@ dm_err	store_defer(struct dm_store *st, const char *sql, int64_t id,
 dm_err	store_run_deferred(struct dm_store *st);
 
 int64_t	store_last_id(struct dm_store *st);
+/* SQLite's own connection, for what only SQLite has (backup.c). */
 sqlite3	*store_db(struct dm_store *st);
-
-/* Bind helpers that bind NULL for a NULL string. */
-void	store_bind_text(sqlite3_stmt *s, int i, const char *v);
-
-/* Column text as a new string (NULL for SQL NULL); caller frees. */
-char	*store_column_dup(sqlite3_stmt *s, int i);
 
 #endif

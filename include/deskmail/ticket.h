@@ -138,7 +138,7 @@ void	ticket_filter_init(struct ticket_filter *f);
 #define TICKET_FILTER_SQL " (?1 IS NULL OR +status = ?1)" \
 	" AND (?3 IS NULL OR +agency = ?3) AND +created >= ?4" \
 	" AND +created < ?5 AND (+status <> 'closed' OR +closed_at >= ?6)"
-void	ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f);
+void	ticket_filter_bind(struct dm_stmt *s, const struct ticket_filter *f);
 
 /* The columns of tickets a listing selects, first in its SELECT, and
  * the JSON object of a row of them (ticket list --json, search). */
@@ -147,7 +147,7 @@ void	ticket_filter_bind(sqlite3_stmt *s, const struct ticket_filter *f);
 	" resolved_at, closed_at, version, linked_ticket, owner, sla_policy," \
 	" queue, merged_into, parent"
 struct json_object;
-struct json_object *ticket_row_json(sqlite3_stmt *s);
+struct json_object *ticket_row_json(struct dm_stmt *s);
 /* The ids of the tickets f lets through (f NULL: all), newest first, as
  * ticket_list_json() lists them: *ids (malloc'd) and *n. */
 dm_err	ticket_list_ids(struct dm_store *st, const struct ticket_filter *f,
