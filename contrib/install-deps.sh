@@ -8,14 +8,17 @@
 # debhelper, lintian and debootstrap to build the Debian package and
 # install it in a chroot, Postfix for the tests that deliver through a
 # private instance of it (tests/lib/postfix.sh); the system instance is
-# left unconfigured and stopped).
+# left unconfigured and stopped), PostgreSQL for the tests of the shared
+# store (tests/lib/pg.sh starts private clusters; the package's own
+# cluster is made but not started).
 set -eu
 pkgs="build-essential autoconf automake pkg-config ca-certificates
  libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
  libjson-c-dev nettle-dev libgnutls28-dev libdpkg-perl sqlite3 python3
  libmicrohttpd-dev libexttextcat-dev libexttextcat-data dovecot-imapd dovecot-core openssl python3-aiosmtpd curl tzdata procps"
 [ "${1:-}" = --tests ] && pkgs="$pkgs chromium mandoc clang libclang-rt-14-dev
- python3-prometheus-client systemd debhelper lintian debootstrap postfix"
+ python3-prometheus-client systemd debhelper lintian debootstrap postfix
+ postgresql"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
