@@ -148,9 +148,11 @@ timer_add_next(struct dm_store *st, int64_t ticket, const char *name,
 	return store_exec_stmt(st, s);
 }
 
+/* in order: the first one met is the one whose result is recorded (the
+ * unique index gives this order, at no cost) */
 static const char sql_pending[] =
     "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
-    " AND +state IN ('pending', 'paused')";
+    " AND +state IN ('pending', 'paused') ORDER BY seq";
 static const char sql_set_state[] =
     "UPDATE sla_timers SET state = ?2, done_at = ?3 WHERE id = ?1";
 

@@ -21,8 +21,8 @@
 #define TICK_LATE	(5 * 60)	/* a timer overdue this long: no tick */
 #define FETCH_LATE	(60 * 60)	/* no fetch pass for this long */
 
-static const char sql_tickets[] =
-    "SELECT status, count(*) FROM tickets GROUP BY status";
+static const char sql_tickets[] =	/* --json's keys in a stable order */
+    "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status";
 static const char sql_outbox[] =
     "SELECT status, count(*), min(created), min(next_attempt) FROM outbox"
     " WHERE status IN ('queued', 'failed') GROUP BY status";
