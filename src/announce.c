@@ -189,25 +189,25 @@ collect(struct dm_store *st, struct dm_stmt *s, const char *agency,
 /* Tickets of the window: not closed, or changed since ?1. */
 #define IN_WINDOW	"(status <> 'closed' OR updated >= ?1)"
 
-static const char sql_all[] =
-    "SELECT DISTINCT requester FROM tickets WHERE " IN_WINDOW;
-static const char sql_team[] =
+static const struct dm_sql sql_all = SQL(
+    "SELECT DISTINCT requester FROM tickets WHERE " IN_WINDOW);
+static const struct dm_sql sql_team = SQL(
     "SELECT DISTINCT requester FROM tickets WHERE team = ?2 AND"
-    " status NOT IN ('resolved', 'closed')";
-static const char sql_requester[] =
-    "SELECT requester FROM tickets WHERE id = ?1 AND status <> 'merged'";
-static const char sql_agency_filed[] =
+    " status NOT IN ('resolved', 'closed')");
+static const struct dm_sql sql_requester = SQL(
+    "SELECT requester FROM tickets WHERE id = ?1 AND status <> 'merged'");
+static const struct dm_sql sql_agency_filed = SQL(
     "SELECT DISTINCT requester FROM tickets WHERE " IN_WINDOW
-    " AND agency = ?2";
-static const char sql_agency_senders[] =
+    " AND agency = ?2");
+static const struct dm_sql sql_agency_senders = SQL(
     "SELECT DISTINCT t.requester FROM tickets t JOIN agency_senders s"
     " ON s.agency = ?2 WHERE (t.status <> 'closed' OR t.updated >= ?1) AND"
     " (t.requester = s.sender OR substr(t.requester, -length(s.sender) - 1)"
-    " IN ('@' || s.sender, '.' || s.sender))";
+    " IN ('@' || s.sender, '.' || s.sender))");
 
 static dm_err
-run(struct dm_store *st, const char *sql, time_t since, const char *arg,
-    const char *agency, struct cands *c)
+run(struct dm_store *st, const struct dm_sql *sql, time_t since,
+    const char *arg, const char *agency, struct cands *c)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
 
@@ -238,7 +238,7 @@ run_search(struct dm_store *st, const char *query, time_t since,
 	if ((err = search_ticket_ids(st, query, &f, &ids, &n)) != DM_OK)
 		return err;
 	for (i = 0; i < n && err == DM_OK; i++) {
-		if ((s = store_stmt(st, sql_requester)) == NULL) {
+		if ((s = store_stmt(st, &sql_requester)) == NULL) {
 			err = store_error(st, "tickets");
 			break;
 		}
@@ -271,12 +271,12 @@ candidates(struct dm_store *st, const struct dm_config *cfg,
 
 	switch (a->kind) {
 	case AN_ALL:
-		return run(st, sql_all, since, NULL, NULL, c);
+		return run(st, &sql_all, since, NULL, NULL, c);
 	case AN_TEAM:
 		if (config_team(cfg, a->arg) == NULL)
 			return dm_fail(DM_ENOTFOUND, "no team '%s' (a [team %s] "
 			    "section)", a->arg, a->arg);
-		return run(st, sql_team, since, a->arg, NULL, c);
+		return run(st, &sql_team, since, a->arg, NULL, c);
 	case AN_REQUESTERS:
 		return run_search(st, a->arg, since, c);
 	case AN_AGENCY:
@@ -285,10 +285,10 @@ candidates(struct dm_store *st, const struct dm_config *cfg,
 			    "'%s' in the directory", a->arg) : err;
 		add_contacts(c, ag.notify);
 		directory_agency_clear(&ag);
-		if ((err = run(st, sql_agency_filed, since, a->arg, NULL, c)) !=
-		    DM_OK)
+		if ((err = run(st, &sql_agency_filed, since, a->arg, NULL,
+		    c)) != DM_OK)
 			return err;
-		return run(st, sql_agency_senders, since, a->arg, a->arg, c);
+		return run(st, &sql_agency_senders, since, a->arg, a->arg, c);
 	}
 	return dm_fail(DM_ESOFTWARE, "audience %d", (int)a->kind);
 }
@@ -357,16 +357,16 @@ out:
 
 /* ---- queueing --------------------------------------------------------- */
 
-static const char sql_insert[] =
+static const struct dm_sql sql_insert = SQL(
     "INSERT INTO announcements (created, actor, audience, subject, body,"
-    " recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-static const char sql_recipient[] =
+    " recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+static const struct dm_sql sql_recipient = SQL(
     "INSERT INTO announcement_recipients (announcement_id, address,"
-    " outbox_id) VALUES (?1, ?2, ?3)";
+    " outbox_id) VALUES (?1, ?2, ?3)");
 /* the announcement mail that still waits, the latest due */
-static const char sql_waiting[] =
+static const struct dm_sql sql_waiting = SQL(
     "SELECT max(next_attempt) FROM outbox WHERE template = 'announce' AND"
-    " status = 'queued' AND next_attempt >= ?1";
+    " status = 'queued' AND next_attempt >= ?1");
 
 dm_err
 announce_queue(struct dm_store *st, const struct dm_config *cfg,
@@ -375,7 +375,7 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
     int64_t *id, time_t *last)
 {
 	struct dm_outbox_item item;
-	struct dm_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, &sql_insert);
 	int64_t waiting, row;
 	long per = cfg->announce_per_hour, base = 0;
 	char num[32], *params;
@@ -397,7 +397,7 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
 	*id = store_last_id(st);
 	/* after what an earlier announcement still has waiting: the rate is
 	 * the sender's, not each announcement's */
-	if ((err = store_query_int(st, sql_waiting, (int64_t)now, &waiting)) !=
+	if ((err = store_query_int(st, &sql_waiting, (int64_t)now, &waiting)) !=
 	    DM_OK)
 		return err;
 	if (waiting >= now)
@@ -413,7 +413,7 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
 		if ((err = outbox_queue(st, cfg, &item, now, NULL)) != DM_OK)
 			break;
 		row = store_last_id(st);
-		if ((s = store_stmt(st, sql_recipient)) == NULL) {
+		if ((s = store_stmt(st, &sql_recipient)) == NULL) {
 			err = store_error(st, "announcement_recipients");
 			break;
 		}
@@ -429,8 +429,8 @@ announce_queue(struct dm_store *st, const struct dm_config *cfg,
 
 /* ---- what the sender and the admin read -------------------------------- */
 
-static const char sql_text[] =
-    "SELECT subject, body FROM announcements WHERE id = ?1";
+static const struct dm_sql sql_text = SQL(
+    "SELECT subject, body FROM announcements WHERE id = ?1");
 
 dm_err
 announce_vars(struct dm_store *st, struct tvars *v)
@@ -442,7 +442,7 @@ announce_vars(struct dm_store *st, struct tvars *v)
 
 	if (idtext == NULL)
 		return DM_OK;
-	if ((s = store_stmt(st, sql_text)) == NULL)
+	if ((s = store_stmt(st, &sql_text)) == NULL)
 		return store_error(st, "announcements");
 	stmt_bind_int64(s, 1, strtoll(idtext, NULL, 10));
 	if ((rc = stmt_step(s)) == STMT_ROW) {
@@ -458,7 +458,7 @@ announce_vars(struct dm_store *st, struct tvars *v)
 	return err;
 }
 
-static const char sql_list[] =
+static const struct dm_sql sql_list = SQL(
     "SELECT a.id, a.created, a.actor, a.audience, a.subject, a.recipients,"
     " count(CASE WHEN o.status = 'sent' THEN 1 END),"
     " count(CASE WHEN o.status IN ('queued', 'held') THEN 1 END),"
@@ -466,12 +466,12 @@ static const char sql_list[] =
     " FROM announcements a"
     " LEFT JOIN announcement_recipients r ON r.announcement_id = a.id"
     " LEFT JOIN outbox o ON o.id = r.outbox_id"
-    " GROUP BY a.id ORDER BY a.id";
+    " GROUP BY a.id ORDER BY a.id");
 
 dm_err
 announce_list_json(struct dm_store *st, struct json_object *array)
 {
-	struct dm_stmt *s = store_stmt(st, sql_list);
+	struct dm_stmt *s = store_stmt(st, &sql_list);
 	dm_err err = DM_OK;
 	int rc, i;
 

@@ -18,12 +18,12 @@
 #define FILE_COLUMNS "a.id, a.message_id, m.ticket_id, m.kind, a.name," \
 	" a.content_type, a.size, a.is_inline"
 
-static const char sql_of_message[] = "SELECT " FILE_COLUMNS
+static const struct dm_sql sql_of_message = SQL("SELECT " FILE_COLUMNS
     " FROM attachments a JOIN messages m ON m.id = a.message_id"
-    " WHERE a.message_id = ?1 ORDER BY a.id";
-static const char sql_of_ticket[] = "SELECT " FILE_COLUMNS
+    " WHERE a.message_id = ?1 ORDER BY a.id");
+static const struct dm_sql sql_of_ticket = SQL("SELECT " FILE_COLUMNS
     " FROM messages m JOIN attachments a ON a.message_id = m.id"
-    " WHERE m.ticket_id = ?1 ORDER BY m.id, a.id";
+    " WHERE m.ticket_id = ?1 ORDER BY m.id, a.id");
 
 static void
 read_file_row(struct dm_stmt *s, struct dm_file *f)
@@ -62,8 +62,8 @@ dm_err
 attachment_list(struct dm_store *st, int64_t ticket, int64_t message,
     const char *const *kinds, struct dm_file **v, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, message ? sql_of_message :
-	    sql_of_ticket);
+	struct dm_stmt *s = store_stmt(st, message ? &sql_of_message :
+	    &sql_of_ticket);
 	struct dm_file *out = NULL, f;
 	size_t count = 0, index = 0;
 	int64_t last = 0;
@@ -121,16 +121,17 @@ attachment_list_free(struct dm_file *v, size_t n)
 	free(v);
 }
 
-static const char sql_get[] = "SELECT " FILE_COLUMNS ", (SELECT count(*)"
+static const struct dm_sql sql_get = SQL(
+    "SELECT " FILE_COLUMNS ", (SELECT count(*)"
     " FROM attachments b WHERE b.message_id = a.message_id AND"
     " b.id < a.id), m.raw FROM attachments a JOIN messages m"
-    " ON m.id = a.message_id WHERE a.id = ?1";
+    " ON m.id = a.message_id WHERE a.id = ?1");
 
 dm_err
 attachment_get(struct dm_store *st, const struct dm_config *cfg, int64_t id,
     struct dm_file *f, char **data, size_t *len)
 {
-	struct dm_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, &sql_get);
 	struct dm_parsed *m = NULL;
 	const struct dm_attachment *a;
 	dm_err err;

@@ -7,16 +7,16 @@
 #include "deskmail/autosender.h"
 #include "deskmail/util.h"
 
-static const char sql_note[] =
+static const struct dm_sql sql_note = SQL(
     "INSERT INTO auto_senders (address, reason, last) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (address) DO UPDATE SET reason = excluded.reason,"
-    " last = max(last, excluded.last)";
+    " last = max(last, excluded.last)");
 
 dm_err
 auto_sender_note(struct dm_store *st, const char *address, const char *reason,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_note);
+	struct dm_stmt *s = store_stmt(st, &sql_note);
 
 	if (s == NULL)
 		return store_error(st, "auto_senders");
@@ -26,14 +26,14 @@ auto_sender_note(struct dm_store *st, const char *address, const char *reason,
 	return store_exec_stmt(st, s);
 }
 
-static const char sql_check[] =
-    "SELECT reason FROM auto_senders WHERE address = ?1 AND last > ?2";
+static const struct dm_sql sql_check = SQL(
+    "SELECT reason FROM auto_senders WHERE address = ?1 AND last > ?2");
 
 dm_err
 auto_sender_check(struct dm_store *st, const char *address, time_t now,
     char **reason)
 {
-	struct dm_stmt *s = store_stmt(st, sql_check);
+	struct dm_stmt *s = store_stmt(st, &sql_check);
 	dm_err err = DM_OK;
 	int rc;
 

@@ -353,13 +353,13 @@ out:
 	return DM_OK;
 }
 
-static const char sql_clear[] =
-    "DELETE FROM agency_senders; DELETE FROM agencies;";
-static const char sql_agency[] =
+static const struct dm_sql sql_clear = SQL(
+    "DELETE FROM agency_senders; DELETE FROM agencies;");
+static const struct dm_sql sql_agency = SQL(
     "INSERT INTO agencies (name, title, notify, escalate, bill_to, timezone,"
-    " fte, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7 / 100.0, ?8)";
-static const char sql_sender[] =
-    "INSERT INTO agency_senders (sender, agency) VALUES (?1, ?2)";
+    " fte, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7 / 100.0, ?8)");
+static const struct dm_sql sql_sender = SQL(
+    "INSERT INTO agency_senders (sender, agency) VALUES (?1, ?2)");
 
 static dm_err
 write_rows(struct dm_store *st, struct row *rows, size_t nrows)
@@ -368,10 +368,10 @@ write_rows(struct dm_store *st, struct row *rows, size_t nrows)
 	size_t i, j;
 	dm_err err;
 
-	if (store_exec(st, sql_clear) != DM_OK)
+	if (store_exec(st, &sql_clear) != DM_OK)
 		return store_error(st, "agencies");
 	for (i = 0; i < nrows; i++) {
-		if ((s = store_stmt(st, sql_agency)) == NULL)
+		if ((s = store_stmt(st, &sql_agency)) == NULL)
 			return store_error(st, "agencies");
 		stmt_bind_text(s, 1, rows[i].f[0]);	/* name */
 		stmt_bind_text(s, 2, rows[i].f[1]);	/* title */
@@ -385,7 +385,7 @@ write_rows(struct dm_store *st, struct row *rows, size_t nrows)
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < rows[i].nsenders; j++) {
-			if ((s = store_stmt(st, sql_sender)) == NULL)
+			if ((s = store_stmt(st, &sql_sender)) == NULL)
 				return store_error(st, "agency_senders");
 			stmt_bind_text(s, 1, rows[i].senders[j]);
 			stmt_bind_text(s, 2, rows[i].f[0]);
@@ -424,8 +424,8 @@ directory_import(struct dm_store *st, const char *path, size_t *nagencies,
 	return err;
 }
 
-static const char sql_lookup[] =
-    "SELECT agency FROM agency_senders WHERE sender = ?1";
+static const struct dm_sql sql_lookup = SQL(
+    "SELECT agency FROM agency_senders WHERE sender = ?1");
 
 dm_err
 directory_lookup(struct dm_store *st, const char *address, char **agency)
@@ -437,7 +437,7 @@ directory_lookup(struct dm_store *st, const char *address, char **agency)
 	*agency = NULL;
 	/* the address itself, then its domain, then each parent domain */
 	for (p = key; p != NULL && *p != '\0'; ) {
-		if ((s = store_stmt(st, sql_lookup)) == NULL) {
+		if ((s = store_stmt(st, &sql_lookup)) == NULL) {
 			free(key);
 			return store_error(st, "agency_senders");
 		}
@@ -464,14 +464,14 @@ directory_lookup(struct dm_store *st, const char *address, char **agency)
 	return DM_OK;
 }
 
-static const char sql_get[] =
+static const struct dm_sql sql_get = SQL(
     "SELECT name, title, notify, escalate, bill_to, timezone, lang"
-    " FROM agencies WHERE name = ?1";
+    " FROM agencies WHERE name = ?1");
 
 dm_err
 directory_agency(struct dm_store *st, const char *name, struct dm_agency *a)
 {
-	struct dm_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, &sql_get);
 	int rc;
 
 	memset(a, 0, sizeof(*a));
@@ -507,13 +507,13 @@ directory_agency_clear(struct dm_agency *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static const char sql_all[] =
+static const struct dm_sql sql_all = SQL(
     "SELECT a.name, a.title, a.notify, a.escalate, a.bill_to,"
     " (SELECT group_concat(sender, ' ') FROM"
     "   (SELECT sender FROM agency_senders WHERE agency = a.name"
     "    ORDER BY sender)), a.timezone,"
     " CAST(round(a.fte * 100) AS INTEGER), a.lang"
-    " FROM agencies a ORDER BY a.name";
+    " FROM agencies a ORDER BY a.name");
 
 static struct json_object *
 list_json(const char *list, const char *seps)
@@ -557,7 +557,7 @@ directory_json(struct dm_store *st, const struct dm_config *cfg,
     struct json_object *out)
 {
 	struct json_object *agencies = json_object_new_array(), *teams, *o;
-	struct dm_stmt *s = store_stmt(st, sql_all);
+	struct dm_stmt *s = store_stmt(st, &sql_all);
 	size_t i;
 	int rc;
 
@@ -626,7 +626,7 @@ csv_field(FILE *fp, const char *v, int last)
 dm_err
 directory_export(struct dm_store *st, FILE *fp)
 {
-	struct dm_stmt *s = store_stmt(st, sql_all);
+	struct dm_stmt *s = store_stmt(st, &sql_all);
 	char fte[24];
 	int rc;
 

@@ -3,15 +3,15 @@
  */
 #include "deskmail/mailbox.h"
 
-static const char sql_get[] =
+static const struct dm_sql sql_get = SQL(
     "SELECT uidvalidity, last_uid, updated FROM mailbox_state"
-    " WHERE mailbox = ?1";
+    " WHERE mailbox = ?1");
 
 dm_err
 mailbox_state_get(struct dm_store *st, const char *mailbox,
     uint32_t *uidvalidity, uint32_t *last_uid, time_t *updated)
 {
-	struct dm_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, &sql_get);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -33,16 +33,16 @@ mailbox_state_get(struct dm_store *st, const char *mailbox,
 	return err;
 }
 
-static const char sql_set[] =
+static const struct dm_sql sql_set = SQL(
     "INSERT INTO mailbox_state (mailbox, uidvalidity, last_uid, updated)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (mailbox) DO UPDATE SET"
-    " uidvalidity = ?2, last_uid = ?3, updated = ?4";
+    " uidvalidity = ?2, last_uid = ?3, updated = ?4");
 
 dm_err
 mailbox_state_set(struct dm_store *st, const char *mailbox,
     uint32_t uidvalidity, uint32_t last_uid, time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_set);
+	struct dm_stmt *s = store_stmt(st, &sql_set);
 
 	if (s == NULL)
 		return store_error(st, "mailbox_state");

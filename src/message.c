@@ -8,23 +8,23 @@
 #include "deskmail/search.h"
 #include "deskmail/util.h"
 
-static const char sql_insert[] =
+static const struct dm_sql sql_insert = SQL(
     "INSERT INTO messages (ticket_id, kind, message_id, sha256, from_addr,"
     " from_name, to_addrs, cc_addrs, subject, date, received, source, body,"
     " body_from_html, new_text, raw)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-    " ?15, ?16)";
+    " ?15, ?16)");
 
-static const char sql_attachment[] =
+static const struct dm_sql sql_attachment = SQL(
     "INSERT INTO attachments (message_id, name, content_type, is_inline,"
-    " content_id, size, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    " content_id, size, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
 dm_err
 message_store(struct dm_store *st, int64_t ticket, const char *kind,
     const struct dm_parsed *m, const struct dm_raw *raw, time_t now,
     int64_t *id)
 {
-	struct dm_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, &sql_insert);
 	dm_err err;
 	size_t i;
 
@@ -55,7 +55,7 @@ message_store(struct dm_store *st, int64_t ticket, const char *kind,
 	for (i = 0; i < m->natt; i++) {
 		const struct dm_attachment *a = &m->att[i];
 
-		if ((s = store_stmt(st, sql_attachment)) == NULL)
+		if ((s = store_stmt(st, &sql_attachment)) == NULL)
 			return store_error(st, "attachments");
 		stmt_bind_int64(s, 1, *id);
 		stmt_bind_text(s, 2, a->name);
@@ -110,36 +110,36 @@ message_store_text(struct dm_store *st, int64_t ticket, const char *kind,
 	return err;
 }
 
-static const char sql_by_sha[] =
-    "SELECT ticket_id FROM messages WHERE sha256 = ?1";
+static const struct dm_sql sql_by_sha = SQL(
+    "SELECT ticket_id FROM messages WHERE sha256 = ?1");
 
 dm_err
 message_ticket_by_sha(struct dm_store *st, const char *sha256,
     int64_t *ticket)
 {
-	return store_query_id(st, sql_by_sha, sha256, ticket);
+	return store_query_id(st, &sql_by_sha, sha256, ticket);
 }
 
-static const char sql_by_msgid[] =
+static const struct dm_sql sql_by_msgid = SQL(
     "SELECT ticket_id FROM messages WHERE message_id = ?1"
-    " ORDER BY id DESC LIMIT 1";
+    " ORDER BY id DESC LIMIT 1");
 
 dm_err
 message_ticket_by_msgid(struct dm_store *st, const char *msgid,
     int64_t *ticket)
 {
-	return store_query_id(st, sql_by_msgid, msgid, ticket);
+	return store_query_id(st, &sql_by_msgid, msgid, ticket);
 }
 
-static const char sql_thread[] =
+static const struct dm_sql sql_thread = SQL(
     "SELECT message_id FROM messages WHERE ticket_id = ?1 AND"
-    " kind = 'customer' AND message_id IS NOT NULL ORDER BY id";
+    " kind = 'customer' AND message_id IS NOT NULL ORDER BY id");
 
 dm_err
 message_thread_ids(struct dm_store *st, int64_t ticket, char **in_reply_to,
     char **refs)
 {
-	struct dm_stmt *s = store_stmt(st, sql_thread);
+	struct dm_stmt *s = store_stmt(st, &sql_thread);
 	char **ids = NULL;
 	size_t n = 0, i;
 	struct buf b;
@@ -176,18 +176,18 @@ message_thread_ids(struct dm_store *st, int64_t ticket, char **in_reply_to,
 
 #include "deskmail/json.h"
 
-static const char sql_list[] =
+static const struct dm_sql sql_list = SQL(
     "SELECT id, kind, message_id, from_addr, from_name, to_addrs, cc_addrs,"
     " subject, date, received, source, body, body_from_html, new_text,"
-    " length(raw) FROM messages WHERE ticket_id = ?1 ORDER BY id";
-static const char sql_atts[] =
+    " length(raw) FROM messages WHERE ticket_id = ?1 ORDER BY id");
+static const struct dm_sql sql_atts = SQL(
     "SELECT name, content_type, size, is_inline, content_id FROM attachments"
-    " WHERE message_id = ?1 ORDER BY id";
+    " WHERE message_id = ?1 ORDER BY id");
 
 static dm_err
 attachments_json(struct dm_store *st, int64_t message, struct json_object *a)
 {
-	struct dm_stmt *s = store_stmt(st, sql_atts);
+	struct dm_stmt *s = store_stmt(st, &sql_atts);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -216,7 +216,7 @@ dm_err
 message_list_json(struct dm_store *st, int64_t ticket,
     struct json_object *array)
 {
-	struct dm_stmt *s = store_stmt(st, sql_list);
+	struct dm_stmt *s = store_stmt(st, &sql_list);
 	struct json_object *o, *atts;
 	dm_err err = DM_OK;
 	int64_t *ids = NULL;
@@ -265,11 +265,11 @@ message_list_json(struct dm_store *st, int64_t ticket,
 	return err;
 }
 
-static const char sql_move[] =
-    "UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1";
+static const struct dm_sql sql_move = SQL(
+    "UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1");
 
 dm_err
 message_move(struct dm_store *st, int64_t from, int64_t into)
 {
-	return store_exec_ints(st, sql_move, "messages", from, into);
+	return store_exec_ints(st, &sql_move, "messages", from, into);
 }

@@ -19,18 +19,18 @@
 #include "deskmail/mailbox.h"
 #include "deskmail/metrics.h"
 
-static const char sql_counter[] =
-    "SELECT label, value FROM counters WHERE name = ?1 ORDER BY label";
-static const char sql_outbox[] =
+static const struct dm_sql sql_counter = SQL(
+    "SELECT label, value FROM counters WHERE name = ?1 ORDER BY label");
+static const struct dm_sql sql_outbox = SQL(
     "SELECT count(*), min(created), min(next_attempt) FROM outbox"
-    " WHERE status = 'queued'";
-static const char sql_failed[] =
-    "SELECT count(*) FROM outbox WHERE status = 'failed'";
-static const char sql_held[] =
-    "SELECT count(*) FROM quarantine WHERE released_at IS NULL";
-static const char sql_timers[] =
+    " WHERE status = 'queued'");
+static const struct dm_sql sql_failed = SQL(
+    "SELECT count(*) FROM outbox WHERE status = 'failed'");
+static const struct dm_sql sql_held = SQL(
+    "SELECT count(*) FROM quarantine WHERE released_at IS NULL");
+static const struct dm_sql sql_timers = SQL(
     "SELECT count(*), min(due) FROM sla_timers WHERE state = 'pending'"
-    " AND due <= ?1";
+    " AND due <= ?1");
 
 /* A label value as the format quotes it: \ " and newline escaped. */
 static void
@@ -85,7 +85,7 @@ counter(struct dm_store *st, struct buf *b, const char *table_name,
     const char *name, const char *label, const char *const *always,
     const char *help)
 {
-	struct dm_stmt *s = store_stmt(st, sql_counter);
+	struct dm_stmt *s = store_stmt(st, &sql_counter);
 	int rc, i, found[8] = { 0 };
 
 	family(b, name, "counter", help);
@@ -132,8 +132,8 @@ counters(struct dm_store *st, struct buf *b)
 
 /* The first row of a one-row query, columns as int64 (NULL: 0). */
 static dm_err
-one_row(struct dm_store *st, const char *sql, const char *table, time_t now,
-    int64_t *v, int n)
+one_row(struct dm_store *st, const struct dm_sql *sql, const char *table,
+    time_t now, int64_t *v, int n)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
 	int rc, i;
@@ -161,12 +161,12 @@ gauges(struct dm_store *st, time_t now, struct buf *b)
 	int64_t q[3], failed, held, t[2];
 	dm_err err;
 
-	if ((err = one_row(st, sql_outbox, "outbox", now, q, 3)) != DM_OK ||
-	    (err = one_row(st, sql_failed, "outbox", now, &failed, 1)) !=
+	if ((err = one_row(st, &sql_outbox, "outbox", now, q, 3)) != DM_OK ||
+	    (err = one_row(st, &sql_failed, "outbox", now, &failed, 1)) !=
 	    DM_OK ||
-	    (err = one_row(st, sql_held, "quarantine", now, &held, 1)) !=
+	    (err = one_row(st, &sql_held, "quarantine", now, &held, 1)) !=
 	    DM_OK ||
-	    (err = one_row(st, sql_timers, "sla_timers", now, t, 2)) != DM_OK)
+	    (err = one_row(st, &sql_timers, "sla_timers", now, t, 2)) != DM_OK)
 		return err;
 	family(b, "deskmail_outbox_queued", "gauge", "Mails waiting to be "
 	    "sent (the outbox depth).");

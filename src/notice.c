@@ -54,16 +54,16 @@ notice_to_staff(const char *template)
 	return 0;
 }
 
-static const char sql_history[] =
+static const struct dm_sql sql_history = SQL(
     "SELECT received, from_addr, from_name, kind, new_text, body"
     " FROM messages WHERE ticket_id = ?1 AND kind IN ('customer', 'staff')"
-    " ORDER BY id";
+    " ORDER BY id");
 
 dm_err
 notice_history(struct dm_store *st, const struct dm_config *cfg,
     int64_t ticket, const char *tz, const char *lang, char **out)
 {
-	struct dm_stmt *s = store_stmt(st, sql_history);
+	struct dm_stmt *s = store_stmt(st, &sql_history);
 	struct buf b;
 	char when[96];
 	dm_err err = DM_OK;

@@ -33,11 +33,11 @@ outbox_params(const char *key, ...)
 	return s;
 }
 
-static const char sql_insert[] =
+static const struct dm_sql sql_insert = SQL(
     "INSERT INTO outbox (ticket_id, template, recipient, message_id,"
     " in_reply_to, refs, automatic, created, next_attempt, params, status,"
     " digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 + ?10, ?9, ?11,"
-    " ?12)";
+    " ?12)");
 
 /* One row; digest > 0: held for that digest row, else queued. */
 static dm_err
@@ -45,7 +45,7 @@ insert(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_outbox_item *item, time_t now, int64_t digest,
     char **msgid)
 {
-	struct dm_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, &sql_insert);
 	unsigned char rnd[8];
 	char *id;
 	dm_err err;
@@ -94,20 +94,20 @@ insert(struct dm_store *st, const struct dm_config *cfg,
  * on the recipient, which for a team's address holds every new ticket's
  * notice of the hour and made each new ticket cost more than the last.
  */
-static const char sql_recent[] =
+static const struct dm_sql sql_recent = SQL(
     "SELECT count(*), min(created) FROM outbox WHERE ticket_id = ?1 AND"
     " +recipient = ?2 AND +created > ?3 AND status NOT IN ('held',"
-    " 'cancelled')";
-static const char sql_open_digest[] =
+    " 'cancelled')");
+static const struct dm_sql sql_open_digest = SQL(
     "SELECT id FROM outbox WHERE ticket_id = ?1 AND recipient = ?2 AND"
     " template = 'digest' AND status = 'queued' AND sealed = 0"
-    " ORDER BY id DESC LIMIT 1";
+    " ORDER BY id DESC LIMIT 1");
 
 static dm_err
 digest_for(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_outbox_item *item, time_t now, int64_t *digest)
 {
-	struct dm_stmt *s = store_stmt(st, sql_recent);
+	struct dm_stmt *s = store_stmt(st, &sql_recent);
 	struct dm_outbox_item d;
 	int64_t count = 0, oldest = 0;
 	char *detail, limit[24];
@@ -129,7 +129,7 @@ digest_for(struct dm_store *st, const struct dm_config *cfg,
 		return store_error(st, "outbox");
 	if (count < cfg->staff_notice_limit)
 		return DM_OK;
-	if ((s = store_stmt(st, sql_open_digest)) == NULL)
+	if ((s = store_stmt(st, &sql_open_digest)) == NULL)
 		return store_error(st, "outbox");
 	stmt_bind_int64(s, 1, item->ticket);
 	stmt_bind_text(s, 2, item->recipient);
@@ -180,17 +180,17 @@ outbox_queue(struct dm_store *st, const struct dm_config *cfg,
  * tried, not yet due) takes the new params instead of a second row.
  * A cancelled one comes back, so the kind is mailed at most once.
  */
-static const char sql_requeue[] =
+static const struct dm_sql sql_requeue = SQL(
     "UPDATE outbox SET status = 'queued', params = ?5, next_attempt = ?6,"
     " last_error = NULL WHERE ticket_id = ?1 AND template = ?2 AND"
     " recipient = ?3 AND +status IN ('queued', 'cancelled') AND"
-    " attempts = 0 AND +next_attempt > ?4";
+    " attempts = 0 AND +next_attempt > ?4");
 
 dm_err
 outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_outbox_item *item, time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_requeue);
+	struct dm_stmt *s = store_stmt(st, &sql_requeue);
 	dm_err err;
 
 	if (s == NULL)
@@ -208,16 +208,16 @@ outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
 	return outbox_queue(st, cfg, item, now, NULL);
 }
 
-static const char sql_withdraw[] =
+static const struct dm_sql sql_withdraw = SQL(
     "UPDATE outbox SET status = 'cancelled', last_error = ?5"
     " WHERE ticket_id = ?1 AND template = ?2 AND +recipient = ?3 AND"
-    " +status = 'queued' AND attempts = 0 AND +next_attempt > ?4";
+    " +status = 'queued' AND attempts = 0 AND +next_attempt > ?4");
 
 dm_err
 outbox_withdraw(struct dm_store *st, int64_t ticket, const char *template,
     const char *recipient, time_t now, const char *why)
 {
-	struct dm_stmt *s = store_stmt(st, sql_withdraw);
+	struct dm_stmt *s = store_stmt(st, &sql_withdraw);
 
 	if (s == NULL)
 		return store_error(st, "outbox");
@@ -229,15 +229,15 @@ outbox_withdraw(struct dm_store *st, int64_t ticket, const char *template,
 	return store_exec_stmt(st, s);
 }
 
-static const char sql_count[] =
+static const struct dm_sql sql_count = SQL(
     "SELECT count(*) FROM outbox WHERE recipient = ?1 AND automatic = 1"
-    " AND created >= ?2";
+    " AND created >= ?2");
 
 dm_err
 outbox_count_automatic(struct dm_store *st, const char *recipient,
     time_t since, long *count)
 {
-	struct dm_stmt *s = store_stmt(st, sql_count);
+	struct dm_stmt *s = store_stmt(st, &sql_count);
 	dm_err err = DM_OK;
 
 	*count = 0;
@@ -253,15 +253,15 @@ outbox_count_automatic(struct dm_store *st, const char *recipient,
 	return err;
 }
 
-static const char sql_count_template[] =
+static const struct dm_sql sql_count_template = SQL(
     "SELECT count(*) FROM outbox WHERE ticket_id = ?1 AND template = ?2"
-    " AND status <> 'cancelled'";
+    " AND status <> 'cancelled'");
 
 dm_err
 outbox_count_template(struct dm_store *st, int64_t ticket,
     const char *template, long *count)
 {
-	struct dm_stmt *s = store_stmt(st, sql_count_template);
+	struct dm_stmt *s = store_stmt(st, &sql_count_template);
 	dm_err err = DM_OK;
 
 	*count = 0;
@@ -277,14 +277,14 @@ outbox_count_template(struct dm_store *st, int64_t ticket,
 	return err;
 }
 
-static const char sql_sent_as[] =
-    "SELECT ticket_id, template, params FROM outbox WHERE message_id = ?1";
+static const struct dm_sql sql_sent_as = SQL(
+    "SELECT ticket_id, template, params FROM outbox WHERE message_id = ?1");
 
 dm_err
 outbox_mail_by_msgid(struct dm_store *st, const char *msgid,
     int64_t *ticket, char **template, char **params)
 {
-	struct dm_stmt *s = store_stmt(st, sql_sent_as);
+	struct dm_stmt *s = store_stmt(st, &sql_sent_as);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -303,14 +303,14 @@ outbox_mail_by_msgid(struct dm_store *st, const char *msgid,
 	return err;
 }
 
-static const char sql_by_msgid[] =
-    "SELECT ticket_id FROM outbox WHERE message_id = ?1";
+static const struct dm_sql sql_by_msgid = SQL(
+    "SELECT ticket_id FROM outbox WHERE message_id = ?1");
 
 dm_err
 outbox_ticket_by_msgid(struct dm_store *st, const char *msgid,
     int64_t *ticket)
 {
-	return store_query_id(st, sql_by_msgid, msgid, ticket);
+	return store_query_id(st, &sql_by_msgid, msgid, ticket);
 }
 
 /* The columns of a struct dm_outbox_row, in read_row()'s order. */
@@ -333,14 +333,14 @@ read_row(struct dm_stmt *s, struct dm_outbox_row *r)
 	r->created = (time_t)stmt_int64(s, 10);
 }
 
-static const char sql_due[] = "SELECT " ROW_COLUMNS
-    " WHERE status = 'queued' AND next_attempt <= ?1 ORDER BY id LIMIT ?2";
+static const struct dm_sql sql_due = SQL("SELECT " ROW_COLUMNS
+    " WHERE status = 'queued' AND next_attempt <= ?1 ORDER BY id LIMIT ?2");
 
 dm_err
 outbox_due(struct dm_store *st, time_t now, size_t max,
     struct dm_outbox_row **rows, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, sql_due);
+	struct dm_stmt *s = store_stmt(st, &sql_due);
 	struct dm_outbox_row *v;
 	size_t count = 0;
 	dm_err err = DM_OK;
@@ -367,8 +367,8 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 	return DM_OK;
 }
 
-static dm_err	mark(struct dm_store *st, const char *sql, int64_t id,
-		    time_t t, const char *why);
+static dm_err	mark(struct dm_store *st, const struct dm_sql *sql,
+		    int64_t id, time_t t, const char *why);
 
 void
 outbox_row_clear(struct dm_outbox_row *r)
@@ -382,14 +382,16 @@ outbox_row_clear(struct dm_outbox_row *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static const char sql_one_row[] = "SELECT " ROW_COLUMNS " WHERE id = ?1";
-static const char sql_status[] = "SELECT status FROM outbox WHERE id = ?1";
+static const struct dm_sql sql_one_row = SQL(
+    "SELECT " ROW_COLUMNS " WHERE id = ?1");
+static const struct dm_sql sql_status = SQL(
+    "SELECT status FROM outbox WHERE id = ?1");
 
 dm_err
 outbox_get(struct dm_store *st, int64_t id, struct dm_outbox_row *r,
     char **status)
 {
-	struct dm_stmt *s = store_stmt(st, sql_one_row);
+	struct dm_stmt *s = store_stmt(st, &sql_one_row);
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -405,7 +407,7 @@ outbox_get(struct dm_store *st, int64_t id, struct dm_outbox_row *r,
 		    (long long)id);
 	if (rc != STMT_ROW)
 		return store_error(st, "outbox");
-	if ((s = store_stmt(st, sql_status)) == NULL) {
+	if ((s = store_stmt(st, &sql_status)) == NULL) {
 		outbox_row_clear(r);
 		return store_error(st, "outbox");
 	}
@@ -416,16 +418,16 @@ outbox_get(struct dm_store *st, int64_t id, struct dm_outbox_row *r,
 	return DM_OK;
 }
 
-static const char sql_retry_failed[] =
+static const struct dm_sql sql_retry_failed = SQL(
     "UPDATE outbox SET status = 'queued', next_attempt = ?2,"
-    " last_error = NULL WHERE id = ?1 AND status = 'failed'";
-static const char sql_cancel_one[] =
+    " last_error = NULL WHERE id = ?1 AND status = 'failed'");
+static const struct dm_sql sql_cancel_one = SQL(
     "UPDATE outbox SET status = 'cancelled', last_error = ?3"
-    " WHERE id = ?1 AND status IN ('queued', 'failed')";
+    " WHERE id = ?1 AND status IN ('queued', 'failed')");
 
 /* sql on row id; DM_ESTATE with what it is when no row changed. */
 static dm_err
-change(struct dm_store *st, const char *sql, int64_t id, time_t now,
+change(struct dm_store *st, const struct dm_sql *sql, int64_t id, time_t now,
     const char *why, const char *allowed)
 {
 	struct dm_outbox_row r;
@@ -448,22 +450,22 @@ change(struct dm_store *st, const char *sql, int64_t id, time_t now,
 dm_err
 outbox_requeue(struct dm_store *st, int64_t id, time_t now)
 {
-	return change(st, sql_retry_failed, id, now, NULL, "failed");
+	return change(st, &sql_retry_failed, id, now, NULL, "failed");
 }
 
 dm_err
 outbox_cancel(struct dm_store *st, int64_t id, time_t now, const char *why)
 {
-	return change(st, sql_cancel_one, id, now, why, "queued or failed");
+	return change(st, &sql_cancel_one, id, now, why, "queued or failed");
 }
 
-static const char sql_failed_ids[] =
-    "SELECT id FROM outbox WHERE status = 'failed' ORDER BY id";
+static const struct dm_sql sql_failed_ids = SQL(
+    "SELECT id FROM outbox WHERE status = 'failed' ORDER BY id");
 
 dm_err
 outbox_failed_ids(struct dm_store *st, int64_t **ids, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, sql_failed_ids);
+	struct dm_stmt *s = store_stmt(st, &sql_failed_ids);
 	int rc;
 
 	*ids = NULL;
@@ -478,15 +480,16 @@ outbox_failed_ids(struct dm_store *st, int64_t **ids, size_t *n)
 	return rc == STMT_DONE ? DM_OK : store_error(st, "outbox");
 }
 
-static const char sql_seal[] = "UPDATE outbox SET sealed = 1 WHERE id = ?1";
-static const char sql_held[] = "SELECT " ROW_COLUMNS
-    " WHERE digest = ?1 ORDER BY id";
+static const struct dm_sql sql_seal = SQL(
+    "UPDATE outbox SET sealed = 1 WHERE id = ?1");
+static const struct dm_sql sql_held = SQL("SELECT " ROW_COLUMNS
+    " WHERE digest = ?1 ORDER BY id");
 
 dm_err
 outbox_digest_rows(struct dm_store *st, int64_t digest,
     struct dm_outbox_row **rows, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, sql_seal);
+	struct dm_stmt *s = store_stmt(st, &sql_seal);
 	struct dm_outbox_row *v = NULL;
 	size_t count = 0, cap = 0;
 	dm_err err;
@@ -499,7 +502,7 @@ outbox_digest_rows(struct dm_store *st, int64_t digest,
 	stmt_bind_int64(s, 1, digest);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
-	if ((s = store_stmt(st, sql_held)) == NULL)
+	if ((s = store_stmt(st, &sql_held)) == NULL)
 		return store_error(st, "outbox");
 	stmt_bind_int64(s, 1, digest);
 	while ((rc = stmt_step(s)) == STMT_ROW) {
@@ -530,18 +533,18 @@ outbox_rows_free(struct dm_outbox_row *rows, size_t n)
 	free(rows);
 }
 
-static const char sql_sent[] =
+static const struct dm_sql sql_sent = SQL(
     "UPDATE outbox SET status = 'sent', sent_at = ?2,"
-    " attempts = attempts + 1, last_error = NULL WHERE id = ?1";
-static const char sql_retry[] =
+    " attempts = attempts + 1, last_error = NULL WHERE id = ?1");
+static const struct dm_sql sql_retry = SQL(
     "UPDATE outbox SET next_attempt = ?2, attempts = attempts + 1,"
-    " last_error = ?3 WHERE id = ?1";
-static const char sql_failed[] =
+    " last_error = ?3 WHERE id = ?1");
+static const struct dm_sql sql_failed = SQL(
     "UPDATE outbox SET status = 'failed', next_attempt = ?2,"
-    " attempts = attempts + 1, last_error = ?3 WHERE id = ?1";
+    " attempts = attempts + 1, last_error = ?3 WHERE id = ?1");
 
 static dm_err
-mark(struct dm_store *st, const char *sql, int64_t id, time_t t,
+mark(struct dm_store *st, const struct dm_sql *sql, int64_t id, time_t t,
     const char *why)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
@@ -558,21 +561,21 @@ mark(struct dm_store *st, const char *sql, int64_t id, time_t t,
 dm_err
 outbox_mark_sent(struct dm_store *st, int64_t id, time_t now)
 {
-	return mark(st, sql_sent, id, now, NULL);
+	return mark(st, &sql_sent, id, now, NULL);
 }
 
 dm_err
 outbox_mark_retry(struct dm_store *st, int64_t id, time_t next,
     const char *why)
 {
-	return mark(st, sql_retry, id, next, why);
+	return mark(st, &sql_retry, id, next, why);
 }
 
 dm_err
 outbox_mark_failed(struct dm_store *st, int64_t id, time_t now,
     const char *why)
 {
-	return mark(st, sql_failed, id, now, why);
+	return mark(st, &sql_failed, id, now, why);
 }
 
 /* ---- JSON view ------------------------------------------------------- */
@@ -583,16 +586,17 @@ outbox_mark_failed(struct dm_store *st, int64_t id, time_t now,
 	" automatic, status, created, next_attempt, attempts, sent_at," \
 	" last_error, in_reply_to, refs, digest FROM outbox"
 
-static const char sql_list_all[] = "SELECT " OUTBOX_COLUMNS " ORDER BY id";
-static const char sql_list_ticket[] = "SELECT " OUTBOX_COLUMNS
-    " WHERE ticket_id = ?1 ORDER BY id";
+static const struct dm_sql sql_list_all = SQL(
+    "SELECT " OUTBOX_COLUMNS " ORDER BY id");
+static const struct dm_sql sql_list_ticket = SQL("SELECT " OUTBOX_COLUMNS
+    " WHERE ticket_id = ?1 ORDER BY id");
 
 dm_err
 outbox_list_json(struct dm_store *st, int64_t ticket,
     struct json_object *array)
 {
-	struct dm_stmt *s = store_stmt(st, ticket ? sql_list_ticket :
-	    sql_list_all);
+	struct dm_stmt *s = store_stmt(st, ticket ? &sql_list_ticket :
+	    &sql_list_all);
 	dm_err err = DM_OK;
 	int rc;
 

@@ -192,30 +192,30 @@ participant_op_parse(const char *arg, int *add, char **address)
 
 /* ---- the table -------------------------------------------------------- */
 
-static const char sql_count[] =
+static const struct dm_sql sql_count = SQL(
     "SELECT count(*) FROM ticket_participants WHERE ticket_id = ?1 AND"
-    " removed IS NULL";
-static const char sql_state[] =
+    " removed IS NULL");
+static const struct dm_sql sql_state = SQL(
     "SELECT removed IS NULL FROM ticket_participants WHERE ticket_id = ?1"
-    " AND address = ?2";
-static const char sql_add[] =
+    " AND address = ?2");
+static const struct dm_sql sql_add = SQL(
     "INSERT INTO ticket_participants (ticket_id, address, added, added_by)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (ticket_id, address) DO UPDATE"
     " SET added = excluded.added, added_by = excluded.added_by,"
-    " removed = NULL, removed_by = NULL";
-static const char sql_remove[] =
+    " removed = NULL, removed_by = NULL");
+static const struct dm_sql sql_remove = SQL(
     "UPDATE ticket_participants SET removed = ?3, removed_by = ?4"
-    " WHERE ticket_id = ?1 AND address = ?2 AND removed IS NULL";
-static const char sql_current[] =
+    " WHERE ticket_id = ?1 AND address = ?2 AND removed IS NULL");
+static const struct dm_sql sql_current = SQL(
     "SELECT address FROM ticket_participants WHERE ticket_id = ?1 AND"
-    " removed IS NULL ORDER BY rowid";
+    " removed IS NULL ORDER BY rowid");
 
 /* *state: 0 never a participant, 1 one now, 2 removed. */
 static dm_err
 state_of(struct dm_store *st, int64_t ticket, const char *address,
     int *state)
 {
-	struct dm_stmt *s = store_stmt(st, sql_state);
+	struct dm_stmt *s = store_stmt(st, &sql_state);
 	int rc;
 
 	*state = 0;
@@ -235,7 +235,7 @@ static dm_err
 insert(struct dm_store *st, int64_t ticket, const char *address,
     const char *actor, time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_add);
+	struct dm_stmt *s = store_stmt(st, &sql_add);
 
 	if (s == NULL)
 		return store_error(st, "ticket_participants");
@@ -357,7 +357,7 @@ participant_add(struct dm_store *st, const struct dm_config *cfg,
 	if (state == 1)
 		return dm_fail(DM_ESTATE, "%s is already a participant of "
 		    "ticket %lld", address, (long long)t->id);
-	if ((err = store_query_int(st, sql_count, t->id, &n)) != DM_OK)
+	if ((err = store_query_int(st, &sql_count, t->id, &n)) != DM_OK)
 		return err;
 	if (n >= cfg->max_participants)
 		return dm_fail(DM_ESTATE, "ticket %lld has %lld participants, "
@@ -379,7 +379,7 @@ participants_merge(struct dm_store *st, const struct dm_config *cfg,
 	int rc;
 	dm_err err = DM_OK;
 
-	if ((s = store_stmt(st, sql_current)) == NULL)
+	if ((s = store_stmt(st, &sql_current)) == NULL)
 		return store_error(st, "ticket_participants");
 	stmt_bind_int64(s, 1, from->id);
 	v = xreallocarray(v, 1, sizeof(*v));
@@ -417,7 +417,7 @@ participant_remove(struct dm_store *st, const struct dm_ticket *t,
 	if (state != 1)
 		return dm_fail(DM_ENOTFOUND, "%s is not a participant of ticket "
 		    "%lld", address, (long long)t->id);
-	if ((s = store_stmt(st, sql_remove)) == NULL)
+	if ((s = store_stmt(st, &sql_remove)) == NULL)
 		return store_error(st, "ticket_participants");
 	stmt_bind_int64(s, 1, t->id);
 	stmt_bind_text(s, 2, address);
@@ -458,7 +458,7 @@ ticket_customers(struct dm_store *st, const struct dm_config *cfg,
 		customers_add(out, t->requester, 1);
 	if ((kind & PG_ACK) || (cfg->participants_get & kind) == 0)
 		return DM_OK;
-	if ((s = store_stmt(st, sql_current)) == NULL)
+	if ((s = store_stmt(st, &sql_current)) == NULL)
 		return store_error(st, "ticket_participants");
 	stmt_bind_int64(s, 1, t->id);
 	while ((rc = stmt_step(s)) == STMT_ROW) {
@@ -510,15 +510,15 @@ customers_free(struct dm_customers *c)
 
 /* ---- JSON view -------------------------------------------------------- */
 
-static const char sql_list[] =
+static const struct dm_sql sql_list = SQL(
     "SELECT address, name, added, added_by, removed, removed_by"
-    " FROM ticket_participants WHERE ticket_id = ?1 ORDER BY rowid";
+    " FROM ticket_participants WHERE ticket_id = ?1 ORDER BY rowid");
 
 dm_err
 participants_json(struct dm_store *st, int64_t ticket,
     struct json_object *array)
 {
-	struct dm_stmt *s = store_stmt(st, sql_list);
+	struct dm_stmt *s = store_stmt(st, &sql_list);
 	dm_err err = DM_OK;
 	int rc;
 

@@ -34,26 +34,26 @@ fingerprint(const struct dm_config *cfg)
 	return xstrdup(hex);
 }
 
-static const char sql_get_fp[] =
-    "SELECT value FROM settings WHERE key = 'people_fingerprint'";
-static const char sql_set_fp[] =
+static const struct dm_sql sql_get_fp = SQL(
+    "SELECT value FROM settings WHERE key = 'people_fingerprint'");
+static const struct dm_sql sql_set_fp = SQL(
     "INSERT OR REPLACE INTO settings (key, value)"
-    " VALUES ('people_fingerprint', ?1)";
-static const char sql_clear[] =
+    " VALUES ('people_fingerprint', ?1)");
+static const struct dm_sql sql_clear = SQL(
     "DELETE FROM team_members; DELETE FROM teams;"
-    " DELETE FROM people WHERE role = 'staff';";
-static const char sql_team[] =
-    "INSERT INTO teams (name, address) VALUES (?1, ?2)";
-static const char sql_person[] =
-    "INSERT OR IGNORE INTO people (address, role) VALUES (?1, 'staff')";
-static const char sql_member[] =
+    " DELETE FROM people WHERE role = 'staff';");
+static const struct dm_sql sql_team = SQL(
+    "INSERT INTO teams (name, address) VALUES (?1, ?2)");
+static const struct dm_sql sql_person = SQL(
+    "INSERT OR IGNORE INTO people (address, role) VALUES (?1, 'staff')");
+static const struct dm_sql sql_member = SQL(
     "INSERT OR IGNORE INTO team_members (team, address, position)"
-    " VALUES (?1, ?2, ?3)";
+    " VALUES (?1, ?2, ?3)");
 
 static dm_err
 current(struct dm_store *st, char **fp)
 {
-	struct dm_stmt *s = store_stmt(st, sql_get_fp);
+	struct dm_stmt *s = store_stmt(st, &sql_get_fp);
 	int rc;
 
 	*fp = NULL;
@@ -75,24 +75,24 @@ rewrite(struct dm_store *st, const struct dm_config *cfg, const char *fp)
 	size_t i, j;
 	dm_err err;
 
-	if (store_exec(st, sql_clear) != DM_OK)
+	if (store_exec(st, &sql_clear) != DM_OK)
 		return store_error(st, "teams");
 	for (i = 0; i < cfg->nteams; i++) {
 		const struct dm_team *t = &cfg->teams[i];
 
-		if ((s = store_stmt(st, sql_team)) == NULL)
+		if ((s = store_stmt(st, &sql_team)) == NULL)
 			return store_error(st, "teams");
 		stmt_bind_text(s, 1, t->name);
 		stmt_bind_text(s, 2, t->address);
 		if ((err = store_exec_stmt(st, s)) != DM_OK)
 			return err;
 		for (j = 0; j < t->nmembers; j++) {
-			if ((s = store_stmt(st, sql_person)) == NULL)
+			if ((s = store_stmt(st, &sql_person)) == NULL)
 				return store_error(st, "people");
 			stmt_bind_text(s, 1, t->members[j]);
 			if ((err = store_exec_stmt(st, s)) != DM_OK)
 				return err;
-			if ((s = store_stmt(st, sql_member)) == NULL)
+			if ((s = store_stmt(st, &sql_member)) == NULL)
 				return store_error(st, "team_members");
 			stmt_bind_text(s, 1, t->name);
 			stmt_bind_text(s, 2, t->members[j]);
@@ -101,7 +101,7 @@ rewrite(struct dm_store *st, const struct dm_config *cfg, const char *fp)
 				return err;
 		}
 	}
-	if ((s = store_stmt(st, sql_set_fp)) == NULL)
+	if ((s = store_stmt(st, &sql_set_fp)) == NULL)
 		return store_error(st, "settings");
 	stmt_bind_text(s, 1, fp);
 	return store_exec_stmt(st, s);

@@ -7,17 +7,17 @@
 #include "deskmail/quarantine.h"
 #include "deskmail/util.h"
 
-static const char sql_insert[] =
+static const struct dm_sql sql_insert = SQL(
     "INSERT INTO quarantine (received, reason, source, sha256, from_addr,"
     " subject, size, truncated, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-    " ?9)";
+    " ?9)");
 
 dm_err
 quarantine_add(struct dm_store *st, const struct dm_raw *raw,
     size_t original_size, const char *reason, const char *from,
     const char *subject, time_t now, int64_t *id)
 {
-	struct dm_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, &sql_insert);
 	dm_err err;
 
 	if (s == NULL)
@@ -37,15 +37,15 @@ quarantine_add(struct dm_store *st, const struct dm_raw *raw,
 	return DM_OK;
 }
 
-static const char sql_find[] =
+static const struct dm_sql sql_find = SQL(
     "SELECT id, reason FROM quarantine WHERE sha256 = ?1 AND"
-    " released_at IS NULL ORDER BY id LIMIT 1";
+    " released_at IS NULL ORDER BY id LIMIT 1");
 
 dm_err
 quarantine_find(struct dm_store *st, const char *sha256, int64_t *id,
     char **reason)
 {
-	struct dm_stmt *s = store_stmt(st, sql_find);
+	struct dm_stmt *s = store_stmt(st, &sql_find);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -92,16 +92,19 @@ quarantine_clear(struct dm_quarantined *q)
 	free(q->released_to);
 }
 
-static const char sql_list_held[] = "SELECT " COLUMNS " FROM quarantine"
-    " WHERE released_at IS NULL ORDER BY id";
-static const char sql_list_all[] = "SELECT " COLUMNS " FROM quarantine"
-    " ORDER BY id";
+static const struct dm_sql sql_list_held = SQL(
+    "SELECT " COLUMNS " FROM quarantine"
+    " WHERE released_at IS NULL ORDER BY id");
+static const struct dm_sql sql_list_all = SQL(
+    "SELECT " COLUMNS " FROM quarantine"
+    " ORDER BY id");
 
 dm_err
 quarantine_list(struct dm_store *st, int all, struct dm_quarantined **out,
     size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, all ? sql_list_all : sql_list_held);
+	struct dm_stmt *s = store_stmt(st, all ? &sql_list_all :
+	    &sql_list_held);
 	struct dm_quarantined *v = NULL;
 	size_t count = 0;
 	int rc;
@@ -137,14 +140,15 @@ quarantine_list_free(struct dm_quarantined *v, size_t n)
 	free(v);
 }
 
-static const char sql_get[] = "SELECT " COLUMNS ", raw FROM quarantine"
-    " WHERE id = ?1";
+static const struct dm_sql sql_get = SQL(
+    "SELECT " COLUMNS ", raw FROM quarantine"
+    " WHERE id = ?1");
 
 dm_err
 quarantine_get(struct dm_store *st, int64_t id, struct dm_quarantined *q,
     char **raw, size_t *len)
 {
-	struct dm_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, &sql_get);
 	int rc;
 
 	memset(q, 0, sizeof(*q));
@@ -174,14 +178,14 @@ quarantine_get(struct dm_store *st, int64_t id, struct dm_quarantined *q,
 	return DM_OK;
 }
 
-static const char sql_release[] =
-    "UPDATE quarantine SET released_at = ?2, released_to = ?3 WHERE id = ?1";
+static const struct dm_sql sql_release = SQL(
+    "UPDATE quarantine SET released_at = ?2, released_to = ?3 WHERE id = ?1");
 
 dm_err
 quarantine_release(struct dm_store *st, int64_t id, const char *to,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_release);
+	struct dm_stmt *s = store_stmt(st, &sql_release);
 
 	if (s == NULL)
 		return store_error(st, "quarantine");
@@ -191,15 +195,15 @@ quarantine_release(struct dm_store *st, int64_t id, const char *to,
 	return store_exec_stmt(st, s);
 }
 
-static const char sql_drop[] =
+static const struct dm_sql sql_drop = SQL(
     "UPDATE quarantine SET released_at = ?2, released_to = ?3,"
-    " raw = zeroblob(0) WHERE id = ?1 AND released_at IS NULL";
+    " raw = zeroblob(0) WHERE id = ?1 AND released_at IS NULL");
 
 dm_err
 quarantine_drop(struct dm_store *st, int64_t id, const char *actor,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_drop);
+	struct dm_stmt *s = store_stmt(st, &sql_drop);
 	struct dm_quarantined q;
 	char *to;
 	dm_err err;

@@ -51,11 +51,12 @@ static const struct rcol detail_cols[] = {
 	{ "bill_to", "bill to" }, { "rate", "rate" }, { NULL, NULL }
 };
 
-static const char sql_agencies[] = "SELECT name, bill_to FROM agencies";
+static const struct dm_sql sql_agencies = SQL(
+    "SELECT name, bill_to FROM agencies");
 
-static const char sql_closed[] =
+static const struct dm_sql sql_closed = SQL(
     "SELECT id, closed_at, category, requester, agency, owner FROM tickets"
-    " WHERE closed_at >= ?1 AND closed_at < ?2 ORDER BY closed_at, id";
+    " WHERE closed_at >= ?1 AND closed_at < ?2 ORDER BY closed_at, id");
 
 enum rule { RULE_CATEGORY, RULE_AGENCY, RULE_OWNER };
 
@@ -92,7 +93,7 @@ set(const char *s)
 static dm_err
 read_rules(const struct report_env *env, struct billing *b)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_agencies);
+	struct dm_stmt *s = store_stmt(env->st, &sql_agencies);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -184,7 +185,7 @@ detail_row(struct rtab *d, struct dm_stmt *s, struct billing *b,
 static dm_err
 scan(const struct report_env *env, struct billing *b, struct rtab *d)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_closed);
+	struct dm_stmt *s = store_stmt(env->st, &sql_closed);
 	const struct dm_config *cfg = env->cfg;
 	dm_err err = DM_OK;
 	int rc;

@@ -32,20 +32,20 @@ static const struct rcol row_cols[] = {
 	{ "response_rate_pct", "response rate %" }, { NULL, NULL }
 };
 
-static const char sql_answers[] =
+static const struct dm_sql sql_answers = SQL(
     "SELECT s.answered, s.rating, t.team, t.category"
     " FROM surveys s JOIN tickets t ON t.id = s.ticket_id"
-    " WHERE s.answered >= ?1 AND s.answered < ?2";
+    " WHERE s.answered >= ?1 AND s.answered < ?2");
 
 /* A ticket counts once, at the first survey mail sent for it. */
-static const char sql_sent[] =
+static const struct dm_sql sql_sent = SQL(
     "SELECT min(o.sent_at), t.team, t.category,"
     " EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = o.ticket_id"
     "   AND s.answered < ?2)"
     " FROM outbox o JOIN tickets t ON t.id = o.ticket_id"
     " WHERE o.template = 'survey' AND o.status = 'sent'"
     " GROUP BY o.ticket_id"
-    " HAVING min(o.sent_at) >= ?1 AND min(o.sent_at) < ?2";
+    " HAVING min(o.sent_at) >= ?1 AND min(o.sent_at) < ?2");
 
 /* Counts per (period, group); period 0 is the whole range, else 1 + an
  * index of env's periods. */
@@ -94,7 +94,7 @@ count(struct csat *c, uint32_t period, uint32_t tid, uint32_t cid,
 }
 
 static dm_err
-scan(const struct report_env *env, const char *sql, struct csat *c,
+scan(const struct report_env *env, const struct dm_sql *sql, struct csat *c,
     int answers)
 {
 	struct dm_stmt *s = store_stmt(env->st, sql);
@@ -211,8 +211,8 @@ report_csat(const struct report_env *env, struct report *r)
 	c.m = rmap_new(sizeof(struct bucket));
 	c.periods = rperiods_new(env->opts->by);
 	c.groups = rgroups_new();
-	if ((err = scan(env, sql_answers, &c, 1)) == DM_OK &&
-	    (err = scan(env, sql_sent, &c, 0)) == DM_OK)
+	if ((err = scan(env, &sql_answers, &c, 1)) == DM_OK &&
+	    (err = scan(env, &sql_sent, &c, 0)) == DM_OK)
 		fill(r, &c, target);
 	rmap_free(c.m);
 	rperiods_free(c.periods);

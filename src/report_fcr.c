@@ -40,7 +40,7 @@ static const struct rcol row_cols[] = {
 };
 
 /* A few tickets: each with its counts, through the indexes. */
-static const char sql_joined[] =
+static const struct dm_sql sql_joined = SQL(
     "SELECT t.id, t.closed_at,"
     " sum(e.type IN ('accepted', 'auto_closed')),"
     " sum(e.type = 'status' AND e.detail LIKE '% -> reopened'),"
@@ -52,25 +52,25 @@ static const char sql_joined[] =
     "  AND e.type IN ('accepted', 'auto_closed', 'status', 'transfer',"
     "   'reply')"
     " WHERE t.closed_at >= ?1 AND t.closed_at < ?2"
-    " GROUP BY t.id";
+    " GROUP BY t.id");
 
 /* Many tickets: the tickets, then every event and message in one pass. */
-static const char sql_closed[] =
+static const struct dm_sql sql_closed = SQL(
     "SELECT id, closed_at FROM tickets"
-    " WHERE closed_at >= ?1 AND closed_at < ?2 ORDER BY id";
-static const char sql_size[] = "SELECT count(*) FROM tickets";
-static const char sql_events[] =
+    " WHERE closed_at >= ?1 AND closed_at < ?2 ORDER BY id");
+static const struct dm_sql sql_size = SQL("SELECT count(*) FROM tickets");
+static const struct dm_sql sql_events = SQL(
     "SELECT ticket_id, CASE"
     "  WHEN type IN ('accepted', 'auto_closed') THEN 2"
     "  WHEN type = 'status' AND detail LIKE '% -> reopened' THEN 3"
     "  WHEN type = 'transfer' THEN 4"
     "  WHEN type = 'reply' THEN 5 ELSE 0 END AS what"
-    " FROM events NOT INDEXED WHERE what > 0";
-static const char sql_customer[] =
-    "SELECT ticket_id, 6 FROM messages NOT INDEXED WHERE kind = 'customer'";
+    " FROM events NOT INDEXED WHERE what > 0");
+static const struct dm_sql sql_customer = SQL(
+    "SELECT ticket_id, 6 FROM messages NOT INDEXED WHERE kind = 'customer'");
 
 /* What FCR is decided on, per ticket; n[] is indexed like the columns of
- * sql_joined (2 closing, 3 reopened, 4 transfers, 5 replies, 6 customer
+ * &sql_joined (2 closing, 3 reopened, 4 transfers, 5 replies, 6 customer
  * messages). */
 struct facts {
 	int64_t	id, closed_at;
@@ -125,7 +125,7 @@ step_error(const struct report_env *env, struct dm_stmt *s, int rc)
 static dm_err
 read_joined(const struct report_env *env, struct closed *c)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_joined);
+	struct dm_stmt *s = store_stmt(env->st, &sql_joined);
 	int rc, i;
 
 	if (s == NULL)
@@ -144,7 +144,8 @@ read_joined(const struct report_env *env, struct closed *c)
 
 /* Count the (ticket, what) rows of sql into the tickets of c. */
 static dm_err
-read_counts(const struct report_env *env, const char *sql, struct closed *c)
+read_counts(const struct report_env *env, const struct dm_sql *sql,
+    struct closed *c)
 {
 	struct dm_stmt *s = store_stmt(env->st, sql);
 	int rc;
@@ -166,7 +167,7 @@ read_counts(const struct report_env *env, const char *sql, struct closed *c)
 static dm_err
 read_facts(const struct report_env *env, struct closed *c)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_closed);
+	struct dm_stmt *s = store_stmt(env->st, &sql_closed);
 	int64_t all = 0;
 	dm_err err;
 	int rc;
@@ -178,15 +179,15 @@ read_facts(const struct report_env *env, struct closed *c)
 	while ((rc = stmt_step(s)) == STMT_ROW)
 		add(c, stmt_int64(s, 0), stmt_int64(s, 1));
 	if ((err = step_error(env, s, rc)) != DM_OK ||
-	    (err = store_query_id(env->st, sql_size, NULL, &all)) != DM_OK)
+	    (err = store_query_id(env->st, &sql_size, NULL, &all)) != DM_OK)
 		return err;
 	if ((int64_t)c->n * 4 < all) {
 		c->n = 0;
 		return read_joined(env, c);
 	}
-	if ((err = read_counts(env, sql_events, c)) != DM_OK)
+	if ((err = read_counts(env, &sql_events, c)) != DM_OK)
 		return err;
-	return read_counts(env, sql_customer, c);
+	return read_counts(env, &sql_customer, c);
 }
 
 struct bucket {

@@ -41,11 +41,11 @@ static const struct rcol without_cols[] = {
 	{ "agency", "agency" }, { NULL, NULL }
 };
 
-static const char sql_agencies[] =
+static const struct dm_sql sql_agencies = SQL(
     "SELECT name, CAST(round(fte * 100) AS INTEGER) FROM agencies"
-    " WHERE fte IS NOT NULL ORDER BY name";
-static const char sql_without[] =
-    "SELECT name FROM agencies WHERE fte IS NULL ORDER BY name";
+    " WHERE fte IS NOT NULL ORDER BY name");
+static const struct dm_sql sql_without = SQL(
+    "SELECT name FROM agencies WHERE fte IS NULL ORDER BY name");
 
 struct share {
 	char	*name;
@@ -106,7 +106,7 @@ cmp_rem(const void *x, const void *y)
 static dm_err
 read_shares(const struct report_env *env, struct share **out, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_agencies);
+	struct dm_stmt *s = store_stmt(env->st, &sql_agencies);
 	struct share *v = NULL;
 	size_t count = 0, cap = 0;
 	dm_err err = DM_OK;
@@ -164,7 +164,7 @@ allocate(struct share *v, size_t n, int64_t total_fte, int64_t amount)
 static dm_err
 fill_without(const struct report_env *env, struct rtab *t, long *n)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_without);
+	struct dm_stmt *s = store_stmt(env->st, &sql_without);
 	dm_err err = DM_OK;
 	int rc;
 

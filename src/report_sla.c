@@ -32,12 +32,12 @@ static const struct rcol breach_cols[] = {
 };
 
 /* The subject is looked up for the breaches only. */
-static const char sql_results[] =
+static const struct dm_sql sql_results = SQL(
     "SELECT r.ticket_id, r.policy, r.severity, r.target, r.met, r.late,"
     " CASE WHEN r.met = 0 THEN"
     "  (SELECT subject FROM tickets t WHERE t.id = r.ticket_id) END"
     " FROM sla_results r WHERE r.at >= ?1 AND r.at < ?2"
-    " ORDER BY r.at, r.id";
+    " ORDER BY r.at, r.id");
 
 /* Targets in the order the SLA engine lists them; unknown ones last. */
 static const char *const target_order[] = {
@@ -130,7 +130,7 @@ breach(struct rtab *t, struct dm_stmt *s)
 static dm_err
 scan(const struct report_env *env, struct rmap *m, struct rtab *breaches)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_results);
+	struct dm_stmt *s = store_stmt(env->st, &sql_results);
 	dm_err err = DM_OK;
 	int rc;
 

@@ -32,9 +32,9 @@ static const struct rcol phrase_cols[] = {
 	{ "count", "count" }, { NULL, NULL }
 };
 
-static const char sql_comments[] =
+static const struct dm_sql sql_comments = SQL(
     "SELECT answered, comment FROM surveys"
-    " WHERE answered >= ?1 AND answered < ?2 AND comment != ''";
+    " WHERE answered >= ?1 AND answered < ?2 AND comment != ''");
 
 struct count {
 	long	n;
@@ -77,7 +77,7 @@ on_word(const char *word, int adjacent, void *arg)
 static dm_err
 scan(const struct report_env *env, struct scan *sc)
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_comments);
+	struct dm_stmt *s = store_stmt(env->st, &sql_comments);
 	struct rperiods *periods;
 	dm_err err = DM_OK;
 	int rc;

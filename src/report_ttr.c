@@ -39,9 +39,9 @@ static const struct rcol hist_split_cols[] = {
 	{ "before", "before" }, { "after", "after" }, { NULL, NULL }
 };
 
-static const char sql_resolved[] =
+static const struct dm_sql sql_resolved = SQL(
     "SELECT created, resolved_at, team, category FROM tickets"
-    " WHERE resolved_at IS NOT NULL AND created >= ?1 AND created < ?2";
+    " WHERE resolved_at IS NOT NULL AND created >= ?1 AND created < ?2");
 
 #define NBUCKETS	7
 static const char *const bucket_names[NBUCKETS] = {
@@ -116,7 +116,7 @@ static dm_err
 scan(const struct report_env *env, struct rmap *m, struct rgroups *gr,
     long hist[3][NBUCKETS])
 {
-	struct dm_stmt *s = store_stmt(env->st, sql_resolved);
+	struct dm_stmt *s = store_stmt(env->st, &sql_resolved);
 	int split = env->opts->split_date[0] != '\0';
 	dm_err err = DM_OK;
 	int rc;

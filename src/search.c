@@ -48,16 +48,16 @@
 #define MESSAGE_MAX	((int64_t)1 << 32)
 #define TICKET_MAX	((int64_t)1 << 31)
 
-static const char sql_index_message[] =
-    "INSERT INTO messages_fts (rowid, subject, body) VALUES (?1, ?2, ?3)";
-static const char sql_unindex[] =
+static const struct dm_sql sql_index_message = SQL(
+    "INSERT INTO messages_fts (rowid, subject, body) VALUES (?1, ?2, ?3)");
+static const struct dm_sql sql_unindex = SQL(
     "INSERT INTO messages_fts (messages_fts, rowid, subject, body)"
     " SELECT 'delete', (id << 31) | ticket_id, subject, body FROM messages"
-    " WHERE ticket_id = ?1";
-static const char sql_reindex[] =
+    " WHERE ticket_id = ?1");
+static const struct dm_sql sql_reindex = SQL(
     "INSERT INTO messages_fts (rowid, subject, body)"
     " SELECT (id << 31) | ticket_id, subject, body FROM messages"
-    " WHERE ticket_id = ?1";
+    " WHERE ticket_id = ?1");
 
 dm_err
 search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
@@ -69,7 +69,7 @@ search_index_message(struct dm_store *st, int64_t id, int64_t ticket,
 		    (long long)ticket);
 	/* the very values of the row: the index must agree with it; just
 	 * before COMMIT, in its transaction (store_defer() says why) */
-	return store_defer(st, sql_index_message, RID(ticket, id), subject,
+	return store_defer(st, &sql_index_message, RID(ticket, id), subject,
 	    body);
 }
 
@@ -82,7 +82,7 @@ search_unindex_messages(struct dm_store *st, int64_t ticket)
 	 * index yet would corrupt it */
 	if ((err = store_run_deferred(st)) != DM_OK)
 		return err;
-	return store_exec_ints(st, sql_unindex, "messages_fts", ticket, 0);
+	return store_exec_ints(st, &sql_unindex, "messages_fts", ticket, 0);
 }
 
 dm_err
@@ -92,7 +92,7 @@ search_index_messages(struct dm_store *st, int64_t ticket)
 
 	if ((err = store_run_deferred(st)) != DM_OK)
 		return err;
-	return store_exec_ints(st, sql_reindex, "messages_fts", ticket, 0);
+	return store_exec_ints(st, &sql_reindex, "messages_fts", ticket, 0);
 }
 
 /* ---- the query --------------------------------------------------------- */
@@ -213,20 +213,20 @@ search_query_fts(const char *query, char **out)
 
 /* How many matched, near enough to choose the way (a ticket of many
  * matching messages counts many times) */
-static const char sql_count[] = "SELECT count(*) FROM messages_fts"
-    " WHERE messages_fts MATCH ?8";
+static const struct dm_sql sql_count = SQL("SELECT count(*) FROM messages_fts"
+    " WHERE messages_fts MATCH ?8");
 /* ?1-?7 the filter (ticket.h), ?8 the FTS5 query; the file's comment
  * says which is used when */
-static const char sql_direct[] = "SELECT " COLUMNS " FROM tickets"
+static const struct dm_sql sql_direct = SQL("SELECT " COLUMNS " FROM tickets"
     " WHERE id IN (" MATCHED ") AND (?2 IS NULL OR requester = ?2) AND"
-    TICKET_FILTER_SQL ORDER;
-static const char sql_requester[] = "SELECT " COLUMNS " FROM tickets"
+    TICKET_FILTER_SQL ORDER);
+static const struct dm_sql sql_requester = SQL("SELECT " COLUMNS " FROM tickets"
     " INDEXED BY tickets_requester WHERE requester = ?2 AND id IN ("
-    MATCHED ") AND" TICKET_FILTER_SQL ORDER;
+    MATCHED ") AND" TICKET_FILTER_SQL ORDER);
 /* updated >= created: the walk stops at the first ticket before --from */
-static const char sql_walk[] = "SELECT " COLUMNS " FROM tickets"
+static const struct dm_sql sql_walk = SQL("SELECT " COLUMNS " FROM tickets"
     " INDEXED BY tickets_search WHERE id IN (" MATCHED ") AND"
-    TICKET_FILTER_SQL " AND updated >= ?4" ORDER;
+    TICKET_FILTER_SQL " AND updated >= ?4" ORDER);
 
 /*
  * Snippets, for the results only, in two passes that each read the
@@ -236,16 +236,16 @@ static const char sql_walk[] = "SELECT " COLUMNS " FROM tickets"
  * each of those messages (?2 their rowids, ?3-?4 the range they span).
  * The '+' keeps a rowid list from being read one by one.
  */
-static const char sql_newest[] =
+static const struct dm_sql sql_newest = SQL(
     "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
     " AND rowid BETWEEN ?3 AND ?4"
     " AND (rowid & 2147483647) IN (SELECT value FROM json_each(?2))"
-    " ORDER BY rowid DESC";
-static const char sql_snippet_message[] =
+    " ORDER BY rowid DESC");
+static const struct dm_sql sql_snippet_message = SQL(
     "SELECT rowid, snippet(messages_fts, -1, '[', ']', '...', "
     DM_STR(SNIPPET_TOKENS) ") FROM messages_fts WHERE messages_fts MATCH ?1"
     " AND rowid BETWEEN ?3 AND ?4"
-    " AND +rowid IN (SELECT value FROM json_each(?2))";
+    " AND +rowid IN (SELECT value FROM json_each(?2))");
 
 /* A snippet on one line: every run of spaces and controls one space. */
 static char *
@@ -278,7 +278,7 @@ struct hit {
 
 /* ?1 the query, ?2 the JSON array of ids, ?3-?4 their range. */
 static struct dm_stmt *
-ranged(struct dm_store *st, const char *sql, const char *fts,
+ranged(struct dm_store *st, const struct dm_sql *sql, const char *fts,
     const struct buf *ids, int64_t lo, int64_t hi)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
@@ -328,7 +328,7 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 	}
 	buf_addc(&ids, ']');
 	/* any message's: the rowids of a ticket do not make a range */
-	if ((s = ranged(st, sql_newest, fts, &ids, 0, INT64_MAX)) != NULL) {
+	if ((s = ranged(st, &sql_newest, fts, &ids, 0, INT64_MAX)) != NULL) {
 		while ((rc = stmt_step(s)) == STMT_ROW) {
 			int64_t rid = stmt_int64(s, 0);
 
@@ -349,7 +349,7 @@ snippets(struct dm_store *st, const char *fts, struct hit *h, size_t n)
 			hi = h[i].rid > hi ? h[i].rid : hi;
 		}
 	buf_addc(&ids, ']');
-	if (rc == STMT_DONE && hi > 0 && (s = ranged(st, sql_snippet_message,
+	if (rc == STMT_DONE && hi > 0 && (s = ranged(st, &sql_snippet_message,
 	    fts, &ids, lo, hi)) != NULL) {
 		while ((rc = stmt_step(s)) == STMT_ROW)
 			if ((x = hit_of(h, n, TICKET_OF(stmt_int64(s,
@@ -373,7 +373,7 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 {
 	struct ticket_filter capped = *f;
 	struct dm_stmt *s;
-	const char *sql;
+	const struct dm_sql *sql;
 	int64_t n = 0;
 	dm_err err;
 	int rc;
@@ -384,9 +384,9 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 	if (capped.limit < 0 || capped.limit > SEARCH_LIMIT_MAX)
 		capped.limit = SEARCH_LIMIT_MAX;
 	if (capped.requester != NULL)
-		sql = sql_requester;
+		sql = &sql_requester;
 	else {
-		if ((s = store_stmt(st, sql_count)) == NULL)
+		if ((s = store_stmt(st, &sql_count)) == NULL)
 			return store_error(st, "search");
 		stmt_bind_text(s, 8, *fts);
 		if ((rc = stmt_step(s)) == STMT_ROW)
@@ -394,7 +394,7 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 		stmt_reset(s);
 		if (rc != STMT_ROW)
 			return store_error(st, "search");
-		sql = n <= SEARCH_DIRECT ? sql_direct : sql_walk;
+		sql = n <= SEARCH_DIRECT ? &sql_direct : &sql_walk;
 	}
 	if ((s = store_stmt(st, sql)) == NULL)
 		return store_error(st, "search");

@@ -77,9 +77,9 @@ span_add(const struct calendar *cal, const struct sla_row *r, time_t start,
 	return calendar_add(cal, start, sla_span_seconds(span));
 }
 
-static const char sql_result[] =
+static const struct dm_sql sql_result = SQL(
     "INSERT INTO sla_results (ticket_id, policy, severity, target, met,"
-    " late, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    " late, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
 /* A target met or missed, for the compliance report. */
 static dm_err
@@ -87,7 +87,7 @@ result_add(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *target, int met, long late,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_result);
+	struct dm_stmt *s = store_stmt(st, &sql_result);
 
 	if (s == NULL)
 		return store_error(st, "sla_results");
@@ -101,15 +101,15 @@ result_add(struct dm_store *st, const struct dm_config *cfg,
 	return store_exec_stmt(st, s);
 }
 
-static const char sql_add[] =
+static const struct dm_sql sql_add = SQL(
     "INSERT OR IGNORE INTO sla_timers (ticket_id, name, seq, due, business)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)";
+    " VALUES (?1, ?2, ?3, ?4, ?5)");
 
 static dm_err
 timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
     time_t due, int business)
 {
-	struct dm_stmt *s = store_stmt(st, sql_add);
+	struct dm_stmt *s = store_stmt(st, &sql_add);
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
@@ -128,16 +128,16 @@ timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
  */
 
 /* The next notice of its kind: seq one past any earlier (even cancelled). */
-static const char sql_add_next[] =
+static const struct dm_sql sql_add_next = SQL(
     "INSERT INTO sla_timers (ticket_id, name, seq, due, business)"
     " SELECT ?1, ?2, COALESCE(MAX(seq), 0) + 1, ?3, ?4 FROM sla_timers"
-    " WHERE ticket_id = ?1 AND name = ?2";
+    " WHERE ticket_id = ?1 AND name = ?2");
 
 static dm_err
 timer_add_next(struct dm_store *st, int64_t ticket, const char *name,
     time_t due, int business)
 {
-	struct dm_stmt *s = store_stmt(st, sql_add_next);
+	struct dm_stmt *s = store_stmt(st, &sql_add_next);
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
@@ -150,11 +150,11 @@ timer_add_next(struct dm_store *st, int64_t ticket, const char *name,
 
 /* in order: the first one met is the one whose result is recorded (the
  * unique index gives this order, at no cost) */
-static const char sql_pending[] =
+static const struct dm_sql sql_pending = SQL(
     "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
-    " AND +state IN ('pending', 'paused') ORDER BY seq";
-static const char sql_set_state[] =
-    "UPDATE sla_timers SET state = ?2, done_at = ?3 WHERE id = ?1";
+    " AND +state IN ('pending', 'paused') ORDER BY seq");
+static const struct dm_sql sql_set_state = SQL(
+    "UPDATE sla_timers SET state = ?2, done_at = ?3 WHERE id = ?1");
 
 static void
 minutes(char *buf, size_t len, long seconds)
@@ -169,12 +169,12 @@ minutes(char *buf, size_t len, long seconds)
 }
 
 /* A target reached: met (or, if its tick has not run yet, missed). */
-static const char sql_breached[] =
+static const struct dm_sql sql_breached = SQL(
     "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
-    " AND +state = 'breached' ORDER BY due LIMIT 1";
-static const char sql_result_late[] =
+    " AND +state = 'breached' ORDER BY due LIMIT 1");
+static const struct dm_sql sql_result_late = SQL(
     "UPDATE sla_results SET late = ?3 WHERE ticket_id = ?1 AND target = ?2"
-    " AND met = 0 AND late < ?3";
+    " AND met = 0 AND late < ?3");
 
 /*
  * A target tick found missed is reached at last: the result says how
@@ -185,7 +185,7 @@ static dm_err
 late_done(struct dm_store *st, const struct dm_ticket *t, const char *name,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_breached);
+	struct dm_stmt *s = store_stmt(st, &sql_breached);
 	char by[32], *detail;
 	int64_t id = 0;
 	time_t due = 0;
@@ -203,14 +203,14 @@ late_done(struct dm_store *st, const struct dm_ticket *t, const char *name,
 	stmt_reset(s);
 	if (rc != STMT_ROW)
 		return rc == STMT_DONE ? DM_OK : store_error(st, "sla_timers");
-	if ((s = store_stmt(st, sql_set_state)) == NULL)
+	if ((s = store_stmt(st, &sql_set_state)) == NULL)
 		return store_error(st, "sla_timers");
 	stmt_bind_int64(s, 1, id);
 	stmt_bind_text(s, 2, "late");
 	stmt_bind_int64(s, 3, (int64_t)now);
 	if ((err = store_exec_stmt(st, s)) != DM_OK)
 		return err;
-	if ((s = store_stmt(st, sql_result_late)) == NULL)
+	if ((s = store_stmt(st, &sql_result_late)) == NULL)
 		return store_error(st, "sla_results");
 	stmt_bind_int64(s, 1, t->id);
 	stmt_bind_text(s, 2, name);
@@ -228,7 +228,7 @@ static dm_err
 timer_meet(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, const char *name, time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_pending);
+	struct dm_stmt *s = store_stmt(st, &sql_pending);
 	int64_t ids[8];
 	time_t dues[8];
 	char by[32], *detail;
@@ -247,7 +247,7 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 	for (i = 0; i < n && err == DM_OK; i++) {
 		int met = now <= dues[i];
 
-		if ((s = store_stmt(st, sql_set_state)) == NULL)
+		if ((s = store_stmt(st, &sql_set_state)) == NULL)
 			return store_error(st, "sla_timers");
 		stmt_bind_int64(s, 1, ids[i]);
 		stmt_bind_text(s, 2, met ? "met" : "breached");
@@ -270,16 +270,16 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-static const char sql_cancel[] =
+static const struct dm_sql sql_cancel = SQL(
     "UPDATE sla_timers SET state = 'cancelled', done_at = ?3"
     " WHERE ticket_id = ?1 AND +state IN ('pending', 'paused')"
-    " AND (?2 IS NULL OR name = ?2)";
+    " AND (?2 IS NULL OR name = ?2)");
 
 static dm_err
 timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_cancel);
+	struct dm_stmt *s = store_stmt(st, &sql_cancel);
 
 	if (s == NULL)
 		return store_error(st, "sla_timers");
@@ -325,15 +325,15 @@ send_notice(struct dm_store *st, const struct dm_config *cfg,
 	    sent : &n);
 }
 
-static const char sql_next_update[] =
+static const struct dm_sql sql_next_update = SQL(
     "SELECT min(due) FROM sla_timers WHERE ticket_id = ?1 AND"
-    " name = 'update' AND +state = 'pending'";
+    " name = 'update' AND +state = 'pending'");
 
 dm_err
 sla_next_update(struct dm_store *st, int64_t ticket, time_t *when)
 {
 	int64_t v;
-	dm_err err = store_query_int(st, sql_next_update, ticket, &v);
+	dm_err err = store_query_int(st, &sql_next_update, ticket, &v);
 
 	*when = (time_t)v;
 	return err;
@@ -634,14 +634,14 @@ sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,
 	return timer_meet(st, cfg, t, "assign", now);
 }
 
-static const char sql_pause[] =
+static const struct dm_sql sql_pause = SQL(
     "UPDATE sla_timers SET state = 'paused', done_at = ?2"
-    " WHERE ticket_id = ?1 AND +state = 'pending'";
-static const char sql_paused[] =
+    " WHERE ticket_id = ?1 AND +state = 'pending'");
+static const struct dm_sql sql_paused = SQL(
     "SELECT id, due, done_at, business FROM sla_timers"
-    " WHERE ticket_id = ?1 AND +state = 'paused'";
-static const char sql_resume[] =
-    "UPDATE sla_timers SET state = 'pending', due = ?2 WHERE id = ?1";
+    " WHERE ticket_id = ?1 AND +state = 'paused'");
+static const struct dm_sql sql_resume = SQL(
+    "UPDATE sla_timers SET state = 'pending', due = ?2 WHERE id = ?1");
 
 /* The clocks stop while the ticket waits for the customer. */
 static dm_err
@@ -655,7 +655,7 @@ pause_or_resume(struct dm_store *st, const struct dm_config *cfg,
 	dm_err err = DM_OK;
 
 	if (pause) {
-		if ((s = store_stmt(st, sql_pause)) == NULL)
+		if ((s = store_stmt(st, &sql_pause)) == NULL)
 			return store_error(st, "sla_timers");
 		stmt_bind_int64(s, 1, t->id);
 		stmt_bind_int64(s, 2, (int64_t)now);
@@ -663,7 +663,7 @@ pause_or_resume(struct dm_store *st, const struct dm_config *cfg,
 	}
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
-	if ((s = store_stmt(st, sql_paused)) == NULL) {
+	if ((s = store_stmt(st, &sql_paused)) == NULL) {
 		calendar_free(&cal);
 		return store_error(st, "sla_timers");
 	}
@@ -681,7 +681,7 @@ pause_or_resume(struct dm_store *st, const struct dm_config *cfg,
 	}
 	stmt_reset(s);
 	for (i = 0; i < n && err == DM_OK; i++) {
-		if ((s = store_stmt(st, sql_resume)) == NULL) {
+		if ((s = store_stmt(st, &sql_resume)) == NULL) {
 			err = store_error(st, "sla_timers");
 			break;
 		}
@@ -746,16 +746,16 @@ struct due_timer {
 	time_t	 due;
 };
 
-static const char sql_due[] =
+static const struct dm_sql sql_due = SQL(
     "SELECT id, ticket_id, name, seq, due FROM sla_timers"
-    " WHERE state = 'pending' AND due <= ?1 ORDER BY due LIMIT 20000";
-static const char sql_claim[] =
+    " WHERE state = 'pending' AND due <= ?1 ORDER BY due LIMIT 20000");
+static const struct dm_sql sql_claim = SQL(
     "UPDATE sla_timers SET state = ?2, done_at = ?3"
-    " WHERE id = ?1 AND state = 'pending'";
-static const char sql_skip[] =
+    " WHERE id = ?1 AND state = 'pending'");
+static const struct dm_sql sql_skip = SQL(
     "UPDATE sla_timers SET state = 'skipped', done_at = ?3"
     " WHERE ticket_id = ?1 AND name = 'update' AND +state = 'pending'"
-    " AND +due <= ?2";
+    " AND +due <= ?2");
 
 /* What staff should do about a missed target. */
 static const char *
@@ -835,7 +835,7 @@ fire_update(struct dm_store *st, const struct dm_config *cfg,
 
 	minutes(late, sizeof(late), (long)(now - d->due));
 	/* one notice now; slots that fell due meanwhile are skipped */
-	if ((s = store_stmt(st, sql_skip)) == NULL)
+	if ((s = store_stmt(st, &sql_skip)) == NULL)
 		return store_error(st, "sla_timers");
 	stmt_bind_int64(s, 1, t->id);
 	stmt_bind_int64(s, 2, (int64_t)now);
@@ -950,7 +950,7 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 	*fired = 0;
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
-	if ((s = store_stmt(st, sql_due)) == NULL) {
+	if ((s = store_stmt(st, &sql_due)) == NULL) {
 		calendar_free(&cal);
 		return store_error(st, "sla_timers");
 	}
@@ -977,7 +977,7 @@ sla_tick(struct dm_store *st, const struct dm_config *cfg, size_t *fired)
 		if (i % BATCH == 0 && (err = store_begin(st)) != DM_OK)
 			break;
 		/* claim it: a racing tick finds it gone and does nothing */
-		if ((s = store_stmt(st, sql_claim)) == NULL) {
+		if ((s = store_stmt(st, &sql_claim)) == NULL) {
 			err = store_error(st, "sla_timers");
 			store_rollback(st);
 			break;

@@ -103,12 +103,12 @@ public_text(const char *text)
 	return s;
 }
 
-static const char sql_staff_words[] =
+static const struct dm_sql sql_staff_words = SQL(
     "SELECT received, from_addr, from_name, new_text, body FROM messages"
-    " WHERE ticket_id = ?1 AND kind = 'staff' ORDER BY id DESC LIMIT ?2";
-static const char sql_progress[] =
+    " WHERE ticket_id = ?1 AND kind = 'staff' ORDER BY id DESC LIMIT ?2");
+static const struct dm_sql sql_progress = SQL(
     "SELECT at, actor, detail FROM events WHERE ticket_id = ?1 AND"
-    " type = 'progress' ORDER BY id DESC LIMIT 1";
+    " type = 'progress' ORDER BY id DESC LIMIT 1");
 
 /*
  * The resolver's latest public words: the newest public staff message
@@ -119,7 +119,7 @@ static dm_err
 latest_words(struct dm_store *st, const struct dm_config *cfg,
     const char *lang, const struct dm_ticket *t, struct words *w)
 {
-	struct dm_stmt *s = store_stmt(st, sql_staff_words);
+	struct dm_stmt *s = store_stmt(st, &sql_staff_words);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -140,7 +140,7 @@ latest_words(struct dm_store *st, const struct dm_config *cfg,
 		    stmt_text(s, 2));
 	}
 	stmt_reset(s);
-	if ((s = store_stmt(st, sql_progress)) == NULL) {
+	if ((s = store_stmt(st, &sql_progress)) == NULL) {
 		words_clear(w);
 		return store_error(st, "events");
 	}
@@ -163,15 +163,15 @@ latest_words(struct dm_store *st, const struct dm_config *cfg,
 }
 
 /* When the customer's side last heard of the incident (0: never). */
-static const char sql_last_notice[] =
+static const struct dm_sql sql_last_notice = SQL(
     "SELECT max(created) FROM outbox WHERE ticket_id = ?1 AND template IN"
-    " ('sla_initial', 'sla_update', 'sla_significant', 'sla_escalated')";
+    " ('sla_initial', 'sla_update', 'sla_significant', 'sla_escalated')");
 
 dm_err
 sla_notice_last(struct dm_store *st, int64_t ticket, time_t *when)
 {
 	int64_t v;
-	dm_err err = store_query_int(st, sql_last_notice, ticket, &v);
+	dm_err err = store_query_int(st, &sql_last_notice, ticket, &v);
 
 	*when = (time_t)v;
 	return err;

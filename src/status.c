@@ -21,16 +21,17 @@
 #define TICK_LATE	(5 * 60)	/* a timer overdue this long: no tick */
 #define FETCH_LATE	(60 * 60)	/* no fetch pass for this long */
 
-static const char sql_tickets[] =	/* --json's keys in a stable order */
-    "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status";
-static const char sql_outbox[] =
+/* --json's keys in a stable order */
+static const struct dm_sql sql_tickets = SQL(
+    "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status");
+static const struct dm_sql sql_outbox = SQL(
     "SELECT status, count(*), min(created), min(next_attempt) FROM outbox"
-    " WHERE status IN ('queued', 'failed') GROUP BY status";
-static const char sql_quarantine[] =
-    "SELECT count(*), min(received) FROM quarantine WHERE released_at IS NULL";
-static const char sql_timers[] =
+    " WHERE status IN ('queued', 'failed') GROUP BY status");
+static const struct dm_sql sql_quarantine = SQL(
+    "SELECT count(*), min(received) FROM quarantine WHERE released_at IS NULL");
+static const struct dm_sql sql_timers = SQL(
     "SELECT count(*), min(due) FROM sla_timers WHERE state = 'pending'"
-    " AND due <= ?1";
+    " AND due <= ?1");
 
 static void
 age(char *buf, size_t len, long seconds)
@@ -78,7 +79,7 @@ static dm_err
 tickets(struct dm_store *st, struct json_object *out)
 {
 	struct json_object *o = json_object_new_object();
-	struct dm_stmt *s = store_stmt(st, sql_tickets);
+	struct dm_stmt *s = store_stmt(st, &sql_tickets);
 	int rc;
 
 	json_object_object_add(out, "tickets", o);
@@ -96,7 +97,7 @@ outbox(struct dm_store *st, time_t now, struct json_object *out,
     struct json_object *warn)
 {
 	struct json_object *o = json_object_new_object();
-	struct dm_stmt *s = store_stmt(st, sql_outbox);
+	struct dm_stmt *s = store_stmt(st, &sql_outbox);
 	int64_t queued = 0, failed = 0;
 	time_t oldest = 0, due = 0;
 	char a[32];
@@ -137,7 +138,7 @@ quarantine(struct dm_store *st, struct json_object *out,
     struct json_object *warn)
 {
 	struct json_object *o = json_object_new_object();
-	struct dm_stmt *s = store_stmt(st, sql_quarantine);
+	struct dm_stmt *s = store_stmt(st, &sql_quarantine);
 	int64_t held = 0;
 	time_t oldest = 0;
 	int rc;
@@ -165,7 +166,7 @@ timers(struct dm_store *st, time_t now, struct json_object *out,
     struct json_object *warn)
 {
 	struct json_object *o = json_object_new_object();
-	struct dm_stmt *s = store_stmt(st, sql_timers);
+	struct dm_stmt *s = store_stmt(st, &sql_timers);
 	int64_t overdue = 0;
 	time_t oldest = 0;
 	char a[32];

@@ -25,7 +25,7 @@
 struct dm_store {
 	sqlite3		*db;
 	struct {
-		const char	*sql;
+		const struct dm_sql *sql;
 		struct dm_stmt	 stmt;
 	} cache[STMT_CACHE];
 	int		 counted;	/* in open_stores */
@@ -41,7 +41,7 @@ struct dm_store {
 };
 
 struct deferred {
-	const char	*sql;
+	const struct dm_sql *sql;
 	int64_t		 id;
 	char		*a, *b;
 };
@@ -658,6 +658,8 @@ wal_size(struct dm_store *st, sqlite3_file **wal, sqlite3_int64 *size)
 	return 0;
 }
 
+static const struct dm_sql sql_page_size = SQL("PRAGMA page_size");
+
 /*
  * Zeros past the end of the WAL, up to what it holds between checkpoints:
  * SQLite reads a WAL only up to its first invalid frame and writes each
@@ -681,7 +683,7 @@ store_wal_reserve(struct dm_store *st)
 
 	/* the page size is the database's for good: asked for once */
 	if (st->wal_room == 0) {
-		if ((stmt = store_stmt(st, "PRAGMA page_size")) != NULL &&
+		if ((stmt = store_stmt(st, &sql_page_size)) != NULL &&
 		    stmt_step(stmt) == STMT_ROW)
 			page = stmt_int(stmt, 0);
 		if (stmt != NULL)
@@ -732,11 +734,11 @@ store_begin(struct dm_store *st)
 dm_err
 store_begin_read(struct dm_store *st)
 {
-	static const char sql[] = "BEGIN DEFERRED";
-	struct dm_stmt *s = store_stmt(st, sql);
+	static const struct dm_sql sql = SQL("BEGIN DEFERRED");
+	struct dm_stmt *s = store_stmt(st, &sql);
 
 	/* prepared once: each link page reads in one of these */
-	return s != NULL ? store_exec_stmt(st, s) : exec(st, sql);
+	return s != NULL ? store_exec_stmt(st, s) : exec(st, sql.lite);
 }
 
 /* Forget the deferred writes from the n-th on. */
@@ -752,7 +754,8 @@ deferred_drop(struct dm_store *st, size_t n)
 
 /* Run one write of store_defer()'s shape now. */
 static dm_err
-deferred_exec(struct dm_store *st, const char *sql, int64_t id, const char *a,
+deferred_exec(struct dm_store *st, const struct dm_sql *sql, int64_t id,
+    const char *a,
     const char *b)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
@@ -766,7 +769,8 @@ deferred_exec(struct dm_store *st, const char *sql, int64_t id, const char *a,
 }
 
 dm_err
-store_defer(struct dm_store *st, const char *sql, int64_t id, const char *a,
+store_defer(struct dm_store *st, const struct dm_sql *sql, int64_t id,
+    const char *a,
     const char *b)
 {
 	struct deferred *d;
@@ -811,18 +815,18 @@ store_commit(struct dm_store *st)
 void
 store_rollback(struct dm_store *st)
 {
-	static const char sql[] = "ROLLBACK";
+	static const struct dm_sql sql = SQL("ROLLBACK");
 	struct dm_stmt *s;
 
 	deferred_drop(st, 0);
 	st->nmarks = 0;
 	if (sqlite3_get_autocommit(st->db))
 		return;
-	if ((s = store_stmt(st, sql)) != NULL) {
+	if ((s = store_stmt(st, &sql)) != NULL) {
 		stmt_step(s);
 		stmt_reset(s);
 	} else
-		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+		sqlite3_exec(st->db, sql.lite, NULL, NULL, NULL);
 }
 
 void
@@ -875,7 +879,7 @@ store_rollback_savepoint(struct dm_store *st)
 }
 
 struct dm_stmt *
-store_stmt(struct dm_store *st, const char *sql)
+store_stmt(struct dm_store *st, const struct dm_sql *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE, i, slot;
 
@@ -893,7 +897,7 @@ store_stmt(struct dm_store *st, const char *sql)
 		dm_fail(DM_ESOFTWARE, "statement cache full");
 		return NULL;
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	if (sqlite3_prepare_v3(st->db, sql->lite, -1, SQLITE_PREPARE_PERSISTENT,
 	    &st->cache[slot].stmt.lite, NULL) != SQLITE_OK) {
 		st->cache[slot].stmt.lite = NULL;
 		return NULL;
@@ -915,9 +919,9 @@ store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt)
 }
 
 dm_err
-store_exec(struct dm_store *st, const char *sql)
+store_exec(struct dm_store *st, const struct dm_sql *sql)
 {
-	return exec(st, sql);
+	return exec(st, sql->lite);
 }
 
 int64_t
@@ -928,7 +932,7 @@ store_changes(struct dm_store *st)
 
 /* The first column of sql's first row, ?1 bound by the caller's bind. */
 static dm_err
-query_one(struct dm_store *st, const char *sql, const char *key,
+query_one(struct dm_store *st, const struct dm_sql *sql, const char *key,
     int64_t arg, int64_t *out)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
@@ -952,21 +956,22 @@ query_one(struct dm_store *st, const char *sql, const char *key,
 }
 
 dm_err
-store_query_id(struct dm_store *st, const char *sql, const char *key,
+store_query_id(struct dm_store *st, const struct dm_sql *sql, const char *key,
     int64_t *out)
 {
 	return query_one(st, sql, key, 0, out);
 }
 
 dm_err
-store_query_int(struct dm_store *st, const char *sql, int64_t arg,
+store_query_int(struct dm_store *st, const struct dm_sql *sql, int64_t arg,
     int64_t *out)
 {
 	return query_one(st, sql, NULL, arg, out);
 }
 
 dm_err
-store_exec_ints(struct dm_store *st, const char *sql, const char *what,
+store_exec_ints(struct dm_store *st, const struct dm_sql *sql,
+    const char *what,
     int64_t a, int64_t b)
 {
 	struct dm_stmt *s = store_stmt(st, sql);

@@ -6,14 +6,14 @@
 
 #include "deskmail/survey.h"
 
-static const char sql_get[] =
+static const struct dm_sql sql_get = SQL(
     "SELECT rating, comment, answered, updated FROM surveys"
-    " WHERE ticket_id = ?1";
+    " WHERE ticket_id = ?1");
 
 dm_err
 survey_get(struct dm_store *st, int64_t ticket, struct dm_survey *s)
 {
-	struct dm_stmt *q = store_stmt(st, sql_get);
+	struct dm_stmt *q = store_stmt(st, &sql_get);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -40,16 +40,16 @@ survey_clear(struct dm_survey *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static const char sql_put[] =
+static const struct dm_sql sql_put = SQL(
     "INSERT INTO surveys (ticket_id, rating, comment, answered, updated)"
     " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (ticket_id) DO UPDATE SET"
-    " rating = ?2, comment = ?3, updated = ?4";
+    " rating = ?2, comment = ?3, updated = ?4");
 
 dm_err
 survey_put(struct dm_store *st, int64_t ticket, int rating,
     const char *comment, time_t now)
 {
-	struct dm_stmt *q = store_stmt(st, sql_put);
+	struct dm_stmt *q = store_stmt(st, &sql_put);
 
 	if (q == NULL)
 		return store_error(st, "surveys");

@@ -58,12 +58,13 @@ subject_ticket(const struct dm_config *cfg, const char *subject)
 	return 0;
 }
 
-static const char sql_exists[] = "SELECT id FROM tickets WHERE id = ?1";
+static const struct dm_sql sql_exists = SQL(
+    "SELECT id FROM tickets WHERE id = ?1");
 
 static dm_err
 ticket_exists(struct dm_store *st, int64_t id, int *yes)
 {
-	struct dm_stmt *s = store_stmt(st, sql_exists);
+	struct dm_stmt *s = store_stmt(st, &sql_exists);
 	int rc;
 
 	*yes = 0;

@@ -20,9 +20,9 @@
 #include "deskmail/util.h"
 
 /* business days are at least calendar days: only those can be due */
-static const char sql_resolved[] =
+static const struct dm_sql sql_resolved = SQL(
     "SELECT id, resolved_at FROM tickets WHERE status = 'resolved'"
-    " AND resolved_at <= ?1 ORDER BY resolved_at LIMIT 500";
+    " AND resolved_at <= ?1 ORDER BY resolved_at LIMIT 500");
 
 dm_err
 tick_run(struct dm_store *st, const struct dm_config *cfg,
@@ -41,7 +41,7 @@ tick_run(struct dm_store *st, const struct dm_config *cfg,
 	memset(stats, 0, sizeof(*stats));
 	if ((err = calendar_from_config(cfg, &cal)) != DM_OK)
 		return err;
-	if ((s = store_stmt(st, sql_resolved)) == NULL) {
+	if ((s = store_stmt(st, &sql_resolved)) == NULL) {
 		calendar_free(&cal);
 		return store_error(st, "tickets");
 	}

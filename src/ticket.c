@@ -21,17 +21,17 @@ ticket_status_valid(const char *status)
 	return 0;
 }
 
-static const char sql_insert[] =
+static const struct dm_sql sql_insert = SQL(
     "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
     " requester, requester_name, subject, created, updated, linked_ticket,"
     " owner, sla_policy, queue, lang)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13,"
-    " ?14, ?15)";
+    " ?14, ?15)");
 
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
 {
-	struct dm_stmt *s = store_stmt(st, sql_insert);
+	struct dm_stmt *s = store_stmt(st, &sql_insert);
 	dm_err err;
 
 	if (s == NULL)
@@ -61,16 +61,16 @@ ticket_create(struct dm_store *st, struct dm_ticket *t)
 	return DM_OK;
 }
 
-static const char sql_get[] =
+static const struct dm_sql sql_get = SQL(
     "SELECT status, severity, team, assignee, category, agency, requester,"
     " requester_name, subject, created, updated, resolved_at, closed_at,"
     " version, linked_ticket, owner, sla_policy, queue, merged_into, parent,"
-    " lang FROM tickets WHERE id = ?1";
+    " lang FROM tickets WHERE id = ?1");
 
 dm_err
 ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 {
-	struct dm_stmt *s = store_stmt(st, sql_get);
+	struct dm_stmt *s = store_stmt(st, &sql_get);
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -114,12 +114,13 @@ ticket_get(struct dm_store *st, int64_t id, struct dm_ticket *t)
 	return DM_OK;
 }
 
-static const char sql_queue[] = "SELECT queue FROM tickets WHERE id = ?1";
+static const struct dm_sql sql_queue = SQL(
+    "SELECT queue FROM tickets WHERE id = ?1");
 
 dm_err
 ticket_queue(struct dm_store *st, int64_t id, char **queue)
 {
-	struct dm_stmt *s = store_stmt(st, sql_queue);
+	struct dm_stmt *s = store_stmt(st, &sql_queue);
 	int rc;
 
 	*queue = NULL;
@@ -151,20 +152,20 @@ ticket_clear(struct dm_ticket *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static const char sql_status[] =
+static const struct dm_sql sql_status = SQL(
     "UPDATE tickets SET status = ?2, updated = ?3, version = version + 1,"
     " resolved_at = CASE WHEN ?2 = 'resolved' THEN ?3"
     "   WHEN ?2 IN ('reopened', 'in_progress') THEN NULL"
     "   ELSE resolved_at END,"
     " closed_at = CASE WHEN ?2 = 'closed' THEN ?3"
     "   WHEN ?2 = 'reopened' THEN NULL ELSE closed_at END"
-    " WHERE id = ?1";
+    " WHERE id = ?1");
 
 dm_err
 ticket_set_status(struct dm_store *st, struct dm_ticket *t,
     const char *status, const char *actor, time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_status);
+	struct dm_stmt *s = store_stmt(st, &sql_status);
 	char *detail;
 	dm_err err;
 
@@ -185,14 +186,15 @@ ticket_set_status(struct dm_store *st, struct dm_ticket *t,
 	return err;
 }
 
-static const char sql_merged[] = "UPDATE tickets SET merged_into = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
-static const char sql_parent[] = "UPDATE tickets SET parent = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const struct dm_sql sql_merged = SQL(
+    "UPDATE tickets SET merged_into = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_parent = SQL("UPDATE tickets SET parent = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
 
 /* One number field (0 stores NULL). */
 static dm_err
-set_id(struct dm_store *st, const char *sql, struct dm_ticket *t,
+set_id(struct dm_store *st, const struct dm_sql *sql, struct dm_ticket *t,
     int64_t *field, int64_t value, time_t now)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
@@ -218,7 +220,7 @@ ticket_set_merged(struct dm_store *st, struct dm_ticket *t, int64_t into,
 {
 	dm_err err;
 
-	if ((err = set_id(st, sql_merged, t, &t->merged_into, into, now)) !=
+	if ((err = set_id(st, &sql_merged, t, &t->merged_into, into, now)) !=
 	    DM_OK)
 		return err;
 	return ticket_set_status(st, t, TS_MERGED, actor, now);
@@ -228,13 +230,13 @@ dm_err
 ticket_set_parent(struct dm_store *st, struct dm_ticket *t, int64_t parent,
     time_t now)
 {
-	return set_id(st, sql_parent, t, &t->parent, parent, now);
+	return set_id(st, &sql_parent, t, &t->parent, parent, now);
 }
 
 #define MERGE_HOPS	8	/* a chain of merges followed this far */
 
-static const char sql_merged_into[] =
-    "SELECT merged_into FROM tickets WHERE id = ?1";
+static const struct dm_sql sql_merged_into = SQL(
+    "SELECT merged_into FROM tickets WHERE id = ?1");
 
 dm_err
 ticket_follow_merged(struct dm_store *st, int64_t id, int64_t *out)
@@ -245,8 +247,8 @@ ticket_follow_merged(struct dm_store *st, int64_t id, int64_t *out)
 
 	*out = id;
 	for (hop = 0; hop < MERGE_HOPS; hop++) {
-		if ((err = store_query_int(st, sql_merged_into, *out, &next)) !=
-		    DM_OK)
+		if ((err = store_query_int(st, &sql_merged_into, *out,
+		    &next)) != DM_OK)
 			return err;
 		if (next <= 0)
 			return DM_OK;
@@ -255,24 +257,24 @@ ticket_follow_merged(struct dm_store *st, int64_t id, int64_t *out)
 	return DM_OK;
 }
 
-static const char sql_adopt[] =
-    "UPDATE tickets SET parent = ?2 WHERE parent = ?1";
+static const struct dm_sql sql_adopt = SQL(
+    "UPDATE tickets SET parent = ?2 WHERE parent = ?1");
 
 dm_err
 ticket_adopt_children(struct dm_store *st, int64_t from, int64_t into)
 {
-	return store_exec_ints(st, sql_adopt, "tickets", from, into);
+	return store_exec_ints(st, &sql_adopt, "tickets", from, into);
 }
 
-static const char sql_children[] =
+static const struct dm_sql sql_children = SQL(
     "SELECT id FROM tickets WHERE parent = ?1 AND (?2 = 0 OR status NOT IN"
-    " ('resolved', 'closed', 'merged')) ORDER BY id";
+    " ('resolved', 'closed', 'merged')) ORDER BY id");
 
 dm_err
 ticket_children(struct dm_store *st, int64_t parent, int open_only,
     int64_t **ids, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, sql_children);
+	struct dm_stmt *s = store_stmt(st, &sql_children);
 	int64_t *v = NULL;
 	size_t k = 0;
 	dm_err err = DM_OK;
@@ -300,23 +302,28 @@ ticket_children(struct dm_store *st, int64_t parent, int open_only,
 	return DM_OK;
 }
 
-static const char sql_team[] = "UPDATE tickets SET team = ?2, updated = ?3,"
-    " version = version + 1 WHERE id = ?1";
-static const char sql_assignee[] = "UPDATE tickets SET assignee = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
-static const char sql_category[] = "UPDATE tickets SET category = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
-static const char sql_agency[] = "UPDATE tickets SET agency = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
-static const char sql_owner[] = "UPDATE tickets SET owner = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
-static const char sql_policy[] = "UPDATE tickets SET sla_policy = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
-static const char sql_severity[] = "UPDATE tickets SET severity = ?2,"
-    " updated = ?3, version = version + 1 WHERE id = ?1";
+static const struct dm_sql sql_team = SQL(
+    "UPDATE tickets SET team = ?2, updated = ?3,"
+    " version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_assignee = SQL(
+    "UPDATE tickets SET assignee = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_category = SQL(
+    "UPDATE tickets SET category = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_agency = SQL("UPDATE tickets SET agency = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_owner = SQL("UPDATE tickets SET owner = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_policy = SQL(
+    "UPDATE tickets SET sla_policy = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
+static const struct dm_sql sql_severity = SQL(
+    "UPDATE tickets SET severity = ?2,"
+    " updated = ?3, version = version + 1 WHERE id = ?1");
 
 static dm_err
-set_text(struct dm_store *st, const char *sql, struct dm_ticket *t,
+set_text(struct dm_store *st, const struct dm_sql *sql, struct dm_ticket *t,
     char **field, const char *value, time_t now)
 {
 	struct dm_stmt *s = store_stmt(st, sql);
@@ -340,14 +347,14 @@ dm_err
 ticket_set_team(struct dm_store *st, struct dm_ticket *t, const char *team,
     time_t now)
 {
-	return set_text(st, sql_team, t, &t->team, team, now);
+	return set_text(st, &sql_team, t, &t->team, team, now);
 }
 
 dm_err
 ticket_set_assignee(struct dm_store *st, struct dm_ticket *t,
     const char *assignee, time_t now)
 {
-	return set_text(st, sql_assignee, t, &t->assignee, assignee, now);
+	return set_text(st, &sql_assignee, t, &t->assignee, assignee, now);
 }
 
 dm_err
@@ -356,13 +363,13 @@ ticket_set_class(struct dm_store *st, struct dm_ticket *t,
 {
 	switch (field) {
 	case TC_CATEGORY:
-		return set_text(st, sql_category, t, &t->category, value, now);
+		return set_text(st, &sql_category, t, &t->category, value, now);
 	case TC_AGENCY:
-		return set_text(st, sql_agency, t, &t->agency, value, now);
+		return set_text(st, &sql_agency, t, &t->agency, value, now);
 	case TC_OWNER:
-		return set_text(st, sql_owner, t, &t->owner, value, now);
+		return set_text(st, &sql_owner, t, &t->owner, value, now);
 	case TC_POLICY:
-		return set_text(st, sql_policy, t, &t->sla_policy, value, now);
+		return set_text(st, &sql_policy, t, &t->sla_policy, value, now);
 	}
 	return dm_fail(DM_ESOFTWARE, "ticket field %d", (int)field);
 }
@@ -371,7 +378,7 @@ dm_err
 ticket_set_severity(struct dm_store *st, struct dm_ticket *t, int severity,
     time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_severity);
+	struct dm_stmt *s = store_stmt(st, &sql_severity);
 	dm_err err;
 
 	if (s == NULL)
@@ -389,13 +396,13 @@ ticket_set_severity(struct dm_store *st, struct dm_ticket *t, int severity,
 
 /* A message arrived: the state (and so the version links carry) is
  * unchanged; an out-of-office reply must not kill the accept link. */
-static const char sql_touch[] =
-    "UPDATE tickets SET updated = ?2 WHERE id = ?1";
+static const struct dm_sql sql_touch = SQL(
+    "UPDATE tickets SET updated = ?2 WHERE id = ?1");
 
 dm_err
 ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now)
 {
-	struct dm_stmt *s = store_stmt(st, sql_touch);
+	struct dm_stmt *s = store_stmt(st, &sql_touch);
 
 	if (s == NULL)
 		return store_error(st, "tickets");
@@ -405,14 +412,14 @@ ticket_touch(struct dm_store *st, struct dm_ticket *t, time_t now)
 	return store_exec_stmt(st, s);
 }
 
-static const char sql_resolver[] =
+static const struct dm_sql sql_resolver = SQL(
     "SELECT actor FROM events WHERE ticket_id = ?1 AND type = 'status'"
-    " AND detail LIKE '% -> resolved' ORDER BY id DESC LIMIT 1";
+    " AND detail LIKE '% -> resolved' ORDER BY id DESC LIMIT 1");
 
 dm_err
 ticket_resolver(struct dm_store *st, const struct dm_ticket *t, char **who)
 {
-	struct dm_stmt *s = store_stmt(st, sql_resolver);
+	struct dm_stmt *s = store_stmt(st, &sql_resolver);
 	dm_err err = DM_OK;
 	char *actor = NULL;
 	int rc;
@@ -437,14 +444,14 @@ ticket_resolver(struct dm_store *st, const struct dm_ticket *t, char **who)
 	return err;
 }
 
-static const char sql_opened[] =
-    "SELECT count(*) FROM tickets WHERE requester = ?1 AND created >= ?2";
+static const struct dm_sql sql_opened = SQL(
+    "SELECT count(*) FROM tickets WHERE requester = ?1 AND created >= ?2");
 
 dm_err
 ticket_count_opened(struct dm_store *st, const char *requester, time_t since,
     long *n)
 {
-	struct dm_stmt *s = store_stmt(st, sql_opened);
+	struct dm_stmt *s = store_stmt(st, &sql_opened);
 	int rc;
 
 	*n = 0;
@@ -458,15 +465,15 @@ ticket_count_opened(struct dm_store *st, const char *requester, time_t since,
 	return rc == STMT_ROW ? DM_OK : store_error(st, "tickets");
 }
 
-static const char sql_event[] =
+static const struct dm_sql sql_event = SQL(
     "INSERT INTO events (ticket_id, at, actor, type, detail)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)";
+    " VALUES (?1, ?2, ?3, ?4, ?5)");
 
 dm_err
 event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
     const char *type, const char *detail)
 {
-	struct dm_stmt *s = store_stmt(st, sql_event);
+	struct dm_stmt *s = store_stmt(st, &sql_event);
 
 	if (s == NULL)
 		return store_error(st, "events");
@@ -478,13 +485,13 @@ event_add(struct dm_store *st, int64_t ticket, time_t at, const char *actor,
 	return store_exec_stmt(st, s);
 }
 
-static const char sql_event_move[] =
-    "UPDATE events SET ticket_id = ?2 WHERE ticket_id = ?1";
+static const struct dm_sql sql_event_move = SQL(
+    "UPDATE events SET ticket_id = ?2 WHERE ticket_id = ?1");
 
 dm_err
 event_move(struct dm_store *st, int64_t from, int64_t into)
 {
-	return store_exec_ints(st, sql_event_move, "events", from, into);
+	return store_exec_ints(st, &sql_event_move, "events", from, into);
 }
 
 /* ---- JSON views ------------------------------------------------------ */
@@ -533,14 +540,14 @@ ticket_row_json(struct dm_stmt *s)
 }
 
 /* The filter (ticket.h), ?2 the requester: through its index. */
-static const char sql_list[] = "SELECT " TICKET_COLUMNS
+static const struct dm_sql sql_list = SQL("SELECT " TICKET_COLUMNS
     " FROM tickets WHERE (?2 IS NULL OR requester = ?2) AND"
-    TICKET_FILTER_SQL " ORDER BY id DESC LIMIT ?7";
-static const char sql_list_requester[] = "SELECT " TICKET_COLUMNS
+    TICKET_FILTER_SQL " ORDER BY id DESC LIMIT ?7");
+static const struct dm_sql sql_list_requester = SQL("SELECT " TICKET_COLUMNS
     " FROM tickets WHERE requester = ?2 AND" TICKET_FILTER_SQL
-    " ORDER BY id DESC LIMIT ?7";
-static const char sql_one[] = "SELECT " TICKET_COLUMNS
-    " FROM tickets WHERE id = ?1";
+    " ORDER BY id DESC LIMIT ?7");
+static const struct dm_sql sql_one = SQL("SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE id = ?1");
 
 void
 ticket_filter_init(struct ticket_filter *f)
@@ -574,7 +581,7 @@ list_stmt(struct dm_store *st, const struct ticket_filter *filter)
 		ticket_filter_init(&all);
 		filter = &all;
 	}
-	s = store_stmt(st, filter->requester ? sql_list_requester : sql_list);
+	s = store_stmt(st, filter->requester ? &sql_list_requester : &sql_list);
 	if (s != NULL)
 		ticket_filter_bind(s, filter);
 	return s;
@@ -631,7 +638,7 @@ ticket_list_ids(struct dm_store *st, const struct ticket_filter *filter,
 dm_err
 ticket_json(struct dm_store *st, int64_t id, struct json_object **out)
 {
-	struct dm_stmt *s = store_stmt(st, sql_one);
+	struct dm_stmt *s = store_stmt(st, &sql_one);
 	dm_err err = DM_OK;
 	int rc;
 
@@ -650,13 +657,14 @@ ticket_json(struct dm_store *st, int64_t id, struct json_object **out)
 	return err;
 }
 
-static const char sql_events[] = "SELECT at, actor, type, detail FROM events"
-    " WHERE ticket_id = ?1 ORDER BY id";
+static const struct dm_sql sql_events = SQL(
+    "SELECT at, actor, type, detail FROM events"
+    " WHERE ticket_id = ?1 ORDER BY id");
 
 dm_err
 event_list_json(struct dm_store *st, int64_t ticket, struct json_object *array)
 {
-	struct dm_stmt *s = store_stmt(st, sql_events);
+	struct dm_stmt *s = store_stmt(st, &sql_events);
 	dm_err err = DM_OK;
 	int rc;
 

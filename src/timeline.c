@@ -58,10 +58,10 @@ usable_name(const char *name)
 	    strncmp(name, "cli:", 4) != 0;
 }
 
-static const char sql_name[] =
+static const struct dm_sql sql_name = SQL(
     "SELECT from_name FROM messages WHERE ticket_id = ?1 AND from_addr = ?2"
     " AND from_name IS NOT NULL AND from_name <> '' ORDER BY id DESC"
-    " LIMIT 20";
+    " LIMIT 20");
 
 /* The name addr signed a mail on this ticket with, or NULL; caller frees. */
 static dm_err
@@ -74,7 +74,7 @@ name_on_ticket(struct dm_store *st, int64_t ticket, const char *addr,
 	*name = NULL;
 	if (addr == NULL)
 		return DM_OK;
-	if ((s = store_stmt(st, sql_name)) == NULL)
+	if ((s = store_stmt(st, &sql_name)) == NULL)
 		return store_error(st, "messages");
 	stmt_bind_int64(s, 1, ticket);
 	stmt_bind_text(s, 2, addr);
@@ -258,12 +258,13 @@ human_size(long long n, char *buf, size_t len)
  * per message was most of a long ticket's statements): from the
  * messages from id on, by message, in the order they came.
  */
-static const char sql_files[] =	/* in the indexes' order: no sorting */
+/* in the indexes' order: no sorting */
+static const struct dm_sql sql_files = SQL(
     "SELECT a.message_id, a.name, a.size FROM messages m"
     " JOIN attachments a ON a.message_id = m.id"
     " WHERE m.ticket_id = ?1 AND m.id >= ?2"
     "  AND m.kind IN ('customer', 'staff')"
-    " ORDER BY m.id, a.id";
+    " ORDER BY m.id, a.id");
 
 struct file {
 	int64_t	 msg;
@@ -295,7 +296,7 @@ files_read(struct dm_store *st, int64_t ticket, int64_t from,
 	int rc;
 
 	memset(fs, 0, sizeof(*fs));
-	if ((s = store_stmt(st, sql_files)) == NULL)
+	if ((s = store_stmt(st, &sql_files)) == NULL)
 		return store_error(st, "attachments");
 	stmt_bind_int64(s, 1, ticket);
 	stmt_bind_int64(s, 2, from);
@@ -369,7 +370,7 @@ files_html(const struct dm_config *cfg, const struct files *fs, int64_t msg,
  * temporary table per part).  A message's text is its new text (the
  * quoted mail below it taken off), else its body.
  */
-static const char sql_entries[] =
+static const struct dm_sql sql_entries = SQL(
     "SELECT src, id, at, kind, who, name, text FROM ("
     " SELECT 0 AS src, id, received AS at, kind, from_addr AS who,"
     "  from_name AS name,"
@@ -382,9 +383,9 @@ static const char sql_entries[] =
     " UNION ALL"	/* a child shows its major incident's progress notes */
     " SELECT 2, id, at, type, actor, NULL, detail FROM events"
     "  WHERE ticket_id = ?3 AND +type = 'progress')"
-    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2";
+    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2");
 
-/* One row of sql_entries, copied out of the statement. */
+/* One row of &sql_entries, copied out of the statement. */
 struct row {
 	int	 src;		/* 0 a message, 1 a progress note, 2 the
 				   major incident's */
@@ -486,7 +487,7 @@ entries(struct dm_store *st, const struct dm_config *cfg,
 	int rc;
 
 	*out = NULL;
-	if ((s = store_stmt(st, sql_entries)) == NULL)
+	if ((s = store_stmt(st, &sql_entries)) == NULL)
 		return store_error(st, "messages");
 	stmt_bind_int64(s, 1, t->id);
 	stmt_bind_int(s, 2, TIMELINE_MAX);

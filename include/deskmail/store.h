@@ -192,17 +192,31 @@ stmt_param_count(struct dm_stmt *s)
 char	*stmt_dup(struct dm_stmt *s, int col);
 
 /*
- * A prepared statement for sql, which must be a string constant: it is
- * prepared once, cached by address and handed out reset with bindings
- * cleared.  Returns NULL on error (see store_error()).
+ * A statement's text for each backend, beside the code that owns its
+ * table: SQL("...") when one text serves both (PostgreSQL gets it with
+ * ?N written $N), SQL2("sqlite", "postgresql") where they differ
+ * (doc/postgresql-audit.md lists those).  Always a static constant: the
+ * statement caches key on its address.
  */
-struct dm_stmt *store_stmt(struct dm_store *st, const char *sql);
+struct dm_sql {
+	const char	*lite;
+	const char	*pg;		/* NULL: lite's */
+};
+#define SQL(text)		{ (text), NULL }
+#define SQL2(lite, pg)		{ (lite), (pg) }
+
+/*
+ * A prepared statement for sql: it is prepared once per connection,
+ * cached by sql's address and handed out reset with bindings cleared.
+ * Returns NULL on error (see store_error()).
+ */
+struct dm_stmt *store_stmt(struct dm_store *st, const struct dm_sql *sql);
 
 /* Step a statement that returns no rows (expects STMT_DONE). */
 dm_err	store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt);
 
 /* Run sql, one or more statements without parameters or rows. */
-dm_err	store_exec(struct dm_store *st, const char *sql);
+dm_err	store_exec(struct dm_store *st, const struct dm_sql *sql);
 
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 int64_t	store_changes(struct dm_store *st);
@@ -217,19 +231,19 @@ dm_err	store_error(struct dm_store *st, const char *what);
  * Run sql (a constant, one text parameter ?1) and put the first column of
  * its first row in *out, or 0 when there is no row.
  */
-dm_err	store_query_id(struct dm_store *st, const char *sql, const char *key,
-	    int64_t *out);
+dm_err	store_query_id(struct dm_store *st, const struct dm_sql *sql,
+	    const char *key, int64_t *out);
 /* The same with one integer parameter ?1 (a ticket's id, say). */
-dm_err	store_query_int(struct dm_store *st, const char *sql, int64_t arg,
-	    int64_t *out);
+dm_err	store_query_int(struct dm_store *st, const struct dm_sql *sql,
+	    int64_t arg, int64_t *out);
 
 /*
  * Run sql (a constant that returns no rows) with integers ?1 = a and
  * ?2 = b (b is not bound when sql has only ?1); what names the table
  * for an error.
  */
-dm_err	store_exec_ints(struct dm_store *st, const char *sql, const char *what,
-	    int64_t a, int64_t b);
+dm_err	store_exec_ints(struct dm_store *st, const struct dm_sql *sql,
+	    const char *what, int64_t a, int64_t b);
 
 /*
  * A write (sql, a constant, with ?1 = id, ?2 = a, ?3 = b) that waits
@@ -240,8 +254,8 @@ dm_err	store_exec_ints(struct dm_store *st, const char *sql, const char *what,
  * store_run_deferred() runs what waits now (before reading what it
  * writes within the transaction); store_commit() does.
  */
-dm_err	store_defer(struct dm_store *st, const char *sql, int64_t id,
-	    const char *a, const char *b);
+dm_err	store_defer(struct dm_store *st, const struct dm_sql *sql,
+	    int64_t id, const char *a, const char *b);
 dm_err	store_run_deferred(struct dm_store *st);
 
 int64_t	store_last_id(struct dm_store *st);
