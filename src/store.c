@@ -365,6 +365,13 @@ store_schema_version(void)
 	return NMIGRATIONS;
 }
 
+int
+store_is_pg(struct dm_store *st)
+{
+	(void)st;
+	return 0;
+}
+
 sqlite3 *
 store_db(struct dm_store *st)
 {

@@ -204,6 +204,13 @@ struct dm_sql {
 };
 #define SQL(text)		{ (text), NULL }
 #define SQL2(lite, pg)		{ (lite), (pg) }
+/* A write PostgreSQL does by itself (the search column): there
+ * store_defer(), store_exec_ints() and store_exec_stmt() do nothing. */
+#define SQL_LITE_ONLY(text)	{ (text), "" }
+
+/* Nonzero when st is a PostgreSQL store (search.c builds its query
+ * text for the backend). */
+int	store_is_pg(struct dm_store *st);
 
 /*
  * A prepared statement for sql: it is prepared once per connection,
