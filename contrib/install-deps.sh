@@ -15,7 +15,7 @@ set -eu
 pkgs="build-essential autoconf automake pkg-config ca-certificates
  libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libpcre2-dev libinih-dev
  libjson-c-dev nettle-dev libgnutls28-dev libdpkg-perl sqlite3 python3
- libmicrohttpd-dev libexttextcat-dev libexttextcat-data dovecot-imapd dovecot-core openssl python3-aiosmtpd curl tzdata procps"
+ libmicrohttpd-dev libpq-dev libexttextcat-dev libexttextcat-data dovecot-imapd dovecot-core openssl python3-aiosmtpd curl tzdata procps"
 [ "${1:-}" = --tests ] && pkgs="$pkgs chromium mandoc clang libclang-rt-14-dev
  python3-prometheus-client systemd debhelper lintian debootstrap postfix
  postgresql"

@@ -102,6 +102,12 @@ backup_write(struct dm_store *st, const char *dest,
 	int fd, rc;
 
 	memset(info, 0, sizeof(*info));
+	if (store_is_pg(st)) {
+		free(tmp);
+		return dm_fail(DM_ECONFIG, "backup %s: a PostgreSQL store is "
+		    "backed up by pg_dump (or copied with 'deskmail store "
+		    "copy')", dest);
+	}
 	if (lstat(dest, &sb) == 0) {
 		free(tmp);
 		return dm_fail(DM_EDB, "backup %s: the file exists (a backup "

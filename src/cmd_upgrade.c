@@ -100,10 +100,17 @@ cmd_upgrade(struct dm_ctx *ctx, int argc, char **argv)
 		rc = fflush(stdout) == 0 ? EX_OK : EX_IOERR;
 		goto out;
 	}
-	if (dest == NULL)
-		dest = backup_name(ctx->cfg->database, from);
-	if ((rc = write_backup(ctx, st, dest)) != EX_OK)
-		goto out;
+	/* a PostgreSQL store is its DBA's to back up (pg_dump), and its
+	 * migration one transaction on the server */
+	if (store_is_pg(st) && dest == NULL)
+		printf("no backup of a PostgreSQL store: pg_dump it "
+		    "first\n");
+	else {
+		if (dest == NULL)
+			dest = backup_name(ctx->cfg->database, from);
+		if ((rc = write_backup(ctx, st, dest)) != EX_OK)
+			goto out;
+	}
 	if ((err = store_migrate(st, &from)) != DM_OK) {
 		rc = ctx_fail(ctx, err);
 		goto out;

@@ -43,7 +43,13 @@ struct key {
 
 static const struct key keys[] = {
 	{ "deskmail", "database", K_PATH, S(database), "deskmail.db", 0, 0,
-	  "the SQLite database file (WAL mode; keep it on a local disk)" },
+	  "the SQLite database file (WAL mode; keep it on a local disk), or "
+	  "a PostgreSQL database shared by several deskmail hosts: a libpq "
+	  "URI, postgresql://USER@HOST:PORT/DBNAME (no password in it)" },
+	{ "deskmail", "database_password_file", K_PATH,
+	  S(database_password_file), "", 0, 0,
+	  "file holding the PostgreSQL password (mode 0600; empty: libpq's "
+	  "own, PGPASSFILE or ~/.pgpass)" },
 	{ "deskmail", "key_file", K_PATH, S(key_file), "deskmail.key", 0, 0,
 	  "secret key for signed links, made by init with mode 0600" },
 	{ "deskmail", "address", K_STRING, S(address), "help@example.org", 0, 0,
@@ -354,6 +360,48 @@ resolve_path(const char *cfgpath, const char *value)
 	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, value);
 }
 
+int
+config_database_is_pg(const char *database)
+{
+	return strncmp(database, "postgresql://", 13) == 0 ||
+	    strncmp(database, "postgres://", 11) == 0;
+}
+
+/* postgresql://USER:PASSWORD@HOST/...: a colon before the '@' of the
+ * authority, or password= among the query's parameters. */
+static int
+uri_has_password(const char *uri)
+{
+	const char *auth = strstr(uri, "://") + 3;
+	size_t n = strcspn(auth, "/?");
+	const char *at = memchr(auth, '@', n), *q = strchr(uri, '?');
+
+	if (at != NULL && memchr(auth, ':', (size_t)(at - auth)) != NULL)
+		return 1;
+	for (; q != NULL; q = strchr(q + 1, '&'))
+		if (strncmp(q + 1, "password=", 9) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Where this host's own files go (run's sockets, the locks of fetch and
+ * run): beside the SQLite file, or, for a PostgreSQL store, beside the
+ * key file (deskmail.key: deskmail.sock, deskmail.lmtp, ...).
+ */
+static void
+local_base(struct dm_config *cfg)
+{
+	size_t n = strlen(cfg->key_file);
+
+	if (!config_database_is_pg(cfg->database))
+		cfg->local_base = xstrdup(cfg->database);
+	else if (n > 4 && strcmp(cfg->key_file + n - 4, ".key") == 0)
+		cfg->local_base = xasprintf("%.*s", (int)(n - 4), cfg->key_file);
+	else
+		cfg->local_base = xstrdup(cfg->key_file);
+}
+
 /* ingest_socket: a path like the others, "none", or next to the database. */
 static void
 ingest_socket_path(struct dm_config *cfg)
@@ -363,7 +411,7 @@ ingest_socket_path(struct dm_config *cfg)
 	if (strcmp(cfg->ingest_socket, "none") == 0)
 		return;
 	p = cfg->ingest_socket[0] == '\0' ?
-	    xasprintf("%s.sock", cfg->database) :
+	    xasprintf("%s.sock", cfg->local_base) :
 	    resolve_path(cfg->path, cfg->ingest_socket);
 	free(cfg->ingest_socket);
 	cfg->ingest_socket = p;
@@ -382,7 +430,7 @@ lmtp_listen_path(struct dm_config *cfg)
 	if (strcmp(v, "none") == 0 ||
 	    (strchr(v, '/') == NULL && strchr(v, ':') != NULL))
 		return;
-	p = v[0] == '\0' ? xasprintf("%s.lmtp", cfg->database) :
+	p = v[0] == '\0' ? xasprintf("%s.lmtp", cfg->local_base) :
 	    resolve_path(cfg->path, v);
 	free(cfg->lmtp_listen);
 	cfg->lmtp_listen = p;
@@ -403,7 +451,9 @@ set_key(struct parse_state *st, const struct key *k, void *base,
 		break;
 	case K_PATH:
 		free(*str_field(base, k));
-		*str_field(base, k) = resolve_path(cfg->path, value);
+		/* a PostgreSQL URI is no file */
+		*str_field(base, k) = config_database_is_pg(value) ?
+		    xstrdup(value) : resolve_path(cfg->path, value);
 		break;
 	case K_LONG:
 		errno = 0;
@@ -1013,6 +1063,11 @@ check(struct dm_config *cfg)
 	if (cfg->database[0] == '\0')
 		return dm_fail(DM_ECONFIG, "%s: database must be set",
 		    cfg->path);
+	if (config_database_is_pg(cfg->database) &&
+	    uri_has_password(cfg->database))
+		return dm_fail(DM_ECONFIG, "%s: database has a password in "
+		    "it: put it in database_password_file (or ~/.pgpass), "
+		    "where a process list and logs do not show it", cfg->path);
 	for (i = 0; i < cfg->nteams; i++) {
 		struct dm_team *t = &cfg->teams[i];
 
@@ -1121,6 +1176,7 @@ config_load_unrouted(const char *path, struct dm_config **out)
 		return err;
 	}
 	cfg->domain = xstrdup(strchr(cfg->address, '@') + 1);
+	local_base(cfg);
 	ingest_socket_path(cfg);
 	lmtp_listen_path(cfg);
 	*out = cfg;
@@ -1167,6 +1223,7 @@ config_free(struct dm_config *cfg)
 	queue_free_all(cfg);
 	route_free(cfg->rules);
 	free(cfg->domain);
+	free(cfg->local_base);
 	free(cfg->path);
 	free(cfg);
 }

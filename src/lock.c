@@ -35,8 +35,8 @@ dm_err
 lock_take(const struct dm_config *cfg, const char *what, int *fd)
 {
 	char *path = strcmp(what, "fetch") == 0 ?
-	    xasprintf("%s.lock", cfg->database) :
-	    xasprintf("%s.%s.lock", cfg->database, what);
+	    xasprintf("%s.lock", cfg->local_base) :
+	    xasprintf("%s.%s.lock", cfg->local_base, what);
 	dm_err err = DM_OK;
 
 	*fd = open_lock_file(path);

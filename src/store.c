@@ -1,6 +1,7 @@
 /*
- * store.c - the one SQLite file: open, pragmas, migrations, transactions,
- * the statement cache.
+ * store.c - the database: open, pragmas, migrations, transactions, the
+ * statement cache.  A SQLite file by default; a PostgreSQL store
+ * (store_pg.c) takes over each function where its st->pg is set.
  *
  * The tables belong to the modules that use them (ticket.c, message.c,
  * outbox.c, quarantine.c, event.c, people.c); their CREATE statements are
@@ -17,13 +18,16 @@
 #include <unistd.h>
 
 #include "deskmail/lock.h"
+#include "deskmail/schema_pg.h"
 #include "deskmail/store.h"
+#include "deskmail/store_pg.h"
 #include "deskmail/util.h"
 
 #define STMT_CACHE	128
 
 struct dm_store {
 	sqlite3		*db;
+	struct pg_store	*pg;		/* a PostgreSQL store: db is NULL */
 	struct {
 		const struct dm_sql *sql;
 		struct dm_stmt	 stmt;
@@ -368,8 +372,7 @@ store_schema_version(void)
 int
 store_is_pg(struct dm_store *st)
 {
-	(void)st;
-	return 0;
+	return st->pg != NULL;
 }
 
 sqlite3 *
@@ -381,9 +384,12 @@ store_db(struct dm_store *st)
 dm_err
 store_error(struct dm_store *st, const char *what)
 {
-	int code = sqlite3_errcode(st->db) & 0xff;
+	int code;
 	dm_err kind = DM_EDB;
 
+	if (st->pg != NULL)
+		return pg_error(st->pg, what);
+	code = sqlite3_errcode(st->db) & 0xff;
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED ||
 	    code == SQLITE_FULL || code == SQLITE_IOERR ||
 	    code == SQLITE_NOMEM || code == SQLITE_PROTOCOL)
@@ -394,6 +400,8 @@ store_error(struct dm_store *st, const char *what)
 static dm_err
 exec(struct dm_store *st, const char *sql)
 {
+	if (st->pg != NULL)
+		return pg_exec(st->pg, sql);
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_error(st, "database");
 	return DM_OK;
@@ -411,6 +419,8 @@ user_version(struct dm_store *st, int *v)
 {
 	sqlite3_stmt *s;
 
+	if (st->pg != NULL)
+		return pg_schema_version(st->pg, v);
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
 	    NULL) != SQLITE_OK)
 		return store_error(st, "database");
@@ -436,8 +446,9 @@ store_version(struct dm_store *st, int *v)
 dm_err
 store_migrate(struct dm_store *st, int *from)
 {
-	char pragma[64];
+	char version[64];
 	dm_err err;
+	size_t n;
 	int v, i;
 
 	if ((err = store_begin(st)) != DM_OK)
@@ -449,13 +460,33 @@ store_migrate(struct dm_store *st, int *from)
 		err = newer(v);
 		goto fail;
 	}
-	for (i = v; i < NMIGRATIONS; i++) {
-		if ((err = exec(st, migrations[i])) != DM_OK)
+	if (st->pg != NULL) {
+		/* a new PostgreSQL store starts at the baseline: none was
+		 * ever at an older version */
+		if (v == 0 && (err = exec(st, pg_baseline)) != DM_OK)
 			goto fail;
+		if (v == 0)
+			v = PG_BASELINE;
+		if (v < PG_BASELINE || PG_BASELINE + pg_nmigrations !=
+		    NMIGRATIONS) {
+			err = dm_fail(DM_ESOFTWARE, "PostgreSQL schema %d: "
+			    "no migration from it in this build", v);
+			goto fail;
+		}
+		for (n = (size_t)(v - PG_BASELINE); n < (size_t)pg_nmigrations;
+		    n++)
+			if ((err = exec(st, pg_migrations[n])) != DM_OK)
+				goto fail;
+		snprintf(version, sizeof(version), "UPDATE schema_version "
+		    "SET version = %d", NMIGRATIONS);
+	} else {
+		for (i = v; i < NMIGRATIONS; i++)
+			if ((err = exec(st, migrations[i])) != DM_OK)
+				goto fail;
+		snprintf(version, sizeof(version), "PRAGMA user_version = %d",
+		    NMIGRATIONS);
 	}
-	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-	    NMIGRATIONS);
-	if ((err = exec(st, pragma)) != DM_OK)
+	if ((err = exec(st, version)) != DM_OK)
 		goto fail;
 	return store_commit(st);
 fail:
@@ -515,6 +546,8 @@ store_cache(struct dm_store *st, int kib)
 {
 	char pragma[64];
 
+	if (st->pg != NULL)
+		return;
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", kib);
 	(void)exec(st, pragma);	/* a cache of the old size still works */
 }
@@ -532,6 +565,34 @@ sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * A PostgreSQL store: no file and no file locks (its hosts share the
+ * database); `upgrade` migrates under the writer lock, in one
+ * transaction, as everything else that writes.
+ */
+static dm_err
+open_pg(const struct dm_config *cfg, int mode, struct dm_store **out)
+{
+	struct dm_store *st = xcalloc(1, sizeof(*st));
+	dm_err err;
+
+	st->use_lock = -1;
+	if ((err = pg_open(cfg->database, cfg->database_password_file,
+	    (long)cfg->busy_timeout_ms,
+	    strcmp(cfg->synchronous, "normal") == 0, &st->pg)) != DM_OK) {
+		store_close(st);
+		return err;
+	}
+	if ((err = check_schema(st, mode)) != DM_OK) {
+		err = dm_fail(err == DM_ETEMP || err == DM_ESCHEMA ? err :
+		    DM_ECONFIG, "PostgreSQL store: %s", dm_errdetail());
+		store_close(st);
+		return err;
+	}
+	*out = st;
+	return DM_OK;
+}
+
 dm_err
 store_open(const struct dm_config *cfg, int mode, struct dm_store **out)
 {
@@ -544,8 +605,10 @@ store_open(const struct dm_config *cfg, int mode, struct dm_store **out)
 	dm_err err;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
-	pthread_once(&once, sqlite_setup);
 	*out = NULL;
+	if (config_database_is_pg(path))
+		return open_pg(cfg, mode, out);
+	pthread_once(&once, sqlite_setup);
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	else if (access(path, F_OK) != 0)
@@ -626,12 +689,19 @@ store_close(struct dm_store *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < STMT_CACHE; i++)
+	for (i = 0; i < STMT_CACHE; i++) {
 		if (st->cache[i].stmt.lite != NULL)
 			sqlite3_finalize(st->cache[i].stmt.lite);
+		pgstmt_free(st->cache[i].stmt.pg);
+	}
 	deferred_drop(st, 0);
 	free(st->deferred);
 	free(st->marks);
+	if (st->pg != NULL) {
+		pg_close(st->pg);
+		free(st);
+		return;
+	}
 	/*
 	 * Leave the WAL empty when nobody else is using it: the next process
 	 * to open the file alone must otherwise rebuild its index from every
@@ -688,6 +758,8 @@ store_wal_reserve(struct dm_store *st)
 	int rc = SQLITE_OK, page = 4096;
 	struct dm_stmt *stmt;
 
+	if (st->pg != NULL)
+		return DM_OK;	/* no WAL file of ours */
 	/* the page size is the database's for good: asked for once */
 	if (st->wal_room == 0) {
 		if ((stmt = store_stmt(st, &sql_page_size)) != NULL &&
@@ -735,6 +807,8 @@ store_begin(struct dm_store *st)
 {
 	deferred_drop(st, 0);	/* left by a transaction that ended elsewhere */
 	st->nmarks = 0;
+	if (st->pg != NULL)
+		return pg_begin(st->pg);
 	return exec(st, "BEGIN IMMEDIATE");
 }
 
@@ -742,7 +816,11 @@ dm_err
 store_begin_read(struct dm_store *st)
 {
 	static const struct dm_sql sql = SQL("BEGIN DEFERRED");
-	struct dm_stmt *s = store_stmt(st, &sql);
+	struct dm_stmt *s;
+
+	if (st->pg != NULL)
+		return pg_begin_read(st->pg);
+	s = store_stmt(st, &sql);
 
 	/* prepared once: each link page reads in one of these */
 	return s != NULL ? store_exec_stmt(st, s) : exec(st, sql.lite);
@@ -782,7 +860,7 @@ store_defer(struct dm_store *st, const struct dm_sql *sql, int64_t id,
 {
 	struct deferred *d;
 
-	if (sqlite3_get_autocommit(st->db))	/* no transaction to wait for */
+	if (!store_in_transaction(st))	/* no transaction to wait for */
 		return deferred_exec(st, sql, id, a, b);
 	st->deferred = xreallocarray(st->deferred, st->ndeferred + 1,
 	    sizeof(*st->deferred));
@@ -816,6 +894,8 @@ store_commit(struct dm_store *st)
 	if ((err = store_run_deferred(st)) != DM_OK)
 		return err;
 	st->nmarks = 0;
+	if (st->pg != NULL)
+		return pg_commit(st->pg);
 	return exec(st, "COMMIT");
 }
 
@@ -827,6 +907,10 @@ store_rollback(struct dm_store *st)
 
 	deferred_drop(st, 0);
 	st->nmarks = 0;
+	if (st->pg != NULL) {
+		pg_rollback(st->pg);
+		return;
+	}
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if ((s = store_stmt(st, &sql)) != NULL) {
@@ -839,6 +923,8 @@ store_rollback(struct dm_store *st)
 void
 store_read_much(struct dm_store *st)
 {
+	if (st->pg != NULL)
+		return;
 	sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824", NULL, NULL,
 	    NULL);
 }
@@ -846,6 +932,8 @@ store_read_much(struct dm_store *st)
 int
 store_in_transaction(struct dm_store *st)
 {
+	if (st->pg != NULL)
+		return pg_in_transaction(st->pg);
 	return !sqlite3_get_autocommit(st->db);
 }
 
@@ -880,9 +968,8 @@ store_rollback_savepoint(struct dm_store *st)
 	if (st->nmarks > 0)
 		deferred_drop(st, st->marks[--st->nmarks]);
 	/* ROLLBACK TO keeps the savepoint open; RELEASE then drops it */
-	if (sqlite3_exec(st->db, "ROLLBACK TO unit", NULL, NULL, NULL) ==
-	    SQLITE_OK)
-		sqlite3_exec(st->db, "RELEASE unit", NULL, NULL, NULL);
+	if (exec(st, "ROLLBACK TO unit") == DM_OK)
+		(void)exec(st, "RELEASE unit");
 }
 
 struct dm_stmt *
@@ -893,6 +980,10 @@ store_stmt(struct dm_store *st, const struct dm_sql *sql)
 	for (i = 0; i < STMT_CACHE; i++) {
 		slot = (h + i) % STMT_CACHE;
 		if (st->cache[slot].sql == sql) {
+			if (st->pg != NULL) {
+				pgstmt_clear(st->cache[slot].stmt.pg);
+				return &st->cache[slot].stmt;
+			}
 			sqlite3_reset(st->cache[slot].stmt.lite);
 			sqlite3_clear_bindings(st->cache[slot].stmt.lite);
 			return &st->cache[slot].stmt;
@@ -903,6 +994,11 @@ store_stmt(struct dm_store *st, const struct dm_sql *sql)
 	if (i == STMT_CACHE) {
 		dm_fail(DM_ESOFTWARE, "statement cache full");
 		return NULL;
+	}
+	if (st->pg != NULL) {
+		st->cache[slot].stmt.pg = pg_prepare(st->pg, sql);
+		st->cache[slot].sql = sql;
+		return &st->cache[slot].stmt;
 	}
 	if (sqlite3_prepare_v3(st->db, sql->lite, -1, SQLITE_PREPARE_PERSISTENT,
 	    &st->cache[slot].stmt.lite, NULL) != SQLITE_OK) {
@@ -928,12 +1024,16 @@ store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt)
 dm_err
 store_exec(struct dm_store *st, const struct dm_sql *sql)
 {
+	if (st->pg != NULL && sql->pg != NULL)
+		return sql->pg[0] != '\0' ? exec(st, sql->pg) : DM_OK;
 	return exec(st, sql->lite);
 }
 
 int64_t
 store_changes(struct dm_store *st)
 {
+	if (st->pg != NULL)
+		return pg_changes(st->pg);
 	return sqlite3_changes(st->db);
 }
 
@@ -994,13 +1094,17 @@ store_exec_ints(struct dm_store *st, const struct dm_sql *sql,
 int64_t
 store_last_id(struct dm_store *st)
 {
+	if (st->pg != NULL)
+		return pg_last_id(st->pg);
 	return sqlite3_last_insert_rowid(st->db);
 }
 
 void
 stmt_bind_text(struct dm_stmt *s, int i, const char *v)
 {
-	if (v == NULL)
+	if (s->pg != NULL)
+		pgstmt_bind_text(s->pg, i, v);
+	else if (v == NULL)
 		sqlite3_bind_null(s->lite, i);
 	else
 		sqlite3_bind_text(s->lite, i, v, -1, SQLITE_TRANSIENT);

@@ -101,7 +101,8 @@ struct dm_mailbox {
 struct dm_config {
 	char	*path;			/* the file it was read from */
 	/* [deskmail] */
-	char	*database;
+	char	*database;		/* a file, or postgresql://... */
+	char	*database_password_file;
 	char	*key_file;
 	char	*address;		/* the help address */
 	char	*tag;			/* subject tag: [HELP #42] */
@@ -194,6 +195,8 @@ struct dm_config {
 	size_t		   nqueues;
 
 	char	*domain;		/* derived: the domain of address */
+	char	*local_base;		/* derived: this host's files' prefix
+					   (config.c: local_base()) */
 };
 
 /*
@@ -201,6 +204,9 @@ struct dm_config {
  * caller frees with config_free().  Errors name the file and line.
  */
 dm_err config_load(const char *path, struct dm_config **out);
+
+/* Nonzero when database names a PostgreSQL store (a libpq URI). */
+int	config_database_is_pg(const char *database);
 
 /*
  * The same without compiling the routing rules (cfg->rules stays NULL

@@ -1,9 +1,8 @@
-/*
- * schema_pg.h - the schema of a PostgreSQL store, in PostgreSQL's
- * dialect: one baseline that makes a new database at the SQLite
- * schema's version PG_BASELINE, then the migrations after it.
- */
+/* TEMPORARY (replaced by pg-h2's) */
 #ifndef DESKMAIL_SCHEMA_PG_H
 #define DESKMAIL_SCHEMA_PG_H
-
+#define PG_BASELINE 15
+extern const char pg_baseline[];
+extern const char *const pg_migrations[];
+extern const int pg_nmigrations;
 #endif

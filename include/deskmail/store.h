@@ -1,7 +1,8 @@
 /*
- * store.h - the SQLite file: opening it (WAL, busy timeout), numbered
- * migrations (PRAGMA user_version), transactions and the cache of
- * prepared statements the table modules share.
+ * store.h - the database: a SQLite file (WAL, busy timeout), or a
+ * PostgreSQL database several hosts share (store_pg.c); numbered
+ * migrations, transactions and the cache of prepared statements the
+ * table modules share.
  */
 #ifndef DESKMAIL_STORE_H
 #define DESKMAIL_STORE_H
@@ -97,30 +98,59 @@ void	store_rollback_savepoint(struct dm_store *st);
  * API for the backends the store may have (issue 20).  Parameters are
  * numbered from 1, columns from 0, as in SQLite.
  */
+struct pg_stmt;
+
 struct dm_stmt {
-	sqlite3_stmt	*lite;
+	sqlite3_stmt	*lite;		/* a SQLite store's, else NULL */
+	struct pg_stmt	*pg;		/* a PostgreSQL store's (store_pg.c) */
 };
 
 /* stmt_step()'s answers; anything else is an error (store_error()). */
 #define STMT_ROW	SQLITE_ROW
 #define STMT_DONE	SQLITE_DONE
 
+/* The PostgreSQL side of each (store_pg.c), same meanings. */
+int		 pgstmt_step(struct pg_stmt *);
+void		 pgstmt_reset(struct pg_stmt *);
+void		 pgstmt_bind_int64(struct pg_stmt *, int, int64_t);
+void		 pgstmt_bind_null(struct pg_stmt *, int);
+void		 pgstmt_bind_text(struct pg_stmt *, int, const char *);
+void		 pgstmt_bind_blob(struct pg_stmt *, int, const void *, size_t);
+int64_t		 pgstmt_int64(struct pg_stmt *, int);
+const char	*pgstmt_text(struct pg_stmt *, int);
+int		 pgstmt_is_null(struct pg_stmt *, int);
+const void	*pgstmt_blob(struct pg_stmt *, int);
+size_t		 pgstmt_bytes(struct pg_stmt *, int);
+int		 pgstmt_param_count(struct pg_stmt *);
+
+/* SQLite is the default and the one that must not pay for the other. */
+#define STMT_LITE(s)	__builtin_expect((s)->lite != NULL, 1)
+
 static inline void
 stmt_bind_int64(struct dm_stmt *s, int i, int64_t v)
 {
-	sqlite3_bind_int64(s->lite, i, v);
+	if (STMT_LITE(s))
+		sqlite3_bind_int64(s->lite, i, v);
+	else
+		pgstmt_bind_int64(s->pg, i, v);
 }
 
 static inline void
 stmt_bind_int(struct dm_stmt *s, int i, int v)
 {
-	sqlite3_bind_int(s->lite, i, v);
+	if (STMT_LITE(s))
+		sqlite3_bind_int(s->lite, i, v);
+	else
+		pgstmt_bind_int64(s->pg, i, v);
 }
 
 static inline void
 stmt_bind_null(struct dm_stmt *s, int i)
 {
-	sqlite3_bind_null(s->lite, i);
+	if (STMT_LITE(s))
+		sqlite3_bind_null(s->lite, i);
+	else
+		pgstmt_bind_null(s->pg, i);
 }
 
 /* v, or NULL for a NULL string (copied, as SQLite is told). */
@@ -130,62 +160,84 @@ void	stmt_bind_text(struct dm_stmt *s, int i, const char *v);
 static inline void
 stmt_bind_blob(struct dm_stmt *s, int i, const void *p, size_t n)
 {
-	sqlite3_bind_blob64(s->lite, i, p, n, SQLITE_STATIC);
+	if (STMT_LITE(s))
+		sqlite3_bind_blob64(s->lite, i, p, n, SQLITE_STATIC);
+	else
+		pgstmt_bind_blob(s->pg, i, p, n);
 }
 
 static inline int
 stmt_step(struct dm_stmt *s)
 {
-	return sqlite3_step(s->lite);
+	if (STMT_LITE(s))
+		return sqlite3_step(s->lite);
+	return pgstmt_step(s->pg);
 }
 
 static inline void
 stmt_reset(struct dm_stmt *s)
 {
-	sqlite3_reset(s->lite);
+	if (STMT_LITE(s))
+		sqlite3_reset(s->lite);
+	else
+		pgstmt_reset(s->pg);
 }
 
 static inline int64_t
 stmt_int64(struct dm_stmt *s, int col)
 {
-	return sqlite3_column_int64(s->lite, col);
+	if (STMT_LITE(s))
+		return sqlite3_column_int64(s->lite, col);
+	return pgstmt_int64(s->pg, col);
 }
 
 static inline int
 stmt_int(struct dm_stmt *s, int col)
 {
-	return sqlite3_column_int(s->lite, col);
+	if (STMT_LITE(s))
+		return sqlite3_column_int(s->lite, col);
+	return (int)pgstmt_int64(s->pg, col);
 }
 
 /* The column as text (NULL for SQL NULL), valid until the next step. */
 static inline const char *
 stmt_text(struct dm_stmt *s, int col)
 {
-	return (const char *)sqlite3_column_text(s->lite, col);
+	if (STMT_LITE(s))
+		return (const char *)sqlite3_column_text(s->lite, col);
+	return pgstmt_text(s->pg, col);
 }
 
 static inline int
 stmt_is_null(struct dm_stmt *s, int col)
 {
-	return sqlite3_column_type(s->lite, col) == SQLITE_NULL;
+	if (STMT_LITE(s))
+		return sqlite3_column_type(s->lite, col) == SQLITE_NULL;
+	return pgstmt_is_null(s->pg, col);
 }
 
 static inline const void *
 stmt_blob(struct dm_stmt *s, int col)
 {
-	return sqlite3_column_blob(s->lite, col);
+	if (STMT_LITE(s))
+		return sqlite3_column_blob(s->lite, col);
+	return pgstmt_blob(s->pg, col);
 }
 
 static inline size_t
 stmt_bytes(struct dm_stmt *s, int col)
 {
-	return (size_t)sqlite3_column_bytes(s->lite, col);
+	if (STMT_LITE(s))
+		return (size_t)sqlite3_column_bytes(s->lite, col);
+	return pgstmt_bytes(s->pg, col);
 }
 
 static inline int
 stmt_param_count(struct dm_stmt *s)
 {
-	return sqlite3_bind_parameter_count(s->lite);
+	if (STMT_LITE(s))
+		return sqlite3_bind_parameter_count(s->lite);
+	return pgstmt_param_count(s->pg);
 }
 
 /* Column text as a new string (NULL for SQL NULL); caller frees. */

@@ -1,0 +1,715 @@
+/*
+ * store_pg.c - a PostgreSQL store over libpq (issue 20): connecting,
+ * transactions, and statements that bind, step and read as SQLite's do,
+ * so the table modules run unchanged on either.
+ *
+ * A statement is prepared on the server at its first step on a
+ * connection, and again after a reconnection.  Its parameters go as
+ * text (blobs as binary bytea); its rows come back as text, all at once
+ * (the code runs other statements while it walks one), and are walked
+ * by pgstmt_step().
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "deskmail/dyn.h"
+#include "deskmail/store.h"
+#include "deskmail/store_pg.h"
+#include "deskmail/util.h"
+
+/* libpq, loaded when a PostgreSQL store is first opened (dyn.h). */
+static struct {
+	__typeof__(&PQconnectdbParams) connectdb_params;
+	__typeof__(&PQfinish) finish;
+	__typeof__(&PQstatus) status;
+	__typeof__(&PQreset) reset;
+	__typeof__(&PQerrorMessage) error_message;
+	__typeof__(&PQsetNoticeProcessor) set_notice_processor;
+	__typeof__(&PQtransactionStatus) transaction_status;
+	__typeof__(&PQexec) exec;
+	__typeof__(&PQprepare) prepare;
+	__typeof__(&PQexecPrepared) exec_prepared;
+	__typeof__(&PQresultStatus) result_status;
+	__typeof__(&PQresultErrorField) result_error_field;
+	__typeof__(&PQresultErrorMessage) result_error_message;
+	__typeof__(&PQclear) clear;
+	__typeof__(&PQntuples) ntuples;
+	__typeof__(&PQnfields) nfields;
+	__typeof__(&PQftype) ftype;
+	__typeof__(&PQgetvalue) getvalue;
+	__typeof__(&PQgetisnull) getisnull;
+	__typeof__(&PQgetlength) getlength;
+	__typeof__(&PQcmdStatus) cmd_status;
+	__typeof__(&PQcmdTuples) cmd_tuples;
+	__typeof__(&PQunescapeBytea) unescape_bytea;
+	__typeof__(&PQfreemem) freemem;
+} pq;
+
+static const struct dyn_sym pq_syms[] = {
+	{ "PQconnectdbParams", (void **)&pq.connectdb_params },
+	{ "PQfinish", (void **)&pq.finish },
+	{ "PQstatus", (void **)&pq.status },
+	{ "PQreset", (void **)&pq.reset },
+	{ "PQerrorMessage", (void **)&pq.error_message },
+	{ "PQsetNoticeProcessor", (void **)&pq.set_notice_processor },
+	{ "PQtransactionStatus", (void **)&pq.transaction_status },
+	{ "PQexec", (void **)&pq.exec },
+	{ "PQprepare", (void **)&pq.prepare },
+	{ "PQexecPrepared", (void **)&pq.exec_prepared },
+	{ "PQresultStatus", (void **)&pq.result_status },
+	{ "PQresultErrorField", (void **)&pq.result_error_field },
+	{ "PQresultErrorMessage", (void **)&pq.result_error_message },
+	{ "PQclear", (void **)&pq.clear },
+	{ "PQntuples", (void **)&pq.ntuples },
+	{ "PQnfields", (void **)&pq.nfields },
+	{ "PQftype", (void **)&pq.ftype },
+	{ "PQgetvalue", (void **)&pq.getvalue },
+	{ "PQgetisnull", (void **)&pq.getisnull },
+	{ "PQgetlength", (void **)&pq.getlength },
+	{ "PQcmdStatus", (void **)&pq.cmd_status },
+	{ "PQcmdTuples", (void **)&pq.cmd_tuples },
+	{ "PQunescapeBytea", (void **)&pq.unescape_bytea },
+	{ "PQfreemem", (void **)&pq.freemem },
+	{ NULL, NULL }
+};
+
+/* PostgreSQL's OIDs of text (the type of a parameter a text never
+ * names) and of bytea */
+#define TEXT_OID	25
+#define BYTEA_OID	17
+
+/*
+ * The key of the writer lock (pg_advisory_xact_lock): every transaction
+ * that writes holds it, so writers take turns as on SQLite, where the
+ * code's read-then-write steps (a timer's next number, the digest's
+ * count) rely on it.  Readers never wait for it.
+ */
+#define WRITER_LOCK	"2037539180"	/* "desk" */
+
+struct pg_store {
+	PGconn		*conn;
+	unsigned	 generation;	/* moves on at each reconnection */
+	unsigned	 next_name;	/* statements are s1, s2, ... */
+	int64_t		 changes, last_id;
+	char		 sqlstate[6];	/* the last failure's, "" if none */
+	char		 message[512];
+	char		*lock_timeout;	/* SET lock_timeout = ..., again after
+					   a reconnection */
+};
+
+struct pg_stmt {
+	struct pg_store	*pg;
+	char		 name[16];
+	char		*text;		/* with $N; NULL: skipped here */
+	int		 nparams;	/* the highest $N */
+	Oid		*types;		/* 0: PostgreSQL infers it */
+	char		**values;	/* NULL: SQL NULL */
+	char		**owned;	/* the values we copied */
+	int		*lengths, *formats;
+	unsigned	 prepared;	/* the generation it was prepared on, +1 */
+	PGresult	*res;
+	int		 executed, row, nrows;
+	/* pgstmt_blob()'s decoding of one bytea value */
+	unsigned char	*blob;
+	size_t		 blob_len;
+	int		 blob_row, blob_col;
+};
+
+/* A statement of no rows failed, or the connection is gone. */
+#define STMT_ERROR	1
+
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;	/* a NOTICE (to_tsquery's "no lexemes") is nobody's */
+}
+
+static void
+failed(struct pg_store *pg, const PGresult *res)
+{
+	const char *state = res ? pq.result_error_field(res,
+	    PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? pq.result_error_message(res) : NULL;
+	size_t n;
+
+	if (msg == NULL || *msg == '\0')
+		msg = pq.error_message(pg->conn);
+	snprintf(pg->sqlstate, sizeof(pg->sqlstate), "%s",
+	    state != NULL ? state : "");
+	snprintf(pg->message, sizeof(pg->message), "%s", msg);
+	/* libpq's messages end in a newline; ours are one line */
+	n = strcspn(pg->message, "\n");
+	pg->message[n] = '\0';
+}
+
+dm_err
+pg_error(struct pg_store *pg, const char *what)
+{
+	const char *s = pg->sqlstate;
+	int temporary;
+
+	/*
+	 * Worth trying again: a serialization failure or deadlock (40),
+	 * a lock wait out of time (55P03), no resources (53), the server
+	 * shutting down or starting (57P), a lost connection (08 or none).
+	 */
+	temporary = strncmp(s, "40", 2) == 0 || strcmp(s, "55P03") == 0 ||
+	    strncmp(s, "53", 2) == 0 || strncmp(s, "57P", 3) == 0 ||
+	    strncmp(s, "08", 2) == 0 ||
+	    pq.status(pg->conn) != CONNECTION_OK;
+	return dm_fail(temporary ? DM_ETEMP : DM_EDB, "%s: %s", what,
+	    pg->message[0] ? pg->message : "PostgreSQL failed");
+}
+
+/* The password in file's first line (a copy to wipe), or NULL. */
+static char *
+read_password(const char *file, dm_err *err)
+{
+	char line[1024];
+	FILE *fp;
+
+	*err = DM_OK;
+	if ((fp = fopen(file, "r")) == NULL) {
+		*err = dm_fail(DM_ECONFIG, "database_password_file %s: %s",
+		    file, strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+/* A session's settings, at connection and after each reconnection. */
+static dm_err
+session(struct pg_store *pg)
+{
+	pq.set_notice_processor(pg->conn, quiet, NULL);
+	return pg_exec(pg, pg->lock_timeout);
+}
+
+dm_err
+pg_open(const char *uri, const char *password_file, long wait_ms,
+    int synchronous_off, struct pg_store **out)
+{
+	const char *keys[5], *values[5];
+	struct pg_store *pg;
+	char *password = NULL;
+	dm_err err;
+	int n = 0;
+
+	*out = NULL;
+	if ((err = dyn_load(PQ_SONAME, pq_syms)) != DM_OK)
+		return dm_fail(DM_ESOFTWARE, "PostgreSQL store: %s",
+		    dm_errdetail());
+	if (password_file != NULL && password_file[0] != '\0' &&
+	    (password = read_password(password_file, &err)) == NULL)
+		return err;
+	keys[n] = "dbname", values[n++] = uri;
+	keys[n] = "application_name", values[n++] = "deskmail";
+	if (password != NULL)
+		keys[n] = "password", values[n++] = password;
+	keys[n] = NULL, values[n] = NULL;
+	pg = xcalloc(1, sizeof(*pg));
+	pg->conn = pq.connectdb_params(keys, values, 1);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	if (pg->conn == NULL || pq.status(pg->conn) != CONNECTION_OK) {
+		snprintf(pg->message, sizeof(pg->message), "%s",
+		    pg->conn ? pq.error_message(pg->conn) : "out of memory");
+		pg->message[strcspn(pg->message, "\n")] = '\0';
+		err = dm_fail(DM_ETEMP, "cannot connect to the PostgreSQL "
+		    "store: %s", pg->message);
+		pg_close(pg);
+		return err;
+	}
+	pg->lock_timeout = xasprintf("SET lock_timeout = %ld;%s", wait_ms,
+	    synchronous_off ? "SET synchronous_commit = off;" : "");
+	if ((err = session(pg)) != DM_OK) {
+		pg_close(pg);
+		return err;
+	}
+	*out = pg;
+	return DM_OK;
+}
+
+void
+pg_close(struct pg_store *pg)
+{
+	if (pg == NULL)
+		return;
+	if (pg->conn != NULL)
+		pq.finish(pg->conn);
+	free(pg->lock_timeout);
+	free(pg);
+}
+
+/*
+ * Outside a transaction, a connection the server dropped (a restart, a
+ * failover) is made again; statements prepared on it are prepared anew
+ * (generation).  Inside one the transaction is lost anyway: its next
+ * statement fails, and the caller's ROLLBACK gets here.
+ */
+static int
+connected(struct pg_store *pg)
+{
+	if (pq.status(pg->conn) == CONNECTION_OK)
+		return 1;
+	pq.reset(pg->conn);
+	if (pq.status(pg->conn) != CONNECTION_OK) {
+		failed(pg, NULL);
+		pg->sqlstate[0] = '\0';
+		return 0;
+	}
+	pg->generation++;
+	return session(pg) == DM_OK;
+}
+
+dm_err
+pg_exec(struct pg_store *pg, const char *text)
+{
+	PGresult *res;
+	ExecStatusType rc;
+
+	if (!pg_in_transaction(pg) && !connected(pg))
+		return pg_error(pg, "database");
+	res = pq.exec(pg->conn, text);
+	rc = pq.result_status(res);
+	if (rc != PGRES_COMMAND_OK && rc != PGRES_TUPLES_OK) {
+		failed(pg, res);
+		pq.clear(res);
+		return pg_error(pg, "database");
+	}
+	pq.clear(res);
+	return DM_OK;
+}
+
+dm_err
+pg_begin(struct pg_store *pg)
+{
+	return pg_exec(pg, "BEGIN; SELECT pg_advisory_xact_lock("
+	    WRITER_LOCK ")");
+}
+
+/* One snapshot for all its statements, as SQLite's read transaction. */
+dm_err
+pg_begin_read(struct pg_store *pg)
+{
+	return pg_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
+
+dm_err
+pg_commit(struct pg_store *pg)
+{
+	PGresult *res = pq.exec(pg->conn, "COMMIT");
+	dm_err err = DM_OK;
+
+	/* COMMIT of a transaction an error aborted says ROLLBACK, not an
+	 * error: what the caller thinks stored is not */
+	if (pq.result_status(res) != PGRES_COMMAND_OK) {
+		failed(pg, res);
+		err = pg_error(pg, "commit");
+	} else if (strcmp(pq.cmd_status(res), "COMMIT") != 0) {
+		snprintf(pg->sqlstate, sizeof(pg->sqlstate), "25P02");
+		snprintf(pg->message, sizeof(pg->message), "the transaction "
+		    "failed earlier and was rolled back");
+		err = pg_error(pg, "commit");
+	}
+	pq.clear(res);
+	return err;
+}
+
+void
+pg_rollback(struct pg_store *pg)
+{
+	if (pg_in_transaction(pg))
+		pq.clear(pq.exec(pg->conn, "ROLLBACK"));
+}
+
+int
+pg_in_transaction(struct pg_store *pg)
+{
+	PGTransactionStatusType t = pq.transaction_status(pg->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	    t == PQTRANS_ACTIVE;
+}
+
+int64_t
+pg_changes(struct pg_store *pg)
+{
+	return pg->changes;
+}
+
+int64_t
+pg_last_id(struct pg_store *pg)
+{
+	return pg->last_id;
+}
+
+dm_err
+pg_schema_version(struct pg_store *pg, int *v)
+{
+	PGresult *res;
+	dm_err err = DM_OK;
+
+	*v = 0;
+	if (!pg_in_transaction(pg) && !connected(pg))
+		return pg_error(pg, "database");
+	/* to_regclass: asking a table that is not there would abort the
+	 * caller's transaction */
+	res = pq.exec(pg->conn, "SELECT CASE WHEN to_regclass("
+	    "'schema_version') IS NULL THEN 0 ELSE (SELECT max(version) "
+	    "FROM schema_version) END");
+	if (pq.result_status(res) != PGRES_TUPLES_OK) {
+		failed(pg, res);
+		err = pg_error(pg, "schema version");
+	} else if (pq.ntuples(res) == 1 && !pq.getisnull(res, 0, 0))
+		*v = atoi(pq.getvalue(res, 0, 0));
+	pq.clear(res);
+	return err;
+}
+
+/* more parameters than any statement has */
+#define MAX_PARAMS	64
+
+/*
+ * text with each ?N outside quotes written $N when rewrite (SQLite's
+ * texts), the highest parameter number in it, and which numbers it
+ * names; `'...'` and `"..."` are passed over.
+ */
+static char *
+dollar_text(const char *text, int rewrite, int *highest,
+    char named[MAX_PARAMS])
+{
+	char *out = xstrdup(text), *p = out, *end;
+	char quote = 0;
+	long n;
+
+	*highest = 0;
+	for (; *p != '\0'; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			continue;
+		}
+		if ((*p != '?' || !rewrite) && *p != '$')
+			continue;
+		if (p[1] < '1' || p[1] > '9')
+			continue;
+		n = strtol(p + 1, &end, 10);
+		*p = '$';
+		if (n <= MAX_PARAMS) {
+			named[n - 1] = 1;
+			if (n > *highest)
+				*highest = (int)n;
+		}
+		p = end - 1;
+	}
+	return out;
+}
+
+struct pg_stmt *
+pg_prepare(struct pg_store *pg, const struct dm_sql *sql)
+{
+	struct pg_stmt *s = xcalloc(1, sizeof(*s));
+	char named[MAX_PARAMS] = { 0 };
+	int i;
+
+	s->pg = pg;
+	s->blob_row = -1;
+	snprintf(s->name, sizeof(s->name), "s%u", ++pg->next_name);
+	if (sql->pg != NULL && sql->pg[0] == '\0')
+		return s;		/* SQL_LITE_ONLY: nothing to do here */
+	s->text = sql->pg != NULL ? dollar_text(sql->pg, 0, &s->nparams, named) :
+	    dollar_text(sql->lite, 1, &s->nparams, named);
+	if (s->nparams > 0) {
+		s->types = xcalloc((size_t)s->nparams, sizeof(*s->types));
+		s->values = xcalloc((size_t)s->nparams, sizeof(*s->values));
+		s->owned = xcalloc((size_t)s->nparams, sizeof(*s->owned));
+		s->lengths = xcalloc((size_t)s->nparams, sizeof(*s->lengths));
+		s->formats = xcalloc((size_t)s->nparams, sizeof(*s->formats));
+	}
+	/* a number the text skips has no type to infer: say text (its
+	 * caller binds it anyway, for SQLite's sake) */
+	for (i = 0; i < s->nparams; i++)
+		s->types[i] = named[i] ? 0 : TEXT_OID;
+	return s;
+}
+
+static void
+drop_result(struct pg_stmt *s)
+{
+	if (s->res != NULL)
+		pq.clear(s->res);
+	s->res = NULL;
+	s->executed = 0;
+	s->row = s->nrows = 0;
+	free(s->blob);
+	s->blob = NULL;
+	s->blob_row = -1;
+}
+
+void
+pgstmt_reset(struct pg_stmt *s)
+{
+	drop_result(s);
+}
+
+void
+pgstmt_clear(struct pg_stmt *s)
+{
+	int i;
+
+	drop_result(s);
+	for (i = 0; i < s->nparams; i++) {
+		free(s->owned[i]);
+		s->owned[i] = NULL;
+		s->values[i] = NULL;
+		s->lengths[i] = 0;
+		s->formats[i] = 0;
+	}
+}
+
+void
+pgstmt_free(struct pg_stmt *s)
+{
+	if (s == NULL)
+		return;
+	pgstmt_clear(s);
+	free(s->text);
+	free(s->types);
+	free(s->values);
+	free(s->owned);
+	free(s->lengths);
+	free(s->formats);
+	free(s);
+}
+
+/* Parameter i (from 1) as an owned string; past the last: ignored, as
+ * SQLite ignores it. */
+static void
+bind_owned(struct pg_stmt *s, int i, char *v)
+{
+	if (i < 1 || i > s->nparams) {
+		free(v);
+		return;
+	}
+	free(s->owned[i - 1]);
+	s->owned[i - 1] = v;
+	s->values[i - 1] = v;
+	s->lengths[i - 1] = 0;
+	s->formats[i - 1] = 0;
+}
+
+void
+pgstmt_bind_int64(struct pg_stmt *s, int i, int64_t v)
+{
+	bind_owned(s, i, xasprintf("%" PRId64, v));
+}
+
+void
+pgstmt_bind_null(struct pg_stmt *s, int i)
+{
+	bind_owned(s, i, NULL);
+}
+
+void
+pgstmt_bind_text(struct pg_stmt *s, int i, const char *v)
+{
+	bind_owned(s, i, v != NULL ? xstrdup(v) : NULL);
+}
+
+void
+pgstmt_bind_blob(struct pg_stmt *s, int i, const void *p, size_t n)
+{
+	static const char empty[1];
+
+	bind_owned(s, i, NULL);
+	if (i < 1 || i > s->nparams)
+		return;
+	/* binary bytea: the bytes as they are; "" and not NULL when n is
+	 * 0 (an empty attachment is an empty value) */
+	s->values[i - 1] = n > 0 ? (char *)p : (char *)empty;
+	s->lengths[i - 1] = (int)n;
+	s->formats[i - 1] = 1;
+}
+
+int
+pgstmt_param_count(struct pg_stmt *s)
+{
+	return s->nparams;
+}
+
+static int
+prepare_here(struct pg_stmt *s)
+{
+	struct pg_store *pg = s->pg;
+	PGresult *res;
+
+	if (s->prepared == pg->generation + 1)
+		return 1;
+	res = pq.prepare(pg->conn, s->name, s->text, s->nparams, s->types);
+	if (pq.result_status(res) != PGRES_COMMAND_OK) {
+		failed(pg, res);
+		pq.clear(res);
+		return 0;
+	}
+	pq.clear(res);
+	s->prepared = pg->generation + 1;
+	return 1;
+}
+
+/* What the command that made res changed, as sqlite3_changes() counts. */
+static void
+note_changes(struct pg_store *pg, PGresult *res)
+{
+	const char *cmd = pq.cmd_status(res);
+	int insert = strncmp(cmd, "INSERT", 6) == 0;
+
+	if (!insert && strncmp(cmd, "UPDATE", 6) != 0 &&
+	    strncmp(cmd, "DELETE", 6) != 0)
+		return;
+	pg->changes = strtoll(pq.cmd_tuples(res), NULL, 10);
+	if (insert && pq.ntuples(res) > 0 && pq.nfields(res) > 0)
+		pg->last_id = strtoll(pq.getvalue(res, 0, 0), NULL, 10);
+}
+
+int
+pgstmt_step(struct pg_stmt *s)
+{
+	struct pg_store *pg = s->pg;
+	ExecStatusType rc;
+
+	if (!s->executed) {
+		s->executed = 1;
+		s->row = -1;
+		if (s->text == NULL)
+			return STMT_DONE;
+		if ((!pg_in_transaction(pg) && !connected(pg)) ||
+		    !prepare_here(s))
+			return STMT_ERROR;
+		s->res = pq.exec_prepared(pg->conn, s->name, s->nparams,
+		    (const char *const *)s->values, s->lengths, s->formats, 0);
+		rc = pq.result_status(s->res);
+		if (rc != PGRES_TUPLES_OK && rc != PGRES_COMMAND_OK) {
+			failed(pg, s->res);
+			pq.clear(s->res);
+			s->res = NULL;
+			return STMT_ERROR;
+		}
+		s->nrows = rc == PGRES_TUPLES_OK ? pq.ntuples(s->res) : 0;
+		note_changes(pg, s->res);
+	}
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return STMT_ROW;
+	}
+	s->row = s->nrows;
+	return STMT_DONE;
+}
+
+/* The value at the current row, or NULL for SQL NULL or no row. */
+static const char *
+value(struct pg_stmt *s, int col)
+{
+	if (s->res == NULL || s->row < 0 || s->row >= s->nrows ||
+	    col < 0 || col >= pq.nfields(s->res) ||
+	    pq.getisnull(s->res, s->row, col))
+		return NULL;
+	return pq.getvalue(s->res, s->row, col);
+}
+
+int64_t
+pgstmt_int64(struct pg_stmt *s, int col)
+{
+	const char *v = value(s, col);
+
+	/* as SQLite: NULL reads 0; and a boolean its truth */
+	if (v == NULL)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	return strtoll(v, NULL, 10);
+}
+
+const char *
+pgstmt_text(struct pg_stmt *s, int col)
+{
+	return value(s, col);
+}
+
+int
+pgstmt_is_null(struct pg_stmt *s, int col)
+{
+	return value(s, col) == NULL;
+}
+
+/* A bytea's text form (hex) decoded, kept until the row moves on. */
+static void
+decode(struct pg_stmt *s, int col)
+{
+	const char *v;
+	unsigned char *b;
+	size_t n = 0;
+
+	if (s->blob_row == s->row && s->blob_col == col)
+		return;
+	free(s->blob);
+	s->blob = NULL;
+	s->blob_len = 0;
+	s->blob_row = s->row;
+	s->blob_col = col;
+	if ((v = value(s, col)) == NULL)
+		return;
+	if ((b = pq.unescape_bytea((const unsigned char *)v, &n)) == NULL)
+		return;
+	s->blob = xmalloc(n + 1);
+	memcpy(s->blob, b, n);
+	s->blob[n] = '\0';
+	s->blob_len = n;
+	pq.freemem(b);
+}
+
+static int
+is_bytea(struct pg_stmt *s, int col)
+{
+	return s->res != NULL && col >= 0 && col < pq.nfields(s->res) &&
+	    pq.ftype(s->res, col) == BYTEA_OID;
+}
+
+/* A blob column's bytes; a text column's, as SQLite gives them. */
+const void *
+pgstmt_blob(struct pg_stmt *s, int col)
+{
+	if (!is_bytea(s, col))
+		return value(s, col);
+	decode(s, col);
+	return s->blob_len > 0 ? s->blob : NULL;
+}
+
+size_t
+pgstmt_bytes(struct pg_stmt *s, int col)
+{
+	const char *v;
+
+	if (!is_bytea(s, col))
+		return (v = value(s, col)) != NULL ? strlen(v) : 0;
+	decode(s, col);
+	return s->blob_len;
+}
