@@ -199,10 +199,16 @@ static const struct dm_sql sql_requester = SQL(
 static const struct dm_sql sql_agency_filed = SQL(
     "SELECT DISTINCT requester FROM tickets WHERE " IN_WINDOW
     " AND agency = ?2");
-static const struct dm_sql sql_agency_senders = SQL(
+/* PostgreSQL's substr() takes a negative start as before the first
+ * character (the whole string), so it has right() instead */
+static const struct dm_sql sql_agency_senders = SQL2(
     "SELECT DISTINCT t.requester FROM tickets t JOIN agency_senders s"
     " ON s.agency = ?2 WHERE (t.status <> 'closed' OR t.updated >= ?1) AND"
     " (t.requester = s.sender OR substr(t.requester, -length(s.sender) - 1)"
+    " IN ('@' || s.sender, '.' || s.sender))",
+    "SELECT DISTINCT t.requester FROM tickets t JOIN agency_senders s"
+    " ON s.agency = $2 WHERE (t.status <> 'closed' OR t.updated >= $1) AND"
+    " (t.requester = s.sender OR right(t.requester, length(s.sender) + 1)"
     " IN ('@' || s.sender, '.' || s.sender))");
 
 static dm_err
@@ -357,9 +363,12 @@ out:
 
 /* ---- queueing --------------------------------------------------------- */
 
-static const struct dm_sql sql_insert = SQL(
+/* PostgreSQL: RETURNING id is what store_last_id() reads there */
+static const struct dm_sql sql_insert = SQL2(
     "INSERT INTO announcements (created, actor, audience, subject, body,"
-    " recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    " recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO announcements (created, actor, audience, subject, body,"
+    " recipients) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
 static const struct dm_sql sql_recipient = SQL(
     "INSERT INTO announcement_recipients (announcement_id, address,"
     " outbox_id) VALUES (?1, ?2, ?3)");

@@ -7,10 +7,15 @@
 #include "deskmail/autosender.h"
 #include "deskmail/util.h"
 
-static const struct dm_sql sql_note = SQL(
+/* PostgreSQL: greatest(), its scalar max(); a bare "last" would be
+ * ambiguous between the row and excluded */
+static const struct dm_sql sql_note = SQL2(
     "INSERT INTO auto_senders (address, reason, last) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (address) DO UPDATE SET reason = excluded.reason,"
-    " last = max(last, excluded.last)");
+    " last = max(last, excluded.last)",
+    "INSERT INTO auto_senders (address, reason, last) VALUES ($1, $2, $3)"
+    " ON CONFLICT (address) DO UPDATE SET reason = excluded.reason,"
+    " last = greatest(auto_senders.last, excluded.last)");
 
 dm_err
 auto_sender_note(struct dm_store *st, const char *address, const char *reason,

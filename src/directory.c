@@ -507,11 +507,17 @@ directory_agency_clear(struct dm_agency *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static const struct dm_sql sql_all = SQL(
+/* PostgreSQL: string_agg() orders what it joins by itself */
+static const struct dm_sql sql_all = SQL2(
     "SELECT a.name, a.title, a.notify, a.escalate, a.bill_to,"
     " (SELECT group_concat(sender, ' ') FROM"
     "   (SELECT sender FROM agency_senders WHERE agency = a.name"
     "    ORDER BY sender)), a.timezone,"
+    " CAST(round(a.fte * 100) AS INTEGER), a.lang"
+    " FROM agencies a ORDER BY a.name",
+    "SELECT a.name, a.title, a.notify, a.escalate, a.bill_to,"
+    " (SELECT string_agg(sender, ' ' ORDER BY sender) FROM agency_senders"
+    "   WHERE agency = a.name), a.timezone,"
     " CAST(round(a.fte * 100) AS INTEGER), a.lang"
     " FROM agencies a ORDER BY a.name");
 

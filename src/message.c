@@ -8,12 +8,17 @@
 #include "deskmail/search.h"
 #include "deskmail/util.h"
 
-static const struct dm_sql sql_insert = SQL(
-    "INSERT INTO messages (ticket_id, kind, message_id, sha256, from_addr,"
-    " from_name, to_addrs, cc_addrs, subject, date, received, source, body,"
+#define INSERT_MESSAGE \
+    "INSERT INTO messages (ticket_id, kind, message_id, sha256, from_addr," \
+    " from_name, to_addrs, cc_addrs, subject, date, received, source, body," \
     " body_from_html, new_text, raw)"
+/* PostgreSQL: RETURNING id is what store_last_id() reads there */
+static const struct dm_sql sql_insert = SQL2(INSERT_MESSAGE
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-    " ?15, ?16)");
+    " ?15, ?16)",
+    INSERT_MESSAGE
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+    " $15, $16) RETURNING id");
 
 static const struct dm_sql sql_attachment = SQL(
     "INSERT INTO attachments (message_id, name, content_type, is_inline,"

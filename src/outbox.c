@@ -33,11 +33,17 @@ outbox_params(const char *key, ...)
 	return s;
 }
 
-static const struct dm_sql sql_insert = SQL(
-    "INSERT INTO outbox (ticket_id, template, recipient, message_id,"
-    " in_reply_to, refs, automatic, created, next_attempt, params, status,"
-    " digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 + ?10, ?9, ?11,"
-    " ?12)");
+#define INSERT_OUTBOX \
+    "INSERT INTO outbox (ticket_id, template, recipient, message_id," \
+    " in_reply_to, refs, automatic, created, next_attempt, params, status," \
+    " digest)"
+/* PostgreSQL: "$8 + $10" has no type without the cast; RETURNING id is
+ * what store_last_id() reads there */
+static const struct dm_sql sql_insert = SQL2(INSERT_OUTBOX
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8 + ?10, ?9, ?11, ?12)",
+    INSERT_OUTBOX
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8 + $10::bigint, $9, $11,"
+    " $12) RETURNING id");
 
 /* One row; digest > 0: held for that digest row, else queued. */
 static dm_err
@@ -93,10 +99,14 @@ insert(struct dm_store *st, const struct dm_config *cfg,
  * ticket (a few dozen at most): the unary + keeps SQLite from the index
  * on the recipient, which for a team's address holds every new ticket's
  * notice of the hour and made each new ticket cost more than the last.
+ * PostgreSQL has no unary + on text; its planner goes by statistics.
  */
-static const struct dm_sql sql_recent = SQL(
+static const struct dm_sql sql_recent = SQL2(
     "SELECT count(*), min(created) FROM outbox WHERE ticket_id = ?1 AND"
     " +recipient = ?2 AND +created > ?3 AND status NOT IN ('held',"
+    " 'cancelled')",
+    "SELECT count(*), min(created) FROM outbox WHERE ticket_id = $1 AND"
+    " recipient = $2 AND created > $3 AND status NOT IN ('held',"
     " 'cancelled')");
 static const struct dm_sql sql_open_digest = SQL(
     "SELECT id FROM outbox WHERE ticket_id = ?1 AND recipient = ?2 AND"
@@ -180,11 +190,15 @@ outbox_queue(struct dm_store *st, const struct dm_config *cfg,
  * tried, not yet due) takes the new params instead of a second row.
  * A cancelled one comes back, so the kind is mailed at most once.
  */
-static const struct dm_sql sql_requeue = SQL(
+static const struct dm_sql sql_requeue = SQL2(
     "UPDATE outbox SET status = 'queued', params = ?5, next_attempt = ?6,"
     " last_error = NULL WHERE ticket_id = ?1 AND template = ?2 AND"
     " recipient = ?3 AND +status IN ('queued', 'cancelled') AND"
-    " attempts = 0 AND +next_attempt > ?4");
+    " attempts = 0 AND +next_attempt > ?4",
+    "UPDATE outbox SET status = 'queued', params = $5, next_attempt = $6,"
+    " last_error = NULL WHERE ticket_id = $1 AND template = $2 AND"
+    " recipient = $3 AND status IN ('queued', 'cancelled') AND"
+    " attempts = 0 AND next_attempt > $4");
 
 dm_err
 outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
@@ -208,10 +222,13 @@ outbox_queue_once(struct dm_store *st, const struct dm_config *cfg,
 	return outbox_queue(st, cfg, item, now, NULL);
 }
 
-static const struct dm_sql sql_withdraw = SQL(
+static const struct dm_sql sql_withdraw = SQL2(
     "UPDATE outbox SET status = 'cancelled', last_error = ?5"
     " WHERE ticket_id = ?1 AND template = ?2 AND +recipient = ?3 AND"
-    " +status = 'queued' AND attempts = 0 AND +next_attempt > ?4");
+    " +status = 'queued' AND attempts = 0 AND +next_attempt > ?4",
+    "UPDATE outbox SET status = 'cancelled', last_error = $5"
+    " WHERE ticket_id = $1 AND template = $2 AND recipient = $3 AND"
+    " status = 'queued' AND attempts = 0 AND next_attempt > $4");
 
 dm_err
 outbox_withdraw(struct dm_store *st, int64_t ticket, const char *template,

@@ -195,9 +195,12 @@ participant_op_parse(const char *arg, int *add, char **address)
 static const struct dm_sql sql_count = SQL(
     "SELECT count(*) FROM ticket_participants WHERE ticket_id = ?1 AND"
     " removed IS NULL");
-static const struct dm_sql sql_state = SQL(
+/* PostgreSQL: a boolean reads as 0 with stmt_int(), so the cast */
+static const struct dm_sql sql_state = SQL2(
     "SELECT removed IS NULL FROM ticket_participants WHERE ticket_id = ?1"
-    " AND address = ?2");
+    " AND address = ?2",
+    "SELECT (removed IS NULL)::int FROM ticket_participants"
+    " WHERE ticket_id = $1 AND address = $2");
 static const struct dm_sql sql_add = SQL(
     "INSERT INTO ticket_participants (ticket_id, address, added, added_by)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (ticket_id, address) DO UPDATE"
@@ -206,9 +209,16 @@ static const struct dm_sql sql_add = SQL(
 static const struct dm_sql sql_remove = SQL(
     "UPDATE ticket_participants SET removed = ?3, removed_by = ?4"
     " WHERE ticket_id = ?1 AND address = ?2 AND removed IS NULL");
-static const struct dm_sql sql_current = SQL(
+/*
+ * In the order they were first added: the upsert of &sql_add keeps a
+ * row's rowid (SQLite), its seq (PostgreSQL, which has no rowid; the
+ * schema gives the table an identity column for it).
+ */
+static const struct dm_sql sql_current = SQL2(
     "SELECT address FROM ticket_participants WHERE ticket_id = ?1 AND"
-    " removed IS NULL ORDER BY rowid");
+    " removed IS NULL ORDER BY rowid",
+    "SELECT address FROM ticket_participants WHERE ticket_id = $1 AND"
+    " removed IS NULL ORDER BY seq");
 
 /* *state: 0 never a participant, 1 one now, 2 removed. */
 static dm_err
@@ -510,9 +520,12 @@ customers_free(struct dm_customers *c)
 
 /* ---- JSON view -------------------------------------------------------- */
 
-static const struct dm_sql sql_list = SQL(
+/* in the order of &sql_current */
+static const struct dm_sql sql_list = SQL2(
     "SELECT address, name, added, added_by, removed, removed_by"
-    " FROM ticket_participants WHERE ticket_id = ?1 ORDER BY rowid");
+    " FROM ticket_participants WHERE ticket_id = ?1 ORDER BY rowid",
+    "SELECT address, name, added, added_by, removed, removed_by"
+    " FROM ticket_participants WHERE ticket_id = $1 ORDER BY seq");
 
 dm_err
 participants_json(struct dm_store *st, int64_t ticket,

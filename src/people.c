@@ -36,19 +36,25 @@ fingerprint(const struct dm_config *cfg)
 
 static const struct dm_sql sql_get_fp = SQL(
     "SELECT value FROM settings WHERE key = 'people_fingerprint'");
-static const struct dm_sql sql_set_fp = SQL(
+static const struct dm_sql sql_set_fp = SQL2(
     "INSERT OR REPLACE INTO settings (key, value)"
-    " VALUES ('people_fingerprint', ?1)");
+    " VALUES ('people_fingerprint', ?1)",
+    "INSERT INTO settings (key, value) VALUES ('people_fingerprint', $1)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 static const struct dm_sql sql_clear = SQL(
     "DELETE FROM team_members; DELETE FROM teams;"
     " DELETE FROM people WHERE role = 'staff';");
 static const struct dm_sql sql_team = SQL(
     "INSERT INTO teams (name, address) VALUES (?1, ?2)");
-static const struct dm_sql sql_person = SQL(
-    "INSERT OR IGNORE INTO people (address, role) VALUES (?1, 'staff')");
-static const struct dm_sql sql_member = SQL(
+static const struct dm_sql sql_person = SQL2(
+    "INSERT OR IGNORE INTO people (address, role) VALUES (?1, 'staff')",
+    "INSERT INTO people (address, role) VALUES ($1, 'staff')"
+    " ON CONFLICT DO NOTHING");
+static const struct dm_sql sql_member = SQL2(
     "INSERT OR IGNORE INTO team_members (team, address, position)"
-    " VALUES (?1, ?2, ?3)");
+    " VALUES (?1, ?2, ?3)",
+    "INSERT INTO team_members (team, address, position)"
+    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
 
 static dm_err
 current(struct dm_store *st, char **fp)

@@ -7,10 +7,14 @@
 #include "deskmail/quarantine.h"
 #include "deskmail/util.h"
 
-static const struct dm_sql sql_insert = SQL(
-    "INSERT INTO quarantine (received, reason, source, sha256, from_addr,"
-    " subject, size, truncated, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-    " ?9)");
+#define INSERT_QUARANTINE \
+    "INSERT INTO quarantine (received, reason, source, sha256, from_addr," \
+    " subject, size, truncated, raw)"
+/* PostgreSQL: RETURNING id is what store_last_id() reads there */
+static const struct dm_sql sql_insert = SQL2(INSERT_QUARANTINE
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    INSERT_QUARANTINE
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
 
 dm_err
 quarantine_add(struct dm_store *st, const struct dm_raw *raw,
@@ -195,9 +199,11 @@ quarantine_release(struct dm_store *st, int64_t id, const char *to,
 	return store_exec_stmt(st, s);
 }
 
-static const struct dm_sql sql_drop = SQL(
+static const struct dm_sql sql_drop = SQL2(
     "UPDATE quarantine SET released_at = ?2, released_to = ?3,"
-    " raw = zeroblob(0) WHERE id = ?1 AND released_at IS NULL");
+    " raw = zeroblob(0) WHERE id = ?1 AND released_at IS NULL",
+    "UPDATE quarantine SET released_at = $2, released_to = $3,"
+    " raw = ''::bytea WHERE id = $1 AND released_at IS NULL");
 
 dm_err
 quarantine_drop(struct dm_store *st, int64_t id, const char *actor,

@@ -37,15 +37,26 @@ static const struct dm_sql sql_answers = SQL(
     " FROM surveys s JOIN tickets t ON t.id = s.ticket_id"
     " WHERE s.answered >= ?1 AND s.answered < ?2");
 
-/* A ticket counts once, at the first survey mail sent for it. */
-static const struct dm_sql sql_sent = SQL(
+/*
+ * A ticket counts once, at the first survey mail sent for it.
+ * PostgreSQL groups by the ticket's key (t.id) to let its other columns
+ * be selected, and EXISTS is a boolean there: cast for stmt_int().
+ */
+static const struct dm_sql sql_sent = SQL2(
     "SELECT min(o.sent_at), t.team, t.category,"
     " EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = o.ticket_id"
     "   AND s.answered < ?2)"
     " FROM outbox o JOIN tickets t ON t.id = o.ticket_id"
     " WHERE o.template = 'survey' AND o.status = 'sent'"
     " GROUP BY o.ticket_id"
-    " HAVING min(o.sent_at) >= ?1 AND min(o.sent_at) < ?2");
+    " HAVING min(o.sent_at) >= ?1 AND min(o.sent_at) < ?2",
+    "SELECT min(o.sent_at), t.team, t.category,"
+    " EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = t.id"
+    "   AND s.answered < $2)::int"
+    " FROM outbox o JOIN tickets t ON t.id = o.ticket_id"
+    " WHERE o.template = 'survey' AND o.status = 'sent'"
+    " GROUP BY t.id"
+    " HAVING min(o.sent_at) >= $1 AND min(o.sent_at) < $2");
 
 /* Counts per (period, group); period 0 is the whole range, else 1 + an
  * index of env's periods. */

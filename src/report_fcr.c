@@ -39,19 +39,34 @@ static const struct rcol row_cols[] = {
 	{ NULL, NULL }
 };
 
-/* A few tickets: each with its counts, through the indexes. */
-static const struct dm_sql sql_joined = SQL(
+/*
+ * A few tickets: each with its counts, through the indexes.  PostgreSQL
+ * has no sum() of booleans: it counts with FILTER (0, not NULL, for a
+ * ticket without events; both read as 0).
+ */
+#define JOINED_FROM \
+    " (SELECT count(*) FROM messages m" \
+    "   WHERE m.ticket_id = t.id AND m.kind = 'customer')" \
+    " FROM tickets t LEFT JOIN events e ON e.ticket_id = t.id" \
+    "  AND e.type IN ('accepted', 'auto_closed', 'status', 'transfer'," \
+    "   'reply')"
+static const struct dm_sql sql_joined = SQL2(
     "SELECT t.id, t.closed_at,"
     " sum(e.type IN ('accepted', 'auto_closed')),"
     " sum(e.type = 'status' AND e.detail LIKE '% -> reopened'),"
     " sum(e.type = 'transfer'),"
     " sum(e.type = 'reply'),"
-    " (SELECT count(*) FROM messages m"
-    "   WHERE m.ticket_id = t.id AND m.kind = 'customer')"
-    " FROM tickets t LEFT JOIN events e ON e.ticket_id = t.id"
-    "  AND e.type IN ('accepted', 'auto_closed', 'status', 'transfer',"
-    "   'reply')"
+    JOINED_FROM
     " WHERE t.closed_at >= ?1 AND t.closed_at < ?2"
+    " GROUP BY t.id",
+    "SELECT t.id, t.closed_at,"
+    " count(*) FILTER (WHERE e.type IN ('accepted', 'auto_closed')),"
+    " count(*) FILTER (WHERE e.type = 'status' AND"
+    "   e.detail LIKE '% -> reopened'),"
+    " count(*) FILTER (WHERE e.type = 'transfer'),"
+    " count(*) FILTER (WHERE e.type = 'reply'),"
+    JOINED_FROM
+    " WHERE t.closed_at >= $1 AND t.closed_at < $2"
     " GROUP BY t.id");
 
 /* Many tickets: the tickets, then every event and message in one pass. */
@@ -59,15 +74,21 @@ static const struct dm_sql sql_closed = SQL(
     "SELECT id, closed_at FROM tickets"
     " WHERE closed_at >= ?1 AND closed_at < ?2 ORDER BY id");
 static const struct dm_sql sql_size = SQL("SELECT count(*) FROM tickets");
-static const struct dm_sql sql_events = SQL(
-    "SELECT ticket_id, CASE"
-    "  WHEN type IN ('accepted', 'auto_closed') THEN 2"
-    "  WHEN type = 'status' AND detail LIKE '% -> reopened' THEN 3"
-    "  WHEN type = 'transfer' THEN 4"
+/* PostgreSQL: no NOT INDEXED (its planner scans a whole table by
+ * itself), and WHERE cannot name an output column */
+#define EVENT_WHAT \
+    "SELECT ticket_id, CASE" \
+    "  WHEN type IN ('accepted', 'auto_closed') THEN 2" \
+    "  WHEN type = 'status' AND detail LIKE '% -> reopened' THEN 3" \
+    "  WHEN type = 'transfer' THEN 4" \
     "  WHEN type = 'reply' THEN 5 ELSE 0 END AS what"
-    " FROM events NOT INDEXED WHERE what > 0");
-static const struct dm_sql sql_customer = SQL(
-    "SELECT ticket_id, 6 FROM messages NOT INDEXED WHERE kind = 'customer'");
+static const struct dm_sql sql_events = SQL2(
+    EVENT_WHAT " FROM events NOT INDEXED WHERE what > 0",
+    "SELECT ticket_id, what FROM (" EVENT_WHAT " FROM events) e"
+    " WHERE what > 0");
+static const struct dm_sql sql_customer = SQL2(
+    "SELECT ticket_id, 6 FROM messages NOT INDEXED WHERE kind = 'customer'",
+    "SELECT ticket_id, 6 FROM messages WHERE kind = 'customer'");
 
 /* What FCR is decided on, per ticket; n[] is indexed like the columns of
  * &sql_joined (2 closing, 3 reopened, 4 transfers, 5 replies, 6 customer

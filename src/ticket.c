@@ -21,12 +21,17 @@ ticket_status_valid(const char *status)
 	return 0;
 }
 
-static const struct dm_sql sql_insert = SQL(
-    "INSERT INTO tickets (status, severity, team, assignee, category, agency,"
-    " requester, requester_name, subject, created, updated, linked_ticket,"
+#define INSERT_TICKET \
+    "INSERT INTO tickets (status, severity, team, assignee, category, agency," \
+    " requester, requester_name, subject, created, updated, linked_ticket," \
     " owner, sla_policy, queue, lang)"
+/* PostgreSQL: RETURNING id is what store_last_id() reads there */
+static const struct dm_sql sql_insert = SQL2(INSERT_TICKET
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13,"
-    " ?14, ?15)");
+    " ?14, ?15)",
+    INSERT_TICKET
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13,"
+    " $14, $15) RETURNING id");
 
 dm_err
 ticket_create(struct dm_store *st, struct dm_ticket *t)
@@ -540,12 +545,18 @@ ticket_row_json(struct dm_stmt *s)
 }
 
 /* The filter (ticket.h), ?2 the requester: through its index. */
-static const struct dm_sql sql_list = SQL("SELECT " TICKET_COLUMNS
+static const struct dm_sql sql_list = SQL2("SELECT " TICKET_COLUMNS
     " FROM tickets WHERE (?2 IS NULL OR requester = ?2) AND"
-    TICKET_FILTER_SQL " ORDER BY id DESC LIMIT ?7");
-static const struct dm_sql sql_list_requester = SQL("SELECT " TICKET_COLUMNS
+    TICKET_FILTER_SQL " ORDER BY id DESC LIMIT ?7",
+    "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE ($2::text IS NULL OR requester = $2) AND"
+    TICKET_FILTER_PG " ORDER BY id DESC LIMIT NULLIF($7::bigint, -1)");
+static const struct dm_sql sql_list_requester = SQL2("SELECT " TICKET_COLUMNS
     " FROM tickets WHERE requester = ?2 AND" TICKET_FILTER_SQL
-    " ORDER BY id DESC LIMIT ?7");
+    " ORDER BY id DESC LIMIT ?7",
+    "SELECT " TICKET_COLUMNS
+    " FROM tickets WHERE requester = $2 AND" TICKET_FILTER_PG
+    " ORDER BY id DESC LIMIT NULLIF($7::bigint, -1)");
 static const struct dm_sql sql_one = SQL("SELECT " TICKET_COLUMNS
     " FROM tickets WHERE id = ?1");
 

@@ -138,6 +138,13 @@ void	ticket_filter_init(struct ticket_filter *f);
 #define TICKET_FILTER_SQL " (?1 IS NULL OR +status = ?1)" \
 	" AND (?3 IS NULL OR +agency = ?3) AND +created >= ?4" \
 	" AND +created < ?5 AND (+status <> 'closed' OR +closed_at >= ?6)"
+/* The same on PostgreSQL: there a unary '+' on text is an error (its
+ * planner goes by statistics anyway), and a parameter first met in
+ * "IS NULL" has no type unless it is cast.  A listing's LIMIT ?7 is
+ * -1 for none, which PostgreSQL refuses: NULLIF($7::bigint, -1). */
+#define TICKET_FILTER_PG " ($1::text IS NULL OR status = $1)" \
+	" AND ($3::text IS NULL OR agency = $3) AND created >= $4" \
+	" AND created < $5 AND (status <> 'closed' OR closed_at >= $6)"
 void	ticket_filter_bind(struct dm_stmt *s, const struct ticket_filter *f);
 
 /* The columns of tickets a listing selects, first in its SELECT, and
