@@ -358,20 +358,14 @@ pg_last_id(struct pg_store *pg)
 	return pg->last_id;
 }
 
-dm_err
-pg_schema_version(struct pg_store *pg, int *v)
+/* The first column of text's one row as an int (0: no row or NULL). */
+static dm_err
+query_int(struct pg_store *pg, const char *text, int *v)
 {
-	PGresult *res;
+	PGresult *res = pq.exec(pg->conn, text);
 	dm_err err = DM_OK;
 
 	*v = 0;
-	if (!pg_in_transaction(pg) && !connected(pg))
-		return pg_error(pg, "database");
-	/* to_regclass: asking a table that is not there would abort the
-	 * caller's transaction */
-	res = pq.exec(pg->conn, "SELECT CASE WHEN to_regclass("
-	    "'schema_version') IS NULL THEN 0 ELSE (SELECT max(version) "
-	    "FROM schema_version) END");
 	if (pq.result_status(res) != PGRES_TUPLES_OK) {
 		failed(pg, res);
 		err = pg_error(pg, "schema version");
@@ -379,6 +373,23 @@ pg_schema_version(struct pg_store *pg, int *v)
 		*v = atoi(pq.getvalue(res, 0, 0));
 	pq.clear(res);
 	return err;
+}
+
+dm_err
+pg_schema_version(struct pg_store *pg, int *v)
+{
+	dm_err err;
+	int exists;
+
+	*v = 0;
+	if (!pg_in_transaction(pg) && !connected(pg))
+		return pg_error(pg, "database");
+	/* asked first: reading a table that is not there would abort the
+	 * caller's transaction */
+	if ((err = query_int(pg, "SELECT (to_regclass('schema_version') IS "
+	    "NOT NULL)::int", &exists)) != DM_OK || !exists)
+		return err;
+	return query_int(pg, "SELECT max(version) FROM schema_version", v);
 }
 
 /* more parameters than any statement has */
