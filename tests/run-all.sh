@@ -2,7 +2,8 @@
 # The whole test suite as CI runs it (the README's second command):
 # installs what is missing, builds in build/ with warnings as errors and
 # runs `make check`, then builds in build-asan/ with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the same suite again, then a short
+# UndefinedBehaviorSanitizer and runs the same suite again, then again in
+# build-pg/ on a PostgreSQL store (those tests that open one), then a short
 # libFuzzer campaign (20 s per target).  Ends with one line "N passed, N
 # failed" over all of it.  Exit 0 only if all passed.
 set -u
@@ -23,7 +24,7 @@ suite() {	# suite DIR CONFIGURE-ARGS...
 		{ cat "$top/$dir/configure.out"; failed=$((failed + 1)); status=1; return; }
 	( cd "$top/$dir" && make -j"$jobs" >make.out 2>&1 ) ||
 		{ tail -40 "$top/$dir/make.out"; failed=$((failed + 1)); status=1; return; }
-	( cd "$top/$dir" && make -j"$jobs" check ) || status=1
+	( cd "$top/$dir" && make -j"$jobs" check ${TESTS:+TESTS="$TESTS"} ) || status=1
 	log=$top/$dir/test-suite.log
 	if [ -f "$log" ]; then
 		p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
@@ -44,6 +45,18 @@ suite build --enable-werror
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	suite build-asan --enable-werror --enable-sanitizers
+# The same suite on a PostgreSQL store (issue 20): one cluster for the
+# leg (tests/lib/pg-suite.sh), a database per test (tests/lib/store.sh).
+# The tests that never open a store ran above and are left out here.
+echo "== build-pg: the suite on PostgreSQL"
+pg_tests=$(make -s -C "$top/build" print-tests | tr ' ' '\n' |
+	grep -vxE 'tests/unit/unit|tests/unit/headers.test|tests/corpus/corpus.test|tests/fuzz/regressions.test|tests/doc/.*|tests/package/deb.test|tests/pg/.*|tests/ops/units.test|tests/upgrade/upgrade.test' |
+	tr '\n' ' ')
+pg_env=$(tests/lib/pg-suite.sh start "$top/build-pg/cluster") ||
+	{ echo "run-all: the suite's PostgreSQL cluster did not start"; }
+eval "$pg_env"
+DESKMAIL_TEST_DATABASE=pg TESTS="$pg_tests" suite build-pg --enable-werror
+tests/lib/pg-suite.sh stop "$top/build-pg/cluster" || true
 # a short fuzz campaign (issue 9): 20 s per target; `make fuzz` runs long
 echo "== fuzz: 20 s per target"
 if FUZZ_BUILD=$top/build-fuzz tests/fuzz/run.sh 20; then
