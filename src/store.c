@@ -1091,6 +1091,22 @@ store_exec_ints(struct dm_store *st, const struct dm_sql *sql,
 	return store_exec_stmt(st, s);
 }
 
+dm_err
+store_lease(struct dm_store *st, const char *key, int *held)
+{
+	*held = 1;
+	return st->pg != NULL ? pg_lease(st->pg, key, held) : DM_OK;
+}
+
+dm_err
+store_lease_holder(struct dm_store *st, const char *key, char **holder)
+{
+	if (st->pg != NULL)
+		return pg_lease_holder(st->pg, key, holder);
+	*holder = xstrdup("");
+	return DM_OK;
+}
+
 int64_t
 store_last_id(struct dm_store *st)
 {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -34,6 +35,7 @@ static struct {
 	__typeof__(&PQsetNoticeProcessor) set_notice_processor;
 	__typeof__(&PQtransactionStatus) transaction_status;
 	__typeof__(&PQexec) exec;
+	__typeof__(&PQexecParams) exec_params;
 	__typeof__(&PQprepare) prepare;
 	__typeof__(&PQexecPrepared) exec_prepared;
 	__typeof__(&PQresultStatus) result_status;
@@ -61,6 +63,7 @@ static const struct dyn_sym pq_syms[] = {
 	{ "PQsetNoticeProcessor", (void **)&pq.set_notice_processor },
 	{ "PQtransactionStatus", (void **)&pq.transaction_status },
 	{ "PQexec", (void **)&pq.exec },
+	{ "PQexecParams", (void **)&pq.exec_params },
 	{ "PQprepare", (void **)&pq.prepare },
 	{ "PQexecPrepared", (void **)&pq.exec_prepared },
 	{ "PQresultStatus", (void **)&pq.result_status },
@@ -93,6 +96,15 @@ static const struct dyn_sym pq_syms[] = {
  */
 #define WRITER_LOCK	"2037539180"	/* "desk" */
 
+/* The first key of a lease's advisory lock (the second: its name's
+ * hash); status looks for it in pg_locks. */
+#define LEASE_LOCK	"1818583411"	/* "leas" */
+
+struct lease {
+	char		*key;
+	unsigned	 generation;	/* the connection it was taken on */
+};
+
 struct pg_store {
 	PGconn		*conn;
 	unsigned	 generation;	/* moves on at each reconnection */
@@ -102,6 +114,8 @@ struct pg_store {
 	char		 message[512];
 	char		*lock_timeout;	/* SET lock_timeout = ..., again after
 					   a reconnection */
+	struct lease	*leases;
+	size_t		 nleases;
 };
 
 struct pg_stmt {
@@ -203,7 +217,7 @@ pg_open(const char *uri, const char *password_file, long wait_ms,
 {
 	const char *keys[5], *values[5];
 	struct pg_store *pg;
-	char *password = NULL;
+	char *password = NULL, host[64], name[64];
 	dm_err err;
 	int n = 0;
 
@@ -215,7 +229,13 @@ pg_open(const char *uri, const char *password_file, long wait_ms,
 	    (password = read_password(password_file, &err)) == NULL)
 		return err;
 	keys[n] = "dbname", values[n++] = uri;
-	keys[n] = "application_name", values[n++] = "deskmail";
+	/* who holds a lease, for status: deskmail on which host */
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(name, sizeof(name), "deskmail %.32s pid %ld", host,
+	    (long)getpid());
+	keys[n] = "application_name", values[n++] = name;
 	if (password != NULL)
 		keys[n] = "password", values[n++] = password;
 	keys[n] = NULL, values[n] = NULL;
@@ -251,6 +271,9 @@ pg_close(struct pg_store *pg)
 		return;
 	if (pg->conn != NULL)
 		pq.finish(pg->conn);
+	while (pg->nleases > 0)
+		free(pg->leases[--pg->nleases].key);
+	free(pg->leases);
 	free(pg->lock_timeout);
 	free(pg);
 }
@@ -390,6 +413,79 @@ pg_schema_version(struct pg_store *pg, int *v)
 	    "NOT NULL)::int", &exists)) != DM_OK || !exists)
 		return err;
 	return query_int(pg, "SELECT max(version) FROM schema_version", v);
+}
+
+/* text with $1 = arg, its first row's first column copied (or NULL). */
+static dm_err
+query_text(struct pg_store *pg, const char *text, const char *arg,
+    char **out)
+{
+	PGresult *res;
+	dm_err err = DM_OK;
+
+	*out = NULL;
+	if (!pg_in_transaction(pg) && !connected(pg))
+		return pg_error(pg, "database");
+	res = pq.exec_params(pg->conn, text, 1, NULL, &arg, NULL, NULL, 0);
+	if (pq.result_status(res) != PGRES_TUPLES_OK) {
+		failed(pg, res);
+		err = pg_error(pg, "lease");
+	} else if (pq.ntuples(res) > 0 && !pq.getisnull(res, 0, 0))
+		*out = xstrdup(pq.getvalue(res, 0, 0));
+	pq.clear(res);
+	return err;
+}
+
+/*
+ * A session advisory lock: the server drops it with the connection, so
+ * a holder killed loses it at once, and one whose connection broke (a
+ * restart, a failover) loses it too: hence the check that the
+ * connection it was taken on is still this one and alive.
+ */
+dm_err
+pg_lease(struct pg_store *pg, const char *key, int *held)
+{
+	struct lease *l = NULL;
+	char *got;
+	size_t i;
+	dm_err err;
+
+	*held = 0;
+	for (i = 0; i < pg->nleases; i++)
+		if (strcmp(pg->leases[i].key, key) == 0)
+			l = &pg->leases[i];
+	if (l != NULL && l->generation == pg->generation &&
+	    pg_exec(pg, "SELECT 1") == DM_OK &&
+	    l->generation == pg->generation) {
+		*held = 1;
+		return DM_OK;
+	}
+	if ((err = query_text(pg, "SELECT pg_try_advisory_lock(" LEASE_LOCK
+	    ", hashtext($1))::int", key, &got)) != DM_OK)
+		return err;
+	*held = got != NULL && strcmp(got, "1") == 0;
+	free(got);
+	if (!*held)
+		return DM_OK;
+	if (l == NULL) {
+		pg->leases = xreallocarray(pg->leases, pg->nleases + 1,
+		    sizeof(*pg->leases));
+		l = &pg->leases[pg->nleases++];
+		l->key = xstrdup(key);
+	}
+	l->generation = pg->generation;
+	return DM_OK;
+}
+
+dm_err
+pg_lease_holder(struct pg_store *pg, const char *key, char **holder)
+{
+	return query_text(pg, "SELECT a.application_name FROM pg_locks l "
+	    "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = "
+	    "'advisory' AND l.granted AND l.database = (SELECT oid FROM "
+	    "pg_database WHERE datname = current_database()) AND l.classid "
+	    "= " LEASE_LOCK " AND l.objsubid = 2 AND l.objid = "
+	    "(hashtext($1)::bigint & 4294967295)::oid", key, holder);
 }
 
 /* more parameters than any statement has */

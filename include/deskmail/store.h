@@ -317,6 +317,18 @@ dm_err	store_defer(struct dm_store *st, const struct dm_sql *sql,
 	    int64_t id, const char *a, const char *b);
 dm_err	store_run_deferred(struct dm_store *st);
 
+/*
+ * A lease: one connection among all the deskmails sharing a PostgreSQL
+ * store holds the one named key at a time (an IMAP mailbox's watch).  It
+ * goes with that connection: its process died, or the database
+ * restarted.  *held says whether st holds it now (taken, or still held).
+ * On SQLite always held: one `run` per file (lock.h).
+ */
+dm_err	store_lease(struct dm_store *st, const char *key, int *held);
+/* Who holds key, as `status` shows it (NULL: nobody; "" on SQLite). */
+dm_err	store_lease_holder(struct dm_store *st, const char *key,
+	    char **holder);
+
 int64_t	store_last_id(struct dm_store *st);
 /* SQLite's own connection, for what only SQLite has (backup.c). */
 sqlite3	*store_db(struct dm_store *st);
