@@ -105,23 +105,29 @@ space(char c)
 }
 
 /*
- * Nonzero if s[0..n) has something the tokenizer keeps: an ASCII letter
- * or digit, or any non-ASCII character (unicode61 keeps letters and
- * digits of every script; a non-ASCII mark alone makes an empty phrase,
- * which matches nothing and is no error).
+ * Nonzero if c is part of a word as the tokenizer sees it: an ASCII
+ * letter or digit, or any byte of a non-ASCII character (unicode61 keeps
+ * letters and digits of every script; a non-ASCII mark alone makes an
+ * empty phrase, which matches nothing and is no error).
  */
+static int
+word_byte(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
+	    (u >= 'A' && u <= 'Z');
+}
+
+/* Nonzero if s[0..n) has something the tokenizer keeps. */
 static int
 has_word(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x80 || (c >= '0' && c <= '9') ||
-		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+	for (i = 0; i < n; i++)
+		if (word_byte(s[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -144,8 +150,42 @@ add_unit(struct buf *b, const char *s, size_t n, int prefix)
 		buf_addc(b, '*');
 }
 
+/*
+ * The same as a to_tsquery() text (PostgreSQL): units joined by " & ",
+ * the words of one by " <-> " (a phrase), ":*" on the last word of a
+ * prefix.  Words are split where the search column splits the text
+ * (schema_pg.c: every ASCII character that is not a letter or digit),
+ * so a word holds no quote, backslash or operator and is quoted as it
+ * is.  s[0..n) has a word (has_word()).
+ */
+static void
+add_unit_pg(struct buf *b, const char *s, size_t n, int prefix)
+{
+	size_t i = 0, start;
+	int first = 1;
+
+	if (b->len > 0)
+		buf_adds(b, " & ");
+	for (;;) {
+		while (i < n && !word_byte(s[i]))
+			i++;
+		if (i == n)
+			break;
+		for (start = i; i < n && word_byte(s[i]); i++)
+			;
+		if (!first)
+			buf_adds(b, " <-> ");
+		first = 0;
+		buf_addc(b, '\'');
+		buf_add(b, s + start, i - start);
+		buf_addc(b, '\'');
+	}
+	if (prefix)
+		buf_adds(b, ":*");
+}
+
 dm_err
-search_query_fts(const char *query, char **out)
+search_query_fts(const char *query, int pg, char **out)
 {
 	const char *p = query, *start;
 	struct buf b;
@@ -191,7 +231,10 @@ search_query_fts(const char *query, char **out)
 			return dm_fail(DM_EUSAGE, "the query has more than %d "
 			    "words", SEARCH_WORDS_MAX);
 		}
-		add_unit(&b, start, n, prefix);
+		if (pg)
+			add_unit_pg(&b, start, n, prefix);
+		else
+			add_unit(&b, start, n, prefix);
 	}
 	if (words == 0) {
 		buf_free(&b);
@@ -378,7 +421,7 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 	dm_err err;
 	int rc;
 
-	if ((err = search_query_fts(query, fts)) != DM_OK ||
+	if ((err = search_query_fts(query, store_is_pg(st), fts)) != DM_OK ||
 	    (err = store_run_deferred(st)) != DM_OK)
 		return err;
 	if (capped.limit < 0 || capped.limit > SEARCH_LIMIT_MAX)
