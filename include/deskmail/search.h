@@ -15,6 +15,11 @@
  * another ticket (a merge) calls search_unindex_messages() for the
  * ticket they leave before the move and search_index_messages() for the
  * ticket they join after it, in the same transaction.
+ *
+ * On a PostgreSQL store the index is messages.search, a column
+ * PostgreSQL computes with the row (schema_pg.c): the three functions
+ * that write the index do nothing there, and a moved message is found
+ * on its new ticket at once.
  */
 #ifndef DESKMAIL_SEARCH_H
 #define DESKMAIL_SEARCH_H
