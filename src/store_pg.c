@@ -45,6 +45,7 @@ static struct {
 	__typeof__(&PQntuples) ntuples;
 	__typeof__(&PQnfields) nfields;
 	__typeof__(&PQftype) ftype;
+	__typeof__(&PQfname) fname;
 	__typeof__(&PQgetvalue) getvalue;
 	__typeof__(&PQgetisnull) getisnull;
 	__typeof__(&PQgetlength) getlength;
@@ -73,6 +74,7 @@ static const struct dyn_sym pq_syms[] = {
 	{ "PQntuples", (void **)&pq.ntuples },
 	{ "PQnfields", (void **)&pq.nfields },
 	{ "PQftype", (void **)&pq.ftype },
+	{ "PQfname", (void **)&pq.fname },
 	{ "PQgetvalue", (void **)&pq.getvalue },
 	{ "PQgetisnull", (void **)&pq.getisnull },
 	{ "PQgetlength", (void **)&pq.getlength },
@@ -87,6 +89,14 @@ static const struct dyn_sym pq_syms[] = {
  * names) and of bytea */
 #define TEXT_OID	25
 #define BYTEA_OID	17
+/* and of the numbers, for stmt_type() */
+#define BOOL_OID	16
+#define INT8_OID	20
+#define INT2_OID	21
+#define INT4_OID	23
+#define FLOAT4_OID	700
+#define FLOAT8_OID	701
+#define NUMERIC_OID	1700
 
 /*
  * The key of the writer lock (pg_advisory_xact_lock): every transaction
@@ -765,6 +775,37 @@ int
 pgstmt_is_null(struct pg_stmt *s, int col)
 {
 	return value(s, col) == NULL;
+}
+
+int
+pgstmt_columns(struct pg_stmt *s)
+{
+	return s->res != NULL ? pq.nfields(s->res) : 0;
+}
+
+const char *
+pgstmt_name(struct pg_stmt *s, int col)
+{
+	if (s->res == NULL || col < 0 || col >= pq.nfields(s->res))
+		return NULL;
+	return pq.fname(s->res, col);
+}
+
+int
+pgstmt_type(struct pg_stmt *s, int col)
+{
+	if (value(s, col) == NULL)
+		return STMT_NULL;
+	switch (pq.ftype(s->res, col)) {
+	case INT2_OID: case INT4_OID: case INT8_OID: case BOOL_OID:
+		return STMT_INTEGER;
+	case FLOAT4_OID: case FLOAT8_OID: case NUMERIC_OID:
+		return STMT_FLOAT;
+	case BYTEA_OID:
+		return STMT_BLOB;
+	default:
+		return STMT_TEXT;
+	}
 }
 
 /* A bytea's text form (hex) decoded, kept until the row moves on. */

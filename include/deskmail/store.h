@@ -240,6 +240,39 @@ stmt_param_count(struct dm_stmt *s)
 	return pgstmt_param_count(s->pg);
 }
 
+/* The column count of s's rows, and a column's type in the current row
+ * (SQLite's fundamental types; store copy moves every value by it). */
+enum { STMT_INTEGER = 1, STMT_FLOAT, STMT_TEXT, STMT_BLOB, STMT_NULL };
+int	pgstmt_columns(struct pg_stmt *);
+int	pgstmt_type(struct pg_stmt *, int);
+
+static inline int
+stmt_columns(struct dm_stmt *s)
+{
+	if (STMT_LITE(s))
+		return sqlite3_column_count(s->lite);
+	return pgstmt_columns(s->pg);
+}
+
+const char *pgstmt_name(struct pg_stmt *, int);
+
+/* A column's name in s's rows. */
+static inline const char *
+stmt_name(struct dm_stmt *s, int col)
+{
+	if (STMT_LITE(s))
+		return sqlite3_column_name(s->lite, col);
+	return pgstmt_name(s->pg, col);
+}
+
+static inline int
+stmt_type(struct dm_stmt *s, int col)
+{
+	if (STMT_LITE(s))
+		return sqlite3_column_type(s->lite, col);
+	return pgstmt_type(s->pg, col);
+}
+
 /* Column text as a new string (NULL for SQL NULL); caller frees. */
 char	*stmt_dup(struct dm_stmt *s, int col);
 
