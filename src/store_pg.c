@@ -618,6 +618,23 @@ pgstmt_free(struct pg_stmt *s)
 	free(s);
 }
 
+void
+pgstmt_drop(struct pg_stmt *s)
+{
+	char *text;
+
+	if (s == NULL)
+		return;
+	/* the server keeps a prepared statement as long as the session */
+	if (s->prepared == s->pg->generation + 1 &&
+	    pq.status(s->pg->conn) == CONNECTION_OK) {
+		text = xasprintf("DEALLOCATE %s", s->name);
+		pq.clear(pq.exec(s->pg->conn, text));
+		free(text);
+	}
+	pgstmt_free(s);
+}
+
 /* Parameter i (from 1) as an owned string; past the last: ignored, as
  * SQLite ignores it. */
 static void

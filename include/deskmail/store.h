@@ -304,6 +304,14 @@ int	store_is_pg(struct dm_store *st);
  */
 struct dm_stmt *store_stmt(struct dm_store *st, const struct dm_sql *sql);
 
+/*
+ * A statement made at run time (store copy builds one per table): not
+ * cached, freed with stmt_free().  text is in the store's own dialect,
+ * its parameters ?N on both.  NULL on error (see store_error()).
+ */
+struct dm_stmt *store_prepare(struct dm_store *st, const char *text);
+void	stmt_free(struct dm_stmt *s);
+
 /* Step a statement that returns no rows (expects STMT_DONE). */
 dm_err	store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt);
 
