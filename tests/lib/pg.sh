@@ -11,7 +11,8 @@
 #                       file, mode 0600) and PG_URI (postgresql://... for
 #                       the database "deskmail", no password in it)
 #   pg_psql ARGS...     psql as PG_USER on that database (-X, no .psqlrc)
-#   pg_restart          stop it (fast) and start it again on the same port
+#   pg_restart          stop it (fast: sessions are ended) and start it
+#                       again on the same port, with the same password
 #   pg_stop             stop it (also done at exit)
 #
 # Gotchas:
@@ -76,9 +77,7 @@ fsync = on
 logging_collector = off
 CONF
 	fi
-	pg_as "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		start > "$PG_DIR/pg_ctl.log" 2>&1 ||
-		{ echo "Bail out! PostgreSQL did not start:"; sed 's/^/# /' "$PG_DIR/server.log"; exit 1; }
+	pg_server_start
 	trap 'pg_stop; ms_cleanup' EXIT INT TERM
 	if ! pg_as psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres \
 		-v ON_ERROR_STOP=1 > "$PG_DIR/setup.log" 2>&1 <<SQL
@@ -116,7 +115,15 @@ pg_stop() {
 		>> "$PG_DIR/pg_ctl.log" 2>&1 || true
 }
 
+# the server alone: a restart keeps the role, its password (the password
+# files a test wrote stay right) and the caller's traps
+pg_server_start() {
+	pg_as "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+		start >> "$PG_DIR/pg_ctl.log" 2>&1 ||
+		{ echo "Bail out! PostgreSQL did not start:"; sed 's/^/# /' "$PG_DIR/server.log"; exit 1; }
+}
+
 pg_restart() {
 	pg_stop
-	pg_start
+	pg_server_start
 }
