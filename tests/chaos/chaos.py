@@ -2,7 +2,7 @@
 """chaos.py - the traffic and the final checks of tests/chaos/chaos.test.
 Python standard library only.
 
-  chaos.py feed MAILDIR UID:GID SINK MANIFEST STOPFILE SEED RATE STATS
+  chaos.py feed MAILDIR UID:GID SINK MANIFEST STOPFILE SEED RATE STATS [BASES]
       Until STOPFILE exists: deliver mail into MAILDIR (tmp/ then new/,
       as an MDA does; Dovecot need not be up) - new requests from several
       customers, their replies (by subject tag, or by In-Reply-To only),
@@ -11,9 +11,13 @@ Python standard library only.
       the mail the SMTP sink stored in SINK (GET the page, POST its form
       with the csrf field).  Every delivered Message-ID is appended to
       MANIFEST once the message is in new/.  Counts go to STATS (JSON).
+      BASES (blank-separated http://HOST:PORT/): each click goes to one of
+      them at random, whichever deskmail made the link.
 
   chaos.py check DB SINK MANIFEST CRASHES
-      The invariants, one "name value" line each (see chaos.test).
+      The invariants, one "name value" line each (see chaos.test).  DB is
+      the SQLite file, or a PostgreSQL URI (instances.test; queried with
+      psql, the password from the file $CHAOS_PG_PASSWORD_FILE names).
       CRASHES holds the times (epoch seconds) deskmail run or the sink
       was killed: two copies of one mail at the sink must have one of
       them between them (DESIGN: a crash between the server's 250 and the
@@ -26,6 +30,7 @@ import os
 import random
 import re
 import sqlite3
+import subprocess
 import sys
 import time
 import urllib.error
@@ -62,7 +67,8 @@ def text_of(msg):
 class Feeder:
     def __init__(self, a):
         (self.maildir, owner, self.sink, self.manifest, self.stopfile,
-         seed, rate, self.statsfile) = a
+         seed, rate, self.statsfile) = a[:8]
+        self.bases = a[8].split() if len(a) > 8 else []
         self.uid, self.gid = (int(x) for x in owner.split(":"))
         self.rnd = random.Random(int(seed))
         self.rate = float(rate)
@@ -190,6 +196,8 @@ class Feeder:
         i = self.rnd.randrange(len(self.links))
         kind, url, tries = self.links[i]
         st = self.stats
+        if self.bases:
+            url = re.sub(r"^http://[^/]+/", self.rnd.choice(self.bases), url)
         try:
             code, body = self.http("GET", url)
             st["http"]["GET %d" % code] = st["http"].get("GET %d" % code, 0) + 1
@@ -253,22 +261,119 @@ class Feeder:
         os.rename(self.statsfile + ".tmp", self.statsfile)
 
 
+class Store:
+    """The database checked: a SQLite file, or a PostgreSQL database
+    through psql (the standard library has no PostgreSQL client).
+    rows() gives tuples with whole numbers as int, as sqlite3 does."""
+
+    def __init__(self, where):
+        self.pg = where.startswith("postgresql://")
+        self.where = where
+        if not self.pg:
+            self.db = sqlite3.connect("file:%s?mode=ro" % where, uri=True)
+            return
+        self.env = dict(os.environ)
+        with open(os.environ["CHAOS_PG_PASSWORD_FILE"]) as f:
+            self.env["PGPASSWORD"] = f.readline().strip()
+
+    def rows(self, sql, numbers=True):
+        if not self.pg:
+            return self.db.execute(sql).fetchall()
+        out = subprocess.run(
+            ["psql", "-X", "-q", "-At", "-F", "\x1f", "-R", "\x1e",
+             "-v", "ON_ERROR_STOP=1", "-d", self.where, "-c", sql],
+            env=self.env, check=True, stdout=subprocess.PIPE).stdout
+        out = out.decode("utf-8", "replace").rstrip("\n")
+        num = re.compile(r"-?[0-9]+$")
+
+        def value(v):
+            return int(v) if numbers and num.match(v) else v
+        return [tuple(value(v) for v in r.split("\x1f"))
+                for r in out.split("\x1e") if r != ""]
+
+    def one(self, sql):
+        return self.rows(sql)[0][0]
+
+    def blobs(self, table, column):
+        if not self.pg:
+            return [bytes(r[0]) for r in self.rows(
+                "SELECT %s FROM %s" % (column, table))]
+        return [bytes.fromhex(r[0]) for r in self.rows(
+            "SELECT encode(%s, 'hex') FROM %s" % (column, table), False)]
+
+
+def sla(db, put):
+    """Each SLA timer fired once: a fired timer is one row in state
+    sent / breached / late (UNIQUE (ticket_id, name, seq)), and each
+    firing leaves one event (and one sla_results row for an update); a
+    timer fired twice leaves two for one row."""
+    timers = {}	# (ticket, name) -> [fired rows]
+    for t, name, seq, state in db.rows(
+            "SELECT ticket_id, name, seq, state FROM sla_timers"
+            " WHERE state IN ('sent', 'breached', 'late')"):
+        timers.setdefault((t, name), []).append(seq)
+    put("sla_fired", sum(len(v) for v in timers.values()))
+    put("sla_fired_by_name", ";".join("%s=%d" % r for r in db.rows(
+        "SELECT name, count(*) FROM sla_timers WHERE state IN"
+        " ('sent', 'breached', 'late') GROUP BY name ORDER BY name")) or "-")
+    # updates: "update N sent ..." / "update N: covered ..." / "update N
+    # not sent ..." once per timer (ticket, 'update', N)
+    seen = {}
+    for t, detail in db.rows("SELECT ticket_id, detail FROM events"
+                             " WHERE type = 'sla_notice'"):
+        m = re.match(r"update (\d+)\b", detail or "")
+        if m:
+            k = (t, int(m.group(1)))
+            seen[k] = seen.get(k, 0) + 1
+    twice = sorted(k for k, c in seen.items() if c > 1)
+    put("sla_update_notices_twice", len(twice))
+    fired = set((t, s) for (t, n), v in timers.items() if n == "update"
+                for s in v)
+    put("sla_update_notice_without_timer",
+        len([k for k in seen if k not in fired]))
+    put("sla_update_timer_without_notice",
+        len([k for k in fired if k not in seen]))
+    results = dict(((t, "update"), c) for t, c in db.rows(
+        "SELECT ticket_id, count(*) FROM sla_results WHERE target = 'update'"
+        " GROUP BY ticket_id"))
+    put("sla_update_results_mismatch", len([
+        k for k in set(results) | set(k for k in timers if k[1] == "update")
+        if results.get(k, 0) != len(timers.get(k, []))]))
+    # missed targets: "NAME: missed by ..." (the tick) or "NAME: missed
+    # ... after its due time" (reached late, before a tick), one a timer
+    missed = {}
+    for t, detail in db.rows("SELECT ticket_id, detail FROM events"
+                             " WHERE type = 'sla_breached'"):
+        m = re.match(r"(triage|ack|assign|resolve): missed ", detail or "")
+        if m:
+            k = (t, m.group(1))
+            missed[k] = missed.get(k, 0) + 1
+    bad = [k for k in set(missed) | set(k for k in timers if k[1] in
+           ("triage", "ack", "assign", "resolve"))
+           if missed.get(k, 0) != len(timers.get(k, []))]
+    put("sla_missed_mismatch", len(bad))
+    put("sla_missed_mismatch_ids", ",".join(
+        "%d/%s" % k for k in sorted(bad)[:5]) or "-")
+    put("sla_update_twice_ids", ",".join(
+        "%d/%d" % k for k in twice[:5]) or "-")
+
+
 def check(dbpath, sink, manifest, crashfile):
     out = []
 
     def put(k, v):
         out.append("%s %s" % (k, v))
 
-    db = sqlite3.connect("file:%s?mode=ro" % dbpath, uri=True)
+    db = Store(dbpath)
     delivered = [l.split()[1] for l in open(manifest) if l.strip()]
     put("delivered", len(delivered))
     stored = {}
-    for (m,) in db.execute("SELECT message_id FROM messages"):
+    for (m,) in db.rows("SELECT message_id FROM messages"):
         m = (m or "").strip("<>")
         stored[m] = stored.get(m, 0) + 1
     quar = set()
-    for (raw,) in db.execute("SELECT raw FROM quarantine"):
-        m = mid_of(bytes(raw))
+    for raw in db.blobs("quarantine", "raw"):
+        m = mid_of(raw)
         if m:
             quar.add(m)
     once = twice = lost = inq = 0
@@ -289,16 +394,16 @@ def check(dbpath, sink, manifest, crashfile):
     put("quarantined", inq)
     put("lost", lost)
     put("lost_ids", ",".join(lost_ids[:5]) or "-")
-    put("quarantine_reasons", ";".join("%s=%d" % r for r in db.execute(
+    put("quarantine_reasons", ";".join("%s=%d" % r for r in db.rows(
         "SELECT reason, count(*) FROM quarantine GROUP BY reason")) or "-")
-    put("messages_total", db.execute("SELECT count(*) FROM messages").fetchone()[0])
+    put("messages_total", db.one("SELECT count(*) FROM messages"))
 
     # the outbox and the sink
-    rows = db.execute("SELECT message_id, status FROM outbox").fetchall()
+    rows = db.rows("SELECT message_id, status FROM outbox")
     put("outbox_rows", len(rows))
     # a held notice went out in its digest; a cancelled one was withdrawn
     # (a survey answer changed in its window) and is meant not to go
-    put("outbox_not_sent", ";".join("%s=%d" % r for r in db.execute(
+    put("outbox_not_sent", ";".join("%s=%d" % r for r in db.rows(
         "SELECT status, count(*) FROM outbox o WHERE status NOT IN"
         " ('sent', 'cancelled') AND NOT (status = 'held' AND EXISTS"
         " (SELECT 1 FROM outbox d WHERE d.id = o.digest AND"
@@ -338,9 +443,9 @@ def check(dbpath, sink, manifest, crashfile):
     # tickets
     valid = ("new", "assigned", "in_progress", "pending_customer",
              "resolved", "reopened", "closed", "merged")
-    q = lambda sql: db.execute(sql).fetchone()[0]
+    q = db.one
     put("tickets", q("SELECT count(*) FROM tickets"))
-    put("tickets_by_status", ";".join("%s=%d" % r for r in db.execute(
+    put("tickets_by_status", ";".join("%s=%d" % r for r in db.rows(
         "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status")))
     put("bad_status", q("SELECT count(*) FROM tickets WHERE status NOT IN (%s)"
                         % ",".join("'%s'" % s for s in valid)))
@@ -361,17 +466,19 @@ def check(dbpath, sink, manifest, crashfile):
     put("accepted_events", q("SELECT count(*) FROM events WHERE type = 'accepted'"))
     put("web_events", q("SELECT count(*) FROM events WHERE type IN"
                         " ('accepted', 'not_fixed', 'survey')"))
-    put("command_errors", ";".join("%s=%d" % r for r in db.execute(
+    put("command_errors", ";".join("%s=%d" % r for r in db.rows(
         "SELECT detail, count(*) FROM events WHERE type = 'command_failed'"
         " AND detail LIKE 'not understood%' GROUP BY detail")) or "0")
-    put("integrity_check", ";".join(r[0] for r in db.execute("PRAGMA integrity_check")))
-    put("foreign_key_check", len(db.execute("PRAGMA foreign_key_check").fetchall()))
+    sla(db, put)
+    if not db.pg:	# PostgreSQL checks its foreign keys itself
+        put("integrity_check", ";".join(r[0] for r in db.rows("PRAGMA integrity_check")))
+        put("foreign_key_check", len(db.rows("PRAGMA foreign_key_check")))
     print("\n".join(out))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "feed":
-        Feeder(sys.argv[2:10]).run()
+        Feeder(sys.argv[2:11]).run()
     elif sys.argv[1] == "check":
         check(*sys.argv[2:6])
     else:
