@@ -257,8 +257,11 @@ const char pg_baseline[] =
 	 *     unicode61 splits it: PostgreSQL's parser would keep
 	 *     bob@example.com or help.example.org whole, and "example" would
 	 *     not find them;
-	 *   - only the first 250,000 characters: a tsvector holds at most
-	 *     1 MB, and a longer one fails the message's INSERT;
+	 *   - only the first 250,000 characters: a tsvector's lexemes and
+	 *     positions hold at most 1 MB, and more fails the message's
+	 *     INSERT.  A text costs them at most 4 bytes a character
+	 *     (distinct words of one or two 4-byte ideographs), so 250,000
+	 *     stay below it whatever a mail holds;
 	 *   - a stored column, not an expression index: phrase and prefix
 	 *     matches are rechecked on the row, which would otherwise run
 	 *     to_tsvector again for each.
