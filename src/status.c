@@ -204,15 +204,12 @@ timers(struct dm_store *st, time_t now, struct json_object *out,
 static dm_err
 watcher(struct dm_store *st, const char *name, struct json_object *o)
 {
-	char *key, *holder;
+	char *holder;
 	dm_err err;
 
 	if (!store_is_pg(st))
 		return DM_OK;
-	key = xasprintf("mailbox %s", name);
-	err = store_lease_holder(st, key, &holder);
-	free(key);
-	if (err != DM_OK)
+	if ((err = mailbox_watcher(st, name, &holder)) != DM_OK)
 		return err;
 	json_object_object_add(o, "watched_by", holder != NULL ?
 	    json_object_new_string(holder) : NULL);

@@ -331,15 +331,25 @@ pg_exec(struct pg_store *pg, const char *text)
 dm_err
 pg_begin(struct pg_store *pg)
 {
-	return pg_exec(pg, "BEGIN; SELECT pg_advisory_xact_lock("
+	dm_err err = pg_exec(pg, "BEGIN; SELECT pg_advisory_xact_lock("
 	    WRITER_LOCK ")");
+
+	/* a lock that did not come in time leaves an aborted transaction:
+	 * nobody would end it */
+	if (err != DM_OK)
+		pg_rollback(pg);
+	return err;
 }
 
 /* One snapshot for all its statements, as SQLite's read transaction. */
 dm_err
 pg_begin_read(struct pg_store *pg)
 {
-	return pg_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	dm_err err = pg_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+
+	if (err != DM_OK)
+		pg_rollback(pg);
+	return err;
 }
 
 dm_err

@@ -22,6 +22,7 @@
 #include "deskmail/fetch.h"
 #include "deskmail/imap.h"
 #include "deskmail/log.h"
+#include "deskmail/mailbox.h"
 #include "deskmail/store.h"
 #include "deskmail/util.h"
 #include "deskmail/watch.h"
@@ -65,25 +66,17 @@ report(void *arg, const struct fetch_stats *s, const char *line)
 		log_info("%s: %s", w->mb->name, line);
 }
 
-/* The lease's name: the mailbox's, as configured on every host. */
-static char *
-lease_key(const struct watch *w)
-{
-	return xasprintf("mailbox %s", w->mb->name);
-}
-
 /* Connected: fetch, then wait for more, until an error or stop. */
 static dm_err
 serve(struct watch *w, struct dm_store *st, struct dm_imap *im)
 {
 	struct fetch_stats stats;
 	unsigned idle = store_is_pg(st) ? LEASE_CHECK : IDLE_SECONDS;
-	char *key = lease_key(w);
 	dm_err err = DM_OK;
 	int held;
 
 	while (!*w->stop) {
-		if ((err = store_lease(st, key, &held)) != DM_OK)
+		if ((err = mailbox_lease(st, w->mb->name, &held)) != DM_OK)
 			break;
 		if (!held) {
 			err = dm_fail(DM_EBUSY, "%s: another deskmail took "
@@ -103,7 +96,6 @@ serve(struct watch *w, struct dm_store *st, struct dm_imap *im)
 				break;
 		}
 	}
-	free(key);
 	return err;
 }
 
@@ -114,11 +106,10 @@ serve(struct watch *w, struct dm_store *st, struct dm_imap *im)
 static int
 take_lease(struct watch *w, struct dm_store *st)
 {
-	char *key = lease_key(w);
 	int held = 0, said = 0;
 
 	while (!*w->stop) {
-		if (store_lease(st, key, &held) != DM_OK) {
+		if (mailbox_lease(st, w->mb->name, &held) != DM_OK) {
 			log_error("run: %s: %s", w->mb->name, dm_errdetail());
 			held = 0;
 		} else if (held)
@@ -130,7 +121,6 @@ take_lease(struct watch *w, struct dm_store *st)
 		}
 		nap(w->stop, LEASE_POLL);
 	}
-	free(key);
 	if (held && said)
 		log_info("%s: taken over", w->mb->name);
 	return held;
