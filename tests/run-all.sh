@@ -48,10 +48,11 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 # The same suite on a PostgreSQL store (issue 20), built with the
 # sanitizers: one cluster for the leg (tests/lib/pg-suite.sh), a database
 # per test (tests/lib/store.sh).
-# The tests that never open a store ran above and are left out here.
+# The tests that never open a store ran above and are left out here, and
+# so are those that always run on a PostgreSQL cluster of their own.
 echo "== build-pg: the suite on PostgreSQL"
 pg_tests=$(make -s -C "$top/build" print-tests | tr ' ' '\n' |
-	grep -vxE 'tests/unit/unit|tests/unit/headers.test|tests/corpus/corpus.test|tests/fuzz/regressions.test|tests/doc/.*|tests/package/deb.test|tests/pg/.*|tests/ops/units.test|tests/upgrade/upgrade.test' |
+	grep -vxE 'tests/unit/unit|tests/unit/headers.test|tests/corpus/corpus.test|tests/fuzz/regressions.test|tests/doc/.*|tests/package/deb.test|tests/pg/.*|tests/chaos/instances.test|tests/ops/units.test|tests/upgrade/upgrade.test' |
 	tr '\n' ' ')
 pg_env=$(tests/lib/pg-suite.sh start "$top/build-pg/cluster") ||
 	{ echo "run-all: the suite's PostgreSQL cluster did not start"; }
