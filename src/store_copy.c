@@ -19,8 +19,10 @@
  *     the next ticket would collide with one copied;
  *   - schema_version is PostgreSQL's PRAGMA user_version, made by
  *     STORE_CREATE, not copied.
- * The counters are counted by triggers as messages and quarantine rows go
- * in: the copy replaces what they counted with the source's counters.
+ * The destination holds no data, but may hold what `deskmail init` wrote
+ * there: the configuration's staff and teams, and counters at zero.  The
+ * copy replaces those with the source's, and the counters again after
+ * the triggers counted the messages and quarantine rows as they went in.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -48,7 +50,8 @@ struct table {
 };
 
 #define T_ROWID		0x1	/* its seq is SQLite's rowid (rowid_seq) */
-#define T_REPLACE	0x2	/* triggers fill it meanwhile: replaced */
+#define T_REPLACE	0x2	/* what the destination has is replaced */
+#define T_COUNTED	0x4	/* and triggers fill it as the others go in */
 
 static const struct table tables[] = {
 	{ "tickets", { "id" }, " linked_ticket merged_into parent ",
@@ -59,10 +62,12 @@ static const struct table tables[] = {
 	{ "outbox", { "id" }, " digest ", PAGE_ROWS, 0 },
 	{ "quarantine", { "id" }, NULL, PAGE_BLOBS, 0 },
 	{ "mailbox_state", { "mailbox" }, NULL, PAGE_ROWS, 0 },
-	{ "people", { "address" }, NULL, PAGE_ROWS, 0 },
-	{ "teams", { "name" }, NULL, PAGE_ROWS, 0 },
-	{ "team_members", { "team", "address" }, NULL, PAGE_ROWS, 0 },
-	{ "settings", { "key" }, NULL, PAGE_ROWS, 0 },
+	/* the configuration's staff and teams (people.c), which `init`
+	 * writes into a new store: the source's replace them */
+	{ "people", { "address" }, NULL, PAGE_ROWS, T_REPLACE },
+	{ "teams", { "name" }, NULL, PAGE_ROWS, T_REPLACE },
+	{ "team_members", { "team", "address" }, NULL, PAGE_ROWS, T_REPLACE },
+	{ "settings", { "key" }, NULL, PAGE_ROWS, T_REPLACE },
 	{ "surveys", { "ticket_id" }, NULL, PAGE_ROWS, 0 },
 	{ "sla_timers", { "id" }, NULL, PAGE_ROWS, 0 },
 	{ "agencies", { "name" }, NULL, PAGE_ROWS, 0 },
@@ -74,7 +79,8 @@ static const struct table tables[] = {
 	{ "announcement_recipients", { "announcement_id", "address" }, NULL,
 	  PAGE_ROWS, 0 },
 	/* last: after every row its triggers count */
-	{ "counters", { "name", "label" }, NULL, PAGE_ROWS, T_REPLACE },
+	{ "counters", { "name", "label" }, NULL, PAGE_ROWS,
+	  T_REPLACE | T_COUNTED },
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -546,6 +552,21 @@ ref_order(const void *a, const void *b)
 }
 
 static dm_err
+empty_table(struct dm_store *to, const struct table *t)
+{
+	struct dm_stmt *s;
+	char *text = xasprintf("DELETE FROM %s", t->name);
+	dm_err err = prepare(to, text, &s);
+
+	free(text);
+	if (err != DM_OK)
+		return err;
+	err = store_exec_stmt(to, s);
+	stmt_free(s);
+	return err;
+}
+
+static dm_err
 copy_table(struct dm_store *from, struct dm_store *to, const struct table *t,
     const struct columns *c)
 {
@@ -553,16 +574,8 @@ copy_table(struct dm_store *from, struct dm_store *to, const struct table *t,
 	char *text;
 	dm_err err;
 
-	if (t->flags & T_REPLACE) {
-		text = xasprintf("DELETE FROM %s", t->name);
-		err = prepare(to, text, &cp.insert);
-		free(text);
-		if (err != DM_OK ||
-		    (err = store_exec_stmt(to, cp.insert)) != DM_OK)
-			goto out;
-		stmt_free(cp.insert);
-		cp.insert = NULL;
-	}
+	if ((t->flags & T_COUNTED) && (err = empty_table(to, t)) != DM_OK)
+		return err;
 	text = insert_text(to, t, c);
 	err = prepare(to, text, &cp.insert);
 	free(text);
@@ -572,7 +585,6 @@ copy_table(struct dm_store *from, struct dm_store *to, const struct table *t,
 		qsort(cp.refs, cp.nrefs, sizeof(*cp.refs), ref_order);
 		err = copy_self_refs(&cp);
 	}
-out:
 	stmt_free(cp.insert);
 	free(cp.refs);
 	return err;
@@ -757,7 +769,7 @@ check_version(struct dm_store *st, struct dm_store *to)
 	return DM_OK;
 }
 
-/* The destination holds nothing yet: a copy never merges. */
+/* The destination holds no data yet: a copy never merges. */
 static dm_err
 check_empty(struct dm_store *to)
 {
@@ -767,7 +779,7 @@ check_empty(struct dm_store *to)
 
 	for (i = 0; i < NTABLES; i++) {
 		if (tables[i].flags & T_REPLACE)
-			continue;	/* a new SQLite file has its zeros */
+			continue;	/* replaced */
 		if ((err = count_rows(to, &tables[i], &n)) != DM_OK)
 			return err;
 		if (n > 0)
@@ -789,6 +801,10 @@ copy_all(struct dm_store *from, struct dm_store *to,
 
 	memset(c, 0, sizeof(c));
 	memset(&dc, 0, sizeof(dc));
+	/* children before parents, for the foreign keys */
+	for (i = NTABLES; i > 0 && err == DM_OK; i--)
+		if (tables[i - 1].flags & T_REPLACE)
+			err = empty_table(to, &tables[i - 1]);
 	for (i = 0; i < NTABLES && err == DM_OK; i++) {
 		if ((err = columns_load(from, to, &tables[i], &c[i])) ==
 		    DM_OK &&
