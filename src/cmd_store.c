@@ -111,8 +111,12 @@ copy(struct dm_ctx *ctx, const char *source, const char *dest)
 	 * leave behind.  (PostgreSQL has no such lock: stop deskmail on
 	 * every host first.)  Its schema is checked before DEST is made.
 	 */
-	if ((err = store_open(&from, STORE_UPGRADE, &src)) != DM_OK)
-		return ctx_fail(ctx, err);
+	if ((err = store_open(&from, STORE_UPGRADE, &src)) != DM_OK ||
+	    (err = store_copy_source(src)) != DM_OK) {
+		rc = ctx_fail(ctx, err);
+		store_close(src);
+		return rc;
+	}
 	made = !config_database_is_pg(dest) && access(dest, F_OK) != 0;
 	if ((err = store_open(&to, STORE_CREATE, &dst)) != DM_OK)
 		goto fail;
