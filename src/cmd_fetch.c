@@ -13,6 +13,7 @@
 #include "deskmail/imap.h"
 #include "deskmail/lock.h"
 #include "deskmail/log.h"
+#include "deskmail/mailbox.h"
 #include "deskmail/people.h"
 
 struct report {
@@ -59,6 +60,7 @@ cmd_fetch(struct dm_ctx *ctx, int argc, char **argv)
 	int i, first = 1, quiet = 0, rc, status = EX_OK, lock = -1;
 	size_t m, matched = 0;
 	dm_err err;
+	int held;
 
 	memset(&r, 0, sizeof(r));
 	for (; first < argc && argv[first][0] == '-'; first++) {
@@ -104,7 +106,16 @@ cmd_fetch(struct dm_ctx *ctx, int argc, char **argv)
 			continue;
 		matched++;
 		r.mailbox = mb->name;
-		err = imap_open(mb, &im);
+		/* several hosts on one PostgreSQL store: one fetches it */
+		if ((err = mailbox_lease(ctx->st, mb->name, &held)) == DM_OK &&
+		    !held) {
+			if (!quiet)
+				printf("%s: another deskmail watches it; "
+				    "skipped\n", mb->name);
+			continue;
+		}
+		if (err == DM_OK)
+			err = imap_open(mb, &im);
 		if (err == DM_OK) {
 			err = fetch_mailbox(ctx->st, ctx->cfg, mb, im, &stats,
 			    report, &r, NULL);

@@ -17,7 +17,7 @@
 static void
 print_text(struct json_object *o)
 {
-	struct json_object *v, *m;
+	struct json_object *v, *m, *w;
 	struct json_object_iterator it, end;
 	size_t i;
 
@@ -44,9 +44,14 @@ print_text(struct json_object *o)
 	json_object_object_get_ex(o, "mailboxes", &v);
 	for (i = 0; i < json_object_array_length(v); i++) {
 		m = json_object_array_get_idx(v, i);
-		printf("%-12s%s: last fetch %s, last uid %s\n", i ? "" :
+		printf("%-12s%s: last fetch %s, last uid %s", i ? "" :
 		    "mailboxes", json_str(m, "name"), json_str(m, "last_fetch"),
 		    json_str(m, "last_uid"));
+		/* several deskmails on one PostgreSQL store: who watches it */
+		if (json_object_object_get_ex(m, "watched_by", &w))
+			printf(", watched by %s", w != NULL ?
+			    json_object_get_string(w) : "nobody");
+		printf("\n");
 	}
 	json_object_object_get_ex(o, "run", &v);
 	printf("%-12s%s (%s)%s\n", "run", json_str(v, "state"),

@@ -242,8 +242,10 @@ search(struct dm_ctx *ctx, int argc, char **argv)
 	size_t k, n;
 	dm_err err;
 
+	/* refused before the store is open: either syntax refuses the
+	 * same queries */
 	if ((err = find_parse(argc, argv, 1, &fd)) == DM_OK &&
-	    (err = search_query_fts(fd.query.data, &fts)) == DM_OK)
+	    (err = search_query_fts(fd.query.data, 0, &fts)) == DM_OK)
 		free(fts);
 	if (err != DM_OK) {
 		find_free(&fd);

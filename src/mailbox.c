@@ -1,7 +1,10 @@
 /*
  * mailbox.c - owns the mailbox_state table (IMAP checkpoints).
  */
+#include <stdlib.h>
+
 #include "deskmail/mailbox.h"
+#include "deskmail/util.h"
 
 static const struct dm_sql sql_get = SQL(
     "SELECT uidvalidity, last_uid, updated FROM mailbox_state"
@@ -51,4 +54,31 @@ mailbox_state_set(struct dm_store *st, const char *mailbox,
 	stmt_bind_int64(s, 3, last_uid);
 	stmt_bind_int64(s, 4, (int64_t)now);
 	return store_exec_stmt(st, s);
+}
+
+/* The lease's name: the mailbox's, as every host's configuration has it. */
+static char *
+lease_key(const char *mailbox)
+{
+	return xasprintf("mailbox %s", mailbox);
+}
+
+dm_err
+mailbox_lease(struct dm_store *st, const char *mailbox, int *held)
+{
+	char *key = lease_key(mailbox);
+	dm_err err = store_lease(st, key, held);
+
+	free(key);
+	return err;
+}
+
+dm_err
+mailbox_watcher(struct dm_store *st, const char *mailbox, char **watcher)
+{
+	char *key = lease_key(mailbox);
+	dm_err err = store_lease_holder(st, key, watcher);
+
+	free(key);
+	return err;
 }

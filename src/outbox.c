@@ -353,28 +353,122 @@ read_row(struct dm_stmt *s, struct dm_outbox_row *r)
 static const struct dm_sql sql_due = SQL("SELECT " ROW_COLUMNS
     " WHERE status = 'queued' AND next_attempt <= ?1 ORDER BY id LIMIT ?2");
 
+/*
+ * Several deskmails on one PostgreSQL store send from one outbox, and a
+ * mail must leave by one of them only.  A sender claims its rows: the
+ * due rows nobody is claiming right now (FOR UPDATE SKIP LOCKED), each
+ * taken with an advisory lock its connection holds until
+ * outbox_release(), or until it dies.  The rows are then read again, by
+ * a statement that starts after the locks were granted: a row another
+ * sender marked sent and let go of meanwhile is no longer queued there.
+ * A crash between a server's 250 and the mark loses the lock, and the
+ * row goes out once more: DESIGN's one duplicate per crash, per sender.
+ */
+#define SEND_LOCK	"1936027236"	/* "send" */
+static const struct dm_sql sql_claim = SQL2("",
+    "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE status ="
+    " 'queued' AND next_attempt <= $1 ORDER BY id LIMIT $2"
+    " FOR UPDATE SKIP LOCKED),"
+    " mine AS MATERIALIZED (SELECT id FROM due"
+    " WHERE pg_try_advisory_lock(" SEND_LOCK ", id))"
+    " SELECT id FROM mine");
+static const struct dm_sql sql_claimed = SQL2("",
+    "SELECT " ROW_COLUMNS " WHERE id = ANY ($1::bigint[])"
+    " AND status = 'queued' ORDER BY id");
+static const struct dm_sql sql_release = SQL2("",
+    "SELECT count(pg_advisory_unlock(" SEND_LOCK ", id))"
+    " FROM unnest($1::bigint[]) AS id");
+
+/* Read rows of s (bound) into v, at most max; *n says how many. */
+static dm_err
+read_rows(struct dm_store *st, struct dm_stmt *s, struct dm_outbox_row *v,
+    size_t max, size_t *n)
+{
+	dm_err err = DM_OK;
+	int rc;
+
+	*n = 0;
+	while ((rc = stmt_step(s)) == STMT_ROW && *n < max)
+		read_row(s, &v[(*n)++]);
+	if (rc != STMT_ROW && rc != STMT_DONE)
+		err = store_error(st, "outbox");
+	stmt_reset(s);
+	return err;
+}
+
+/* ids as a PostgreSQL array literal, {1,2,3}. */
+static char *
+id_array(const int64_t *ids, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_addc(&b, '{');
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_addc(&b, '}');
+	return buf_release(&b);
+}
+
+/* outbox_due() for one of several senders (above). */
+static dm_err
+claim_due(struct dm_store *st, time_t now, size_t max,
+    struct dm_outbox_row *v, size_t *n)
+{
+	struct dm_stmt *s = store_stmt(st, &sql_claim);
+	int64_t *ids;
+	size_t nids = 0;
+	char *list;
+	dm_err err = DM_OK;
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return store_error(st, "outbox");
+	ids = xcalloc(max ? max : 1, sizeof(*ids));
+	stmt_bind_int64(s, 1, (int64_t)now);
+	stmt_bind_int64(s, 2, (int64_t)max);
+	while ((rc = stmt_step(s)) == STMT_ROW && nids < max)
+		ids[nids++] = stmt_int64(s, 0);
+	if (rc != STMT_ROW && rc != STMT_DONE)
+		err = store_error(st, "outbox");
+	stmt_reset(s);
+	if (err == DM_OK && nids > 0) {
+		list = id_array(ids, nids);
+		if ((s = store_stmt(st, &sql_claimed)) == NULL)
+			err = store_error(st, "outbox");
+		else {
+			stmt_bind_text(s, 1, list);
+			err = read_rows(st, s, v, max, n);
+		}
+		free(list);
+	}
+	free(ids);
+	return err;
+}
+
 dm_err
 outbox_due(struct dm_store *st, time_t now, size_t max,
     struct dm_outbox_row **rows, size_t *n)
 {
-	struct dm_stmt *s = store_stmt(st, &sql_due);
+	struct dm_stmt *s;
 	struct dm_outbox_row *v;
 	size_t count = 0;
-	dm_err err = DM_OK;
-	int rc;
+	dm_err err;
 
 	*rows = NULL;
 	*n = 0;
-	if (s == NULL)
-		return store_error(st, "outbox");
 	v = xcalloc(max ? max : 1, sizeof(*v));
-	stmt_bind_int64(s, 1, (int64_t)now);
-	stmt_bind_int64(s, 2, (int64_t)max);
-	while ((rc = stmt_step(s)) == STMT_ROW && count < max)
-		read_row(s, &v[count++]);
-	if (rc != STMT_ROW && rc != STMT_DONE)
+	if (store_is_pg(st))
+		err = claim_due(st, now, max, v, &count);
+	else if ((s = store_stmt(st, &sql_due)) == NULL)
 		err = store_error(st, "outbox");
-	stmt_reset(s);
+	else {
+		stmt_bind_int64(s, 1, (int64_t)now);
+		stmt_bind_int64(s, 2, (int64_t)max);
+		err = read_rows(st, s, v, max, &count);
+	}
 	if (err != DM_OK) {
 		outbox_rows_free(v, count);
 		return err;
@@ -382,6 +476,24 @@ outbox_due(struct dm_store *st, time_t now, size_t max,
 	*rows = v;
 	*n = count;
 	return DM_OK;
+}
+
+dm_err
+outbox_release(struct dm_store *st, const int64_t *ids, size_t n)
+{
+	struct dm_stmt *s;
+	char *list;
+	dm_err err;
+
+	if (!store_is_pg(st) || n == 0)
+		return DM_OK;	/* one sender per SQLite file (lock.h) */
+	if ((s = store_stmt(st, &sql_release)) == NULL)
+		return store_error(st, "outbox");
+	list = id_array(ids, n);
+	stmt_bind_text(s, 1, list);
+	err = store_exec_stmt(st, s);
+	free(list);
+	return err;
 }
 
 static dm_err	mark(struct dm_store *st, const struct dm_sql *sql,

@@ -5,6 +5,14 @@
  * What the user types is never FTS5 syntax: search_query_fts() quotes
  * every word.
  *
+ * On PostgreSQL the index is the messages.search column (schema_pg.c),
+ * which PostgreSQL keeps with the row, the query a to_tsquery() text,
+ * and the statements below have a PostgreSQL text; the C is the same.
+ * Results come close to FTS5's, not identical: Snowball stems a little
+ * differently from FTS5's Porter, only a message's first 250,000
+ * characters are searchable, and ts_headline() marks words inside an
+ * address (bob@example.com) in no snippet, though they match.
+ *
  * Speed.  A command is a process of its own, whose SQLite cache starts
  * empty, and on the machines measured every page read costs 20-50 us
  * (bench/README), so a search is as fast as the pages it touches.  A
@@ -48,13 +56,15 @@
 #define MESSAGE_MAX	((int64_t)1 << 32)
 #define TICKET_MAX	((int64_t)1 << 31)
 
-static const struct dm_sql sql_index_message = SQL(
+/* SQLite's only: PostgreSQL computes messages.search with the row
+ * (schema_pg.c), and the ticket is no part of it */
+static const struct dm_sql sql_index_message = SQL_LITE_ONLY(
     "INSERT INTO messages_fts (rowid, subject, body) VALUES (?1, ?2, ?3)");
-static const struct dm_sql sql_unindex = SQL(
+static const struct dm_sql sql_unindex = SQL_LITE_ONLY(
     "INSERT INTO messages_fts (messages_fts, rowid, subject, body)"
     " SELECT 'delete', (id << 31) | ticket_id, subject, body FROM messages"
     " WHERE ticket_id = ?1");
-static const struct dm_sql sql_reindex = SQL(
+static const struct dm_sql sql_reindex = SQL_LITE_ONLY(
     "INSERT INTO messages_fts (rowid, subject, body)"
     " SELECT (id << 31) | ticket_id, subject, body FROM messages"
     " WHERE ticket_id = ?1");
@@ -105,23 +115,29 @@ space(char c)
 }
 
 /*
- * Nonzero if s[0..n) has something the tokenizer keeps: an ASCII letter
- * or digit, or any non-ASCII character (unicode61 keeps letters and
- * digits of every script; a non-ASCII mark alone makes an empty phrase,
- * which matches nothing and is no error).
+ * Nonzero if c is part of a word as the tokenizer sees it: an ASCII
+ * letter or digit, or any byte of a non-ASCII character (unicode61 keeps
+ * letters and digits of every script; a non-ASCII mark alone makes an
+ * empty phrase, which matches nothing and is no error).
  */
+static int
+word_byte(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
+	    (u >= 'A' && u <= 'Z');
+}
+
+/* Nonzero if s[0..n) has something the tokenizer keeps. */
 static int
 has_word(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x80 || (c >= '0' && c <= '9') ||
-		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+	for (i = 0; i < n; i++)
+		if (word_byte(s[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -144,8 +160,42 @@ add_unit(struct buf *b, const char *s, size_t n, int prefix)
 		buf_addc(b, '*');
 }
 
+/*
+ * The same as a to_tsquery() text (PostgreSQL): units joined by " & ",
+ * the words of one by " <-> " (a phrase), ":*" on the last word of a
+ * prefix.  Words are split where the search column splits the text
+ * (schema_pg.c: every ASCII character that is not a letter or digit),
+ * so a word holds no quote, backslash or operator and is quoted as it
+ * is.  s[0..n) has a word (has_word()).
+ */
+static void
+add_unit_pg(struct buf *b, const char *s, size_t n, int prefix)
+{
+	size_t i = 0, start;
+	int first = 1;
+
+	if (b->len > 0)
+		buf_adds(b, " & ");
+	for (;;) {
+		while (i < n && !word_byte(s[i]))
+			i++;
+		if (i == n)
+			break;
+		for (start = i; i < n && word_byte(s[i]); i++)
+			;
+		if (!first)
+			buf_adds(b, " <-> ");
+		first = 0;
+		buf_addc(b, '\'');
+		buf_add(b, s + start, i - start);
+		buf_addc(b, '\'');
+	}
+	if (prefix)
+		buf_adds(b, ":*");
+}
+
 dm_err
-search_query_fts(const char *query, char **out)
+search_query_fts(const char *query, int pg, char **out)
 {
 	const char *p = query, *start;
 	struct buf b;
@@ -191,7 +241,10 @@ search_query_fts(const char *query, char **out)
 			return dm_fail(DM_EUSAGE, "the query has more than %d "
 			    "words", SEARCH_WORDS_MAX);
 		}
-		add_unit(&b, start, n, prefix);
+		if (pg)
+			add_unit_pg(&b, start, n, prefix);
+		else
+			add_unit(&b, start, n, prefix);
 	}
 	if (words == 0) {
 		buf_free(&b);
@@ -211,22 +264,47 @@ search_query_fts(const char *query, char **out)
 #define COLUMNS TICKET_COLUMNS
 #define ORDER " ORDER BY updated DESC, id DESC LIMIT ?7"
 
+/*
+ * PostgreSQL: the same from the search column ($8 a to_tsquery() text),
+ * and ticket.h's filter without SQLite's index hints (the planner goes
+ * by statistics), its NULL tests typed (an untyped $1 IS NULL does not
+ * prepare).  The limit is capped (run()), never the -1 of no limit, but
+ * that would read as none too.
+ */
+#define MATCHED_PG "SELECT ticket_id FROM messages WHERE" \
+	" search @@ to_tsquery('deskmail', $8)"
+#ifndef TICKET_FILTER_PG
+#define TICKET_FILTER_PG "($1::text IS NULL OR status = $1) AND" \
+	" ($3::text IS NULL OR agency = $3) AND created >= $4 AND" \
+	" created < $5 AND (status <> 'closed' OR closed_at >= $6)"
+#endif
+#define ORDER_PG " ORDER BY updated DESC, id DESC" \
+	" LIMIT NULLIF($7::bigint, -1)"
+
 /* How many matched, near enough to choose the way (a ticket of many
  * matching messages counts many times) */
-static const struct dm_sql sql_count = SQL("SELECT count(*) FROM messages_fts"
-    " WHERE messages_fts MATCH ?8");
+static const struct dm_sql sql_count = SQL2("SELECT count(*) FROM messages_fts"
+    " WHERE messages_fts MATCH ?8",
+    "SELECT count(*) FROM messages WHERE"
+    " search @@ to_tsquery('deskmail', $8)");
 /* ?1-?7 the filter (ticket.h), ?8 the FTS5 query; the file's comment
- * says which is used when */
-static const struct dm_sql sql_direct = SQL("SELECT " COLUMNS " FROM tickets"
+ * says which is used when (on PostgreSQL, the planner chooses) */
+static const struct dm_sql sql_direct = SQL2("SELECT " COLUMNS " FROM tickets"
     " WHERE id IN (" MATCHED ") AND (?2 IS NULL OR requester = ?2) AND"
-    TICKET_FILTER_SQL ORDER);
-static const struct dm_sql sql_requester = SQL("SELECT " COLUMNS " FROM tickets"
-    " INDEXED BY tickets_requester WHERE requester = ?2 AND id IN ("
-    MATCHED ") AND" TICKET_FILTER_SQL ORDER);
+    TICKET_FILTER_SQL ORDER,
+    "SELECT " COLUMNS " FROM tickets WHERE id IN (" MATCHED_PG ") AND"
+    " ($2::text IS NULL OR requester = $2) AND " TICKET_FILTER_PG ORDER_PG);
+static const struct dm_sql sql_requester = SQL2("SELECT " COLUMNS
+    " FROM tickets INDEXED BY tickets_requester WHERE requester = ?2 AND"
+    " id IN (" MATCHED ") AND" TICKET_FILTER_SQL ORDER,
+    "SELECT " COLUMNS " FROM tickets WHERE requester = $2 AND id IN ("
+    MATCHED_PG ") AND " TICKET_FILTER_PG ORDER_PG);
 /* updated >= created: the walk stops at the first ticket before --from */
-static const struct dm_sql sql_walk = SQL("SELECT " COLUMNS " FROM tickets"
+static const struct dm_sql sql_walk = SQL2("SELECT " COLUMNS " FROM tickets"
     " INDEXED BY tickets_search WHERE id IN (" MATCHED ") AND"
-    TICKET_FILTER_SQL " AND updated >= ?4" ORDER);
+    TICKET_FILTER_SQL " AND updated >= ?4" ORDER,
+    "SELECT " COLUMNS " FROM tickets WHERE id IN (" MATCHED_PG ") AND "
+    TICKET_FILTER_PG " AND updated >= $4" ORDER_PG);
 
 /*
  * Snippets, for the results only, in two passes that each read the
@@ -235,17 +313,34 @@ static const struct dm_sql sql_walk = SQL("SELECT " COLUMNS " FROM tickets"
  * ?3-?4 every rowid: a ticket's do not make a range), and a snippet of
  * each of those messages (?2 their rowids, ?3-?4 the range they span).
  * The '+' keeps a rowid list from being read one by one.
+ *
+ * PostgreSQL has no rowids: the same numbers are computed from the row,
+ * so the C is one for both; ts_headline() marks the words as snippet()
+ * does, without its "..." at either end.
  */
-static const struct dm_sql sql_newest = SQL(
+static const struct dm_sql sql_newest = SQL2(
     "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
     " AND rowid BETWEEN ?3 AND ?4"
     " AND (rowid & 2147483647) IN (SELECT value FROM json_each(?2))"
-    " ORDER BY rowid DESC");
-static const struct dm_sql sql_snippet_message = SQL(
+    " ORDER BY rowid DESC",
+    "SELECT (id << 31) | ticket_id FROM messages"
+    " WHERE search @@ to_tsquery('deskmail', $1)"
+    " AND ((id << 31) | ticket_id) BETWEEN $3 AND $4"
+    " AND ticket_id IN (SELECT value::bigint"
+    " FROM jsonb_array_elements_text($2::jsonb))"
+    " ORDER BY id DESC");
+static const struct dm_sql sql_snippet_message = SQL2(
     "SELECT rowid, snippet(messages_fts, -1, '[', ']', '...', "
     DM_STR(SNIPPET_TOKENS) ") FROM messages_fts WHERE messages_fts MATCH ?1"
     " AND rowid BETWEEN ?3 AND ?4"
-    " AND +rowid IN (SELECT value FROM json_each(?2))");
+    " AND +rowid IN (SELECT value FROM json_each(?2))",
+    "SELECT (id << 31) | ticket_id, ts_headline('deskmail',"
+    " coalesce(subject, '') || ' ' || body, to_tsquery('deskmail', $1),"
+    " 'StartSel=[, StopSel=], MaxWords=" DM_STR(SNIPPET_TOKENS) ","
+    " MinWords=4, ShortWord=0, MaxFragments=1, FragmentDelimiter=...')"
+    " FROM messages WHERE id IN (SELECT value::bigint >> 31"
+    " FROM jsonb_array_elements_text($2::jsonb))"
+    " AND ((id << 31) | ticket_id) BETWEEN $3 AND $4");
 
 /* A snippet on one line: every run of spaces and controls one space. */
 static char *
@@ -378,7 +473,7 @@ run(struct dm_store *st, const char *query, const struct ticket_filter *f,
 	dm_err err;
 	int rc;
 
-	if ((err = search_query_fts(query, fts)) != DM_OK ||
+	if ((err = search_query_fts(query, store_is_pg(st), fts)) != DM_OK ||
 	    (err = store_run_deferred(st)) != DM_OK)
 		return err;
 	if (capped.limit < 0 || capped.limit > SEARCH_LIMIT_MAX)

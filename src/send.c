@@ -339,6 +339,23 @@ send_one(struct pass *p, const struct dm_config *cfg,
 	return DM_OK;
 }
 
+/* Let another sender have the pass's rows, but those sent and not
+ * marked (outbox_release()). */
+static dm_err
+release(struct dm_store *st, const struct dm_outbox_row *rows, size_t n)
+{
+	int64_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	size_t i, k = 0;
+	dm_err err;
+
+	for (i = 0; i < n; i++)
+		if (!is_unmarked(rows[i].id))
+			ids[k++] = rows[i].id;
+	err = outbox_release(st, ids, k);
+	free(ids);
+	return err;
+}
+
 dm_err
 send_due(struct dm_store *st, const struct dm_config *cfg,
     struct dm_smtp *smtp, struct send_stats *stats, volatile int *stop)
@@ -365,10 +382,12 @@ send_due(struct dm_store *st, const struct dm_config *cfg,
 		for (i = 0; i < n && err == DM_OK && !down &&
 		    !(stop && *stop); i++)
 			err = send_one(&p, cfg, smtp, &rows[i], stats, &down);
-		outbox_rows_free(rows, n);
 		/* before the next query sees the rows as still queued */
 		if ((e = settle(&p)) != DM_OK && err == DM_OK)
 			err = e;
+		if ((e = release(st, rows, n)) != DM_OK && err == DM_OK)
+			err = e;
+		outbox_rows_free(rows, n);
 		if (err != DM_OK || n < PASS_ROWS)
 			break;
 	}

@@ -101,9 +101,12 @@ result_add(struct dm_store *st, const struct dm_config *cfg,
 	return store_exec_stmt(st, s);
 }
 
-static const struct dm_sql sql_add = SQL(
+static const struct dm_sql sql_add = SQL2(
     "INSERT OR IGNORE INTO sla_timers (ticket_id, name, seq, due, business)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)");
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO sla_timers (ticket_id, name, seq, due, business)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id, name, seq)"
+    " DO NOTHING");
 
 static dm_err
 timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
@@ -124,7 +127,9 @@ timer_add(struct dm_store *st, int64_t ticket, const char *name, int seq,
 /*
  * A ticket's own timers are found by (ticket_id, name); the "+" in the
  * queries below keeps SQLite from using the (state, due) index instead,
- * which would scan every due timer of every ticket.
+ * which would scan every due timer of every ticket.  Their PostgreSQL
+ * texts have none: a unary + on text is an error there, and its planner
+ * goes by statistics.
  */
 
 /* The next notice of its kind: seq one past any earlier (even cancelled). */
@@ -150,9 +155,11 @@ timer_add_next(struct dm_store *st, int64_t ticket, const char *name,
 
 /* in order: the first one met is the one whose result is recorded (the
  * unique index gives this order, at no cost) */
-static const struct dm_sql sql_pending = SQL(
+static const struct dm_sql sql_pending = SQL2(
     "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
-    " AND +state IN ('pending', 'paused') ORDER BY seq");
+    " AND +state IN ('pending', 'paused') ORDER BY seq",
+    "SELECT id, due FROM sla_timers WHERE ticket_id = $1 AND name = $2"
+    " AND state IN ('pending', 'paused') ORDER BY seq");
 static const struct dm_sql sql_set_state = SQL(
     "UPDATE sla_timers SET state = ?2, done_at = ?3 WHERE id = ?1");
 
@@ -169,9 +176,11 @@ minutes(char *buf, size_t len, long seconds)
 }
 
 /* A target reached: met (or, if its tick has not run yet, missed). */
-static const struct dm_sql sql_breached = SQL(
+static const struct dm_sql sql_breached = SQL2(
     "SELECT id, due FROM sla_timers WHERE ticket_id = ?1 AND name = ?2"
-    " AND +state = 'breached' ORDER BY due LIMIT 1");
+    " AND +state = 'breached' ORDER BY due LIMIT 1",
+    "SELECT id, due FROM sla_timers WHERE ticket_id = $1 AND name = $2"
+    " AND state = 'breached' ORDER BY due LIMIT 1");
 static const struct dm_sql sql_result_late = SQL(
     "UPDATE sla_results SET late = ?3 WHERE ticket_id = ?1 AND target = ?2"
     " AND met = 0 AND late < ?3");
@@ -270,10 +279,14 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-static const struct dm_sql sql_cancel = SQL(
+/* PostgreSQL: ?2 first met in "IS NULL" has no type unless cast */
+static const struct dm_sql sql_cancel = SQL2(
     "UPDATE sla_timers SET state = 'cancelled', done_at = ?3"
     " WHERE ticket_id = ?1 AND +state IN ('pending', 'paused')"
-    " AND (?2 IS NULL OR name = ?2)");
+    " AND (?2 IS NULL OR name = ?2)",
+    "UPDATE sla_timers SET state = 'cancelled', done_at = $3"
+    " WHERE ticket_id = $1 AND state IN ('pending', 'paused')"
+    " AND ($2::text IS NULL OR name = $2)");
 
 static dm_err
 timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
@@ -325,9 +338,11 @@ send_notice(struct dm_store *st, const struct dm_config *cfg,
 	    sent : &n);
 }
 
-static const struct dm_sql sql_next_update = SQL(
+static const struct dm_sql sql_next_update = SQL2(
     "SELECT min(due) FROM sla_timers WHERE ticket_id = ?1 AND"
-    " name = 'update' AND +state = 'pending'");
+    " name = 'update' AND +state = 'pending'",
+    "SELECT min(due) FROM sla_timers WHERE ticket_id = $1 AND"
+    " name = 'update' AND state = 'pending'");
 
 dm_err
 sla_next_update(struct dm_store *st, int64_t ticket, time_t *when)
@@ -634,12 +649,16 @@ sla_on_assigned(struct dm_store *st, const struct dm_config *cfg,
 	return timer_meet(st, cfg, t, "assign", now);
 }
 
-static const struct dm_sql sql_pause = SQL(
+static const struct dm_sql sql_pause = SQL2(
     "UPDATE sla_timers SET state = 'paused', done_at = ?2"
-    " WHERE ticket_id = ?1 AND +state = 'pending'");
-static const struct dm_sql sql_paused = SQL(
+    " WHERE ticket_id = ?1 AND +state = 'pending'",
+    "UPDATE sla_timers SET state = 'paused', done_at = $2"
+    " WHERE ticket_id = $1 AND state = 'pending'");
+static const struct dm_sql sql_paused = SQL2(
     "SELECT id, due, done_at, business FROM sla_timers"
-    " WHERE ticket_id = ?1 AND +state = 'paused'");
+    " WHERE ticket_id = ?1 AND +state = 'paused'",
+    "SELECT id, due, done_at, business FROM sla_timers"
+    " WHERE ticket_id = $1 AND state = 'paused'");
 static const struct dm_sql sql_resume = SQL(
     "UPDATE sla_timers SET state = 'pending', due = ?2 WHERE id = ?1");
 
@@ -752,10 +771,13 @@ static const struct dm_sql sql_due = SQL(
 static const struct dm_sql sql_claim = SQL(
     "UPDATE sla_timers SET state = ?2, done_at = ?3"
     " WHERE id = ?1 AND state = 'pending'");
-static const struct dm_sql sql_skip = SQL(
+static const struct dm_sql sql_skip = SQL2(
     "UPDATE sla_timers SET state = 'skipped', done_at = ?3"
     " WHERE ticket_id = ?1 AND name = 'update' AND +state = 'pending'"
-    " AND +due <= ?2");
+    " AND +due <= ?2",
+    "UPDATE sla_timers SET state = 'skipped', done_at = $3"
+    " WHERE ticket_id = $1 AND name = 'update' AND state = 'pending'"
+    " AND due <= $2");
 
 /* What staff should do about a missed target. */
 static const char *

@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -15,6 +16,7 @@
 #include "deskmail/mailbox.h"
 #include "deskmail/sla_notice.h"
 #include "deskmail/status.h"
+#include "deskmail/store.h"
 #include "deskmail/util.h"
 
 #define SEND_LATE	(15 * 60)	/* queued and due this long: sender down */
@@ -195,6 +197,26 @@ timers(struct dm_store *st, time_t now, struct json_object *out,
 	return DM_OK;
 }
 
+/*
+ * On a PostgreSQL store, which deskmail watches the mailbox (the holder
+ * of its lease, watch.c): "deskmail HOST pid N", or null for none.
+ */
+static dm_err
+watcher(struct dm_store *st, const char *name, struct json_object *o)
+{
+	char *holder;
+	dm_err err;
+
+	if (!store_is_pg(st))
+		return DM_OK;
+	if ((err = mailbox_watcher(st, name, &holder)) != DM_OK)
+		return err;
+	json_object_object_add(o, "watched_by", holder != NULL ?
+	    json_object_new_string(holder) : NULL);
+	free(holder);
+	return DM_OK;
+}
+
 static dm_err
 mailboxes(struct dm_store *st, const struct dm_config *cfg, time_t now,
     struct json_object *out, struct json_object *warn)
@@ -220,6 +242,8 @@ mailboxes(struct dm_store *st, const struct dm_config *cfg, time_t now,
 			    json_object_new_int64(last_uid));
 		put_time(o, "last_fetch", last);
 		json_object_array_add(arr, o);
+		if ((err = watcher(st, name, o)) != DM_OK)
+			return err;
 		if (validity == 0)
 			attention(warn, "mailbox %s was never fetched: deskmail "
 			    "fetch -v %s", name, name);

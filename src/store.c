@@ -1009,6 +1009,33 @@ store_stmt(struct dm_store *st, const struct dm_sql *sql)
 	return &st->cache[slot].stmt;
 }
 
+struct dm_stmt *
+store_prepare(struct dm_store *st, const char *text)
+{
+	struct dm_stmt *s = xcalloc(1, sizeof(*s));
+	struct dm_sql sql = { text, NULL };
+
+	if (st->pg != NULL)
+		s->pg = pg_prepare(st->pg, &sql);
+	else if (sqlite3_prepare_v2(st->db, text, -1, &s->lite, NULL) !=
+	    SQLITE_OK || s->lite == NULL) {
+		sqlite3_finalize(s->lite);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+stmt_free(struct dm_stmt *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->lite);
+	pgstmt_drop(s->pg);
+	free(s);
+}
+
 dm_err
 store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt)
 {
@@ -1089,6 +1116,22 @@ store_exec_ints(struct dm_store *st, const struct dm_sql *sql,
 	if (stmt_param_count(s) >= 2)
 		stmt_bind_int64(s, 2, b);
 	return store_exec_stmt(st, s);
+}
+
+dm_err
+store_lease(struct dm_store *st, const char *key, int *held)
+{
+	*held = 1;
+	return st->pg != NULL ? pg_lease(st->pg, key, held) : DM_OK;
+}
+
+dm_err
+store_lease_holder(struct dm_store *st, const char *key, char **holder)
+{
+	if (st->pg != NULL)
+		return pg_lease_holder(st->pg, key, holder);
+	*holder = xstrdup("");
+	return DM_OK;
 }
 
 int64_t

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -34,6 +35,7 @@ static struct {
 	__typeof__(&PQsetNoticeProcessor) set_notice_processor;
 	__typeof__(&PQtransactionStatus) transaction_status;
 	__typeof__(&PQexec) exec;
+	__typeof__(&PQexecParams) exec_params;
 	__typeof__(&PQprepare) prepare;
 	__typeof__(&PQexecPrepared) exec_prepared;
 	__typeof__(&PQresultStatus) result_status;
@@ -43,6 +45,7 @@ static struct {
 	__typeof__(&PQntuples) ntuples;
 	__typeof__(&PQnfields) nfields;
 	__typeof__(&PQftype) ftype;
+	__typeof__(&PQfname) fname;
 	__typeof__(&PQgetvalue) getvalue;
 	__typeof__(&PQgetisnull) getisnull;
 	__typeof__(&PQgetlength) getlength;
@@ -61,6 +64,7 @@ static const struct dyn_sym pq_syms[] = {
 	{ "PQsetNoticeProcessor", (void **)&pq.set_notice_processor },
 	{ "PQtransactionStatus", (void **)&pq.transaction_status },
 	{ "PQexec", (void **)&pq.exec },
+	{ "PQexecParams", (void **)&pq.exec_params },
 	{ "PQprepare", (void **)&pq.prepare },
 	{ "PQexecPrepared", (void **)&pq.exec_prepared },
 	{ "PQresultStatus", (void **)&pq.result_status },
@@ -70,6 +74,7 @@ static const struct dyn_sym pq_syms[] = {
 	{ "PQntuples", (void **)&pq.ntuples },
 	{ "PQnfields", (void **)&pq.nfields },
 	{ "PQftype", (void **)&pq.ftype },
+	{ "PQfname", (void **)&pq.fname },
 	{ "PQgetvalue", (void **)&pq.getvalue },
 	{ "PQgetisnull", (void **)&pq.getisnull },
 	{ "PQgetlength", (void **)&pq.getlength },
@@ -84,6 +89,14 @@ static const struct dyn_sym pq_syms[] = {
  * names) and of bytea */
 #define TEXT_OID	25
 #define BYTEA_OID	17
+/* and of the numbers, for stmt_type() */
+#define BOOL_OID	16
+#define INT8_OID	20
+#define INT2_OID	21
+#define INT4_OID	23
+#define FLOAT4_OID	700
+#define FLOAT8_OID	701
+#define NUMERIC_OID	1700
 
 /*
  * The key of the writer lock (pg_advisory_xact_lock): every transaction
@@ -92,6 +105,15 @@ static const struct dyn_sym pq_syms[] = {
  * count) rely on it.  Readers never wait for it.
  */
 #define WRITER_LOCK	"2037539180"	/* "desk" */
+
+/* The first key of a lease's advisory lock (the second: its name's
+ * hash); status looks for it in pg_locks. */
+#define LEASE_LOCK	"1818583411"	/* "leas" */
+
+struct lease {
+	char		*key;
+	unsigned	 generation;	/* the connection it was taken on */
+};
 
 struct pg_store {
 	PGconn		*conn;
@@ -102,6 +124,8 @@ struct pg_store {
 	char		 message[512];
 	char		*lock_timeout;	/* SET lock_timeout = ..., again after
 					   a reconnection */
+	struct lease	*leases;
+	size_t		 nleases;
 };
 
 struct pg_stmt {
@@ -203,7 +227,7 @@ pg_open(const char *uri, const char *password_file, long wait_ms,
 {
 	const char *keys[5], *values[5];
 	struct pg_store *pg;
-	char *password = NULL;
+	char *password = NULL, host[64], name[64];
 	dm_err err;
 	int n = 0;
 
@@ -215,7 +239,13 @@ pg_open(const char *uri, const char *password_file, long wait_ms,
 	    (password = read_password(password_file, &err)) == NULL)
 		return err;
 	keys[n] = "dbname", values[n++] = uri;
-	keys[n] = "application_name", values[n++] = "deskmail";
+	/* who holds a lease, for status: deskmail on which host */
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(name, sizeof(name), "deskmail %.32s pid %ld", host,
+	    (long)getpid());
+	keys[n] = "application_name", values[n++] = name;
 	if (password != NULL)
 		keys[n] = "password", values[n++] = password;
 	keys[n] = NULL, values[n] = NULL;
@@ -251,6 +281,9 @@ pg_close(struct pg_store *pg)
 		return;
 	if (pg->conn != NULL)
 		pq.finish(pg->conn);
+	while (pg->nleases > 0)
+		free(pg->leases[--pg->nleases].key);
+	free(pg->leases);
 	free(pg->lock_timeout);
 	free(pg);
 }
@@ -298,15 +331,25 @@ pg_exec(struct pg_store *pg, const char *text)
 dm_err
 pg_begin(struct pg_store *pg)
 {
-	return pg_exec(pg, "BEGIN; SELECT pg_advisory_xact_lock("
+	dm_err err = pg_exec(pg, "BEGIN; SELECT pg_advisory_xact_lock("
 	    WRITER_LOCK ")");
+
+	/* a lock that did not come in time leaves an aborted transaction:
+	 * nobody would end it */
+	if (err != DM_OK)
+		pg_rollback(pg);
+	return err;
 }
 
 /* One snapshot for all its statements, as SQLite's read transaction. */
 dm_err
 pg_begin_read(struct pg_store *pg)
 {
-	return pg_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	dm_err err = pg_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+
+	if (err != DM_OK)
+		pg_rollback(pg);
+	return err;
 }
 
 dm_err
@@ -390,6 +433,79 @@ pg_schema_version(struct pg_store *pg, int *v)
 	    "NOT NULL)::int", &exists)) != DM_OK || !exists)
 		return err;
 	return query_int(pg, "SELECT max(version) FROM schema_version", v);
+}
+
+/* text with $1 = arg, its first row's first column copied (or NULL). */
+static dm_err
+query_text(struct pg_store *pg, const char *text, const char *arg,
+    char **out)
+{
+	PGresult *res;
+	dm_err err = DM_OK;
+
+	*out = NULL;
+	if (!pg_in_transaction(pg) && !connected(pg))
+		return pg_error(pg, "database");
+	res = pq.exec_params(pg->conn, text, 1, NULL, &arg, NULL, NULL, 0);
+	if (pq.result_status(res) != PGRES_TUPLES_OK) {
+		failed(pg, res);
+		err = pg_error(pg, "lease");
+	} else if (pq.ntuples(res) > 0 && !pq.getisnull(res, 0, 0))
+		*out = xstrdup(pq.getvalue(res, 0, 0));
+	pq.clear(res);
+	return err;
+}
+
+/*
+ * A session advisory lock: the server drops it with the connection, so
+ * a holder killed loses it at once, and one whose connection broke (a
+ * restart, a failover) loses it too: hence the check that the
+ * connection it was taken on is still this one and alive.
+ */
+dm_err
+pg_lease(struct pg_store *pg, const char *key, int *held)
+{
+	struct lease *l = NULL;
+	char *got;
+	size_t i;
+	dm_err err;
+
+	*held = 0;
+	for (i = 0; i < pg->nleases; i++)
+		if (strcmp(pg->leases[i].key, key) == 0)
+			l = &pg->leases[i];
+	if (l != NULL && l->generation == pg->generation &&
+	    pg_exec(pg, "SELECT 1") == DM_OK &&
+	    l->generation == pg->generation) {
+		*held = 1;
+		return DM_OK;
+	}
+	if ((err = query_text(pg, "SELECT pg_try_advisory_lock(" LEASE_LOCK
+	    ", hashtext($1))::int", key, &got)) != DM_OK)
+		return err;
+	*held = got != NULL && strcmp(got, "1") == 0;
+	free(got);
+	if (!*held)
+		return DM_OK;
+	if (l == NULL) {
+		pg->leases = xreallocarray(pg->leases, pg->nleases + 1,
+		    sizeof(*pg->leases));
+		l = &pg->leases[pg->nleases++];
+		l->key = xstrdup(key);
+	}
+	l->generation = pg->generation;
+	return DM_OK;
+}
+
+dm_err
+pg_lease_holder(struct pg_store *pg, const char *key, char **holder)
+{
+	return query_text(pg, "SELECT a.application_name FROM pg_locks l "
+	    "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = "
+	    "'advisory' AND l.granted AND l.database = (SELECT oid FROM "
+	    "pg_database WHERE datname = current_database()) AND l.classid "
+	    "= " LEASE_LOCK " AND l.objsubid = 2 AND l.objid = "
+	    "(hashtext($1)::bigint & 4294967295)::oid", key, holder);
 }
 
 /* more parameters than any statement has */
@@ -510,6 +626,23 @@ pgstmt_free(struct pg_stmt *s)
 	free(s->lengths);
 	free(s->formats);
 	free(s);
+}
+
+void
+pgstmt_drop(struct pg_stmt *s)
+{
+	char *text;
+
+	if (s == NULL)
+		return;
+	/* the server keeps a prepared statement as long as the session */
+	if (s->prepared == s->pg->generation + 1 &&
+	    pq.status(s->pg->conn) == CONNECTION_OK) {
+		text = xasprintf("DEALLOCATE %s", s->name);
+		pq.clear(pq.exec(s->pg->conn, text));
+		free(text);
+	}
+	pgstmt_free(s);
 }
 
 /* Parameter i (from 1) as an owned string; past the last: ignored, as
@@ -669,6 +802,37 @@ int
 pgstmt_is_null(struct pg_stmt *s, int col)
 {
 	return value(s, col) == NULL;
+}
+
+int
+pgstmt_columns(struct pg_stmt *s)
+{
+	return s->res != NULL ? pq.nfields(s->res) : 0;
+}
+
+const char *
+pgstmt_name(struct pg_stmt *s, int col)
+{
+	if (s->res == NULL || col < 0 || col >= pq.nfields(s->res))
+		return NULL;
+	return pq.fname(s->res, col);
+}
+
+int
+pgstmt_type(struct pg_stmt *s, int col)
+{
+	if (value(s, col) == NULL)
+		return STMT_NULL;
+	switch (pq.ftype(s->res, col)) {
+	case INT2_OID: case INT4_OID: case INT8_OID: case BOOL_OID:
+		return STMT_INTEGER;
+	case FLOAT4_OID: case FLOAT8_OID: case NUMERIC_OID:
+		return STMT_FLOAT;
+	case BYTEA_OID:
+		return STMT_BLOB;
+	default:
+		return STMT_TEXT;
+	}
 }
 
 /* A bytea's text form (hex) decoded, kept until the row moves on. */

@@ -370,7 +370,7 @@ files_html(const struct dm_config *cfg, const struct files *fs, int64_t msg,
  * temporary table per part).  A message's text is its new text (the
  * quoted mail below it taken off), else its body.
  */
-static const struct dm_sql sql_entries = SQL(
+static const struct dm_sql sql_entries = SQL2(
     "SELECT src, id, at, kind, who, name, text FROM ("
     " SELECT 0 AS src, id, received AS at, kind, from_addr AS who,"
     "  from_name AS name,"
@@ -383,7 +383,21 @@ static const struct dm_sql sql_entries = SQL(
     " UNION ALL"	/* a child shows its major incident's progress notes */
     " SELECT 2, id, at, type, actor, NULL, detail FROM events"
     "  WHERE ticket_id = ?3 AND +type = 'progress')"
-    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2");
+    " ORDER BY at DESC, src DESC, id DESC LIMIT ?2",
+    /* PostgreSQL: the subquery needs a name, and a unary + on text is
+     * an error (its planner goes by statistics) */
+    "SELECT src, id, at, kind, who, name, text FROM ("
+    " SELECT 0 AS src, id, received AS at, kind, from_addr AS who,"
+    "  from_name AS name,"
+    "  CASE WHEN new_text <> '' THEN new_text ELSE body END AS text"
+    "  FROM messages WHERE ticket_id = $1 AND kind IN ('customer', 'staff')"
+    " UNION ALL"
+    " SELECT 1, id, at, type, actor, NULL, detail FROM events"
+    "  WHERE ticket_id = $1 AND type = 'progress'"
+    " UNION ALL"
+    " SELECT 2, id, at, type, actor, NULL, detail FROM events"
+    "  WHERE ticket_id = $3 AND type = 'progress') AS e"
+    " ORDER BY at DESC, src DESC, id DESC LIMIT $2");
 
 /* One row of &sql_entries, copied out of the statement. */
 struct row {

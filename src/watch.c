@@ -7,6 +7,12 @@
  * so many deskmails do not reconnect in step), with one log line each.
  * Configuration errors (a wrong password, an untrusted certificate) are
  * logged the same way and retried slowly: an admin may fix the server.
+ *
+ * On a PostgreSQL store several deskmails may run: a mailbox is watched
+ * by the one holding its lease (store_lease()).  The others ask for it
+ * every LEASE_POLL seconds, so one takes over soon after its holder
+ * dies; the holder checks it still holds it at least every LEASE_CHECK
+ * seconds (its connection to the database may have broken meanwhile).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +22,7 @@
 #include "deskmail/fetch.h"
 #include "deskmail/imap.h"
 #include "deskmail/log.h"
+#include "deskmail/mailbox.h"
 #include "deskmail/store.h"
 #include "deskmail/util.h"
 #include "deskmail/watch.h"
@@ -23,6 +30,8 @@
 /* Re-issue IDLE well before the 29 minutes after which servers may drop us. */
 #define IDLE_SECONDS	(25 * 60)
 #define BACKOFF_MAX	300
+#define LEASE_POLL	5
+#define LEASE_CHECK	20
 
 unsigned
 watch_backoff(unsigned attempt)
@@ -62,25 +71,59 @@ static dm_err
 serve(struct watch *w, struct dm_store *st, struct dm_imap *im)
 {
 	struct fetch_stats stats;
-	dm_err err;
+	unsigned idle = store_is_pg(st) ? LEASE_CHECK : IDLE_SECONDS;
+	dm_err err = DM_OK;
+	int held;
 
 	while (!*w->stop) {
+		if ((err = mailbox_lease(st, w->mb->name, &held)) != DM_OK)
+			break;
+		if (!held) {
+			err = dm_fail(DM_EBUSY, "%s: another deskmail took "
+			    "the mailbox over", w->mb->name);
+			break;
+		}
 		err = fetch_mailbox(st, w->cfg, w->mb, im, &stats, report, w,
 		    w->stop);
-		if (err != DM_OK)
-			return err;
-		if (*w->stop)
+		if (err != DM_OK || *w->stop)
 			break;
 		if (imap_has_idle(im)) {
-			if ((err = imap_idle(im, IDLE_SECONDS, w->stop)) != DM_OK)
-				return err;
+			if ((err = imap_idle(im, idle, w->stop)) != DM_OK)
+				break;
 		} else {
 			nap(w->stop, (unsigned)w->mb->poll_seconds);
 			if (!*w->stop && (err = imap_noop(im)) != DM_OK)
-				return err;
+				break;
 		}
 	}
-	return DM_OK;
+	return err;
+}
+
+/*
+ * Wait until this deskmail holds the mailbox's lease (at once on SQLite),
+ * saying once that another one watches it.  Nonzero when held.
+ */
+static int
+take_lease(struct watch *w, struct dm_store *st)
+{
+	int held = 0, said = 0;
+
+	while (!*w->stop) {
+		if (mailbox_lease(st, w->mb->name, &held) != DM_OK) {
+			log_error("run: %s: %s", w->mb->name, dm_errdetail());
+			held = 0;
+		} else if (held)
+			break;
+		else if (!said) {
+			log_info("%s: another deskmail watches it; taking it "
+			    "over when that one stops", w->mb->name);
+			said = 1;
+		}
+		nap(w->stop, LEASE_POLL);
+	}
+	if (held && said)
+		log_info("%s: taken over", w->mb->name);
+	return held;
 }
 
 static void *
@@ -96,6 +139,8 @@ run(void *arg)
 		if (st == NULL && (err = store_open(w->cfg, STORE_CURRENT,
 		    &st)) != DM_OK)
 			goto retry;
+		if (!take_lease(w, st))
+			break;		/* stopped */
 		if ((err = imap_open(w->mb, &im)) != DM_OK)
 			goto retry;
 		if (attempt > 0)
@@ -106,6 +151,10 @@ run(void *arg)
 		imap_close(im);
 		if (err == DM_OK)
 			break;		/* stopped */
+		if (err == DM_EBUSY) {	/* the lease went elsewhere */
+			log_info("run: %s", dm_errdetail());
+			continue;
+		}
 retry:
 		delay = watch_backoff(attempt++);
 		/* the detail names the mailbox and server already */

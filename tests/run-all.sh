@@ -45,8 +45,9 @@ suite build --enable-werror
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	suite build-asan --enable-werror --enable-sanitizers
-# The same suite on a PostgreSQL store (issue 20): one cluster for the
-# leg (tests/lib/pg-suite.sh), a database per test (tests/lib/store.sh).
+# The same suite on a PostgreSQL store (issue 20), built with the
+# sanitizers: one cluster for the leg (tests/lib/pg-suite.sh), a database
+# per test (tests/lib/store.sh).
 # The tests that never open a store ran above and are left out here.
 echo "== build-pg: the suite on PostgreSQL"
 pg_tests=$(make -s -C "$top/build" print-tests | tr ' ' '\n' |
@@ -55,7 +56,11 @@ pg_tests=$(make -s -C "$top/build" print-tests | tr ' ' '\n' |
 pg_env=$(tests/lib/pg-suite.sh start "$top/build-pg/cluster") ||
 	{ echo "run-all: the suite's PostgreSQL cluster did not start"; }
 eval "$pg_env"
-DESKMAIL_TEST_DATABASE=pg TESTS="$pg_tests" suite build-pg --enable-werror
+# with the sanitizers: store_pg.c gets their scrutiny, on its own leg
+DESKMAIL_TEST_DATABASE=pg TESTS="$pg_tests" \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	suite build-pg --enable-werror --enable-sanitizers
 tests/lib/pg-suite.sh stop "$top/build-pg/cluster" || true
 # a short fuzz campaign (issue 9): 20 s per target; `make fuzz` runs long
 echo "== fuzz: 20 s per target"

@@ -107,6 +107,13 @@ dm_err	outbox_due(struct dm_store *st, time_t now, size_t max,
 void	outbox_rows_free(struct dm_outbox_row *rows, size_t n);
 
 /*
+ * Let go of rows outbox_due() gave, once each is marked: on a PostgreSQL
+ * store another deskmail's sender may claim them from then on (outbox.c
+ * says how).  Rows sent and not yet marked stay claimed.
+ */
+dm_err	outbox_release(struct dm_store *st, const int64_t *ids, size_t n);
+
+/*
  * The notices digest row holds, oldest first, for building its mail.
  * The digest is sealed first (in its own commit): a notice held after
  * that waits for the next digest, so none is left out of both.  *rows

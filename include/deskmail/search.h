@@ -1,5 +1,6 @@
 /*
- * search.h - finding tickets by the words of their mail (SQLite FTS5).
+ * search.h - finding tickets by the words of their mail (SQLite FTS5;
+ * PostgreSQL's full-text search on a PostgreSQL store).
  *
  * One full-text index, made by migration 11 and kept in the transaction
  * that stores what it indexes: messages_fts over each message's subject
@@ -14,6 +15,11 @@
  * another ticket (a merge) calls search_unindex_messages() for the
  * ticket they leave before the move and search_index_messages() for the
  * ticket they join after it, in the same transaction.
+ *
+ * On a PostgreSQL store the index is messages.search, a column
+ * PostgreSQL computes with the row (schema_pg.c): the three functions
+ * that write the index do nothing there, and a moved message is found
+ * on its new ticket at once.
  */
 #ifndef DESKMAIL_SEARCH_H
 #define DESKMAIL_SEARCH_H
@@ -46,16 +52,18 @@ dm_err	search_unindex_messages(struct dm_store *st, int64_t ticket);
 dm_err	search_index_messages(struct dm_store *st, int64_t ticket);
 
 /*
- * The user's words as an FTS5 query in *out (caller frees): every word
- * must match, each one quoted, so that no character of the input is
- * FTS5 syntax ("NEAR(", a stray quote, "subject:", AND, OR, NOT, '-'
- * are words like any other).  "two words" in double quotes is a phrase;
- * a word ending in '*' matches as a prefix.  Words without a letter or
- * digit are left out.  DM_EUSAGE, with a sentence, for a query that is
- * empty, has no word, is longer than SEARCH_QUERY_MAX bytes or has more
- * than SEARCH_WORDS_MAX words, or is not UTF-8.
+ * The user's words as an FTS5 query in *out (caller frees), or, if pg,
+ * as a PostgreSQL to_tsquery() text: every word must match, each one
+ * quoted, so that no character of the input is query syntax ("NEAR(",
+ * a stray quote, "subject:", AND, OR, NOT, '-', '&', '!' are words like
+ * any other, or split words as in the text).  "two words" in double
+ * quotes is a phrase; a word ending in '*' matches as a prefix.  Words
+ * without a letter or digit are left out.  DM_EUSAGE, with a sentence,
+ * for a query that is empty, has no word, is longer than
+ * SEARCH_QUERY_MAX bytes or has more than SEARCH_WORDS_MAX words, or is
+ * not UTF-8: the same queries whatever pg.
  */
-dm_err	search_query_fts(const char *query, char **out);
+dm_err	search_query_fts(const char *query, int pg, char **out);
 
 /*
  * Tickets the subject and text of one of whose messages hold every

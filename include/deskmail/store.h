@@ -240,6 +240,39 @@ stmt_param_count(struct dm_stmt *s)
 	return pgstmt_param_count(s->pg);
 }
 
+/* The column count of s's rows, and a column's type in the current row
+ * (SQLite's fundamental types; store copy moves every value by it). */
+enum { STMT_INTEGER = 1, STMT_FLOAT, STMT_TEXT, STMT_BLOB, STMT_NULL };
+int	pgstmt_columns(struct pg_stmt *);
+int	pgstmt_type(struct pg_stmt *, int);
+
+static inline int
+stmt_columns(struct dm_stmt *s)
+{
+	if (STMT_LITE(s))
+		return sqlite3_column_count(s->lite);
+	return pgstmt_columns(s->pg);
+}
+
+const char *pgstmt_name(struct pg_stmt *, int);
+
+/* A column's name in s's rows. */
+static inline const char *
+stmt_name(struct dm_stmt *s, int col)
+{
+	if (STMT_LITE(s))
+		return sqlite3_column_name(s->lite, col);
+	return pgstmt_name(s->pg, col);
+}
+
+static inline int
+stmt_type(struct dm_stmt *s, int col)
+{
+	if (STMT_LITE(s))
+		return sqlite3_column_type(s->lite, col);
+	return pgstmt_type(s->pg, col);
+}
+
 /* Column text as a new string (NULL for SQL NULL); caller frees. */
 char	*stmt_dup(struct dm_stmt *s, int col);
 
@@ -270,6 +303,14 @@ int	store_is_pg(struct dm_store *st);
  * Returns NULL on error (see store_error()).
  */
 struct dm_stmt *store_stmt(struct dm_store *st, const struct dm_sql *sql);
+
+/*
+ * A statement made at run time (store copy builds one per table): not
+ * cached, freed with stmt_free().  text is in the store's own dialect,
+ * its parameters ?N on both.  NULL on error (see store_error()).
+ */
+struct dm_stmt *store_prepare(struct dm_store *st, const char *text);
+void	stmt_free(struct dm_stmt *s);
 
 /* Step a statement that returns no rows (expects STMT_DONE). */
 dm_err	store_exec_stmt(struct dm_store *st, struct dm_stmt *stmt);
@@ -316,6 +357,18 @@ dm_err	store_exec_ints(struct dm_store *st, const struct dm_sql *sql,
 dm_err	store_defer(struct dm_store *st, const struct dm_sql *sql,
 	    int64_t id, const char *a, const char *b);
 dm_err	store_run_deferred(struct dm_store *st);
+
+/*
+ * A lease: one connection among all the deskmails sharing a PostgreSQL
+ * store holds the one named key at a time (an IMAP mailbox's watch).  It
+ * goes with that connection: its process died, or the database
+ * restarted.  *held says whether st holds it now (taken, or still held).
+ * On SQLite always held: one `run` per file (lock.h).
+ */
+dm_err	store_lease(struct dm_store *st, const char *key, int *held);
+/* Who holds key, as `status` shows it (NULL: nobody; "" on SQLite). */
+dm_err	store_lease_holder(struct dm_store *st, const char *key,
+	    char **holder);
 
 int64_t	store_last_id(struct dm_store *st);
 /* SQLite's own connection, for what only SQLite has (backup.c). */

@@ -54,6 +54,12 @@ int64_t	pg_last_id(struct pg_store *pg);
 struct pg_stmt *pg_prepare(struct pg_store *pg, const struct dm_sql *sql);
 void	pgstmt_clear(struct pg_stmt *s);
 void	pgstmt_free(struct pg_stmt *s);
+/* pgstmt_free(), and the server forgets it too (store_prepare()'s). */
+void	pgstmt_drop(struct pg_stmt *s);
+
+/* store_lease() and store_lease_holder() (store.h). */
+dm_err	pg_lease(struct pg_store *pg, const char *key, int *held);
+dm_err	pg_lease_holder(struct pg_store *pg, const char *key, char **holder);
 
 /* The schema version in the schema_version table (0: none yet). */
 dm_err	pg_schema_version(struct pg_store *pg, int *v);

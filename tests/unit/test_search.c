@@ -1,7 +1,8 @@
 /*
- * Unit tests: search.c's query (the user's words as FTS5 syntax), and the
- * index kept when messages move to another ticket (what a merge does:
- * search_unindex_messages() before, search_index_messages() after).
+ * Unit tests: search.c's query (the user's words as FTS5 syntax, and as
+ * PostgreSQL's to_tsquery syntax), and the index kept when messages move
+ * to another ticket (what a merge does: search_unindex_messages()
+ * before, search_index_messages() after).
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -15,17 +16,23 @@
 #include "deskmail/ticket.h"
 #include "tap.h"
 
-/* The FTS5 query for q, or "ERR <code>". */
+/* The FTS5 query (pg: the to_tsquery text) for q, or "ERR <code>". */
 static char *
-fts(const char *q)
+query_as(const char *q, int pg)
 {
 	char *out = NULL, buf[32];
-	dm_err err = search_query_fts(q, &out);
+	dm_err err = search_query_fts(q, pg, &out);
 
 	if (err == DM_OK)
 		return out;
 	snprintf(buf, sizeof(buf), "ERR %d", (int)err);
 	return strdup(buf);
+}
+
+static char *
+fts(const char *q)
+{
+	return query_as(q, 0);
 }
 
 static void
@@ -35,6 +42,60 @@ is_fts(const char *q, const char *want, const char *what)
 
 	is_str(got, want, "search query: %s", what);
 	free(got);
+}
+
+static void
+is_tsquery(const char *q, const char *want, const char *what)
+{
+	char *got = query_as(q, 1);
+
+	is_str(got, want, "search query, PostgreSQL: %s", what);
+	free(got);
+}
+
+/*
+ * The same words as a to_tsquery() text: split where the search column
+ * splits the text (schema_pg.c), so that nothing of the input is
+ * to_tsquery syntax; refused where FTS5's is.
+ */
+static void
+test_tsquery(void)
+{
+	char big[SEARCH_QUERY_MAX + 2], many[400];
+	size_t i;
+
+	is_tsquery("printer", "'printer'", "one word, quoted");
+	is_tsquery("  printer   jams ", "'printer' & 'jams'",
+	    "two words, every one must match");
+	is_tsquery("\"permit portal\" kronos", "'permit' <-> 'portal' & "
+	    "'kronos'", "a phrase in double quotes stays a phrase");
+	is_tsquery("flicker*", "'flicker':*", "a trailing * is a prefix");
+	is_tsquery("\"error 50\"*", "'error' <-> '50':*",
+	    "a phrase as a prefix: its last word");
+	is_tsquery("bob@example.com", "'bob' <-> 'example' <-> 'com'",
+	    "an address is the phrase of its words, as in the text");
+	is_tsquery("it's a\\b", "'it' <-> 's' & 'a' <-> 'b'",
+	    "quotes and backslashes split words, never reach the text");
+	is_tsquery("!x & |y <-> z:*", "'x' & 'y' & 'z':*",
+	    "operators are no syntax: they split or are left out");
+	is_tsquery("NEAR(a", "'NEAR' <-> 'a'", "NEAR( is a word");
+	is_tsquery("N\xc3\xba\xc3\xb1""ez caf\xc3\xa9-bar",
+	    "'N\xc3\xba\xc3\xb1""ez' & 'caf\xc3\xa9' <-> 'bar'",
+	    "non-ASCII words kept whole");
+	is_tsquery("- !! ** vpn", "'vpn'", "words without a letter or digit "
+	    "are left out");
+	is_tsquery("", "ERR 2", "empty: a usage error");
+	is_tsquery("!!! ***", "ERR 2", "no word at all: a usage error");
+	is_tsquery("\xff\xfe", "ERR 2", "not UTF-8: a usage error");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	is_tsquery(big, "ERR 2", "longer than SEARCH_QUERY_MAX: a usage "
+	    "error");
+	many[0] = '\0';
+	for (i = 0; i <= SEARCH_WORDS_MAX; i++)
+		strcat(many, "w.x ");
+	is_tsquery(many, "ERR 2", "more than SEARCH_WORDS_MAX words: a usage "
+	    "error");
 }
 
 /* Nonzero if FTS5 takes s as a query (no syntax error). */
@@ -115,7 +176,7 @@ test_search(void)
 	for (i = 0; nasty[i] != NULL; i++) {
 		char *out = NULL;
 
-		if (search_query_fts(nasty[i], &out) == DM_OK &&
+		if (search_query_fts(nasty[i], 0, &out) == DM_OK &&
 		    !fts5_takes(db, out)) {
 			printf("# FTS5 refused '%s' made of '%s'\n", out,
 			    nasty[i]);
@@ -128,6 +189,7 @@ test_search(void)
 	ok(!fts5_takes(db, "NEAR("), "search query: (and would refuse "
 	    "'NEAR(' itself)");
 	sqlite3_close(db);
+	test_tsquery();
 	test_search_moves();
 }
 
