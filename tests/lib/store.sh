@@ -65,3 +65,83 @@ dm_sql() {
 	PGPASSWORD=$(cat "$dir/pg.password") psql -X -q -At -F '|' \
 		-v ON_ERROR_STOP=1 -d "$uri" -c "$2"
 }
+
+# dm_local DIR: the base name of DIR's host-local files (run's sockets,
+# the lock files): beside the SQLite file, or for PostgreSQL beside the key
+# file (deskmail.sock, deskmail.lmtp, deskmail.send.lock, ...)
+dm_local() {
+	if dm_is_pg; then
+		echo "$1/deskmail"
+	else
+		echo "$1/deskmail.db"
+	fi
+}
+
+# dm_sql_file DIR FILE: run the SQL script FILE on DIR's store, stopping at
+# the first error
+dm_sql_file() {
+	local dir=$1 uri
+	if ! dm_is_pg; then
+		sqlite3 -bail "$dir/deskmail.db" < "$2"
+		return
+	fi
+	uri=$(dm_db_uri "$dir")
+	PGPASSWORD=$(cat "$dir/pg.password") psql -X -q -At -F '|' \
+		-v ON_ERROR_STOP=1 -d "$uri" -f "$2"
+}
+
+# t_skip DESCRIPTION WHY: a TAP test not run on this store, said so
+t_skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
+# dm_sql_client DIR: an SQL client on DIR's store that runs the statements
+# it reads on stdin as they come (sqlite3 or psql; rows as dm_sql prints
+# them), for a test that holds a transaction open meanwhile
+dm_sql_client() {
+	local dir=$1 uri
+	if ! dm_is_pg; then
+		sqlite3 "$dir/deskmail.db"
+		return
+	fi
+	uri=$(dm_db_uri "$dir")
+	PGPASSWORD=$(cat "$dir/pg.password") psql -X -q -At -F '|' \
+		-v ON_ERROR_STOP=1 -d "$uri"
+}
+
+# dm_begin_write: the statement that begins a transaction holding the
+# store's writer lock as deskmail's writers take it (SQLite's BEGIN
+# IMMEDIATE; on PostgreSQL the advisory lock of src/store_pg.c), for
+# dm_sql_client
+dm_begin_write() {
+	if dm_is_pg; then
+		echo "BEGIN; SELECT pg_advisory_xact_lock(2037539180);"
+	else
+		echo "BEGIN IMMEDIATE;"
+	fi
+}
+
+# dm_sync_ids DIR: after rows were inserted with ids of their own, the
+# PostgreSQL store's identity columns go on after the highest (SQLite's
+# INTEGER PRIMARY KEY does that by itself)
+dm_sync_ids() {
+	dm_is_pg || return 0
+	dm_sql "$1" "DO \$\$ DECLARE r record; BEGIN
+  FOR r IN SELECT table_name, column_name FROM information_schema.columns
+      WHERE is_identity = 'YES' AND table_schema = current_schema() LOOP
+    EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 0) + 1, false) FROM %I',
+      r.table_name, r.column_name, r.column_name, r.table_name);
+  END LOOP;
+END \$\$"
+}
+
+# dm_text_of COLUMN: SQL reading the blob COLUMN as text, as the sqlite3
+# shell prints a blob's bytes (psql would print a bytea in hex)
+dm_text_of() {
+	if dm_is_pg; then
+		echo "convert_from($1, 'UTF8')"
+	else
+		echo "$1"
+	fi
+}

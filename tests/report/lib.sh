@@ -13,6 +13,7 @@
 
 rep_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$rep_here/../lib/mailservers.sh"
+. "$rep_here/../lib/store.sh"
 dm=${DESKMAIL:-$rep_here/../../build/src/deskmail}
 
 rep_setup() {
@@ -21,7 +22,7 @@ rep_setup() {
 		{ echo "1..0 # SKIP the sqlite3 shell is not installed"; exit 0; }
 	ms_setup
 	W=$MS/dm
-	"$dm" init "$W" >/dev/null || { echo "Bail out! deskmail init failed"; exit 1; }
+	dm_init "$W" >/dev/null || { echo "Bail out! deskmail init failed"; exit 1; }
 	conf=$W/deskmail.conf
 	sed -i 's|^timezone = UTC$|timezone = America/New_York|
 s|^rate_security = .*|rate_security = 10.00|
@@ -33,7 +34,15 @@ s|^rate_hardware = .*|rate_hardware = 75.50|' "$conf"
 }
 
 rep_fixture() {
-	sqlite3 "$W/deskmail.db" < "$rep_here/fixture.sql" ||
+	local sql=$rep_here/fixture.sql
+	if dm_is_pg; then
+		# fixture.sql is in SQLite's words: its times (strftime) and its
+		# blobs (X'00') in PostgreSQL's
+		sed -e "s/strftime('%s', '\([^']*\)') + 0/extract(epoch FROM timestamptz '\1+00')::bigint/g" \
+			-e "s/X'00'/'\\\\x00'::bytea/g" "$sql" > "$MS/fixture.pg.sql"
+		sql=$MS/fixture.pg.sql
+	fi
+	dm_sql_file "$W" "$sql" > /dev/null && dm_sync_ids "$W" ||
 		{ echo "Bail out! fixture.sql did not load"; exit 1; }
 }
 

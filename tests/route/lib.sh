@@ -21,6 +21,7 @@
 
 rt_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$rt_here/../lib/mailservers.sh"
+. "$rt_here/../lib/store.sh"
 if [ -n "${DESKMAIL:-}" ]; then dm=$DESKMAIL
 elif [ -x "$rt_here/../../build/src/deskmail" ]; then dm=$rt_here/../../build/src/deskmail
 else dm=$rt_here/../../src/deskmail; fi
@@ -63,7 +64,7 @@ PY
 rt_fresh() {	# rt_fresh NAME
 	W=$MS/$1
 	conf=$W/deskmail.conf
-	"$dm" init "$W" >/dev/null || { echo "Bail out! deskmail init $W failed"; exit 1; }
+	dm_init "$W" >/dev/null || { echo "Bail out! deskmail init $W failed"; exit 1; }
 	setconf deskmail staff_auth none
 	setconf smtp url "smtp://127.0.0.1:${SMTP_PORT:-25}"
 	setconf "team desktop" address desktop@example.org

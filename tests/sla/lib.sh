@@ -13,6 +13,7 @@
 #   mail_q EXPR                  q over the mails received since mark
 #   mark                         mails so far are "before"
 #   golden NAME                  every mail so far against NAME.expected
+#   utc                          unix seconds, one a line, as YYYY-MM-DD HH:MM:SS UTC
 sla_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$sla_here/../web/lib.sh"
 
@@ -65,3 +66,5 @@ golden() {	# golden NAME
 	[ -s "$MS/$1.diff" ] && sed 's/^/# /' "$MS/$1.diff" | head -80
 	return 0
 }
+
+utc() { while read -r s; do date -ud "@$s" '+%F %T'; done; }

@@ -21,6 +21,7 @@
 
 web_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$web_here/../lib/mailservers.sh"
+. "$web_here/../lib/store.sh"
 dm=${DESKMAIL:-$web_here/../../build/src/deskmail}
 SUPERVISOR=boss@example.org
 # what our MTA writes on mail from staff, so deskmail trusts it
@@ -49,7 +50,7 @@ web_setup() {
 	grep -q ready "$MS/sink.out" ||
 		{ echo "Bail out! smtp_sink.py did not start"; exit 1; }
 	W=$MS/dm
-	"$dm" init "$W" >/dev/null ||
+	dm_init "$W" >/dev/null ||
 		{ echo "Bail out! deskmail init failed"; exit 1; }
 	conf=$W/deskmail.conf
 	WPORT=$(ms_free_port)
