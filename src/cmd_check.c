@@ -52,6 +52,13 @@ cmd_check_config(struct dm_ctx *ctx, int argc, char **argv)
 		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "database %s is "
 		    "readable by others (mode %03o): it holds every mail; chmod "
 		    "600 it", ctx->cfg->database, (unsigned)(sb.st_mode & 0777)));
+	if (ctx->cfg->database_password_file[0] != '\0' &&
+	    stat(ctx->cfg->database_password_file, &sb) == 0 &&
+	    (sb.st_mode & 077) != 0)
+		return ctx_fail(ctx, dm_fail(DM_ECONFIG, "database_password_"
+		    "file %s is readable by others (mode %03o); chmod 600 it",
+		    ctx->cfg->database_password_file,
+		    (unsigned)(sb.st_mode & 0777)));
 	/* a warning: the directory may be imported after the rules */
 	if (route_check_agencies(ctx->cfg->rules, in_directory, ctx->st) !=
 	    DM_OK)

@@ -253,12 +253,20 @@ const char pg_baseline[] =
 	 *   - 'deskmail' stems English with Snowball after unaccent, as
 	 *     FTS5's "porter unicode61 remove_diacritics 2" does, and keeps
 	 *     stop words as FTS5 does ("the" is found);
-	 *   - the text is split on every non-alphanumeric first, as
-	 *     unicode61 splits it: PostgreSQL's parser would keep
-	 *     bob@example.com or help.example.org whole, and "example" would
-	 *     not find them;
-	 *   - only the first 250,000 characters: a tsvector holds at most
-	 *     1 MB, and a longer one fails the message's INSERT;
+	 *   - the text is split on every ASCII character but letters and
+	 *     digits first, as unicode61 splits it: PostgreSQL's parser
+	 *     would keep bob@example.com or help.example.org whole, and
+	 *     "example" would not find them.  Other characters are the
+	 *     parser's, which splits on non-ASCII punctuation by itself.
+	 *     Not [^[:alnum:]]: in a database of locale C that takes every
+	 *     non-ASCII letter for punctuation ("Café" became "caf"); the
+	 *     ranges read the same in every locale, and search.c's query
+	 *     splits its words at the same characters;
+	 *   - only the first 250,000 characters: a tsvector's lexemes and
+	 *     positions hold at most 1 MB, and more fails the message's
+	 *     INSERT.  A text costs them at most 4 bytes a character
+	 *     (distinct words of one or two 4-byte ideographs), so 250,000
+	 *     stay below it whatever a mail holds;
 	 *   - a stored column, not an expression index: phrase and prefix
 	 *     matches are rechecked on the row, which would otherwise run
 	 *     to_tsvector again for each.
@@ -274,7 +282,8 @@ const char pg_baseline[] =
 	"  hword_asciipart, hword_numpart WITH unaccent, deskmail_stem;"
 	"ALTER TABLE messages ADD COLUMN search tsvector GENERATED ALWAYS AS"
 	"  (to_tsvector('deskmail'::regconfig, left(regexp_replace("
-	"  coalesce(subject, '') || ' ' || body, '[^[:alnum:]]+', ' ', 'g'),"
+	"  coalesce(subject, '') || ' ' || body,"
+	"  '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+', ' ', 'g'),"
 	"  250000))) STORED;"
 	"CREATE INDEX messages_search ON messages USING gin (search);"
 	/* 11: recent tickets with what the filters test, without their
