@@ -47,7 +47,8 @@ def load_ingest():
 ing = load_ingest()
 ENV = ing.ENV                   # DESKMAIL_NOW fixed, as bench/ingest has it
 PG = {k: os.environ.get(k, "") for k in (
-    "PG_PORT", "PG_SOCK", "PG_USER", "PG_PASSWORD", "PG_BIN", "SINK_PORT",
+    "PG_PORT", "PG_SOCK", "PG_USER", "PG_PASSWORD", "PG_BIN", "PG_DIR",
+    "SINK_PORT",
     "SINK_DIR", "SINK_CA")}
 SIDES = ("sqlite", "postgresql")
 
@@ -81,6 +82,55 @@ def psql_admin(sql, db="postgres", stdin=None):
                          "-v", "ON_ERROR_STOP=1", "-h", PG["PG_SOCK"], "-p",
                          PG["PG_PORT"], "-U", "postgres", "-d", db, "-c",
                          sql]), stdout=subprocess.DEVNULL, stdin=stdin)
+
+
+def server_cpu():
+    """cpu seconds the cluster has used so far: the postmaster and every
+    process it runs now, and those it has reaped (a backend lives as long
+    as its connection: its time is the postmaster's cutime/cstime once it
+    exits).  Autovacuum and the checkpointer are in it too."""
+    with open(os.path.join(PG["PG_DIR"], "data", "postmaster.pid")) as f:
+        pm = f.readline().strip()
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        # after the name: state ppid ... utime(12) stime(13) cutime cstime
+        if pid == pm:
+            total += sum(int(x) for x in fields[11:15])
+        elif fields[1] == pm:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def with_server(fn):
+    """fn() -> (wall, deskmail's cpu), with the cluster's cpu meanwhile
+    added: (wall, deskmail's cpu + the server's)."""
+    c0 = server_cpu()
+    wall, cpu = fn()
+    return wall, cpu + server_cpu() - c0
+
+
+def cpu_of(side, fn):
+    """fn() -> (wall, cpu of deskmail's processes); on PostgreSQL the
+    server's cpu meanwhile is added, so that both sides count the work of
+    storing."""
+    return with_server(fn) if side == "postgresql" else fn()
+
+
+def proc_cpu(pid):
+    """user + system seconds of a running process (run)."""
+    with open("/proc/%d/stat" % pid) as f:
+        st = f.read()
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 PSQL_ENV = dict(os.environ, PGPASSWORD=PG["PG_PASSWORD"])
@@ -226,8 +276,9 @@ def bench_ingest(a, work, binary, driver, rows):
         dm = new_deskmail(side, binary, work)
         out = os.path.join(dm.dir, "out")
         with open(out, "w") as fo:
-            res = ing.timed([binary, "-c", dm.conf, "ingest"] + files,
-                            stdout=fo, env=ENV)
+            res = cpu_of(side, lambda: ing.timed(
+                [binary, "-c", dm.conf, "ingest"] + files, stdout=fo,
+                env=ENV))
         notes.append("batch %s: %s" % (side, dm.verify(expect, out)))
         dm.remove()
         return res
@@ -237,8 +288,12 @@ def bench_ingest(a, work, binary, driver, rows):
         out = os.path.join(dm.dir, "out")
         runner = dm.start_run() if via_run else None
         try:
-            res = ing.spawn(driver, listm, [binary, "-c", dm.conf, "ingest"],
-                            use_stdin=True, out=out, env=ENV)
+            c0 = proc_cpu(runner.pid) if runner else 0
+            res = cpu_of(side, lambda: ing.spawn(
+                driver, listm, [binary, "-c", dm.conf, "ingest"],
+                use_stdin=True, out=out, env=ENV))
+            if runner:
+                res = (res[0], res[1] + proc_cpu(runner.pid) - c0)
         finally:
             if runner is not None:
                 dm.stop_run(runner)
@@ -319,7 +374,8 @@ def bench_send(a, work, binary, rows):
                  "attempts = 0, last_error = NULL")
         for f in glob.glob(new + "/*"):
             os.unlink(f)
-        res = ing.timed([binary, "-c", dm.conf, "send", "-q"], env=env)
+        res = cpu_of(side, lambda: ing.timed(
+            [binary, "-c", dm.conf, "send", "-q"], env=env))
         sent = int(sql_of(dm, "SELECT count(*) FROM outbox WHERE status = "
                           "'sent'")[0][0])
         arrived = len(os.listdir(new))
@@ -623,8 +679,8 @@ def main():
                 else ""))
     cpu = [(label, fig) for kind, label, fig in rows if kind == "rate"]
     if cpu:
-        print("deskmail's own cpu per mail (us; the PostgreSQL server's is "
-              "not in it):")
+        print("cpu per mail (us): deskmail's processes, run's when it serves, "
+              "and on PostgreSQL the server's:")
         for label, fig in cpu:
             print("  %-52s %10.0f %10.0f" % (label, fig["sqlite"][1],
                                              fig["postgresql"][1]))

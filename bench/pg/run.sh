@@ -103,7 +103,7 @@ if [[ " $only " = *" send "* ]]; then
 fi
 
 rc=0
-PG_PORT=$PG_PORT PG_SOCK=$PG_SOCK PG_USER=$PG_USER PG_PASSWORD=$PG_PASSWORD \
+PG_DIR=$PG_DIR PG_PORT=$PG_PORT PG_SOCK=$PG_SOCK PG_USER=$PG_USER PG_PASSWORD=$PG_PASSWORD \
 PG_BIN=$(pg_bin) SINK_PORT=$sink_port SINK_DIR=$sinkdir SINK_CA=$MS/tls/ca.pem \
 	/usr/bin/python3 "$here/measure.py" --deskmail "$dm" --work "$MS" \
 	-n "$n" -b "$batch" -m "$procs" -s "$send" -r "$rounds" -o "$only" \
