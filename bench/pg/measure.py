@@ -498,13 +498,17 @@ def bench_report(a, work, binary, rows):
     pg_conf = to_postgresql(pg_dir, db)
     src = os.path.join(lite_dir, "deskmail.db")
     t0 = time.perf_counter()
-    if has_store_copy(binary):
+    if a.load == "store-copy" and not has_store_copy(binary):
+        die("--load store-copy: this binary has no `store copy`")
+    if a.load != "psql" and has_store_copy(binary):
         how = "deskmail store copy"
         run([binary, "-c", pg_conf, "store", "copy", "--from", src, "--to",
              pg_uri(db)], stdout=subprocess.DEVNULL, env=dict(
                  ENV, PGPASSWORD=PG["PG_PASSWORD"]))
     else:
-        how = "COPY through psql (this binary has no `store copy`)"
+        how = "COPY through psql (%s)" % (
+            "--load psql" if a.load == "psql" else
+            "this binary has no `store copy`")
         run([binary, "-c", pg_conf, "init"], stdout=subprocess.DEVNULL,
             env=ENV)
         copy_with_psql(src, db)
@@ -604,6 +608,8 @@ def main():
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("-o", default="ingest send report")
     ap.add_argument("--pinned", default="no")
+    ap.add_argument("--load", default="auto",
+                    choices=("auto", "store-copy", "psql"))
     a = ap.parse_args()
     if min(a.n, a.b, a.m, a.s, a.r) < 1:
         die("-n, -b, -m, -s and -r must be positive")
