@@ -29,6 +29,10 @@ static const struct {
 	    "up, then migrate it to this version's schema" },
 	{ "backup",	  cmd_backup,	    "FILE  a consistent copy of the "
 	    "database, also while it is in use" },
+	{ "store",	  cmd_store,	    "copy [--from SOURCE] [--to DEST]  "
+	    "copy the whole database into an empty other (a SQLite file or "
+	    "postgresql://...; the one left out: the configuration's), "
+	    "then compare every table" },
 	{ "check-config", cmd_check_config, "  check the configuration" },
 	{ "ingest",	  cmd_ingest,	    "[--maildir DIR | FILE...]  store "
 	    "mail (stdin: one message)" },

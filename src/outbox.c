@@ -364,19 +364,21 @@ static const struct dm_sql sql_due = SQL("SELECT " ROW_COLUMNS
  * A crash between a server's 250 and the mark loses the lock, and the
  * row goes out once more: DESIGN's one duplicate per crash, per sender.
  */
-#define SEND_LOCK	"1936027236"	/* "send" */
+/* one bigint key per row: "send" in the high half, the id in the low
+ * (ids stay far below 2^32) */
+#define SEND_LOCK(id)	"((1936027236::bigint << 32) | " id ")"
 static const struct dm_sql sql_claim = SQL2("",
     "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE status ="
     " 'queued' AND next_attempt <= $1 ORDER BY id LIMIT $2"
     " FOR UPDATE SKIP LOCKED),"
     " mine AS MATERIALIZED (SELECT id FROM due"
-    " WHERE pg_try_advisory_lock(" SEND_LOCK ", id))"
+    " WHERE pg_try_advisory_lock(" SEND_LOCK("id") "))"
     " SELECT id FROM mine");
 static const struct dm_sql sql_claimed = SQL2("",
     "SELECT " ROW_COLUMNS " WHERE id = ANY ($1::bigint[])"
     " AND status = 'queued' ORDER BY id");
 static const struct dm_sql sql_release = SQL2("",
-    "SELECT count(pg_advisory_unlock(" SEND_LOCK ", id))"
+    "SELECT count(pg_advisory_unlock(" SEND_LOCK("id") "))"
     " FROM unnest($1::bigint[]) AS id");
 
 /* Read rows of s (bound) into v, at most max; *n says how many. */

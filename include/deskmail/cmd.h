@@ -52,6 +52,8 @@ int	cmd_cron(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_key(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_backup(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_upgrade(struct dm_ctx *ctx, int argc, char **argv);
+/* store copy: one store's database into an empty other (cmd_store.c) */
+int	cmd_store(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_report(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_directory(struct dm_ctx *ctx, int argc, char **argv);
 int	cmd_status(struct dm_ctx *ctx, int argc, char **argv);
