@@ -638,17 +638,18 @@ def main():
     settings = dict(psql("postgres", (
         "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', "
         "'synchronous_commit', 'wal_sync_method', 'shared_buffers', "
-        "'full_page_writes', 'work_mem')")))
+        "'jit', 'work_mem')")))
     print("bench/pg: SQLite beside PostgreSQL, %s" % time.strftime(
         "%Y-%m-%d %H:%M UTC", time.gmtime()))
     print("  binary   %s (sha256 %s)" % (os.path.realpath(a.deskmail), digest))
     print("  stores   SQLite %s (WAL, synchronous = full); %s on 127.0.0.1 "
           "(fsync %s, synchronous_commit %s, wal_sync_method %s, "
-          "shared_buffers %s x 8 kB, work_mem %s kB)" % (
+          "shared_buffers %s x 8 kB, work_mem %s kB, jit %s)" % (
               sqlite_v, server, settings.get("fsync"),
               settings.get("synchronous_commit"),
               settings.get("wal_sync_method"),
-              settings.get("shared_buffers"), settings.get("work_mem")))
+              settings.get("shared_buffers"), settings.get("work_mem"),
+              settings.get("jit")))
     print("  machine  %d CPUs online, pinned: %s (the cluster too); load "
           "average before: %s" % (os.cpu_count(), a.pinned, " ".join(
               "%.2f" % x for x in os.getloadavg())))

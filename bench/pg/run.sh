@@ -81,6 +81,11 @@ fi
 # the cluster's own data in a fresh directory, also with --keep
 rm -rf "$MS/pg"
 pg_start		# sets its own trap: pg_stop, then ms_cleanup
+# Debian's default shared_buffers (what initdb picks, 128 MB), not the
+# 32 MB pg.sh gives a test cluster of which several run at once
+pg_as psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres \
+	-c "ALTER SYSTEM SET shared_buffers = '128MB'" >/dev/null
+pg_restart
 if [ -n "$keep" ]; then
 	trap 'pg_stop; for p in $MS_PIDS; do kill "$p" 2>/dev/null || true; done' EXIT INT TERM
 fi
