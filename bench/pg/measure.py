@@ -539,12 +539,23 @@ def bench_report(a, work, binary, rows):
     outs = os.path.join(work, "report-out")
     os.makedirs(outs, exist_ok=True)
 
+    peak = {}
+
     def best(cmd, out, env=ENV):
+        """The best wall time of the rounds; peak[out]: the largest
+        resident set (MB) the process reached."""
         b = None
         for _ in range(a.r):
             with open(out, "wb") as fo:
-                t, _ = ing.timed(cmd, stdout=fo, env=env)
+                t0 = time.perf_counter()
+                p = subprocess.Popen(cmd, stdout=fo, env=env)
+                _, status, ru = os.wait4(p.pid, 0)
+                t = time.perf_counter() - t0
+            if os.waitstatus_to_exitcode(status) != 0:
+                die("%s: exit %d" % (" ".join(cmd[:6]),
+                                     os.waitstatus_to_exitcode(status)))
             b = t if b is None or t < b else b
+            peak[out] = max(peak.get(out, 0), ru.ru_maxrss / 1024)
         return b
 
     # baseline: the whole events table read by each database's own shell,
@@ -581,6 +592,7 @@ def bench_report(a, work, binary, rows):
             out = os.path.join(outs, "%s-%s.%s" % (r, side, f))
             fig[side] = best([binary, "-c", confs[side], "report", r,
                               "--format", f], out)
+            fig["rss-" + side] = peak[out]
             with open(out, "rb") as fh:
                 digest[side] = hashlib.sha256(fh.read()).hexdigest()
         # PostgreSQL's JIT (on in Debian's defaults) compiles every query
@@ -676,8 +688,9 @@ def main():
     if "report" in what:
         bench_report(a, work, binary, rows)
     print()
-    hdr = "%-54s %10s %10s %9s %14s" % ("", "SQLite", "PostgreSQL",
-                                        "PG/SQLite", "PG jit=off")
+    hdr = "%-54s %10s %10s %9s %14s %12s" % (
+        "", "SQLite", "PostgreSQL", "PG/SQLite", "PG jit=off",
+        "peak MB S/PG")
     print(hdr)
     print("-" * len(hdr))
     unit = None
@@ -694,8 +707,9 @@ def main():
             nojit = fig.get("nojit")
             print("  %-52s %10.0f %10.0f %8.2fx %s" % (
                 label, lite * 1e3, pg * 1e3, pg / lite,
-                "%6.0f %6.2fx" % (nojit * 1e3, nojit / lite) if nojit
-                else ""))
+                "%6.0f %6.2fx %6.0f %5.0f" % (
+                    nojit * 1e3, nojit / lite, fig["rss-sqlite"],
+                    fig["rss-postgresql"]) if nojit else ""))
     cpu = [(label, fig) for kind, label, fig in rows if kind == "rate"]
     if cpu:
         print("cpu per mail (us): deskmail's processes, run's when it serves, "
