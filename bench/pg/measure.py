@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """bench/pg/measure.py - the measuring half of bench/pg/run.sh, which
 starts the PostgreSQL cluster and the SMTP sink and passes them here in
-the environment (PG_PORT, PG_SOCK, PG_USER, PG_PASSWORD, PG_BIN,
+the environment (PG_DIR, PG_PORT, PG_SOCK, PG_USER, PG_PASSWORD, PG_BIN,
 SINK_PORT, SINK_DIR, SINK_CA).  Not meant to be run by itself.
 
 Every measurement is taken on a SQLite store and on a PostgreSQL store in
@@ -47,9 +47,8 @@ def load_ingest():
 ing = load_ingest()
 ENV = ing.ENV                   # DESKMAIL_NOW fixed, as bench/ingest has it
 PG = {k: os.environ.get(k, "") for k in (
-    "PG_PORT", "PG_SOCK", "PG_USER", "PG_PASSWORD", "PG_BIN", "PG_DIR",
-    "SINK_PORT",
-    "SINK_DIR", "SINK_CA")}
+    "PG_DIR", "PG_PORT", "PG_SOCK", "PG_USER", "PG_PASSWORD", "PG_BIN",
+    "SINK_PORT", "SINK_DIR", "SINK_CA")}
 SIDES = ("sqlite", "postgresql")
 
 
@@ -224,16 +223,20 @@ def new_deskmail(side, binary, work):
     return PgDeskmail(binary, work, "full")
 
 
+def sqlite_rows(path, query):
+    """Rows of query on the SQLite file, as strings."""
+    db = sqlite3.connect(path)
+    rows = [[("" if v is None else str(v)) for v in r]
+            for r in db.execute(query).fetchall()]
+    db.close()
+    return rows
+
+
 def sql_of(dm, query):
     """Rows of query on dm's store, as strings."""
     if isinstance(dm, PgDeskmail):
         return psql(dm.pgdb, query)
-    db = sqlite3.connect(dm.db)
-    rows = [[("" if v is None else str(v)) for v in r]
-            for r in db.execute(query).fetchall()]
-    db.commit()
-    db.close()
-    return rows
+    return sqlite_rows(dm.db, query)
 
 
 def exec_sql(dm, query):
@@ -526,7 +529,7 @@ def bench_report(a, work, binary, rows):
          "FROM messages) || ' messages, ' || (SELECT count(*) FROM surveys) "
          "|| ' surveys, ' || (SELECT count(*) FROM sla_results) || ' SLA "
          "results'")
-    counts["sqlite"] = sql_of(type("D", (), {"db": src})(), q)[0][0]
+    counts["sqlite"] = sqlite_rows(src, q)[0][0]
     counts["postgresql"] = psql(db, q)[0][0]
     if counts["sqlite"] != counts["postgresql"]:
         die("the copy differs: SQLite %s, PostgreSQL %s" % (
