@@ -603,6 +603,9 @@ def bench_report(a, work, binary, rows):
         # same report without it, set by libpq's PGOPTIONS for this
         # process only (the cluster's settings stay)
         out = os.path.join(outs, "%s-nojit.%s" % (r, f))
+        if a.no_jit_off:
+            rows.append(("ms", "report %s --format %s" % (r, f), fig))
+            continue
         fig["nojit"] = best([binary, "-c", confs["postgresql"], "report", r,
                              "--format", f], out,
                             dict(ENV, PGOPTIONS="-c jit=off"))
@@ -631,6 +634,7 @@ def main():
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("-o", default="ingest send report")
     ap.add_argument("--pinned", default="no")
+    ap.add_argument("--no-jit-off", action="store_true")
     ap.add_argument("--load", default="auto",
                     choices=("auto", "store-copy", "psql"))
     a = ap.parse_args()
@@ -708,11 +712,13 @@ def main():
                                                    pg[0] / lite[0]))
         else:
             nojit = fig.get("nojit")
+            extra = ""
+            if "rss-sqlite" in fig:
+                extra = "%14s %6.0f %5.0f" % (
+                    "%6.0f %6.2fx" % (nojit * 1e3, nojit / lite) if nojit
+                    else "-", fig["rss-sqlite"], fig["rss-postgresql"])
             print("  %-52s %10.0f %10.0f %8.2fx %s" % (
-                label, lite * 1e3, pg * 1e3, pg / lite,
-                "%6.0f %6.2fx %6.0f %5.0f" % (
-                    nojit * 1e3, nojit / lite, fig["rss-sqlite"],
-                    fig["rss-postgresql"]) if nojit else ""))
+                label, lite * 1e3, pg * 1e3, pg / lite, extra))
     cpu = [(label, fig) for kind, label, fig in rows if kind == "rate"]
     if cpu:
         print("cpu per mail (us): deskmail's processes, run's when it serves, "

@@ -8,7 +8,8 @@
 #
 #   bench/pg/run.sh [-n TICKETS] [-b MAILS] [-m MAILS] [-s MAILS]
 #                   [-r ROUNDS] [-o "ingest send report"] [--cpu C]
-#                   [--no-pin] [--load auto|store-copy|psql] [--keep DIR]
+#                   [--no-pin] [--load auto|store-copy|psql] [--no-jit-off]
+#                   [--keep DIR]
 #
 #   -n  closed tickets of bench/report's data for the reports (100000;
 #       1000000 is issue 20's size)
@@ -16,6 +17,7 @@
 #   -s  outbox mails sent (2000), -r rounds (3), -o what to measure
 #   --load  how the report data get into PostgreSQL: `deskmail store
 #       copy` (auto: when the binary has it) or COPY through psql
+#   --no-jit-off  no second PostgreSQL run of each report with jit = off
 #
 # This script starts what both sides need (reusing the tests' helpers): a
 # private PostgreSQL cluster (tests/lib/pg.sh: its own initdb on a free
@@ -28,9 +30,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 n=100000 batch=2000 procs=300 send=2000 rounds=3 only="ingest send report"
-cpu=0 keep= load=auto
+cpu=0 keep= load=auto nojit=
 usage() {
-	echo "usage: $0 [-n TICKETS] [-b MAILS] [-m MAILS] [-s MAILS] [-r ROUNDS] [-o WHAT] [--cpu C | --no-pin] [--load auto|store-copy|psql] [--keep DIR]" >&2
+	echo "usage: $0 [-n TICKETS] [-b MAILS] [-m MAILS] [-s MAILS] [-r ROUNDS] [-o WHAT] [--cpu C | --no-pin] [--load auto|store-copy|psql] [--no-jit-off] [--keep DIR]" >&2
 	exit 64
 }
 while [ $# -gt 0 ]; do
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--no-pin) cpu=; shift ;;
 	--keep) keep=$2; shift 2 ;;
 	--load) load=$2; shift 2 ;;
+	--no-jit-off) nojit=--no-jit-off; shift ;;
 	*) usage ;;
 	esac
 done
@@ -115,7 +118,7 @@ PG_DIR=$PG_DIR PG_PORT=$PG_PORT PG_SOCK=$PG_SOCK PG_USER=$PG_USER PG_PASSWORD=$P
 PG_BIN=$(pg_bin) SINK_PORT=$sink_port SINK_DIR=$sinkdir SINK_CA=$MS/tls/ca.pem \
 	/usr/bin/python3 "$here/measure.py" --deskmail "$dm" --work "$MS" \
 	-n "$n" -b "$batch" -m "$procs" -s "$send" -r "$rounds" -o "$only" \
-	--pinned "${cpu:-no}" --load "$load" || rc=$?
+	--pinned "${cpu:-no}" --load "$load" $nojit || rc=$?
 case $sinkdir in /dev/shm/*) rm -rf "$sinkdir" ;; esac
 [ -n "$keep" ] && echo "work directory kept: $MS (the cluster is stopped)"
 exit $rc
