@@ -623,6 +623,42 @@ def bench_report(a, work, binary, rows):
 
 # --------------------------------------------------------------------------
 
+def table(rows):
+    """The figures so far, one line each: SQLite's, PostgreSQL's, the
+    ratio."""
+    hdr = "%-54s %10s %10s %9s %14s %12s" % (
+        "", "SQLite", "PostgreSQL", "PG/SQLite", "PG jit=off",
+        "peak MB S/PG")
+    print(hdr)
+    print("-" * len(hdr))
+    unit = None
+    for kind, label, fig in rows:
+        if kind != unit:
+            print("msg/s (higher is faster)" if kind == "rate" else
+                  "ms, whole process (lower is faster)")
+            unit = kind
+        lite, pg = fig["sqlite"], fig["postgresql"]
+        if kind == "rate":
+            print("  %-52s %10.0f %10.0f %8.2fx" % (label, lite[0], pg[0],
+                                                   pg[0] / lite[0]))
+        else:
+            nojit = fig.get("nojit")
+            extra = ""
+            if "rss-sqlite" in fig:
+                extra = "%14s %6.0f %5.0f" % (
+                    "%6.0f %6.2fx" % (nojit * 1e3, nojit / lite) if nojit
+                    else "-", fig["rss-sqlite"], fig["rss-postgresql"])
+            print("  %-52s %10.0f %10.0f %8.2fx %s" % (
+                label, lite * 1e3, pg * 1e3, pg / lite, extra))
+    cpu = [(label, fig) for kind, label, fig in rows if kind == "rate"]
+    if cpu:
+        print("cpu per mail (us): deskmail's processes, run's when it serves, "
+              "and on PostgreSQL the server's:")
+        for label, fig in cpu:
+            print("  %-52s %10.0f %10.0f" % (label, fig["sqlite"][1],
+                                             fig["postgresql"][1]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--deskmail", required=True)
@@ -638,6 +674,7 @@ def main():
     ap.add_argument("--load", default="auto",
                     choices=("auto", "store-copy", "psql"))
     a = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     if min(a.n, a.b, a.m, a.s, a.r) < 1:
         die("-n, -b, -m, -s and -r must be positive")
     what = a.o.split()
@@ -693,39 +730,13 @@ def main():
     if "send" in what:
         bench_send(a, work, binary, rows)
     if "report" in what:
+        if rows:
+            print()
+            table(rows)         # so far: the reports can take long
+            print()
         bench_report(a, work, binary, rows)
     print()
-    hdr = "%-54s %10s %10s %9s %14s %12s" % (
-        "", "SQLite", "PostgreSQL", "PG/SQLite", "PG jit=off",
-        "peak MB S/PG")
-    print(hdr)
-    print("-" * len(hdr))
-    unit = None
-    for kind, label, fig in rows:
-        if kind != unit:
-            print("msg/s (higher is faster)" if kind == "rate" else
-                  "ms, whole process (lower is faster)")
-            unit = kind
-        lite, pg = fig["sqlite"], fig["postgresql"]
-        if kind == "rate":
-            print("  %-52s %10.0f %10.0f %8.2fx" % (label, lite[0], pg[0],
-                                                   pg[0] / lite[0]))
-        else:
-            nojit = fig.get("nojit")
-            extra = ""
-            if "rss-sqlite" in fig:
-                extra = "%14s %6.0f %5.0f" % (
-                    "%6.0f %6.2fx" % (nojit * 1e3, nojit / lite) if nojit
-                    else "-", fig["rss-sqlite"], fig["rss-postgresql"])
-            print("  %-52s %10.0f %10.0f %8.2fx %s" % (
-                label, lite * 1e3, pg * 1e3, pg / lite, extra))
-    cpu = [(label, fig) for kind, label, fig in rows if kind == "rate"]
-    if cpu:
-        print("cpu per mail (us): deskmail's processes, run's when it serves, "
-              "and on PostgreSQL the server's:")
-        for label, fig in cpu:
-            print("  %-52s %10.0f %10.0f" % (label, fig["sqlite"][1],
-                                             fig["postgresql"][1]))
+    table(rows)
     print("load average after: %s" % " ".join("%.2f" % x
                                                for x in os.getloadavg()))
 
