@@ -77,12 +77,12 @@ def as_owner(cmd):
     return cmd
 
 
-def psql_admin(sql, db="postgres", stdin=None):
+def psql_admin(sql, db="postgres"):
     """sql as the superuser over the private socket (trust)."""
     return run(as_owner([os.path.join(PG["PG_BIN"], "psql"), "-X", "-q",
                          "-v", "ON_ERROR_STOP=1", "-h", PG["PG_SOCK"], "-p",
                          PG["PG_PORT"], "-U", "postgres", "-d", db, "-c",
-                         sql]), stdout=subprocess.DEVNULL, stdin=stdin)
+                         sql]), stdout=subprocess.DEVNULL)
 
 
 def server_cpu():
@@ -163,8 +163,9 @@ def drop_database(name):
 
 
 def to_postgresql(directory, db):
-    """Point the `deskmail init` directory at database db (empty) and make
-    its schema there, as tests/lib/store.sh's dm_init does."""
+    """Point the `deskmail init` directory at database db (empty), as
+    tests/lib/store.sh's dm_init does; `deskmail init` again, or store
+    copy, makes the schema there.  Returns the configuration's path."""
     pw = os.path.join(directory, "pg.password")
     with open(pw, "w") as f:
         f.write(PG["PG_PASSWORD"] + "\n")
