@@ -25,29 +25,13 @@
 
 static const char usage[] = "copy [--from SOURCE] [--to DEST]";
 
-/* postgresql://USER:PASSWORD@HOST/...: a colon before the '@' of the
- * authority, or password= among the parameters. */
-static int
-uri_has_password(const char *uri)
-{
-	const char *auth = strstr(uri, "://") + 3, *q;
-	size_t n = strcspn(auth, "/?");
-	const char *at = memchr(auth, '@', n);
-
-	if (at != NULL && memchr(auth, ':', (size_t)(at - auth)) != NULL)
-		return 1;
-	for (q = strchr(uri, '?'); q != NULL; q = strchr(q + 1, '&'))
-		if (strncmp(q + 1, "password=", 9) == 0)
-			return 1;
-	return 0;
-}
-
 static dm_err
 check_name(const char *option, const char *database)
 {
 	if (database[0] == '\0')
 		return dm_fail(DM_EUSAGE, "%s is empty", option);
-	if (config_database_is_pg(database) && uri_has_password(database))
+	if (config_database_is_pg(database) &&
+	    config_uri_has_password(database))
 		return dm_fail(DM_EUSAGE, "%s has a password in it, which "
 		    "every user of this host can read: put it in "
 		    "database_password_file (or ~/.pgpass)", option);
@@ -111,8 +95,12 @@ copy(struct dm_ctx *ctx, const char *source, const char *dest)
 	 * leave behind.  (PostgreSQL has no such lock: stop deskmail on
 	 * every host first.)  Its schema is checked before DEST is made.
 	 */
-	if ((err = store_open(&from, STORE_UPGRADE, &src)) != DM_OK)
-		return ctx_fail(ctx, err);
+	if ((err = store_open(&from, STORE_UPGRADE, &src)) != DM_OK ||
+	    (err = store_copy_source(src)) != DM_OK) {
+		rc = ctx_fail(ctx, err);
+		store_close(src);
+		return rc;
+	}
 	made = !config_database_is_pg(dest) && access(dest, F_OK) != 0;
 	if ((err = store_open(&to, STORE_CREATE, &dst)) != DM_OK)
 		goto fail;

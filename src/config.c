@@ -369,8 +369,8 @@ config_database_is_pg(const char *database)
 
 /* postgresql://USER:PASSWORD@HOST/...: a colon before the '@' of the
  * authority, or password= among the query's parameters. */
-static int
-uri_has_password(const char *uri)
+int
+config_uri_has_password(const char *uri)
 {
 	const char *auth = strstr(uri, "://") + 3;
 	size_t n = strcspn(auth, "/?");
@@ -1064,7 +1064,7 @@ check(struct dm_config *cfg)
 		return dm_fail(DM_ECONFIG, "%s: database must be set",
 		    cfg->path);
 	if (config_database_is_pg(cfg->database) &&
-	    uri_has_password(cfg->database))
+	    config_uri_has_password(cfg->database))
 		return dm_fail(DM_ECONFIG, "%s: database has a password in "
 		    "it: put it in database_password_file (or ~/.pgpass), "
 		    "where a process list and logs do not show it", cfg->path);

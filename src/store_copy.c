@@ -838,6 +838,12 @@ copy_all(struct dm_store *from, struct dm_store *to,
 }
 
 dm_err
+store_copy_source(struct dm_store *from)
+{
+	return check_version(from, NULL);
+}
+
+dm_err
 store_copy(struct dm_store *from, struct dm_store *to,
     struct store_copy_report *report)
 {

@@ -309,23 +309,47 @@ connected(struct pg_store *pg)
 	return session(pg) == DM_OK;
 }
 
+/*
+ * A statement that found the connection dead (the server restarted since
+ * this connection's last use: libpq only learns it by trying) may go
+ * again on a new one, once, if running it twice could do no harm: it
+ * opens a transaction or only reads, and none was open.  Anything else
+ * fails, as it must: a write may have been done before the connection
+ * broke.
+ */
+static int
+may_retry(struct pg_store *pg, const char *text, int in_transaction)
+{
+	if (in_transaction || pq.status(pg->conn) == CONNECTION_OK)
+		return 0;
+	if (strncmp(text, "BEGIN", 5) != 0 && strncmp(text, "SELECT", 6) != 0 &&
+	    strncmp(text, "WITH", 4) != 0)
+		return 0;
+	return connected(pg);
+}
+
 dm_err
 pg_exec(struct pg_store *pg, const char *text)
 {
 	PGresult *res;
 	ExecStatusType rc;
+	int in_transaction = pg_in_transaction(pg), tries = 2;
 
-	if (!pg_in_transaction(pg) && !connected(pg))
+	if (!in_transaction && !connected(pg))
 		return pg_error(pg, "database");
-	res = pq.exec(pg->conn, text);
-	rc = pq.result_status(res);
-	if (rc != PGRES_COMMAND_OK && rc != PGRES_TUPLES_OK) {
+	while (tries-- > 0) {
+		res = pq.exec(pg->conn, text);
+		rc = pq.result_status(res);
+		if (rc == PGRES_COMMAND_OK || rc == PGRES_TUPLES_OK) {
+			pq.clear(res);
+			return DM_OK;
+		}
 		failed(pg, res);
 		pq.clear(res);
-		return pg_error(pg, "database");
+		if (!may_retry(pg, text, in_transaction))
+			break;
 	}
-	pq.clear(res);
-	return DM_OK;
+	return pg_error(pg, "database");
 }
 
 dm_err
@@ -734,6 +758,36 @@ note_changes(struct pg_store *pg, PGresult *res)
 		pg->last_id = strtoll(pq.getvalue(res, 0, 0), NULL, 10);
 }
 
+/* Run s on the server: its result in s->res, or 0 (failed() said why). */
+static int
+execute(struct pg_stmt *s)
+{
+	struct pg_store *pg = s->pg;
+	int in_transaction = pg_in_transaction(pg), tries = 2;
+	ExecStatusType rc;
+
+	if (!in_transaction && !connected(pg))
+		return 0;
+	while (tries-- > 0) {
+		if (!prepare_here(s)) {
+			if (may_retry(pg, s->text, in_transaction))
+				continue;
+			return 0;
+		}
+		s->res = pq.exec_prepared(pg->conn, s->name, s->nparams,
+		    (const char *const *)s->values, s->lengths, s->formats, 0);
+		rc = pq.result_status(s->res);
+		if (rc == PGRES_TUPLES_OK || rc == PGRES_COMMAND_OK)
+			return 1;
+		failed(pg, s->res);
+		pq.clear(s->res);
+		s->res = NULL;
+		if (!may_retry(pg, s->text, in_transaction))
+			break;
+	}
+	return 0;
+}
+
 int
 pgstmt_step(struct pg_stmt *s)
 {
@@ -745,18 +799,9 @@ pgstmt_step(struct pg_stmt *s)
 		s->row = -1;
 		if (s->text == NULL)
 			return STMT_DONE;
-		if ((!pg_in_transaction(pg) && !connected(pg)) ||
-		    !prepare_here(s))
+		if (!execute(s))
 			return STMT_ERROR;
-		s->res = pq.exec_prepared(pg->conn, s->name, s->nparams,
-		    (const char *const *)s->values, s->lengths, s->formats, 0);
 		rc = pq.result_status(s->res);
-		if (rc != PGRES_TUPLES_OK && rc != PGRES_COMMAND_OK) {
-			failed(pg, s->res);
-			pq.clear(s->res);
-			s->res = NULL;
-			return STMT_ERROR;
-		}
 		s->nrows = rc == PGRES_TUPLES_OK ? pq.ntuples(s->res) : 0;
 		note_changes(pg, s->res);
 	}

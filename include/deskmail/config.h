@@ -207,6 +207,8 @@ dm_err config_load(const char *path, struct dm_config **out);
 
 /* Nonzero when database names a PostgreSQL store (a libpq URI). */
 int	config_database_is_pg(const char *database);
+/* Nonzero when such a URI has a password in it (user:pw@, password=). */
+int	config_uri_has_password(const char *uri);
 
 /*
  * The same without compiling the routing rules (cfg->rules stays NULL

@@ -38,6 +38,10 @@ struct store_copy_report {
  */
 dm_err	store_copy(struct dm_store *from, struct dm_store *to,
 	    struct store_copy_report *report);
+
+/* DM_ESCHEMA unless from is at this build's schema (store_copy() asks
+ * too; this is for asking before a destination is made). */
+dm_err	store_copy_source(struct dm_store *from);
 void	store_copy_report_free(struct store_copy_report *report);
 
 #endif
