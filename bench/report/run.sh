@@ -12,17 +12,21 @@
 # not FCR, ratings, categories, agencies and SLA breaches a desk might see.
 # They are not mail deskmail has processed.
 #
-#   bench/report/run.sh [-n TICKETS] [-r ROUNDS] [--keep DIR]
+#   bench/report/run.sh [-n TICKETS] [-r ROUNDS] [--keep DIR] [--data-only]
+#
+# --data-only stops once the data are made (with --keep: DIR/dm holds the
+# configuration and the database; bench/pg copies them to PostgreSQL).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-n=100000 rounds=3 keep=
+n=100000 rounds=3 keep= data_only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) n=$2; shift 2 ;;
 	-r) rounds=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	*) echo "usage: $0 [-n TICKETS] [-r ROUNDS] [--keep DIR]" >&2; exit 64 ;;
+	--data-only) data_only=1; shift ;;
+	*) echo "usage: $0 [-n TICKETS] [-r ROUNDS] [--keep DIR] [--data-only]" >&2; exit 64 ;;
 	esac
 done
 dm=${DESKMAIL:-$top/build/src/deskmail}
@@ -125,6 +129,7 @@ t1=$(date +%s%N)
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 echo "bench/report: $n closed tickets, made in $(ms "$t0" "$t1") ms:" \
 	"$(sqlite3 "$W/deskmail.db" 'SELECT (SELECT count(*) FROM events) || " events, " || (SELECT count(*) FROM messages) || " messages, " || (SELECT count(*) FROM surveys) || " surveys, " || (SELECT count(*) FROM sla_results) || " SLA results"')"
+[ -n "$data_only" ] && { echo "database $(du -h "$W/deskmail.db" | cut -f1): $W"; exit 0; }
 echo "database $(du -h "$W/deskmail.db" | cut -f1); best of $rounds rounds; wall time of the whole process"
 
 # best NAME COMMAND...: the best wall time (ms) of ROUNDS runs
