@@ -54,7 +54,10 @@ echo "== build-pg: the suite on PostgreSQL"
 pg_tests=$(make -s -C "$top/build" print-tests | tr ' ' '\n' |
 	grep -vxE 'tests/unit/unit|tests/unit/headers.test|tests/corpus/corpus.test|tests/fuzz/regressions.test|tests/doc/.*|tests/package/deb.test|tests/pg/.*|tests/chaos/instances.test|tests/ops/units.test|tests/upgrade/upgrade.test' |
 	tr '\n' ' ')
-pg_env=$(tests/lib/pg-suite.sh start "$top/build-pg/cluster") ||
+# in /tmp: the cluster runs as the postgres user, who may not enter the
+# tree (a clone in /root, mode 0700)
+pg_dir=$(mktemp -d /tmp/deskmail-pgsuite.XXXXXX)
+pg_env=$(tests/lib/pg-suite.sh start "$pg_dir") ||
 	{ echo "run-all: the suite's PostgreSQL cluster did not start"; }
 eval "$pg_env"
 # with the sanitizers: store_pg.c gets their scrutiny, on its own leg
@@ -62,7 +65,8 @@ DESKMAIL_TEST_DATABASE=pg TESTS="$pg_tests" \
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	suite build-pg --enable-werror --enable-sanitizers
-tests/lib/pg-suite.sh stop "$top/build-pg/cluster" || true
+tests/lib/pg-suite.sh stop "$pg_dir" || true
+rm -rf "$pg_dir"
 # a short fuzz campaign (issue 9): 20 s per target; `make fuzz` runs long
 echo "== fuzz: 20 s per target"
 if FUZZ_BUILD=$top/build-fuzz tests/fuzz/run.sh 20; then
