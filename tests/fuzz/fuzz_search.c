@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *doc;
 	size_t qlen, dlen, i;
-	char *q, *out = NULL;
+	char *q, *out = NULL, *pg = NULL;
 	dm_err err;
 	int rc, quoted;
 
@@ -46,7 +46,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	fuzz_split(data, size, &doc, &qlen, &dlen);
 	q = fuzz_str(data, qlen);
-	err = search_query_fts(q, &out);
+	err = search_query_fts(q, 0, &out);
+	/* the PostgreSQL form (to_tsquery's): the same queries refused */
+	if ((search_query_fts(q, 1, &pg) == DM_OK) != (err == DM_OK))
+		abort();
+	free(pg);
 	if (err != DM_OK) {
 		if (err != DM_EUSAGE || out != NULL)
 			abort();

@@ -42,15 +42,20 @@ cflags="-g -O1 -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Wno-unused-paramet
 cflags="$cflags -DTEMPLATE_SRCDIR=\"$top/templates\" -DDM_SRCDIR=\"$top\""
 # lang_guess.c's <textcat.h> (config.h below may say HAVE_TEXTCAT)
 cflags="$cflags $(pkg-config --cflags libexttextcat 2>/dev/null)"
+# store_pg.c's <libpq-fe.h> (libpq itself is loaded at run time, dyn.h)
+cflags="$cflags $(pkg-config --cflags libpq)"
 libs="$(pkg-config --libs sqlite3 libpcre2-8 json-c inih nettle) -letpan -llockfile -lm -ldl"
 # web.c's config.h: the sonames it loads libmicrohttpd & co. by
 if [ ! -f "$out/inc/config.h" ]; then
 	if [ -f "$top/build/build-aux/config.h" ]; then
 		cp "$top/build/build-aux/config.h" "$out/inc/config.h"
 	else
-		printf '#define MHD_SONAME "libmicrohttpd.so.12"\n#define CURL_SONAME "libcurl-gnutls.so.4"\n#define GNUTLS_SONAME "libgnutls.so.30"\n' >"$out/inc/config.h"
+		printf '#define MHD_SONAME "libmicrohttpd.so.12"\n#define CURL_SONAME "libcurl-gnutls.so.4"\n#define GNUTLS_SONAME "libgnutls.so.30"\n#define PQ_SONAME "libpq.so.5"\n' >"$out/inc/config.h"
 	fi
 fi
+# a config.h from before the PostgreSQL store lacks its soname
+grep -q PQ_SONAME "$out/inc/config.h" ||
+	echo '#define PQ_SONAME "libpq.so.5"' >> "$out/inc/config.h"
 newest_h=$(ls -t "$top"/include/deskmail/*.h | head -1)
 objs=
 for s in "$top"/src/*.c; do
