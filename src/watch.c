@@ -106,11 +106,14 @@ serve(struct watch *w, struct dm_store *st, struct dm_imap *im)
 static int
 take_lease(struct watch *w, struct dm_store *st)
 {
-	int held = 0, said = 0;
+	int held = 0, said = 0, failing = 0;
 
 	while (!*w->stop) {
 		if (mailbox_lease(st, w->mb->name, &held) != DM_OK) {
-			log_error("run: %s: %s", w->mb->name, dm_errdetail());
+			/* once per outage, not every LEASE_POLL seconds */
+			if (!failing++)
+				log_error("run: %s: %s", w->mb->name,
+				    dm_errdetail());
 			held = 0;
 		} else if (held)
 			break;
