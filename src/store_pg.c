@@ -122,8 +122,9 @@ struct pg_store {
 	int64_t		 changes, last_id;
 	char		 sqlstate[6];	/* the last failure's, "" if none */
 	char		 message[512];
-	char		*lock_timeout;	/* SET lock_timeout = ..., again after
-					   a reconnection */
+	char		*settings;	/* the session's SETs (lock_timeout,
+					   jit, ...), again after a
+					   reconnection */
 	struct lease	*leases;
 	size_t		 nleases;
 };
@@ -218,7 +219,7 @@ static dm_err
 session(struct pg_store *pg)
 {
 	pq.set_notice_processor(pg->conn, quiet, NULL);
-	return pg_exec(pg, pg->lock_timeout);
+	return pg_exec(pg, pg->settings);
 }
 
 dm_err
@@ -266,7 +267,7 @@ pg_open(const char *uri, const char *password_file, long wait_ms,
 	}
 	/* jit off: compiling a report's plan cost more than it saved (a
 	 * third of the sla report's time, bench/pg) */
-	pg->lock_timeout = xasprintf("SET lock_timeout = %ld; SET jit = off;"
+	pg->settings = xasprintf("SET lock_timeout = %ld; SET jit = off;"
 	    "%s", wait_ms,
 	    synchronous_off ? "SET synchronous_commit = off;" : "");
 	if ((err = session(pg)) != DM_OK) {
@@ -287,7 +288,7 @@ pg_close(struct pg_store *pg)
 	while (pg->nleases > 0)
 		free(pg->leases[--pg->nleases].key);
 	free(pg->leases);
-	free(pg->lock_timeout);
+	free(pg->settings);
 	free(pg);
 }
 
@@ -310,6 +311,13 @@ connected(struct pg_store *pg)
 	}
 	pg->generation++;
 	return session(pg) == DM_OK;
+}
+
+/* Usable for the next statement: in a transaction, or connected. */
+static int
+ready(struct pg_store *pg)
+{
+	return pg_in_transaction(pg) || connected(pg);
 }
 
 /*
@@ -452,7 +460,7 @@ pg_schema_version(struct pg_store *pg, int *v)
 	int exists;
 
 	*v = 0;
-	if (!pg_in_transaction(pg) && !connected(pg))
+	if (!ready(pg))
 		return pg_error(pg, "database");
 	/* asked first: reading a table that is not there would abort the
 	 * caller's transaction */
@@ -471,7 +479,7 @@ query_text(struct pg_store *pg, const char *text, const char *arg,
 	dm_err err = DM_OK;
 
 	*out = NULL;
-	if (!pg_in_transaction(pg) && !connected(pg))
+	if (!ready(pg))
 		return pg_error(pg, "database");
 	res = pq.exec_params(pg->conn, text, 1, NULL, &arg, NULL, NULL, 0);
 	if (pq.result_status(res) != PGRES_TUPLES_OK) {
