@@ -279,17 +279,23 @@ timer_meet(struct dm_store *st, const struct dm_config *cfg,
 	return err;
 }
 
-/* PostgreSQL: ?2 first met in "IS NULL" has no type unless cast */
+/*
+ * Cancel the ticket's live timers of the names in list ("assign,resolve";
+ * NULL: every one).  A list, so a row change stops what it stops in one
+ * statement: each is a round trip on PostgreSQL.  PostgreSQL: ?2 first
+ * met in "IS NULL" has no type unless cast.
+ */
 static const struct dm_sql sql_cancel = SQL2(
     "UPDATE sla_timers SET state = 'cancelled', done_at = ?3"
     " WHERE ticket_id = ?1 AND +state IN ('pending', 'paused')"
-    " AND (?2 IS NULL OR name = ?2)",
+    " AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || name || ',') > 0)",
     "UPDATE sla_timers SET state = 'cancelled', done_at = $3"
     " WHERE ticket_id = $1 AND state IN ('pending', 'paused')"
-    " AND ($2::text IS NULL OR name = $2)");
+    " AND ($2::text IS NULL OR"
+    " strpos(',' || $2 || ',', ',' || name || ',') > 0)");
 
 static dm_err
-timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
+timers_cancel(struct dm_store *st, int64_t ticket, const char *list,
     time_t now)
 {
 	struct dm_stmt *s = store_stmt(st, &sql_cancel);
@@ -297,7 +303,7 @@ timers_cancel(struct dm_store *st, int64_t ticket, const char *name,
 	if (s == NULL)
 		return store_error(st, "sla_timers");
 	stmt_bind_int64(s, 1, ticket);
-	stmt_bind_text(s, 2, name);
+	stmt_bind_text(s, 2, list);
 	stmt_bind_int64(s, 3, (int64_t)now);
 	return store_exec_stmt(st, s);
 }
@@ -356,14 +362,12 @@ sla_next_update(struct dm_store *st, int64_t ticket, time_t *when)
 
 /* The row's update notices, counted from start. */
 static dm_err
-schedule_updates(struct dm_store *st, const struct dm_ticket *t,
+add_updates(struct dm_store *st, const struct dm_ticket *t,
     const struct calendar *cal, const struct sla_row *r, time_t start)
 {
-	dm_err err;
+	dm_err err = DM_OK;
 	size_t i;
 
-	if ((err = timers_cancel(st, t->id, "update", start)) != DM_OK)
-		return err;
 	if (r->update_every.n)
 		return timer_add_next(st, t->id, "update", span_add(cal, r, start,
 		    &r->update_every), r->business);
@@ -371,6 +375,18 @@ schedule_updates(struct dm_store *st, const struct dm_ticket *t,
 		err = timer_add_next(st, t->id, "update", span_add(cal, r, start,
 		    &r->updates[i]), r->business);
 	return err;
+}
+
+/* ... in place of those it had. */
+static dm_err
+schedule_updates(struct dm_store *st, const struct dm_ticket *t,
+    const struct calendar *cal, const struct sla_row *r, time_t start)
+{
+	dm_err err;
+
+	if ((err = timers_cancel(st, t->id, "update", start)) != DM_OK)
+		return err;
+	return add_updates(st, t, cal, r, start);
 }
 
 static int
@@ -395,16 +411,14 @@ same_updates(const struct sla_row *a, const struct sla_row *b)
 	return sla_row_same(&x, &y);
 }
 
-/* (Re)start a target counted from start, unless it is already met. */
+/* Start a target counted from start, unless it is already met. */
 static dm_err
-restart_target(struct dm_store *st, const struct dm_ticket *t,
+start_target(struct dm_store *st, const struct dm_ticket *t,
     const struct calendar *cal, const struct sla_row *r, const char *name,
-    const struct sla_span *span, time_t start, time_t now)
+    const struct sla_span *span, time_t start)
 {
-	dm_err err;
-
-	if ((err = timers_cancel(st, t->id, name, now)) != DM_OK || span->n == 0)
-		return err;
+	if (span->n == 0)
+		return DM_OK;
 	if (strcmp(name, "assign") == 0 && t->assignee != NULL)
 		return DM_OK;
 	return timer_add_next(st, t->id, name, span_add(cal, r, start, span),
@@ -418,6 +432,7 @@ struct entry {
 				   target (not after a transfer) */
 	int	covered;	/* a significant update, sent with it, is the
 				   initial notice too (one mail per change) */
+	int	fresh;		/* a new ticket: no timers to stop */
 };
 
 /*
@@ -473,32 +488,45 @@ enter_row(struct dm_store *st, const struct dm_config *cfg,
     const struct sla_row *from, const struct sla_row *to,
     const struct entry *e, time_t now)
 {
+	int assign, resolve, updates, referral;
+	char stop[64] = "";
 	dm_err err = DM_OK;
 
-	if (from == NULL || from->business != to->business ||
-	    memcmp(&from->assign, &to->assign, sizeof(to->assign)) != 0)
-		err = restart_target(st, t, cal, to, "assign", &to->assign,
-		    e->start, now);
-	if (err == DM_OK && (from == NULL || from->business != to->business ||
-	    memcmp(&from->resolve, &to->resolve, sizeof(to->resolve)) != 0))
-		err = restart_target(st, t, cal, to, "resolve", &to->resolve,
-		    e->start, now);
+	/* stop first what the new row restarts or no longer promises (the
+	 * names differ from those started below but for a restart) */
+	assign = from == NULL || from->business != to->business ||
+	    memcmp(&from->assign, &to->assign, sizeof(to->assign)) != 0;
+	resolve = from == NULL || from->business != to->business ||
+	    memcmp(&from->resolve, &to->resolve, sizeof(to->resolve)) != 0;
+	updates = has_updates(to) && (from == NULL || !same_updates(from, to));
+	referral = from == NULL || memcmp(&from->referral, &to->referral,
+	    sizeof(to->referral)) != 0;
+	if (assign)
+		strcat(stop, ",assign");
+	if (resolve)
+		strcat(stop, ",resolve");
+	if (to->ack.n == 0)	/* the resolver acknowledges nothing now */
+		strcat(stop, ",ack,chain");
+	if (updates || !has_updates(to))
+		strcat(stop, ",update");
+	if (referral)
+		strcat(stop, ",referral,management");
+	if (stop[0] != '\0' && !e->fresh)
+		err = timers_cancel(st, t->id, stop + 1, now);
+
+	if (err == DM_OK && assign)
+		err = start_target(st, t, cal, to, "assign", &to->assign,
+		    e->start);
+	if (err == DM_OK && resolve)
+		err = start_target(st, t, cal, to, "resolve", &to->resolve,
+		    e->start);
 	/* the resolver acknowledges within ack of being told */
 	if (err == DM_OK && to->ack.n && (from == NULL || from->ack.n == 0))
 		err = timer_add_next(st, t->id, "ack", span_add(cal, to, now,
 		    &to->ack), to->business);
-	if (err == DM_OK && to->ack.n == 0 &&
-	    (err = timers_cancel(st, t->id, "ack", now)) == DM_OK)
-		err = timers_cancel(st, t->id, "chain", now);
-	if (err == DM_OK && !has_updates(to))
-		err = timers_cancel(st, t->id, "update", now);
-	else if (err == DM_OK && (from == NULL || !same_updates(from, to)))
-		err = schedule_updates(st, t, cal, to, now);
-	if (err == DM_OK && (from == NULL || memcmp(&from->referral,
-	    &to->referral, sizeof(to->referral)) != 0) &&
-	    (err = timers_cancel(st, t->id, "referral", now)) == DM_OK &&
-	    (err = timers_cancel(st, t->id, "management", now)) == DM_OK &&
-	    to->referral.n)
+	if (err == DM_OK && updates)
+		err = add_updates(st, t, cal, to, now);
+	if (err == DM_OK && referral && to->referral.n)
 		err = timer_add_next(st, t->id, "referral", span_add(cal, to, now,
 		    &to->referral), to->business);
 	if (err == DM_OK && to->initial.n && (from == NULL ||
@@ -529,7 +557,7 @@ sla_on_created(struct dm_store *st, const struct dm_config *cfg,
 {
 	const struct sla_policy *p = policy(cfg, t);
 	struct calendar cal;
-	struct entry e = { t->created, 1, 0 };
+	struct entry e = { t->created, 1, 0, 1 };
 	dm_err err;
 
 	if (p->triage.n && (err = timer_add_next(st, t->id, "triage",
@@ -558,7 +586,7 @@ sla_on_severity(struct dm_store *st, const struct dm_config *cfg,
 {
 	const struct sla_row *from = row(cfg, t, old), *to = row(cfg, t,
 	    t->severity);
-	struct entry e = { old == 0 ? t->created : now, 1, 0 };
+	struct entry e = { old == 0 ? t->created : now, 1, 0, 0 };
 	struct calendar cal;
 	struct sla_mail m;
 	dm_err err;
@@ -596,7 +624,7 @@ sla_on_transfer(struct dm_store *st, const struct dm_config *cfg,
     struct dm_ticket *t, time_t now)
 {
 	const char *from = policy_of(cfg, t), *to = team_policy(cfg, t->team);
-	struct entry e = { t->created, 0, 0 };
+	struct entry e = { t->created, 0, 0, 0 };
 	struct calendar cal;
 	char *detail;
 	dm_err err;
@@ -1040,7 +1068,7 @@ sla_restart(struct dm_store *st, const struct dm_config *cfg,
     const struct dm_ticket *t, time_t now)
 {
 	struct calendar cal;
-	struct entry e = { now, 0, 0 };
+	struct entry e = { now, 0, 0, 0 };
 	dm_err err;
 
 	if ((err = timers_cancel(st, t->id, NULL, now)) != DM_OK ||
