@@ -424,34 +424,27 @@ directory_import(struct dm_store *st, const char *path, size_t *nagencies,
 	return err;
 }
 
-static const struct dm_sql sql_lookup = SQL(
-    "SELECT agency FROM agency_senders WHERE sender = ?1");
+/*
+ * The most specific of up to LOOKUP_KEYS keys in one statement (a round
+ * trip each on PostgreSQL); binds left unset are NULL and match nothing.
+ */
+#define LOOKUP_KEYS	8
+static const struct dm_sql sql_lookup = SQL2(
+    "SELECT agency FROM agency_senders WHERE sender IN"
+    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ORDER BY length(sender) DESC LIMIT 1",
+    "SELECT agency FROM agency_senders WHERE sender IN"
+    " ($1, $2, $3, $4, $5, $6, $7, $8) ORDER BY length(sender) DESC LIMIT 1");
 
-dm_err
-directory_lookup(struct dm_store *st, const char *address, char **agency)
+/* The keys address is looked up by, most specific first: the address
+ * itself, then its domain, then each parent domain short of the top. */
+static size_t
+lookup_keys(char *key, const char **keys, size_t max)
 {
-	char *key = str_lower(xstrdup(address)), *p;
-	struct dm_stmt *s;
-	int rc;
+	size_t n = 0;
+	char *p = key;
 
-	*agency = NULL;
-	/* the address itself, then its domain, then each parent domain */
-	for (p = key; p != NULL && *p != '\0'; ) {
-		if ((s = store_stmt(st, &sql_lookup)) == NULL) {
-			free(key);
-			return store_error(st, "agency_senders");
-		}
-		stmt_bind_text(s, 1, p);
-		rc = stmt_step(s);
-		if (rc == STMT_ROW)
-			*agency = stmt_dup(s, 0);
-		stmt_reset(s);
-		if (rc != STMT_ROW && rc != STMT_DONE) {
-			free(key);
-			return store_error(st, "agency_senders");
-		}
-		if (*agency != NULL)
-			break;
+	while (p != NULL && *p != '\0' && n < max) {
+		keys[n++] = p;
 		if (strchr(p, '@') != NULL)
 			p = strchr(p, '@') + 1;
 		else if ((p = strchr(p, '.')) != NULL) {
@@ -460,8 +453,38 @@ directory_lookup(struct dm_store *st, const char *address, char **agency)
 				break;	/* not a bare top-level domain */
 		}
 	}
+	return n;
+}
+
+dm_err
+directory_lookup(struct dm_store *st, const char *address, char **agency)
+{
+	char *key = str_lower(xstrdup(address));
+	const char *keys[64];
+	struct dm_stmt *s;
+	size_t n, i, k;
+	dm_err err = DM_OK;
+	int rc;
+
+	*agency = NULL;
+	n = lookup_keys(key, keys, sizeof(keys) / sizeof(keys[0]));
+	for (i = 0; i < n && *agency == NULL && err == DM_OK;
+	    i += LOOKUP_KEYS) {
+		if ((s = store_stmt(st, &sql_lookup)) == NULL) {
+			err = store_error(st, "agency_senders");
+			break;
+		}
+		for (k = 0; k < LOOKUP_KEYS; k++)
+			stmt_bind_text(s, (int)k + 1, i + k < n ? keys[i + k] :
+			    NULL);
+		if ((rc = stmt_step(s)) == STMT_ROW)
+			*agency = stmt_dup(s, 0);
+		else if (rc != STMT_DONE)
+			err = store_error(st, "agency_senders");
+		stmt_reset(s);
+	}
 	free(key);
-	return DM_OK;
+	return err;
 }
 
 static const struct dm_sql sql_get = SQL(
