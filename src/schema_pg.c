@@ -6,8 +6,7 @@
  * The tables are SQLite's, column for column and in the same order
  * (columns a migration added come last, as ALTER TABLE put them), so a
  * statement reads the same row in either store.  Where a type or a
- * construct differs, the comment says why; doc/postgresql-audit.md,
- * section 3, has the reasoning at length.
+ * construct differs, the comment says why.
  *
  * Types, the same everywhere:
  *   - ID: the nine tables SQLite numbered by rowid.  BY DEFAULT, not

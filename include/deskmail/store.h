@@ -279,9 +279,8 @@ char	*stmt_dup(struct dm_stmt *s, int col);
 /*
  * A statement's text for each backend, beside the code that owns its
  * table: SQL("...") when one text serves both (PostgreSQL gets it with
- * ?N written $N), SQL2("sqlite", "postgresql") where they differ
- * (doc/postgresql-audit.md lists those).  Always a static constant: the
- * statement caches key on its address.
+ * ?N written $N), SQL2("sqlite", "postgresql") where they differ.
+ * Always a static constant: the statement caches key on its address.
  */
 struct dm_sql {
 	const char	*lite;
