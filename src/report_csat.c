@@ -115,6 +115,7 @@ scan(const struct report_env *env, const struct dm_sql *sql, struct csat *c,
 
 	if (s == NULL)
 		return store_error(env->st, "csat");
+	stmt_stream(s);
 	stmt_bind_int64(s, 1, env->opts->from);
 	stmt_bind_int64(s, 2, env->opts->to);
 	while ((rc = stmt_step(s)) == STMT_ROW) {

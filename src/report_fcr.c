@@ -151,6 +151,7 @@ read_joined(const struct report_env *env, struct closed *c)
 
 	if (s == NULL)
 		return store_error(env->st, "fcr");
+	stmt_stream(s);
 	stmt_bind_int64(s, 1, env->opts->from);
 	stmt_bind_int64(s, 2, env->opts->to);
 	while ((rc = stmt_step(s)) == STMT_ROW) {
@@ -173,6 +174,7 @@ read_counts(const struct report_env *env, const struct dm_sql *sql,
 
 	if (s == NULL)
 		return store_error(env->st, "fcr");
+	stmt_stream(s);
 	while ((rc = stmt_step(s)) == STMT_ROW) {
 		int64_t id = stmt_int64(s, 0);
 		int what = stmt_int(s, 1);
@@ -195,6 +197,7 @@ read_facts(const struct report_env *env, struct closed *c)
 
 	if (s == NULL)
 		return store_error(env->st, "fcr");
+	stmt_stream(s);
 	stmt_bind_int64(s, 1, env->opts->from);
 	stmt_bind_int64(s, 2, env->opts->to);
 	while ((rc = stmt_step(s)) == STMT_ROW)

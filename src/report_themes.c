@@ -84,6 +84,7 @@ scan(const struct report_env *env, struct scan *sc)
 
 	if (s == NULL)
 		return store_error(env->st, "themes");
+	stmt_stream(s);
 	periods = rperiods_new(env->opts->by);
 	stmt_bind_int64(s, 1, env->opts->from);
 	stmt_bind_int64(s, 2, env->opts->to);

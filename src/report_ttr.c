@@ -123,6 +123,7 @@ scan(const struct report_env *env, struct rmap *m, struct rgroups *gr,
 
 	if (s == NULL)
 		return store_error(env->st, "ttr");
+	stmt_stream(s);
 	stmt_bind_int64(s, 1, env->opts->from);
 	stmt_bind_int64(s, 2, env->opts->to);
 	while ((rc = stmt_step(s)) == STMT_ROW) {

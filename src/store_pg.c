@@ -7,7 +7,11 @@
  * connection, and again after a reconnection.  Its parameters go as
  * text (blobs as binary bytea); its rows come back as text, all at once
  * (the code runs other statements while it walks one), and are walked
- * by pgstmt_step().
+ * by pgstmt_step().  One its caller reads straight through (a report's
+ * scan, pgstmt_stream()) has its rows come one at a time instead, so a
+ * million of them are never in memory together; should another command
+ * need the connection before the last one, the rest is fetched whole
+ * first (settle()).
  */
 #include "config.h"
 
@@ -38,6 +42,11 @@ static struct {
 	__typeof__(&PQexecParams) exec_params;
 	__typeof__(&PQprepare) prepare;
 	__typeof__(&PQexecPrepared) exec_prepared;
+	__typeof__(&PQsendQueryPrepared) send_query_prepared;
+	__typeof__(&PQsetSingleRowMode) set_single_row_mode;
+	__typeof__(&PQgetResult) get_result;
+	__typeof__(&PQcopyResult) copy_result;
+	__typeof__(&PQsetvalue) setvalue;
 	__typeof__(&PQresultStatus) result_status;
 	__typeof__(&PQresultErrorField) result_error_field;
 	__typeof__(&PQresultErrorMessage) result_error_message;
@@ -67,6 +76,11 @@ static const struct dyn_sym pq_syms[] = {
 	{ "PQexecParams", (void **)&pq.exec_params },
 	{ "PQprepare", (void **)&pq.prepare },
 	{ "PQexecPrepared", (void **)&pq.exec_prepared },
+	{ "PQsendQueryPrepared", (void **)&pq.send_query_prepared },
+	{ "PQsetSingleRowMode", (void **)&pq.set_single_row_mode },
+	{ "PQgetResult", (void **)&pq.get_result },
+	{ "PQcopyResult", (void **)&pq.copy_result },
+	{ "PQsetvalue", (void **)&pq.setvalue },
 	{ "PQresultStatus", (void **)&pq.result_status },
 	{ "PQresultErrorField", (void **)&pq.result_error_field },
 	{ "PQresultErrorMessage", (void **)&pq.result_error_message },
@@ -127,6 +141,7 @@ struct pg_store {
 					   reconnection */
 	struct lease	*leases;
 	size_t		 nleases;
+	struct pg_stmt	*streaming;	/* its rows still coming */
 };
 
 struct pg_stmt {
@@ -139,8 +154,15 @@ struct pg_stmt {
 	char		**owned;	/* the values we copied */
 	int		*lengths, *formats;
 	unsigned	 prepared;	/* the generation it was prepared on, +1 */
-	PGresult	*res;
+	PGresult	*res;		/* streaming: the current row's */
 	int		 executed, row, nrows;
+	int		 stream;	/* read straight through: a row at a
+					   time (pgstmt_stream()) */
+	int		 streaming;	/* rows still coming */
+	int		 broken;	/* the rest failed (settle()) */
+	PGresult	*held;		/* the row's own, which settle()
+					   replaced: its values may be in use
+					   until the next step */
 	/* pgstmt_blob()'s decoding of one bytea value */
 	unsigned char	*blob;
 	size_t		 blob_len;
@@ -278,6 +300,69 @@ pg_open(const char *uri, const char *password_file, long wait_ms,
 	return DM_OK;
 }
 
+/* What is left of the command in progress is read (and let go of):
+ * libpq takes the next one only then. */
+static void
+drain(struct pg_store *pg)
+{
+	PGresult *r;
+
+	while ((r = pq.get_result(pg->conn)) != NULL)
+		pq.clear(r);
+}
+
+/*
+ * A streaming statement's rows still to come, fetched now and added to
+ * its result, so the connection is free for another command and the
+ * statement walks on as if they had come at once.  An error among them
+ * is the statement's, at its end.
+ */
+static void
+settle(struct pg_store *pg)
+{
+	struct pg_stmt *s = pg->streaming;
+	PGresult *whole, *r;
+	int i, n, cols;
+
+	if (s == NULL)
+		return;
+	pg->streaming = NULL;
+	s->streaming = 0;
+	whole = pq.copy_result(s->res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+	n = whole != NULL ? pq.ntuples(whole) : 0;
+	cols = whole != NULL ? pq.nfields(whole) : 0;
+	while ((r = pq.get_result(pg->conn)) != NULL) {
+		if (pq.result_status(r) == PGRES_SINGLE_TUPLE && whole != NULL) {
+			for (i = 0; i < cols; i++)
+				if (!pq.setvalue(whole, n, i, pq.getisnull(r, 0,
+				    i) ? NULL : pq.getvalue(r, 0, i),
+				    pq.getisnull(r, 0, i) ? -1 :
+				    pq.getlength(r, 0, i)))
+					s->broken = 1;	/* out of memory */
+			n++;
+		} else if (pq.result_status(r) != PGRES_TUPLES_OK) {
+			failed(pg, r);
+			s->broken = 1;
+		}
+		pq.clear(r);
+	}
+	if (whole == NULL)
+		s->broken = 1;
+	else {
+		s->held = s->res;
+		s->res = whole;
+		s->nrows = n;
+	}
+}
+
+/* The connection, free for the next command. */
+static PGconn *
+conn(struct pg_store *pg)
+{
+	settle(pg);
+	return pg->conn;
+}
+
 void
 pg_close(struct pg_store *pg)
 {
@@ -349,7 +434,7 @@ pg_exec(struct pg_store *pg, const char *text)
 	if (!in_transaction && !connected(pg))
 		return pg_error(pg, "database");
 	while (tries-- > 0) {
-		res = pq.exec(pg->conn, text);
+		res = pq.exec(conn(pg), text);
 		rc = pq.result_status(res);
 		if (rc == PGRES_COMMAND_OK || rc == PGRES_TUPLES_OK) {
 			pq.clear(res);
@@ -390,7 +475,7 @@ pg_begin_read(struct pg_store *pg)
 dm_err
 pg_commit(struct pg_store *pg)
 {
-	PGresult *res = pq.exec(pg->conn, "COMMIT");
+	PGresult *res = pq.exec(conn(pg), "COMMIT");
 	dm_err err = DM_OK;
 
 	/* COMMIT of a transaction an error aborted says ROLLBACK, not an
@@ -412,13 +497,13 @@ void
 pg_rollback(struct pg_store *pg)
 {
 	if (pg_in_transaction(pg))
-		pq.clear(pq.exec(pg->conn, "ROLLBACK"));
+		pq.clear(pq.exec(conn(pg), "ROLLBACK"));
 }
 
 int
 pg_in_transaction(struct pg_store *pg)
 {
-	PGTransactionStatusType t = pq.transaction_status(pg->conn);
+	PGTransactionStatusType t = pq.transaction_status(conn(pg));
 
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
 	    t == PQTRANS_ACTIVE;
@@ -440,7 +525,7 @@ pg_last_id(struct pg_store *pg)
 static dm_err
 query_int(struct pg_store *pg, const char *text, int *v)
 {
-	PGresult *res = pq.exec(pg->conn, text);
+	PGresult *res = pq.exec(conn(pg), text);
 	dm_err err = DM_OK;
 
 	*v = 0;
@@ -481,7 +566,7 @@ query_text(struct pg_store *pg, const char *text, const char *arg,
 	*out = NULL;
 	if (!ready(pg))
 		return pg_error(pg, "database");
-	res = pq.exec_params(pg->conn, text, 1, NULL, &arg, NULL, NULL, 0);
+	res = pq.exec_params(conn(pg), text, 1, NULL, &arg, NULL, NULL, 0);
 	if (pq.result_status(res) != PGRES_TUPLES_OK) {
 		failed(pg, res);
 		err = pg_error(pg, "lease");
@@ -614,17 +699,40 @@ pg_prepare(struct pg_store *pg, const struct dm_sql *sql)
 	return s;
 }
 
+/* The rest of a stream nobody will read. */
 static void
-drop_result(struct pg_stmt *s)
+end_stream(struct pg_stmt *s)
 {
-	if (s->res != NULL)
-		pq.clear(s->res);
-	s->res = NULL;
-	s->executed = 0;
-	s->row = s->nrows = 0;
+	if (!s->streaming)
+		return;
+	drain(s->pg);
+	s->streaming = 0;
+	s->pg->streaming = NULL;
+}
+
+/* A new row: what decode() kept was the last one's. */
+static void
+forget_blob(struct pg_stmt *s)
+{
 	free(s->blob);
 	s->blob = NULL;
 	s->blob_row = -1;
+}
+
+static void
+drop_result(struct pg_stmt *s)
+{
+	end_stream(s);
+	if (s->res != NULL)
+		pq.clear(s->res);
+	s->res = NULL;
+	if (s->held != NULL)
+		pq.clear(s->held);
+	s->held = NULL;
+	s->executed = 0;
+	s->broken = 0;
+	s->row = s->nrows = 0;
+	forget_blob(s);
 }
 
 void
@@ -670,11 +778,12 @@ pgstmt_drop(struct pg_stmt *s)
 
 	if (s == NULL)
 		return;
+	drop_result(s);		/* its own stream first, not fetched whole */
 	/* the server keeps a prepared statement as long as the session */
 	if (s->prepared == s->pg->generation + 1 &&
 	    pq.status(s->pg->conn) == CONNECTION_OK) {
 		text = xasprintf("DEALLOCATE %s", s->name);
-		pq.clear(pq.exec(s->pg->conn, text));
+		pq.clear(pq.exec(conn(s->pg), text));
 		free(text);
 	}
 	pgstmt_free(s);
@@ -743,7 +852,7 @@ prepare_here(struct pg_stmt *s)
 
 	if (s->prepared == pg->generation + 1)
 		return 1;
-	res = pq.prepare(pg->conn, s->name, s->text, s->nparams, s->types);
+	res = pq.prepare(conn(pg), s->name, s->text, s->nparams, s->types);
 	if (pq.result_status(res) != PGRES_COMMAND_OK) {
 		failed(pg, res);
 		pq.clear(res);
@@ -769,6 +878,54 @@ note_changes(struct pg_store *pg, PGresult *res)
 		pg->last_id = strtoll(pq.getvalue(res, 0, 0), NULL, 10);
 }
 
+/*
+ * s sent, its rows to come one at a time: the first one's result (or
+ * the whole result of none, or the error).  NULL: it could not be sent.
+ */
+static PGresult *
+start_stream(struct pg_stmt *s)
+{
+	struct pg_store *pg = s->pg;
+	PGresult *res;
+
+	if (!pq.send_query_prepared(pg->conn, s->name, s->nparams,
+	    (const char *const *)s->values, s->lengths, s->formats, 0))
+		return NULL;
+	(void)pq.set_single_row_mode(pg->conn);
+	res = pq.get_result(pg->conn);
+	if (pq.result_status(res) == PGRES_SINGLE_TUPLE) {
+		s->streaming = 1;
+		pg->streaming = s;
+	} else
+		drain(pg);
+	return res;
+}
+
+/* The next row of a streaming statement: STMT_ROW, STMT_DONE or
+ * STMT_ERROR (failed() said why). */
+static int
+next_row(struct pg_stmt *s)
+{
+	struct pg_store *pg = s->pg;
+	ExecStatusType rc;
+
+	pq.clear(s->res);
+	s->res = pq.get_result(pg->conn);
+	forget_blob(s);
+	if ((rc = pq.result_status(s->res)) == PGRES_SINGLE_TUPLE) {
+		s->row = 0;
+		s->nrows = 1;
+		return STMT_ROW;
+	}
+	s->streaming = 0;
+	pg->streaming = NULL;
+	s->row = s->nrows = 0;
+	if (rc != PGRES_TUPLES_OK)
+		failed(pg, s->res);
+	drain(pg);
+	return rc == PGRES_TUPLES_OK ? STMT_DONE : STMT_ERROR;
+}
+
 /* Run s on the server: its result in s->res, or 0 (failed() said why). */
 static int
 execute(struct pg_stmt *s)
@@ -785,10 +942,12 @@ execute(struct pg_stmt *s)
 				continue;
 			return 0;
 		}
-		s->res = pq.exec_prepared(pg->conn, s->name, s->nparams,
-		    (const char *const *)s->values, s->lengths, s->formats, 0);
+		s->res = s->stream ? start_stream(s) : pq.exec_prepared(pg->conn,
+		    s->name, s->nparams, (const char *const *)s->values,
+		    s->lengths, s->formats, 0);
 		rc = pq.result_status(s->res);
-		if (rc == PGRES_TUPLES_OK || rc == PGRES_COMMAND_OK)
+		if (rc == PGRES_TUPLES_OK || rc == PGRES_COMMAND_OK ||
+		    rc == PGRES_SINGLE_TUPLE)
 			return 1;
 		failed(pg, s->res);
 		pq.clear(s->res);
@@ -813,15 +972,27 @@ pgstmt_step(struct pg_stmt *s)
 		if (!execute(s))
 			return STMT_ERROR;
 		rc = pq.result_status(s->res);
-		s->nrows = rc == PGRES_TUPLES_OK ? pq.ntuples(s->res) : 0;
+		s->nrows = rc == PGRES_TUPLES_OK || rc == PGRES_SINGLE_TUPLE ?
+		    pq.ntuples(s->res) : 0;
 		note_changes(pg, s->res);
 	}
+	if (s->held != NULL)
+		pq.clear(s->held);
+	s->held = NULL;
 	if (s->row + 1 < s->nrows) {
 		s->row++;
 		return STMT_ROW;
 	}
+	if (s->streaming)
+		return next_row(s);
 	s->row = s->nrows;
-	return STMT_DONE;
+	return s->broken ? STMT_ERROR : STMT_DONE;
+}
+
+void
+pgstmt_stream(struct pg_stmt *s)
+{
+	s->stream = 1;
 }
 
 /* The value at the current row, or NULL for SQL NULL or no row. */

@@ -122,6 +122,7 @@ int		 pgstmt_is_null(struct pg_stmt *, int);
 const void	*pgstmt_blob(struct pg_stmt *, int);
 size_t		 pgstmt_bytes(struct pg_stmt *, int);
 int		 pgstmt_param_count(struct pg_stmt *);
+void		 pgstmt_stream(struct pg_stmt *);
 
 /* SQLite is the default and the one that must not pay for the other. */
 #define STMT_LITE(s)	__builtin_expect((s)->lite != NULL, 1)
@@ -172,6 +173,19 @@ stmt_step(struct dm_stmt *s)
 	if (STMT_LITE(s))
 		return sqlite3_step(s->lite);
 	return pgstmt_step(s->pg);
+}
+
+/*
+ * s will be read straight through: on PostgreSQL its rows come one at a
+ * time rather than all before the first (a report's million).  SQLite
+ * reads a row at a time anyway.  Running another statement before its
+ * last row stays correct, only without the saving.
+ */
+static inline void
+stmt_stream(struct dm_stmt *s)
+{
+	if (!STMT_LITE(s))
+		pgstmt_stream(s->pg);
 }
 
 static inline void
