@@ -116,7 +116,8 @@ def deliver(addr, n, first, deadline):
                 pass
             if reply is None:
                 time.sleep(0.05)
-        print("%d %d %s" % (i, attempts, reply))
+        # flushed: kill.test counts the answers while it goes on
+        print("%d %d %s" % (i, attempts, reply), flush=True)
         bad += reply is None
     return 1 if bad else 0
 
