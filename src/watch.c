@@ -106,16 +106,17 @@ serve(struct watch *w, struct dm_store *st, struct dm_imap *im)
 static int
 take_lease(struct watch *w, struct dm_store *st)
 {
-	int held = 0, said = 0, failing = 0;
+	int held = 0, said = 0, failing = 0, ok;
 
 	while (!*w->stop) {
-		if (mailbox_lease(st, w->mb->name, &held) != DM_OK) {
-			/* once per outage, not every LEASE_POLL seconds */
-			if (!failing++)
-				log_error("run: %s: %s", w->mb->name,
-				    dm_errdetail());
+		ok = mailbox_lease(st, w->mb->name, &held) == DM_OK;
+		/* once per outage, not every LEASE_POLL seconds */
+		if (!ok && !failing)
+			log_error("run: %s: %s", w->mb->name, dm_errdetail());
+		failing = !ok;
+		if (!ok)
 			held = 0;
-		} else if (held)
+		else if (held)
 			break;
 		else if (!said) {
 			log_info("%s: another deskmail watches it; taking it "
