@@ -435,13 +435,14 @@ static const struct dm_sql sql_lookup = SQL2(
     "SELECT agency FROM agency_senders WHERE sender IN"
     " ($1, $2, $3, $4, $5, $6, $7, $8) ORDER BY length(sender) DESC LIMIT 1");
 
-/* The keys address is looked up by, most specific first: the address
- * itself, then its domain, then each parent domain short of the top. */
+/* The next keys (at most max, from *at on) an address is looked up by,
+ * most specific first: the address itself, then its domain, then each
+ * parent domain short of the top.  *at moves past them (NULL: no more). */
 static size_t
-lookup_keys(char *key, const char **keys, size_t max)
+lookup_keys(char **at, const char **keys, size_t max)
 {
 	size_t n = 0;
-	char *p = key;
+	char *p = *at;
 
 	while (p != NULL && *p != '\0' && n < max) {
 		keys[n++] = p;
@@ -450,33 +451,32 @@ lookup_keys(char *key, const char **keys, size_t max)
 		else if ((p = strchr(p, '.')) != NULL) {
 			p++;
 			if (strchr(p, '.') == NULL)
-				break;	/* not a bare top-level domain */
+				p = NULL;	/* not a bare top-level domain */
 		}
 	}
+	*at = p;
 	return n;
 }
 
 dm_err
 directory_lookup(struct dm_store *st, const char *address, char **agency)
 {
-	char *key = str_lower(xstrdup(address));
-	const char *keys[64];
+	char *key = str_lower(xstrdup(address)), *at = key;
+	const char *keys[LOOKUP_KEYS];
 	struct dm_stmt *s;
-	size_t n, i, k;
+	size_t n, k;
 	dm_err err = DM_OK;
 	int rc;
 
 	*agency = NULL;
-	n = lookup_keys(key, keys, sizeof(keys) / sizeof(keys[0]));
-	for (i = 0; i < n && *agency == NULL && err == DM_OK;
-	    i += LOOKUP_KEYS) {
+	while (*agency == NULL && err == DM_OK &&
+	    (n = lookup_keys(&at, keys, LOOKUP_KEYS)) > 0) {
 		if ((s = store_stmt(st, &sql_lookup)) == NULL) {
 			err = store_error(st, "agency_senders");
 			break;
 		}
 		for (k = 0; k < LOOKUP_KEYS; k++)
-			stmt_bind_text(s, (int)k + 1, i + k < n ? keys[i + k] :
-			    NULL);
+			stmt_bind_text(s, (int)k + 1, k < n ? keys[k] : NULL);
 		if ((rc = stmt_step(s)) == STMT_ROW)
 			*agency = stmt_dup(s, 0);
 		else if (rc != STMT_DONE)
